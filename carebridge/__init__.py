@@ -1,0 +1,1 @@
+"""Carebridge: an open-source patient portal."""

@@ -1,0 +1,71 @@
+"""Enrolment forms. Field errors are plain words; nothing here reveals whether a code exists."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from carebridge.accounts.models import User
+
+
+class ActivationForm(forms.Form):
+    code = forms.CharField(
+        label=_("Activation code"),
+        help_text=_("It is on the letter or e-mail from your clinic, for example K7QX-M2RD-9TWH."),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Your date of birth"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+
+    def clean_birth_date(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["birth_date"]
+        if value > datetime.date.today() or value.year < 1900:
+            raise forms.ValidationError(_("Enter your real date of birth."))
+        return value
+
+
+class EnrolEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We will send you a link to check that it is yours."),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class EnrolPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        max_length=4096,
+        help_text=_("At least 12 characters. A few unrelated words make a strong password."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password1(self) -> str:
+        password: str = self.cleaned_data["password1"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned

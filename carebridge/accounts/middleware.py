@@ -1,0 +1,104 @@
+"""Session limits (idle and absolute) and the rule that staff, and chosen patients, use MFA."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from carebridge.accounts.services import LAST_SEEN_AT, SIGNED_IN_AT, record_sign_out
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# How stale "last seen" may get before a request writes it again (saves a write per request).
+_TOUCH_EVERY_SECONDS = 15
+
+
+def _is_passive(request: HttpRequest) -> bool:
+    """Requests that must not count as activity: the page's own check of the time left."""
+    return request.path == reverse("accounts:session-status")
+
+
+def _session_has_expired(request: HttpRequest, now: float) -> bool:
+    signed_in_at = request.session.get(SIGNED_IN_AT)
+    last_seen_at = request.session.get(LAST_SEEN_AT)
+    if signed_in_at is None or last_seen_at is None:
+        return False
+    idle = now - float(last_seen_at) > settings.CAREBRIDGE_SESSION_IDLE_SECONDS
+    too_long = now - float(signed_in_at) > settings.CAREBRIDGE_SESSION_ABSOLUTE_SECONDS
+    return idle or too_long
+
+
+class SessionLimitsMiddleware:
+    """Sign out after the idle timeout or the absolute limit, whichever comes first."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        now = time.time()
+        if SIGNED_IN_AT not in request.session:
+            request.session[SIGNED_IN_AT] = now
+            request.session[LAST_SEEN_AT] = now
+        if _session_has_expired(request, now):
+            record_sign_out(request=request, user=request.user, reason="timeout")  # type: ignore[arg-type]
+            logout(request)
+            if _is_passive(request) or request.headers.get("HX-Request"):
+                return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
+            return redirect(f"{reverse('account_login')}?timeout=1")
+        last_seen = float(request.session.get(LAST_SEEN_AT, now))
+        if not _is_passive(request) and now - last_seen >= _TOUCH_EVERY_SECONDS:
+            request.session[LAST_SEEN_AT] = now
+        return self.get_response(request)
+
+
+def _is_exempt(path: str) -> bool:
+    exempt = [
+        reverse("mfa_index"),
+        reverse("account_logout"),
+        reverse("account_reauthenticate"),
+        reverse("accounts:session-status"),
+        reverse("accounts:session-keepalive"),
+        reverse("home:help"),
+        settings.STATIC_URL,
+    ]
+    return any(path.startswith(prefix) for prefix in exempt)
+
+
+def must_use_mfa(request: HttpRequest) -> bool:
+    """Staff always; patients when their clinic says so."""
+    acting = request.acting  # type: ignore[attr-defined]
+    if acting.is_staff:
+        return True
+    return bool(acting.patient is not None and acting.patient.clinic.require_patient_mfa)
+
+
+class RequireMFAMiddleware:
+    """Send users who must have two-step verification to set it up before anything else."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and not _is_exempt(request.path)
+            and must_use_mfa(request)
+            and not is_mfa_enabled(request.user)
+        ):
+            messages.warning(
+                request,
+                _("Your account needs two-step verification. Set it up to continue."),
+            )
+            return redirect("mfa_index")
+        return self.get_response(request)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from carebridge.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("enrol/", views.enrol_start, name="enrol"),
+    path("enrol/email/", views.enrol_email, name="enrol-email"),
+    path("enrol/verify/<str:token>/", views.enrol_verify, name="enrol-verify"),
+    path("enrol/done/", views.enrol_done, name="enrol-done"),
+    path("session/status/", views.session_status, name="session-status"),
+    path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
+]

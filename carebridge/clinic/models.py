@@ -1,0 +1,125 @@
+"""The organisation: clinics, their locations and practitioners, staff and their roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Clinic(models.Model):
+    """A clinic (practice) and the settings it chooses for its portal."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), unique=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
+    require_patient_mfa = models.BooleanField(
+        _("require two-step verification for patients"), default=False
+    )
+    activation_code_days = models.PositiveSmallIntegerField(
+        _("activation codes last (days)"), default=30
+    )
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("use_staff_console", "Can use the clinic console"),
+            ("invite_patient", "Can issue portal activation codes"),
+            ("view_audit_report", "Can read and export the audit report"),
+            ("manage_clinic", "Can change clinic settings, locations and staff"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="locations")
+    name = models.CharField(_("name"), max_length=200)
+    address_line = models.CharField(_("street address"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=50)
+    postal_code = models.CharField(_("postal code"), max_length=20)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="location_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practitioner(models.Model):
+    """A clinician who sees patients; may also have a staff sign-in."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="practitioners")
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    credentials = models.CharField(_("credentials"), max_length=40, blank=True)
+    specialty = models.CharField(_("specialty"), max_length=100, blank=True)
+    npi = models.CharField(_("NPI"), max_length=10, blank=True)
+    locations = models.ManyToManyField(Location, related_name="practitioners", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practitioner",
+    )
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.given_name} {self.family_name}"
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+
+class StaffRole(models.TextChoices):
+    """Staff roles. Each is a Django group of the same name holding its permissions."""
+
+    CLINICIAN = "clinician", _("Clinician")
+    NURSE = "nurse", _("Nurse")
+    FRONT_DESK = "front_desk", _("Front desk")
+    BILLING = "billing", _("Billing")
+    CLINIC_ADMIN = "clinic_admin", _("Clinic administrator")
+
+
+# The permissions each role's group holds (codenames on clinic.Clinic).
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    StaffRole.CLINICIAN: ["use_staff_console"],
+    StaffRole.NURSE: ["use_staff_console"],
+    StaffRole.FRONT_DESK: ["use_staff_console", "invite_patient"],
+    StaffRole.BILLING: ["use_staff_console"],
+    StaffRole.CLINIC_ADMIN: [
+        "use_staff_console",
+        "invite_patient",
+        "view_audit_report",
+        "manage_clinic",
+    ],
+}
+
+
+class StaffMember(models.Model):
+    """A portal user who works for a clinic. Their role is their group membership."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["user__last_name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

@@ -1,0 +1,52 @@
+"""The patient's home page, the help page, and the error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from carebridge.clinic.models import Clinic
+
+from carebridge.home.panels import load_panels
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    acting = request.acting  # type: ignore[attr-defined]
+    if acting.patient is None:
+        if acting.is_staff:
+            return redirect("staff:console")
+        return redirect("accounts:overview")
+    return render(request, "home/home.html", {"panels": load_panels(request)})
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    context = {
+        "clinics": Clinic.objects.only("name", "phone"),
+        "enrol_url": reverse("accounts:enrol"),
+        "reset_url": reverse("account_reset_password"),
+    }
+    return render(request, "home/help.html", context)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context processors here: they may be what failed.
+    return render(request, "500.html", status=500, using=None)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

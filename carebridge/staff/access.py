@@ -1,0 +1,33 @@
+"""Who may use the clinic console: active staff of a clinic, with the needed permission."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(permission: str) -> Callable[[View], View]:
+    """Allow only active staff whose role holds `clinic.<permission>`; others get a 404.
+
+    A 404 (not a 403) so the console's existence tells a patient nothing.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            acting = request.acting  # type: ignore[attr-defined]
+            if not acting.is_staff or not request.user.has_perm(f"clinic.{permission}"):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,52 @@
+"""Pytest fixtures shared by every app's tests (loaded with `-p carebridge.testing.plugin`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from django.test import Client
+
+if TYPE_CHECKING:
+    from carebridge.testing.personas import Cast
+
+# Django models are imported inside fixtures: this plugin loads before Django is set up.
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    """Fast hashing, immediate tasks, in-memory mail, and no rate-limit state between tests."""
+    # Argon2 is deliberately slow; tests that check hashing itself put it back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    from carebridge.testing.personas import build_cast
+
+    return build_cast()
+
+
+@pytest.fixture
+def patient_client(cast: Cast) -> Client:
+    client = Client()
+    client.force_login(cast.patient_user)
+    return client
+
+
+@pytest.fixture
+def admin_client_mfa(cast: Cast) -> Client:
+    client = Client()
+    client.force_login(cast.clinic_admin)
+    return client

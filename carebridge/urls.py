@@ -1,0 +1,20 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Carebridge administration"
+
+urlpatterns = [
+    path("", include("carebridge.home.urls")),
+    path("account/", include("carebridge.accounts.urls")),
+    path("account/activity/", include("carebridge.audit.urls")),
+    path("account/", include("allauth.urls")),
+    path("staff/admin/", admin.site.urls),
+    path("staff/", include("carebridge.staff.urls")),
+]
+
+handler400 = "carebridge.home.views.bad_request"
+handler403 = "carebridge.home.views.permission_denied"
+handler404 = "carebridge.home.views.page_not_found"
+handler500 = "carebridge.home.views.server_error"
