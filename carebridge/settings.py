@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "carebridge.audit",
     "carebridge.home",
     "carebridge.staff",
+    "carebridge.demo",
 ]
 
 MIDDLEWARE = [

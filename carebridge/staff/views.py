@@ -11,3 +11,13 @@ from carebridge.staff.access import staff_required
 @staff_required("use_staff_console")
 def console(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/console.html")
+
+
+@staff_required("use_staff_console")
+def patient_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/console.html")
+
+
+@staff_required("invite_patient")
+def patient_invite(request: HttpRequest, patient_id: str) -> HttpResponse:
+    return render(request, "staff/console.html")
