@@ -39,6 +39,8 @@ PRODUCTION = MODE == "production"
 
 # The development key is public on purpose: production refuses to start with it.
 DEVELOPMENT_SECRET_KEY = "carebridge-development-key-not-for-production"  # noqa: S105
+# The README documents this bar; production refuses shorter keys.
+MINIMUM_SECRET_KEY_LENGTH = 32
 SECRET_KEY = ENV.get("SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list(
@@ -84,12 +86,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before Carebridge's middleware, which may add a message (RequireMFAMiddleware does).
+    "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "carebridge.accounts.middleware.SessionLimitsMiddleware",
     "carebridge.proxies.middleware.ActingForMiddleware",
     "carebridge.accounts.middleware.RequireMFAMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -178,6 +181,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account: changing it replaces the old one once the new one is confirmed.
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
@@ -291,16 +296,32 @@ LOGGING = {
 }
 
 
-def _refuse_unsafe_production_config() -> None:
+def _production_config_problems() -> list[str]:
+    """Every reason the configuration is unsafe for real patients, each named on its own."""
     problems = []
     if DEBUG:
-        problems.append("DEBUG must be off")
-    if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32:
-        problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+        problems.append("DEBUG is on: unset it or set DEBUG=0")
+    if not SECRET_KEY:
+        problems.append("SECRET_KEY is missing: set it to a long random value")
+    elif SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        problems.append("SECRET_KEY is the public development key: set a long random value")
+    elif len(SECRET_KEY) < MINIMUM_SECRET_KEY_LENGTH or len(set(SECRET_KEY)) < 5:
+        problems.append(
+            f"SECRET_KEY is too weak: use at least {MINIMUM_SECRET_KEY_LENGTH} random characters"
+        )
     if not ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS must list the portal's host names")
+        problems.append("ALLOWED_HOSTS is empty: list the portal's host names")
+    elif "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS contains '*': list the portal's host names instead")
+    return problems
+
+
+def _refuse_unsafe_production_config() -> None:
+    problems = _production_config_problems()
     if problems:
-        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
+        raise ImproperlyConfigured(
+            "Refusing to start in production: " + "; ".join(problems) + "."
+        )
 
 
 if PRODUCTION:

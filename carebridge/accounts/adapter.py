@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.http import HttpRequest, HttpResponse
 
 from carebridge.accounts import services
@@ -21,6 +22,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         services.record_sign_in_failure(request=request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # allauth reads the request from a context variable that lives only while the request
+        # is being handled; mail queued with transaction.on_commit can go out after that (an
+        # outer transaction, or tests), so fall back to the request this adapter was made for.
+        if allauth_context.request is None and self.request is not None:
+            with allauth_context.request_context(self.request):
+                super().send_mail(template_prefix, email, context)
+            return
+        super().send_mail(template_prefix, email, context)
 
     def logout(self, request: HttpRequest) -> None:
         if request.user.is_authenticated:

@@ -191,8 +191,10 @@ def record_sign_in(*, request: HttpRequest, user: User) -> None:
         request=request,
     )
     if not is_known_browser:
+        # The adapter is made now, while it can see the request the e-mail describes.
+        adapter = get_adapter(request)
         transaction.on_commit(
-            lambda: get_adapter(request).send_notification_mail("accounts/email/new_sign_in", user)
+            lambda: adapter.send_notification_mail("accounts/email/new_sign_in", user)
         )
 
 

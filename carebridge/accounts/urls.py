@@ -1,3 +1,6 @@
+from allauth.account.decorators import reauthentication_required
+from allauth.account.views import password_change
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from carebridge.accounts import views
@@ -12,4 +15,11 @@ urlpatterns = [
     path("enrol/done/", views.enrol_done, name="enrol-done"),
     path("session/status/", views.session_status, name="session-status"),
     path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
+    # allauth's own change-password page, served here first (same address) so that, like a
+    # change of e-mail or of two-step verification, it needs a recent sign-in or confirmation.
+    path(
+        "password/change/",
+        login_required(reauthentication_required(password_change, app="allauth.account")),
+        name="password-change",
+    ),
 ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from carebridge.clinic.models import Clinic
-
 from carebridge.home.panels import load_panels
 
 
@@ -44,8 +44,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context processors here: they may be what failed.
-    return render(request, "500.html", status=500, using=None)
+    # Rendered without the request, so no context processor runs: one of them (or the
+    # database they read) may be what failed.
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

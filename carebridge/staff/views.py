@@ -1,23 +1,107 @@
-"""The clinic console (filled in by the staff work)."""
+"""The clinic console: the landing page, the patient list and activation codes.
+
+Views are thin: the decorator checks the role, a selector fetches within the staff member's
+own clinic, and services do the writes (and their audit).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from carebridge.accounts.services import issue_activation_code
+from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
+from carebridge.clinic.models import StaffMember
+from carebridge.core.http import AuthenticatedRequest
+from carebridge.patients.models import Patient
+from carebridge.staff import selectors
 from carebridge.staff.access import staff_required
+from carebridge.staff.forms import PatientSearchForm
+
+PATIENTS_PER_PAGE = 25
+
+
+def _staff(request: AuthenticatedRequest) -> StaffMember:
+    # `staff_required` has already checked that the viewer is active staff.
+    staff = request.acting.staff
+    assert staff is not None
+    return staff
+
+
+def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
+    user = request.user
+    links = [{"label": _("Patients"), "url": reverse("staff:patient-list")}]
+    if user.has_perm("clinic.view_audit_report"):
+        links.append({"label": _("Audit report"), "url": reverse("staff:audit-report")})
+    if user.has_perm("clinic.manage_clinic"):
+        links.append({"label": _("Clinic administration"), "url": reverse("admin:index")})
+    return links
 
 
 @staff_required("use_staff_console")
-def console(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/console.html")
+def console(request: AuthenticatedRequest) -> HttpResponse:
+    staff = _staff(request)
+    context = {"clinic": staff.clinic, "staff": staff, "links": _console_links(request)}
+    return render(request, "staff/console.html", context)
 
 
 @staff_required("use_staff_console")
-def patient_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/console.html")
+def patient_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Search the clinic's patients. Audited as one view of the list, naming no patient."""
+    form = PatientSearchForm(request.GET)
+    text = form.search_text()
+    patients = selectors.list_clinic_patients(clinic=_staff(request).clinic, text=text)
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    record_event(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="patient_list",
+        acting_as="staff",
+        request=request,
+    )
+    context = {
+        "form": form,
+        "search_text": text,
+        "page": page,
+        "can_invite": request.user.has_perm("clinic.invite_patient"),
+    }
+    return render(request, "staff/patient_list.html", context)
 
 
 @staff_required("invite_patient")
-def patient_invite(request: HttpRequest, patient_id: str) -> HttpResponse:
-    return render(request, "staff/console.html")
+@require_http_methods(["GET", "POST"])
+def patient_invite(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpResponse:
+    """Issue a patient's activation code. The code is shown once, in this response only.
+
+    It never goes into a URL, a redirect, a log or the audit trail; the page is not cached.
+    """
+    patient = selectors.get_invitable_patient(clinic=_staff(request).clinic, patient_id=patient_id)
+    context: dict[str, Any] = {"patient": patient, "clinic": patient.clinic}
+    if request.method == "POST":
+        context |= _issue_code(request, patient)
+    response = render(request, "staff/patient_invite.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+def _issue_code(request: AuthenticatedRequest, patient: Patient) -> dict[str, Any]:
+    try:
+        code = issue_activation_code(actor=request.user, patient=patient, request=request)
+    except ValidationError as error:
+        # The patient enrolled between the page loading and the button being pressed.
+        raise Http404 from error
+    return {
+        "code": code,
+        "expires_on": selectors.get_activation_expiry(patient=patient),
+        "enrol_url": request.build_absolute_uri(reverse("accounts:enrol")),
+    }

@@ -9,6 +9,7 @@
   var dialog = document.getElementById("session-warning");
   var secondsEl = document.getElementById("session-warning-seconds");
   var stay = document.getElementById("session-stay");
+  var RETRY_MS = 15000;
   var lastFocus = null;
   var timer = null;
   var countdown = null;
@@ -33,12 +34,20 @@
       dialog.hidden = false;
       stay.focus();
     }
-    var remaining = secondsLeft;
+    var remaining = Math.max(0, secondsLeft);
     secondsEl.textContent = String(remaining);
     clearInterval(countdown);
     countdown = setInterval(function () {
       remaining -= 1;
-      if (remaining <= 0) { clearInterval(countdown); expire(); return; }
+      if (remaining <= 0) {
+        clearInterval(countdown);
+        // The server decides when time is up: it answers 401 once it has signed the session
+        // out. Going straight to the sign-in page a moment early would find the user still
+        // signed in and send them back to their home page.
+        clearTimeout(timer);
+        timer = setTimeout(check, 1000);
+        return;
+      }
       // Screen readers hear the dialog once; the number updates quietly every 10 seconds.
       if (remaining % 10 === 0 || remaining < 10) { secondsEl.textContent = String(remaining); }
     }, 1000);
@@ -64,7 +73,8 @@
         if (data.seconds_left > warning) { hide(); schedule(data.seconds_left); }
         else { show(data.seconds_left); }
       })
-      .catch(function () { schedule(warning); });
+      // Offline or the server is busy: ask again shortly rather than at once.
+      .catch(function () { clearTimeout(timer); timer = setTimeout(check, RETRY_MS); });
   }
 
   stay.addEventListener("click", function () {

@@ -1,0 +1,139 @@
+"""Audit events in plain words, for the patient's activity page and the staff report.
+
+Apps that add a new kind of event add its object type to `OBJECT_TYPES`, and a sentence to
+`PATIENT_SENTENCES` when "<action>: <object type>" would read awkwardly to a patient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from carebridge.audit.models import AuditAction, AuditEvent, AuditOutcome
+
+if TYPE_CHECKING:
+    import datetime
+
+    from carebridge.accounts.models import User
+
+OBJECT_TYPES: dict[str, Promise] = {
+    "account": gettext_lazy("Portal account"),
+    "account_activity": gettext_lazy("Account activity"),
+    "activation_code": gettext_lazy("Activation code"),
+    "audit_report": gettext_lazy("Audit report"),
+    "session": gettext_lazy("Sign-in session"),
+    "session_timeout": gettext_lazy("Sign-in session (timed out)"),
+}
+
+# What happened, told to the patient whose record it is.
+PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
+    ("view", "account_activity"): gettext_lazy("Viewed your account activity"),
+    ("view", "audit_report"): gettext_lazy("Viewed the audit report about your record"),
+    ("export", "audit_report"): gettext_lazy("Downloaded the audit report about your record"),
+    ("enrol", "account"): gettext_lazy("Created your portal account"),
+    ("invite", "activation_code"): gettext_lazy("Issued an activation code for your account"),
+    ("sign_in", "session"): gettext_lazy("Signed in"),
+    ("sign_out", "session"): gettext_lazy("Signed out"),
+    ("sign_out", "session_timeout"): gettext_lazy("Signed out after a period of inactivity"),
+}
+
+ACTING_AS: dict[str, Promise] = {
+    "self": gettext_lazy("The patient"),
+    "staff": gettext_lazy("Clinic staff"),
+    "proxy": gettext_lazy("A caregiver or parent"),
+    "system": gettext_lazy("Carebridge, automatically"),
+}
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event ready to show: every value is already in plain words."""
+
+    occurred_at: datetime.datetime
+    who: str
+    acting_as: str
+    what: str
+    is_denied: bool
+    outcome: str
+
+
+@dataclass(frozen=True)
+class StaffEventRow(EventRow):
+    """One event in the staff report, which also says which patient and which account."""
+
+    sequence: int
+    email: str
+    patient_mrn: str
+    object_type: str
+    object_id: str
+    ip: str
+
+
+def object_type_words(object_type: str) -> str:
+    """The object type as words; an unlisted one still reads well ("lab_result": "Lab result")."""
+    words = OBJECT_TYPES.get(object_type)
+    return str(words) if words is not None else object_type.replace("_", " ").capitalize()
+
+
+def action_words(action: str) -> str:
+    return str(AuditAction(action).label) if action in AuditAction.values else action
+
+
+def acting_as_words(acting_as: str) -> str:
+    words = ACTING_AS.get(acting_as)
+    return str(words) if words is not None else _("Not recorded")
+
+
+def actor_words(event: AuditEvent) -> str:
+    """The actor's recorded name, saying so when they acted as clinic staff."""
+    if event.actor_id is None:
+        return _("Carebridge, automatically") if event.acting_as == "system" else _("Unknown")
+    if event.acting_as == "staff":
+        return _("%(name)s (clinic staff)") % {"name": event.actor_label}
+    return event.actor_label
+
+
+def patient_sentence(event: AuditEvent) -> str:
+    """What happened, addressed to the patient ("Viewed your account activity")."""
+    sentence = PATIENT_SENTENCES.get((event.action, event.object_type))
+    if sentence is not None:
+        return str(sentence)
+    return _("%(action)s: %(object)s") % {
+        "action": action_words(event.action),
+        "object": object_type_words(event.object_type).lower(),
+    }
+
+
+def describe_for_patient(event: AuditEvent, viewer: User) -> EventRow:
+    """An event on the patient's activity page, where the viewer's own actions read "You"."""
+    is_viewer = event.actor_id is not None and event.actor_id == viewer.pk
+    return EventRow(
+        occurred_at=event.occurred_at,
+        who=_("You") if is_viewer else actor_words(event),
+        acting_as=acting_as_words(event.acting_as),
+        what=patient_sentence(event),
+        is_denied=event.outcome == AuditOutcome.DENIED,
+        outcome=str(AuditOutcome(event.outcome).label),
+    )
+
+
+def describe_for_staff(event: AuditEvent) -> StaffEventRow:
+    """An event in the clinic's audit report; needs `actor` and `patient` selected with it."""
+    return StaffEventRow(
+        occurred_at=event.occurred_at,
+        who=actor_words(event),
+        acting_as=acting_as_words(event.acting_as),
+        what=action_words(event.action),
+        is_denied=event.outcome == AuditOutcome.DENIED,
+        outcome=str(AuditOutcome(event.outcome).label),
+        sequence=event.sequence,
+        email=event.actor.email if event.actor is not None else "",
+        patient_mrn=event.patient.mrn if event.patient is not None else "",
+        object_type=object_type_words(event.object_type),
+        object_id=event.object_id,
+        ip=event.ip,
+    )

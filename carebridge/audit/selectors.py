@@ -1,0 +1,103 @@
+"""Reads of the audit trail: a patient's own activity, a clinic's report, and the whole chain.
+
+Each selector applies its privacy rule itself, so a view cannot forget it: a patient sees only
+events about their own record, and a clinic administrator sees only their own clinic's events.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
+from carebridge.audit.models import AppendOnlyQuerySet, AuditChainHead, AuditEvent
+from carebridge.clinic.models import Clinic, StaffMember
+from carebridge.patients.models import Patient
+
+# Rows fetched per round trip when walking or exporting the whole trail.
+CHUNK_SIZE = 2000
+
+
+def clinic_time_zone(clinic: Clinic) -> ZoneInfo:
+    """The clinic's own time zone: dates people type and times they read are in it."""
+    return ZoneInfo(clinic.time_zone)
+
+
+def _between_days(
+    events: AppendOnlyQuerySet,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    tz: ZoneInfo,
+) -> AppendOnlyQuerySet:
+    """Keep events from the start of `date_from` to the end of `date_to`, both in `tz`."""
+    if date_from is not None:
+        start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+        events = events.filter(occurred_at__gte=start)
+    if date_to is not None:
+        next_day = date_to + datetime.timedelta(days=1)
+        end = datetime.datetime.combine(next_day, datetime.time.min, tzinfo=tz)
+        events = events.filter(occurred_at__lt=end)
+    return events
+
+
+def list_patient_events(
+    patient: Patient,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> AppendOnlyQuerySet:
+    """Events about this patient's record, newest first, for the patient's own activity page.
+
+    Privacy rule: only events whose patient is `patient`; the caller passes the viewer's own
+    patient record (from the acting context), never an id from the request. Dates are days in
+    the patient's clinic's time zone. One query per page: the actor's name is a snapshot.
+    """
+    events = AuditEvent.objects.for_patient(patient.pk).order_by("-occurred_at", "-sequence")
+    return _between_days(events, date_from, date_to, clinic_time_zone(patient.clinic))
+
+
+def _clinic_scope(clinic: Clinic) -> Q:
+    """Events about the clinic's patients, and events by the clinic's staff."""
+    patients = Patient.objects.filter(clinic=clinic).values("pk")
+    staff_users = StaffMember.objects.filter(clinic=clinic).values("user_id")
+    return Q(patient__in=patients) | Q(actor__in=staff_users)
+
+
+def list_events_for_report(
+    clinic: Clinic,
+    *,
+    patient_mrn: str = "",
+    user_email: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> AppendOnlyQuerySet:
+    """A clinic's audit events for its administrators, newest first, optionally filtered.
+
+    Privacy rule: only events about this clinic's patients or by this clinic's staff; a patient
+    MRN matches only this clinic's patients. Dates are days in the clinic's time zone.
+    """
+    events = AuditEvent.objects.filter(_clinic_scope(clinic))
+    if patient_mrn:
+        events = events.filter(patient__clinic=clinic, patient__mrn__iexact=patient_mrn)
+    if user_email:
+        events = events.filter(actor__email__iexact=user_email)
+    events = _between_days(events, date_from, date_to, clinic_time_zone(clinic))
+    return events.select_related("actor", "patient").order_by("-sequence")
+
+
+def get_clinic_patient(clinic: Clinic, mrn: str) -> Patient | None:
+    """The clinic's patient with this MRN, or None; never another clinic's patient."""
+    if not mrn:
+        return None
+    return Patient.objects.filter(clinic=clinic, mrn__iexact=mrn).first()
+
+
+def iter_chain() -> Iterator[AuditEvent]:
+    """Every event in sequence order, streamed in chunks, for checking the hash chain."""
+    return AuditEvent.objects.order_by("sequence").iterator(chunk_size=CHUNK_SIZE)
+
+
+def get_chain_head() -> AuditChainHead | None:
+    """The row that records the newest event's sequence and hash."""
+    return AuditChainHead.objects.filter(pk=1).first()

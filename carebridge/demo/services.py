@@ -1,0 +1,246 @@
+"""Load the demo clinic: Riverside Family Clinic, its staff, practitioners and patients.
+
+Every person here is synthetic (see `carebridge.demo.generator`); every e-mail address is on the
+reserved `.test` domain, so nothing can ever be sent to a real person.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from carebridge.accounts.models import User
+from carebridge.clinic.models import Clinic, Location, Practitioner, StaffMember, StaffRole
+from carebridge.demo.generator import EMAIL_DOMAIN, PatientSpec, generate_patients
+from carebridge.patients.models import Patient
+
+CLINIC_SLUG = "riverside"
+CLINIC_TIME_ZONE = "America/New_York"
+PATIENT_COUNT = 12
+# Children under this age get no portal account of their own: a parent will act for them.
+OWN_ACCOUNT_FROM_AGE = 12
+PATIENT_ROLE = "patient"
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    """An account someone can sign in to the demo with (all share the demo password)."""
+
+    role: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class LocationSpec:
+    name: str
+    address_line: str
+    city: str
+    state: str
+    postal_code: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class PractitionerSpec:
+    given_name: str
+    family_name: str
+    credentials: str
+    specialty: str
+    locations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StaffSpec:
+    role: StaffRole
+    given_name: str
+    family_name: str
+
+    @property
+    def email(self) -> str:
+        return f"{self.role.value.replace('_', '-')}@{EMAIL_DOMAIN}"
+
+
+MAIN_OFFICE = "Riverside Main Office"
+NORTH_OFFICE = "Millbrook Falls Office"
+LOCATIONS = (
+    LocationSpec(MAIN_OFFICE, "100 Water Street", "Riverside", "NY", "12801", "(518) 555-0101"),
+    LocationSpec(NORTH_OFFICE, "42 Mill Road", "Millbrook Falls", "NY", "12803", "(518) 555-0102"),
+)
+PRACTITIONERS = (
+    PractitionerSpec("Maya", "Chen", "MD", "Family medicine", (MAIN_OFFICE, NORTH_OFFICE)),
+    PractitionerSpec("Daniel", "Okafor", "DO", "Internal medicine", (MAIN_OFFICE,)),
+    PractitionerSpec("Rebecca", "Lindgren", "NP", "Pediatrics", (NORTH_OFFICE,)),
+    PractitionerSpec("Samuel", "Ortega", "MD", "Geriatric medicine", (MAIN_OFFICE,)),
+    PractitionerSpec("Priya", "Raman", "NP", "Women's health", (NORTH_OFFICE,)),
+)
+STAFF = (
+    StaffSpec(StaffRole.CLINICIAN, "Maya", "Chen"),
+    StaffSpec(StaffRole.NURSE, "Grace", "Whitaker"),
+    StaffSpec(StaffRole.FRONT_DESK, "Luis", "Romero"),
+    StaffSpec(StaffRole.BILLING, "Dana", "Kowalski"),
+    StaffSpec(StaffRole.CLINIC_ADMIN, "Helen", "Ashford"),
+)
+# The clinician's sign-in belongs to this practitioner (the first in PRACTITIONERS).
+CLINICIAN_PRACTITIONER = ("Maya", "Chen")
+
+
+def load_demo_clinic(password: str) -> list[DemoSignIn]:
+    """Create or refresh the demo clinic and return the accounts that can sign in to it.
+
+    Idempotent: everything is keyed on slugs, names, e-mail addresses and MRNs, so a second run
+    creates nothing and only brings the demo back to its defined state (and sets `password` on
+    every demo account). Runs in one transaction. Staff get no two-step verification: like real
+    staff, they are made to set it up at their first sign-in.
+
+    Audit: nothing is recorded. The people are synthetic and no one acts on a real record; the
+    first real audit events are the demo users' own sign-ins and views.
+    """
+    with transaction.atomic():
+        clinic = upsert_clinic()
+        locations = upsert_locations(clinic)
+        practitioners = upsert_practitioners(clinic, locations)
+        staff = {spec.role: upsert_staff(clinic, spec, password) for spec in STAFF}
+        link_clinician(practitioners, staff[StaffRole.CLINICIAN])
+        patients = upsert_patients(clinic, password)
+    return [*(staff_sign_in(spec) for spec in STAFF), *patients]
+
+
+def upsert_clinic() -> Clinic:
+    clinic, _ = Clinic.objects.update_or_create(
+        slug=CLINIC_SLUG,
+        defaults={
+            "name": "Riverside Family Clinic",
+            "phone": "(518) 555-0100",
+            "time_zone": CLINIC_TIME_ZONE,
+        },
+    )
+    return clinic
+
+
+def upsert_locations(clinic: Clinic) -> dict[str, Location]:
+    locations = {}
+    for spec in LOCATIONS:
+        location, _ = Location.objects.update_or_create(
+            clinic=clinic,
+            name=spec.name,
+            defaults={
+                "address_line": spec.address_line,
+                "city": spec.city,
+                "state": spec.state,
+                "postal_code": spec.postal_code,
+                "phone": spec.phone,
+            },
+        )
+        locations[spec.name] = location
+    return locations
+
+
+def upsert_practitioners(
+    clinic: Clinic, locations: dict[str, Location]
+) -> dict[tuple[str, str], Practitioner]:
+    practitioners = {}
+    for spec in PRACTITIONERS:
+        practitioner, _ = Practitioner.objects.update_or_create(
+            clinic=clinic,
+            given_name=spec.given_name,
+            family_name=spec.family_name,
+            defaults={"credentials": spec.credentials, "specialty": spec.specialty},
+        )
+        practitioner.locations.set([locations[name] for name in spec.locations])
+        practitioners[(spec.given_name, spec.family_name)] = practitioner
+    return practitioners
+
+
+def upsert_user(*, email: str, given_name: str, family_name: str, password: str) -> User:
+    """The demo account for `email`, with a verified address and the demo password."""
+    user, _ = User.objects.get_or_create(email=email)
+    user.first_name, user.last_name, user.is_active = given_name, family_name, True
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def upsert_staff(clinic: Clinic, spec: StaffSpec, password: str) -> User:
+    """A staff account in exactly one role group, as `make_staff` builds, but without MFA."""
+    user = upsert_user(
+        email=spec.email,
+        given_name=spec.given_name,
+        family_name=spec.family_name,
+        password=password,
+    )
+    StaffMember.objects.update_or_create(
+        user=user, defaults={"clinic": clinic, "role": spec.role, "is_active": True}
+    )
+    user.groups.set([Group.objects.get(name=str(spec.role))])
+    return user
+
+
+def link_clinician(practitioners: dict[tuple[str, str], Practitioner], clinician: User) -> None:
+    practitioner = practitioners[CLINICIAN_PRACTITIONER]
+    if practitioner.user_id != clinician.pk:
+        practitioner.user = clinician
+        practitioner.save(update_fields=["user"])
+
+
+def staff_sign_in(spec: StaffSpec) -> DemoSignIn:
+    name = f"{spec.given_name} {spec.family_name}"
+    return DemoSignIn(role=spec.role.value, name=name, email=spec.email)
+
+
+def has_own_account(spec: PatientSpec, clinic: Clinic) -> bool:
+    return spec.age(clinic_today(clinic)) >= OWN_ACCOUNT_FROM_AGE
+
+
+def clinic_today(clinic: Clinic) -> datetime.date:
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
+
+
+def upsert_patients(clinic: Clinic, password: str) -> list[DemoSignIn]:
+    """The generated patients; those old enough get an enrolled account, the others none."""
+    specs = generate_patients(PATIENT_COUNT, today=clinic_today(clinic))
+    return [
+        sign_in for spec in specs if (sign_in := upsert_patient(clinic, spec, password)) is not None
+    ]
+
+
+def upsert_patient(clinic: Clinic, spec: PatientSpec, password: str) -> DemoSignIn | None:
+    fields = patient_fields(spec)
+    if has_own_account(spec, clinic):
+        fields["user"] = upsert_user(
+            email=spec.email,
+            given_name=spec.given_name,
+            family_name=spec.family_name,
+            password=password,
+        )
+    # An unenrolled patient's `user` is left alone: someone trying enrolment in the demo keeps
+    # the account they made.
+    Patient.objects.update_or_create(clinic=clinic, mrn=spec.mrn, defaults=fields)
+    if "user" not in fields:
+        return None
+    return DemoSignIn(role=PATIENT_ROLE, name=spec.display_name, email=spec.email)
+
+
+def patient_fields(spec: PatientSpec) -> dict[str, object]:
+    return {
+        "given_name": spec.given_name,
+        "family_name": spec.family_name,
+        "birth_date": spec.birth_date,
+        "sex": spec.sex,
+        "email": spec.email,
+        "phone": spec.phone,
+        "address_line": spec.address_line,
+        "city": spec.city,
+        "state": spec.state,
+        "postal_code": spec.postal_code,
+        "preferred_language": spec.preferred_language,
+    }

@@ -1,0 +1,126 @@
+"""Helpers for the browser journeys: Debian's Chromium through Playwright, and axe-core checks.
+
+Playwright never downloads a browser here: the journeys drive the system Chromium, found at
+`CAREBRIDGE_CHROMIUM` or `/usr/bin/chromium`. Imports of Playwright stay inside functions so
+that the rest of the test suite runs on machines without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+# Flags for running headless in containers and CI: no sandbox (often unavailable as root),
+# no GPU, no /dev/shm (small in containers), and no background traffic to Google.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# The WCAG 2.x A and AA rules; axe's "best-practice" rules are advice, not conformance.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+SKIP_REASON = (
+    "Browser tests skipped: Chromium not found at {path} (install Debian's chromium package, "
+    "or set CAREBRIDGE_CHROMIUM to its path)"
+)
+
+
+def chromium_path() -> str:
+    return os.environ.get("CAREBRIDGE_CHROMIUM") or DEFAULT_CHROMIUM
+
+
+def has_chromium() -> bool:
+    path = chromium_path()
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Start the system Chromium, headless. Set CAREBRIDGE_HEADED=1 to watch it."""
+    headless = os.environ.get("CAREBRIDGE_HEADED", "") in {"", "0"}
+    return playwright.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=headless
+    )
+
+
+@functools.cache
+def axe_source() -> str:
+    """The text of axe.min.js as shipped inside the axe-playwright-python package."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core's WCAG A/AA rules on the page as it is now; return the violations.
+
+    The page's Content-Security-Policy forbids inline scripts, so axe is not added with a
+    <script> tag: `page.evaluate` runs in an isolated DevTools evaluation that CSP does not cover.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results: dict[str, Any] = page.evaluate("options => window.axe.run(document, options)", options)
+    violations: list[dict[str, Any]] = results["violations"]
+    return violations
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']} "
+            f"[{violation.get('helpUrl', '')}]"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}: {node.get('failureSummary', '').strip()}")
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    """Fail with every WCAG 2.2 A/AA violation axe-core finds on the page, with where it is."""
+    violations = run_axe(page)
+    assert not violations, (
+        f"axe found {len(violations)} accessibility violation(s) on {page.url}:\n"
+        + describe_violations(violations)
+    )
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    """WCAG 1.4.10 Reflow: at this viewport width, nothing needs scrolling sideways."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    scroll_width: int = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= viewport["width"], (
+        f"{page.url} scrolls sideways at {viewport['width']} px wide "
+        f"(content is {scroll_width} px wide)"
+    )
+
+
+def totp_code(secret: str, *, min_seconds_left: float = 3.0) -> str:
+    """The authenticator app's current code for `secret`.
+
+    The portal accepts only the current 30-second window, so when the window is about to end
+    this waits for the next one: the code must still be current when the server checks it.
+    """
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    left = period - (time.time() % period)
+    if left < min_seconds_left:
+        time.sleep(left + 0.05)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))

@@ -1,0 +1,89 @@
+"""The authorisation matrix: every URL × every persona × the expected outcome.
+
+Each `Route` names a URL pattern, how to build its URL for the cast, and what each persona must
+get. `tests/test_authorization_matrix.py` runs them all, and fails when a URL pattern exists that
+no route covers, so a new page cannot ship without saying who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core import mail
+
+from carebridge.testing.personas import PERSONAS, Cast
+
+PATIENTS = ("patient", "second_patient")
+STAFF_WITH_MFA = ("clinician", "nurse", "front_desk", "billing", "clinic_admin", "other_clinic_admin")
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    # For redirects: where to (the path the Location starts with).
+    location: str = ""
+
+    def describe(self) -> str:
+        return f"{self.status} {self.location}".strip()
+
+
+OK = Expect(200)
+NOT_FOUND = Expect(404)
+TO_LOGIN = Expect(302, "/account/login/")
+TO_MFA_SETUP = Expect(302, "/account/2fa/")
+TO_HOME = Expect(302, "/")
+UNAUTHORISED = Expect(401)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    url: Callable[[Cast], str]
+    expect: dict[str, Expect]
+    method: str = "get"
+    data: dict[str, str] = field(default_factory=dict)
+
+    def expected_for(self, persona: str) -> Expect:
+        return self.expect[persona]
+
+
+def expectations(
+    default: Expect,
+    *,
+    anonymous: Expect | None = None,
+    patients: Expect | None = None,
+    visitor: Expect | None = None,
+    staff: Expect | None = None,
+    no_mfa: Expect = TO_MFA_SETUP,
+    **persona_overrides: Expect,
+) -> dict[str, Expect]:
+    """Expected outcome per persona: a default, then groups, then single personas."""
+    table = dict.fromkeys(PERSONAS, default)
+    table["anonymous"] = anonymous or TO_LOGIN
+    for name in PATIENTS:
+        table[name] = patients or default
+    table["visitor"] = visitor or default
+    for name in STAFF_WITH_MFA:
+        table[name] = staff or default
+    table["staff_without_mfa"] = no_mfa
+    table.update(persona_overrides)
+    assert set(table) == set(PERSONAS)
+    return table
+
+
+# Tables whose rows a denied request may not change. The audit trail (which records the denial)
+# and the session tables (signing in writes them) are left out on purpose.
+_UNWATCHED = {"audit.auditevent", "audit.auditchainhead", "sessions.session", "usersessions.usersession"}
+
+
+def snapshot() -> dict[str, int]:
+    """Row counts of every watched table, plus the number of e-mails sent."""
+    counts = {
+        model._meta.label_lower: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.label_lower not in _UNWATCHED and model._meta.managed
+    }
+    counts["mail.outbox"] = len(getattr(mail, "outbox", []))
+    return counts

@@ -1,0 +1,106 @@
+"""Fixtures for browser journeys: one Chromium per test session, a fresh context per test.
+
+Every test here is marked `browser` and runs against pytest-django's `live_server` (so each one
+gets a transactional database). They are all skipped when Chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from carebridge.testing import browser as browser_helpers
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+    from pytest_django.live_server_helper import LiveServer
+
+# Playwright's sync API runs an event loop in the test thread, and Django refuses database
+# calls from a thread with a running loop unless told it is safe. Here it is: the loop only
+# drives the browser, and the test's own queries run between Playwright calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = HERE.parent.parent / "test-artifacts"
+
+
+def _is_here(item: pytest.Item) -> bool:
+    return HERE in Path(str(item.path)).resolve().parents
+
+
+def _missing_chromium_reason() -> str:
+    return browser_helpers.SKIP_REASON.format(path=browser_helpers.chromium_path())
+
+
+def _is_browser_required() -> bool:
+    # CI sets this so that a missing Chromium fails the run instead of quietly skipping.
+    return os.environ.get("CAREBRIDGE_REQUIRE_BROWSER", "") not in {"", "0"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Hooks in a directory's conftest still see the whole session's items: only touch ours.
+    skip = None
+    if not browser_helpers.has_chromium() and not _is_browser_required():
+        skip = pytest.mark.skip(reason=_missing_chromium_reason())
+    for item in items:
+        if _is_here(item):
+            item.add_marker(pytest.mark.browser)
+            if skip is not None:
+                item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    # Keep each phase's report on the item, so the page fixture can tell that the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    if not browser_helpers.has_chromium():
+        pytest.fail(_missing_chromium_reason().replace("skipped", "required"), pytrace=False)
+
+    with sync_playwright() as playwright:
+        chromium = browser_helpers.launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # Fail fast: a missing element should not stall the suite for Playwright's default 30 s.
+    context.set_default_timeout(5_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        _save_screenshots(context, request.node.name)
+
+
+def _save_screenshots(context: BrowserContext, test_name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "_", test_name)
+    for number, open_page in enumerate(context.pages):
+        try:
+            open_page.screenshot(path=str(ARTIFACTS / f"{safe_name}-{number}.png"), full_page=True)
+        except Exception as error:
+            # A screenshot that cannot be taken must not hide the test's own failure.
+            print(f"Could not save a screenshot of {open_page.url}: {error}")
