@@ -76,7 +76,11 @@ def _is_exempt(path: str) -> bool:
 
 
 def must_use_mfa(request: HttpRequest) -> bool:
-    """Staff always; patients when their clinic says so."""
+    """Staff always (clinic staff, and anyone who may use the Django admin); patients when
+    their clinic says so."""
+    user = request.user
+    if user.is_staff or user.is_superuser:
+        return True
     acting = request.acting  # type: ignore[attr-defined]
     if acting.is_staff:
         return True

@@ -209,6 +209,23 @@ def record_sign_in_failure(*, request: HttpRequest) -> None:
     )
 
 
+def record_second_step_failure(*, request: HttpRequest | None, user: User) -> None:
+    """Audit a wrong two-step code: the password was right, so the account is named.
+
+    It tells the account holder (and the clinic) that someone may know their password.
+    """
+    patient = Patient.objects.filter(user=user).first()
+    record_event(
+        actor=user,
+        action=AuditAction.SIGN_IN_FAILED,
+        object_type="second_step",
+        patient=patient,
+        acting_as="self" if patient else "",
+        outcome=AuditOutcome.DENIED,
+        request=request,
+    )
+
+
 def record_sign_out(*, request: HttpRequest, user: User, reason: str = "") -> None:
     patient = Patient.objects.filter(user=user).first()
     record_event(

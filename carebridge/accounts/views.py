@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +23,11 @@ from carebridge.lib import ratelimit
 ENROL_SESSION_KEY = "carebridge_enrol_code"
 
 
+def _submitted(request: HttpRequest) -> QueryDict | None:
+    """The posted data, even when empty: an empty POST is a submission and gets errors."""
+    return request.POST if request.method == "POST" else None
+
+
 def _enrol_limited(request: HttpRequest) -> bool:
     return ratelimit.is_limited(
         "enrol", client_ip(request), limit=settings.CAREBRIDGE_ENROL_ATTEMPTS
@@ -32,7 +38,7 @@ def enrol_start(request: HttpRequest) -> HttpResponse:
     """Step 1: the activation code and date of birth, checked together."""
     if request.user.is_authenticated:
         return redirect("home:home")
-    form = ActivationForm(request.POST or None)
+    form = ActivationForm(_submitted(request))
     if request.method == "POST":
         if _enrol_limited(request):
             return render(request, "accounts/enrol_limited.html", status=429)
@@ -63,7 +69,7 @@ def enrol_email(request: HttpRequest) -> HttpResponse:
     )
     if activation is None:
         return redirect("accounts:enrol")
-    form = EnrolEmailForm(request.POST or None)
+    form = EnrolEmailForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
         services.send_enrolment_link(
             activation=activation, email=form.cleaned_data["email"], request=request
@@ -82,7 +88,7 @@ def enrol_verify(request: HttpRequest, token: str) -> HttpResponse:
     would_be = User(
         email=activation.pending_email, first_name=patient.given_name, last_name=patient.family_name
     )
-    form = EnrolPasswordForm(request.POST or None, user=would_be)
+    form = EnrolPasswordForm(_submitted(request), user=would_be)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.enrol_patient(
@@ -105,8 +111,6 @@ def enrol_done(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    from allauth.mfa.utils import is_mfa_enabled
-
     context = {"has_mfa": is_mfa_enabled(request.user)}
     return render(request, "accounts/overview.html", context)
 

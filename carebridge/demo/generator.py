@@ -3,7 +3,7 @@
 Everything here is made up from the lists below with a seeded `random.Random`, so the same seed
 always gives the same people (only their birth dates move, so that their ages hold whatever the
 day). No real person's data is used. Later generators (conditions, medications, results,
-appointments) take a `PatientSpec` and the same `Random`, so a demo record is reproducible too.
+appointments) take the same `Draw` and a `PatientSpec`, so a demo record is reproducible too.
 """
 
 from __future__ import annotations
@@ -18,97 +18,35 @@ from carebridge.lib.dates import age_on
 DEFAULT_SEED = 2026
 EMAIL_DOMAIN = "demo.carebridge.test"
 
-GIVEN_NAMES_FEMALE = (
-    "Amara",
-    "Beatrice",
-    "Chloe",
-    "Dalia",
-    "Eleanor",
-    "Fatima",
-    "Grace",
-    "Hannah",
-    "Imani",
-    "June",
-    "Keiko",
-    "Leah",
-    "Maeve",
-    "Nadia",
-    "Olivia",
-    "Priya",
-    "Rosa",
-    "Talia",
-    "Wren",
+
+def listing(text: str) -> tuple[str, ...]:
+    """A comma-separated list as a tuple, so long lists of names stay compact and readable."""
+    return tuple(item.strip() for item in text.split(","))
+
+
+GIVEN_NAMES_FEMALE = listing(
+    "Amara, Beatrice, Chloe, Dalia, Eleanor, Fatima, Grace, Hannah, Imani, June, Keiko, "
+    "Leah, Maeve, Nadia, Olivia, Priya, Rosa, Talia, Wren"
 )
-GIVEN_NAMES_MALE = (
-    "Aaron",
-    "Bashir",
-    "Callum",
-    "Darius",
-    "Elliot",
-    "Felix",
-    "Gideon",
-    "Hiro",
-    "Isaac",
-    "Jonah",
-    "Kwame",
-    "Liam",
-    "Malik",
-    "Noah",
-    "Omar",
-    "Patrick",
-    "Rowan",
-    "Theo",
-    "Victor",
+GIVEN_NAMES_MALE = listing(
+    "Aaron, Bashir, Callum, Darius, Elliot, Felix, Gideon, Hiro, Isaac, Jonah, Kwame, "
+    "Liam, Malik, Noah, Omar, Patrick, Rowan, Theo, Victor"
 )
-FAMILY_NAMES = (
-    "Abbott",
-    "Adeyemi",
-    "Brennan",
-    "Castellano",
-    "Dubois",
-    "Eriksen",
-    "Fitzgerald",
-    "Goldberg",
-    "Halvorsen",
-    "Iwasaki",
-    "Jablonski",
-    "Kowalczyk",
-    "Lindqvist",
-    "Mbeki",
-    "Nakamura",
-    "O'Connell",
-    "Petrakis",
-    "Quinlan",
-    "Rasmussen",
-    "Sorensen",
-    "Thornton",
-    "Underwood",
-    "Varga",
-    "Whitfield",
-    "Yilmaz",
-    "Zielinski",
+FAMILY_NAMES = listing(
+    "Abbott, Adeyemi, Brennan, Castellano, Dubois, Eriksen, Fitzgerald, Goldberg, "
+    "Halvorsen, Iwasaki, Jablonski, Kowalczyk, Lindqvist, Mbeki, Nakamura, O'Connell, "
+    "Petrakis, Quinlan, Rasmussen, Sorensen, Thornton, Underwood, Varga, Whitfield, "
+    "Yilmaz, Zielinski"
 )
 # Patients whose preferred language is Spanish draw from these lists.
-SPANISH_GIVEN_NAMES_FEMALE = ("Ana", "Carmen", "Inés", "Lucía", "María José", "Sofía", "Valeria")
-SPANISH_GIVEN_NAMES_MALE = ("Alejandro", "Andrés", "Diego", "Javier", "José", "Mateo", "Tomás")
-SPANISH_FAMILY_NAMES = ("Álvarez", "Delgado", "Fuentes", "Herrera", "Morales", "Navarro", "Peña")
+SPANISH_GIVEN_NAMES_FEMALE = listing("Ana, Carmen, Inés, Lucía, María José, Sofía, Valeria")
+SPANISH_GIVEN_NAMES_MALE = listing("Alejandro, Andrés, Diego, Javier, José, Mateo, Tomás")
+SPANISH_FAMILY_NAMES = listing("Álvarez, Delgado, Fuentes, Herrera, Morales, Navarro, Peña")
 
-STREETS = (
-    "Alder Lane",
-    "Birch Hollow Road",
-    "Canal Street",
-    "Dogwood Court",
-    "Elm Terrace",
-    "Ferry Road",
-    "Granite Avenue",
-    "Harbor View Drive",
-    "Ironwood Way",
-    "Juniper Street",
-    "Kestrel Lane",
-    "Lantern Hill Road",
-    "Millrace Drive",
-    "North Bend Avenue",
-    "Orchard Row",
+STREETS = listing(
+    "Alder Lane, Birch Hollow Road, Canal Street, Dogwood Court, Elm Terrace, Ferry Road, "
+    "Granite Avenue, Harbor View Drive, Ironwood Way, Juniper Street, Kestrel Lane, "
+    "Lantern Hill Road, Millrace Drive, North Bend Avenue, Orchard Row"
 )
 # (city, state, postal code): invented towns along an invented river.
 CITIES = (

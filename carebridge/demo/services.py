@@ -197,37 +197,41 @@ def staff_sign_in(spec: StaffSpec) -> DemoSignIn:
     return DemoSignIn(role=spec.role.value, name=name, email=spec.email)
 
 
-def has_own_account(spec: PatientSpec, clinic: Clinic) -> bool:
-    return spec.age(clinic_today(clinic)) >= OWN_ACCOUNT_FROM_AGE
-
-
 def clinic_today(clinic: Clinic) -> datetime.date:
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
 
 
 def upsert_patients(clinic: Clinic, password: str) -> list[DemoSignIn]:
     """The generated patients; those old enough get an enrolled account, the others none."""
-    specs = generate_patients(PATIENT_COUNT, today=clinic_today(clinic))
-    return [
-        sign_in for spec in specs if (sign_in := upsert_patient(clinic, spec, password)) is not None
-    ]
+    today = clinic_today(clinic)
+    sign_ins = []
+    for spec in generate_patients(PATIENT_COUNT, today=today):
+        if spec.age(today) >= OWN_ACCOUNT_FROM_AGE:
+            sign_ins.append(upsert_enrolled_patient(clinic, spec, password))
+        else:
+            upsert_patient_record(clinic, spec)
+    return sign_ins
 
 
-def upsert_patient(clinic: Clinic, spec: PatientSpec, password: str) -> DemoSignIn | None:
-    fields = patient_fields(spec)
-    if has_own_account(spec, clinic):
-        fields["user"] = upsert_user(
-            email=spec.email,
-            given_name=spec.given_name,
-            family_name=spec.family_name,
-            password=password,
-        )
-    # An unenrolled patient's `user` is left alone: someone trying enrolment in the demo keeps
-    # the account they made.
-    Patient.objects.update_or_create(clinic=clinic, mrn=spec.mrn, defaults=fields)
-    if "user" not in fields:
-        return None
+def upsert_enrolled_patient(clinic: Clinic, spec: PatientSpec, password: str) -> DemoSignIn:
+    user = upsert_user(
+        email=spec.email,
+        given_name=spec.given_name,
+        family_name=spec.family_name,
+        password=password,
+    )
+    upsert_patient_record(clinic, spec, user=user)
     return DemoSignIn(role=PATIENT_ROLE, name=spec.display_name, email=spec.email)
+
+
+def upsert_patient_record(clinic: Clinic, spec: PatientSpec, user: User | None = None) -> Patient:
+    fields = patient_fields(spec)
+    # Without a demo account, `user` is left alone: whoever tried enrolment in the demo keeps
+    # the account they made.
+    if user is not None:
+        fields["user"] = user
+    patient, _ = Patient.objects.update_or_create(clinic=clinic, mrn=spec.mrn, defaults=fields)
+    return patient
 
 
 def patient_fields(spec: PatientSpec) -> dict[str, object]:

@@ -113,3 +113,11 @@ def test_chain_head_that_disagrees_with_its_event_is_a_break(cast):
     assert err == (
         f"Audit trail broken at event {events[1].sequence}: it does not match the chain head.\n"
     )
+
+
+def test_removed_chain_head_is_a_break(cast):
+    events = _record(2, cast)
+    AuditChainHead.objects.all().delete()
+    status, _, err = _verify()
+    assert status == 1
+    assert err == f"Audit trail broken at event {events[1].sequence}: the chain head is missing.\n"
