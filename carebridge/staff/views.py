@@ -43,7 +43,9 @@ def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
     links = [{"label": _("Patients"), "url": reverse("staff:patient-list")}]
     if user.has_perm("clinic.view_audit_report"):
         links.append({"label": _("Audit report"), "url": reverse("staff:audit-report")})
-    if user.has_perm("clinic.manage_clinic"):
+    # Django's admin is not scoped to one clinic, so only the deployment's own administrators
+    # (is_staff) get it; clinic set-up pages for clinic admins come with scheduling.
+    if user.is_staff and user.has_perm("clinic.manage_clinic"):
         links.append({"label": _("Clinic administration"), "url": reverse("admin:index")})
     return links
 

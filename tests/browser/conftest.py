@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import expect
 
 from carebridge.testing import browser as browser_helpers
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 # calls from a thread with a running loop unless told it is safe. Here it is: the loop only
 # drives the browser, and the test's own queries run between Playwright calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
@@ -80,8 +84,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    # Fail fast: a missing element should not stall the suite for Playwright's default 30 s.
-    context.set_default_timeout(5_000)
+    # A missing element fails in seconds rather than Playwright's default 30, with room left
+    # for a machine that is busy running the rest of the suite.
+    context.set_default_timeout(TIMEOUT_MS)
     yield context
     context.close()
 

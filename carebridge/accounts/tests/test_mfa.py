@@ -80,6 +80,17 @@ def test_staff_reach_the_console_once_totp_is_on(cast, staff_without_mfa_client)
     assert staff_without_mfa_client.get("/staff/").status_code == 200
 
 
+def test_django_admin_users_must_use_mfa_too(db):
+    admin = factories.make_user(email="root@example.org", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    response = client.get("/staff/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == MFA_URL
+    factories.enable_totp(admin)
+    assert client.get("/staff/admin/").status_code == 200
+
+
 def test_patients_are_sent_to_set_up_mfa_when_their_clinic_requires_it(cast, patient_client):
     cast.clinic.require_patient_mfa = True
     cast.clinic.save(update_fields=["require_patient_mfa"])
@@ -121,6 +132,12 @@ def test_a_user_with_totp_signs_in_with_password_then_code(
         assert response.status_code == 200
         assert "Incorrect code." in response.content.decode()
         assert "_auth_user_id" not in client.session
+        # The password was right, so the failure names the account: its owner should know.
+        failure = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
+        assert failure.object_type == "second_step"
+        assert failure.actor == cast.patient_user
+        assert failure.patient == cast.patient
+        assert failure.outcome == "denied"
 
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(AUTHENTICATE_URL, {"code": totp_code(secret)})

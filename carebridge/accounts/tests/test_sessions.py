@@ -14,6 +14,7 @@ from django.test import Client
 from carebridge.accounts.tests.helpers import reauthenticate, sign_in
 from carebridge.audit.models import AuditAction, AuditEvent
 from carebridge.testing import factories
+from carebridge.testing.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +239,21 @@ def test_sign_out_everywhere_else_ends_the_other_sessions(cast):
     page = here.get("/account/sessions/").content.decode()
     assert "Browser Two" not in page
     assert "You are signed in only here." in page
+
+
+def test_changing_the_password_signs_out_the_other_sessions(cast):
+    here = Client(headers={"User-Agent": "Browser One"})
+    elsewhere = Client(headers={"User-Agent": "Browser Two"})
+    sign_in(here, "pat@example.org")
+    sign_in(elsewhere, "pat@example.org")
+    reauthenticate(here)
+    new_password = "violet engine copper willow"
+    response = here.post(
+        "/account/password/change/",
+        {"oldpassword": TEST_PASSWORD, "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    assert here.get("/").status_code == 200
+    response = elsewhere.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/login/")

@@ -59,6 +59,7 @@ def _assert_layout(page: str) -> None:
     assert page.count('<a class="skip-link" href="#main">Skip to main content</a>') == 1
     assert page.count('<main id="main"') == 1
     assert "<strong>In an emergency, call 911.</strong>" in page
+    assert re.search(r"""<body hx-headers='\{"X-CSRFToken": "[A-Za-z0-9]{64}"\}'""", page)
     assert page.count("<h1") == 1
     assert _unlabelled_fields(page) == []
 

@@ -51,6 +51,8 @@ def test_console_access_by_persona(cast, persona):
 
 
 def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
+    cast.clinic_admin.is_staff = True
+    cast.clinic_admin.save(update_fields=["is_staff"])
     response = _client(cast, "clinic_admin").get(CONSOLE_URL)
     body = response.content.decode()
     assert "<dd>Riverside Family Clinic</dd>" in body
@@ -61,6 +63,11 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
         ("Clinic administration", "/staff/admin/"),
     ]
     assert '<a href="/staff/admin/">Clinic administration</a>' in body
+
+
+def test_clinic_admin_without_admin_site_access_gets_no_admin_link(cast):
+    response = _client(cast, "clinic_admin").get(CONSOLE_URL)
+    assert _links(response) == [("Patients", "/staff/patients/"), ("Audit report", "/staff/audit/")]
 
 
 @pytest.mark.parametrize(
