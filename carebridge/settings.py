@@ -168,7 +168,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "carebridge.accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {
+        "NAME": "carebridge.accounts.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -319,9 +322,7 @@ def _production_config_problems() -> list[str]:
 def _refuse_unsafe_production_config() -> None:
     problems = _production_config_problems()
     if problems:
-        raise ImproperlyConfigured(
-            "Refusing to start in production: " + "; ".join(problems) + "."
-        )
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
 
 if PRODUCTION:

@@ -35,5 +35,5 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def logout(self, request: HttpRequest) -> None:
         if request.user.is_authenticated:
-            services.record_sign_out(request=request, user=request.user)  # type: ignore[arg-type]
+            services.record_sign_out(request=request, user=request.user)
         super().logout(request)

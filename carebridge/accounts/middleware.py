@@ -51,7 +51,7 @@ class SessionLimitsMiddleware:
             request.session[SIGNED_IN_AT] = now
             request.session[LAST_SEEN_AT] = now
         if _session_has_expired(request, now):
-            record_sign_out(request=request, user=request.user, reason="timeout")  # type: ignore[arg-type]
+            record_sign_out(request=request, user=request.user, reason="timeout")
             logout(request)
             if _is_passive(request) or request.headers.get("HX-Request"):
                 return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)

@@ -64,8 +64,9 @@ def enrol_start(request: HttpRequest) -> HttpResponse:
 
 def enrol_email(request: HttpRequest) -> HttpResponse:
     """Step 2: the patient's e-mail address, which gets a one-time link."""
+    activation_id = request.session.get(ENROL_SESSION_KEY)
     activation = (
-        ActivationCode.objects.usable().filter(pk=request.session.get(ENROL_SESSION_KEY)).first()
+        ActivationCode.objects.usable().filter(pk=activation_id).first() if activation_id else None
     )
     if activation is None:
         return redirect("accounts:enrol")
@@ -75,7 +76,9 @@ def enrol_email(request: HttpRequest) -> HttpResponse:
             activation=activation, email=form.cleaned_data["email"], request=request
         )
         del request.session[ENROL_SESSION_KEY]
-        return render(request, "accounts/enrol_check_email.html", {"email": activation.pending_email})
+        return render(
+            request, "accounts/enrol_check_email.html", {"email": activation.pending_email}
+        )
     return render(request, "accounts/enrol_email.html", {"form": form})
 
 
@@ -134,7 +137,7 @@ def session_status(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def session_keepalive(request: HttpRequest) -> JsonResponse:
-    """"Stay signed in": counts as activity and restarts the idle clock."""
+    """The "Stay signed in" button: counts as activity and restarts the idle clock."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
     request.session[services.LAST_SEEN_AT] = time.time()

@@ -25,7 +25,7 @@ class PortalRequest(HttpRequest):
 class AuthenticatedRequest(PortalRequest):
     """A request from a signed-in user (views behind `login_required`)."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -55,5 +55,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, str]]:
             continue
         url = item.url()
         is_current = current == url if url == "/" else current.startswith(url)
-        items.append({"label": str(item.label), "url": url, "current": "page" if is_current else ""})
+        items.append(
+            {"label": str(item.label), "url": url, "current": "page" if is_current else ""}
+        )
     return items

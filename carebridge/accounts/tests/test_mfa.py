@@ -38,7 +38,9 @@ def staff_without_mfa_client(cast) -> Client:
     return client
 
 
-@pytest.mark.parametrize("url", ["/", "/staff/", "/account/", "/account/email/", "/account/sessions/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/staff/", "/account/", "/account/email/", "/account/sessions/"]
+)
 def test_staff_without_mfa_are_sent_to_set_it_up_from_every_page(staff_without_mfa_client, url):
     response = staff_without_mfa_client.get(url)
     assert response.status_code == 302

@@ -49,7 +49,9 @@ def test_the_check_would_catch_health_information(cast):
         _assert_no_health_information(leaky, cast)
 
 
-def test_changing_the_password_sends_one_notice(cast, patient_client, django_capture_on_commit_callbacks):
+def test_changing_the_password_sends_one_notice(
+    cast, patient_client, django_capture_on_commit_callbacks
+):
     reauthenticate(patient_client)
     new_password = "violet engine copper willow"
     with django_capture_on_commit_callbacks(execute=True):

@@ -112,7 +112,9 @@ def test_the_script_check_catches_what_it_must():
     assert _EVENT_HANDLER.search('<a href="/x" data-on="y">') is None
 
 
-@pytest.mark.parametrize("path", _project_templates(), ids=lambda p: p.relative_to(BASE_DIR).as_posix())
+@pytest.mark.parametrize(
+    "path", _project_templates(), ids=lambda p: p.relative_to(BASE_DIR).as_posix()
+)
 def test_no_template_has_inline_script_or_event_handlers(path):
     text = path.read_text()
     assert _inline_executable_scripts(text) == []

@@ -78,9 +78,7 @@ def test_an_exception_gives_the_500_page_without_details():
 
 def test_the_500_page_renders_even_when_a_context_processor_fails():
     templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["OPTIONS"]["context_processors"].append(
-        f"{__name__}.exploding_context_processor"
-    )
+    templates[0]["OPTIONS"]["context_processors"].append(f"{__name__}.exploding_context_processor")
     with override_settings(TEMPLATES=templates):
         response = home_views.server_error(RequestFactory().get("/boom/"))
     assert response.status_code == 500

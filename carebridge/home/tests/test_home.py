@@ -94,7 +94,11 @@ def test_signed_out_pages_have_the_layout_and_no_navigation(client, url):
 
 def test_the_current_section_is_marked(patient_client):
     home = _navigation(patient_client.get("/").content.decode())
-    assert home == [("Home", "/", True), ("My account", "/account/", False), ("Help", "/help/", False)]
+    assert home == [
+        ("Home", "/", True),
+        ("My account", "/account/", False),
+        ("Help", "/help/", False),
+    ]
     sessions = _navigation(patient_client.get("/account/sessions/").content.decode())
     assert sessions == [
         ("Home", "/", False),
@@ -146,7 +150,7 @@ def test_help_works_signed_out_and_lists_clinic_phones(client, cast):
     response = client.get("/help/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Riverside Family Clinic: <a href=\"tel:555-0100\">555-0100</a>" in page
+    assert 'Riverside Family Clinic: <a href="tel:555-0100">555-0100</a>' in page
     assert 'href="/account/enrol/"' in page
     assert 'href="/account/password/reset/"' in page
 
