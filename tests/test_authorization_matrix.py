@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -12,7 +11,6 @@ from carebridge.testing.matrix import (
     OK,
     TO_HOME,
     TO_LOGIN,
-    TO_MFA_SETUP,
     UNAUTHORISED,
     Expect,
     Route,
@@ -43,81 +41,145 @@ def invite_url(cast: Cast) -> str:
 
 
 ROUTES = [
-    Route("home:home", url("home:home"), expectations(
-        OK, visitor=Expect(302, "/account/"), staff=Expect(302, "/staff/"))),
+    Route(
+        "home:home",
+        url("home:home"),
+        expectations(OK, visitor=Expect(302, "/account/"), staff=Expect(302, "/staff/")),
+    ),
     Route("home:help", url("home:help"), expectations(OK, anonymous=OK, no_mfa=OK)),
     Route("accounts:overview", url("accounts:overview"), SIGNED_IN_PAGE),
     Route("accounts:enrol", url("accounts:enrol"), expectations(TO_HOME, anonymous=OK)),
-    Route("accounts:enrol-email", url("accounts:enrol-email"), expectations(
-        Expect(302, "/account/enrol/"), anonymous=Expect(302, "/account/enrol/"))),
-    Route("accounts:enrol-verify", url("accounts:enrol-verify", "not-a-real-token"),
-          expectations(NOT_FOUND, anonymous=NOT_FOUND)),
+    Route(
+        "accounts:enrol-email",
+        url("accounts:enrol-email"),
+        expectations(Expect(302, "/account/enrol/"), anonymous=Expect(302, "/account/enrol/")),
+    ),
+    Route(
+        "accounts:enrol-verify",
+        url("accounts:enrol-verify", "not-a-real-token"),
+        expectations(NOT_FOUND, anonymous=NOT_FOUND),
+    ),
     Route("accounts:enrol-done", url("accounts:enrol-done"), SIGNED_IN_PAGE),
-    Route("accounts:session-status", url("accounts:session-status"),
-          expectations(OK, anonymous=UNAUTHORISED, no_mfa=OK)),
-    Route("accounts:session-keepalive", url("accounts:session-keepalive"),
-          expectations(OK, anonymous=UNAUTHORISED, no_mfa=OK), method="post"),
+    Route(
+        "accounts:session-status",
+        url("accounts:session-status"),
+        expectations(OK, anonymous=UNAUTHORISED, no_mfa=OK),
+    ),
+    Route(
+        "accounts:session-keepalive",
+        url("accounts:session-keepalive"),
+        expectations(OK, anonymous=UNAUTHORISED, no_mfa=OK),
+        method="post",
+    ),
     Route("audit:activity", url("audit:activity"), SIGNED_IN_PAGE),
     Route("staff:console", url("staff:console"), expectations(NOT_FOUND, staff=OK)),
     Route("staff:patient-list", url("staff:patient-list"), expectations(NOT_FOUND, staff=OK)),
-    Route("staff:patient-invite", invite_url, expectations(
-        NOT_FOUND, front_desk=OK, clinic_admin=OK)),
-    Route("staff:patient-invite", invite_url, expectations(
-        NOT_FOUND, front_desk=OK, clinic_admin=OK), method="post"),
-    Route("staff:audit-report", url("staff:audit-report"), expectations(
-        NOT_FOUND, clinic_admin=OK, other_clinic_admin=OK)),
-    Route("staff:audit-report-csv", url("staff:audit-report-csv"), expectations(
-        NOT_FOUND, clinic_admin=OK, other_clinic_admin=OK)),
+    Route(
+        "staff:patient-invite", invite_url, expectations(NOT_FOUND, front_desk=OK, clinic_admin=OK)
+    ),
+    Route(
+        "staff:patient-invite",
+        invite_url,
+        expectations(NOT_FOUND, front_desk=OK, clinic_admin=OK),
+        method="post",
+    ),
+    Route(
+        "staff:audit-report",
+        url("staff:audit-report"),
+        expectations(NOT_FOUND, clinic_admin=OK, other_clinic_admin=OK),
+    ),
+    Route(
+        "staff:audit-report-csv",
+        url("staff:audit-report-csv"),
+        expectations(NOT_FOUND, clinic_admin=OK, other_clinic_admin=OK),
+    ),
     # allauth's pages, as Carebridge configures them.
     Route("account_login", url("account_login"), expectations(TO_HOME, anonymous=OK)),
-    Route("account_logout", url("account_logout"), expectations(
-        OK, anonymous=TO_HOME, no_mfa=OK)),
+    Route("account_logout", url("account_logout"), expectations(OK, anonymous=TO_HOME, no_mfa=OK)),
     Route("account_inactive", url("account_inactive"), expectations(OK, anonymous=OK)),
     Route("account_signup", url("account_signup"), expectations(TO_HOME, anonymous=OK)),
-    Route("account_reauthenticate", url("account_reauthenticate"),
-          expectations(OK, no_mfa=OK)),
+    Route("account_reauthenticate", url("account_reauthenticate"), expectations(OK, no_mfa=OK)),
     Route("account_email", url("account_email"), SIGNED_IN_PAGE),
-    Route("account_email_verification_sent", url("account_email_verification_sent"),
-          expectations(OK, anonymous=OK)),
+    Route(
+        "account_email_verification_sent",
+        url("account_email_verification_sent"),
+        expectations(OK, anonymous=OK),
+    ),
     Route("account_change_password", url("account_change_password"), expectations(REAUTH)),
-    Route("account_set_password", url("account_set_password"),
-          expectations(Expect(302, "/account/password/change/"))),
-    Route("account_reset_password", url("account_reset_password"),
-          expectations(OK, anonymous=OK)),
-    Route("account_confirm_login_code", url("account_confirm_login_code"),
-          expectations(TO_HOME, anonymous=TO_LOGIN)),
-    Route("account_confirm_email", lambda cast: reverse("account_confirm_email", kwargs={"key": "bogus-key"}),
-          expectations(OK, anonymous=OK)),
-    Route("account_reset_password_from_key_done", url("account_reset_password_from_key_done"),
-          expectations(OK, anonymous=OK)),
-    Route("account_reset_password_from_key", lambda cast: reverse(
-              "account_reset_password_from_key", kwargs={"uidb36": "0", "key": "bogus"}),
-          expectations(OK, anonymous=OK)),
-    Route("account_reset_password_done", url("account_reset_password_done"),
-          expectations(OK, anonymous=OK)),
+    Route(
+        "account_set_password",
+        url("account_set_password"),
+        expectations(Expect(302, "/account/password/change/")),
+    ),
+    Route("account_reset_password", url("account_reset_password"), expectations(OK, anonymous=OK)),
+    Route(
+        "account_confirm_login_code",
+        url("account_confirm_login_code"),
+        expectations(TO_HOME, anonymous=TO_LOGIN),
+    ),
+    Route(
+        "account_confirm_email",
+        lambda cast: reverse("account_confirm_email", kwargs={"key": "bogus-key"}),
+        expectations(OK, anonymous=OK),
+    ),
+    Route(
+        "account_reset_password_from_key_done",
+        url("account_reset_password_from_key_done"),
+        expectations(OK, anonymous=OK),
+    ),
+    Route(
+        "account_reset_password_from_key",
+        lambda cast: reverse(
+            "account_reset_password_from_key", kwargs={"uidb36": "0", "key": "bogus"}
+        ),
+        expectations(OK, anonymous=OK),
+    ),
+    Route(
+        "account_reset_password_done",
+        url("account_reset_password_done"),
+        expectations(OK, anonymous=OK),
+    ),
     Route("mfa_index", url("mfa_index"), expectations(OK, no_mfa=OK)),
-    Route("mfa_authenticate", url("mfa_authenticate"), expectations(
-        TO_HOME, anonymous=TO_LOGIN, no_mfa=TO_HOME)),
+    Route(
+        "mfa_authenticate",
+        url("mfa_authenticate"),
+        expectations(TO_HOME, anonymous=TO_LOGIN, no_mfa=TO_HOME),
+    ),
     # Only those with an authenticator can re-authenticate with it.
-    Route("mfa_reauthenticate", url("mfa_reauthenticate"), expectations(
-        OK, patients=REAUTH, visitor=REAUTH, no_mfa=REAUTH)),
+    Route(
+        "mfa_reauthenticate",
+        url("mfa_reauthenticate"),
+        expectations(OK, patients=REAUTH, visitor=REAUTH, no_mfa=REAUTH),
+    ),
     Route("mfa_activate_totp", url("mfa_activate_totp"), SENSITIVE_PAGE),
     # Nothing to turn off for those without TOTP.
-    Route("mfa_deactivate_totp", url("mfa_deactivate_totp"), expectations(
-        REAUTH, patients=NOT_FOUND, visitor=NOT_FOUND, no_mfa=NOT_FOUND)),
+    Route(
+        "mfa_deactivate_totp",
+        url("mfa_deactivate_totp"),
+        expectations(REAUTH, patients=NOT_FOUND, visitor=NOT_FOUND, no_mfa=NOT_FOUND),
+    ),
     # No persona has recovery codes yet (they come with TOTP set up through the pages).
-    Route("mfa_view_recovery_codes", url("mfa_view_recovery_codes"), expectations(
-        NOT_FOUND, no_mfa=NOT_FOUND)),
+    Route(
+        "mfa_view_recovery_codes",
+        url("mfa_view_recovery_codes"),
+        expectations(NOT_FOUND, no_mfa=NOT_FOUND),
+    ),
     Route("mfa_generate_recovery_codes", url("mfa_generate_recovery_codes"), SENSITIVE_PAGE),
-    Route("mfa_download_recovery_codes", url("mfa_download_recovery_codes"), expectations(
-        NOT_FOUND, no_mfa=NOT_FOUND)),
+    Route(
+        "mfa_download_recovery_codes",
+        url("mfa_download_recovery_codes"),
+        expectations(NOT_FOUND, no_mfa=NOT_FOUND),
+    ),
     Route("mfa_list_webauthn", url("mfa_list_webauthn"), expectations(OK, no_mfa=OK)),
     Route("mfa_add_webauthn", url("mfa_add_webauthn"), SENSITIVE_PAGE),
     Route("mfa_reauthenticate_webauthn", url("mfa_reauthenticate_webauthn"), SENSITIVE_PAGE),
     Route("mfa_remove_webauthn", url("mfa_remove_webauthn", 999999), SENSITIVE_PAGE),
     Route("mfa_edit_webauthn", url("mfa_edit_webauthn", 999999), SENSITIVE_PAGE),
-    Route("mfa_login_webauthn", url("mfa_login_webauthn"), expectations(
-        TO_HOME, anonymous=TO_LOGIN, no_mfa=TO_HOME)),
+    Route(
+        "mfa_login_webauthn",
+        url("mfa_login_webauthn"),
+        expectations(TO_HOME, anonymous=TO_LOGIN, no_mfa=TO_HOME),
+    ),
     Route("usersessions_list", url("usersessions_list"), SIGNED_IN_PAGE),
 ]
 

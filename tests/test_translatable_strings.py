@@ -15,7 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ALLOWED_WORDS = {"Carebridge"}
 
-_BLOCK_TRANSLATE = re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
+_BLOCK_TRANSLATE = re.compile(
+    r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S
+)
 _COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.S)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 _TEMPLATE_CODE = re.compile(r"{%.*?%}|{{.*?}}", re.S)

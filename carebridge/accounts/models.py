@@ -50,7 +50,9 @@ class User(AbstractUser):
 
 class ActivationCodeQuerySet(models.QuerySet["ActivationCode"]):
     def usable(self) -> ActivationCodeQuerySet:
-        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class ActivationCode(models.Model):

@@ -8,6 +8,7 @@ the model refuses, and database triggers refuse too (see the migrations).
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -42,7 +43,7 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
 
-    def for_patient(self, patient_id: object) -> AppendOnlyQuerySet:
+    def for_patient(self, patient_id: uuid.UUID | str) -> AppendOnlyQuerySet:
         return self.filter(patient_id=patient_id)
 
 

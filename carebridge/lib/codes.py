@@ -11,9 +11,7 @@ _NOT_CODE = re.compile(r"[^A-Z0-9]")
 
 def new_code(groups: int = 3) -> str:
     """A random code such as `K7QX-M2RD-9TWH` (about 59 bits for three groups)."""
-    return "-".join(
-        "".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(groups)
-    )
+    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(groups))
 
 
 def normalise_code(text: str) -> str:

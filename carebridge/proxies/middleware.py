@@ -17,6 +17,6 @@ class ActingForMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user if request.user.is_authenticated else None
         request.acting = SimpleLazyObject(  # type: ignore[attr-defined]
-            lambda: resolve_acting_context(user)  # type: ignore[arg-type]
+            lambda: resolve_acting_context(user)
         )
         return self.get_response(request)

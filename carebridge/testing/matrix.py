@@ -1,4 +1,4 @@
-"""The authorisation matrix: every URL × every persona × the expected outcome.
+"""The authorisation matrix: every URL, every persona, the expected outcome.
 
 Each `Route` names a URL pattern, how to build its URL for the cast, and what each persona must
 get. `tests/test_authorization_matrix.py` runs them all, and fails when a URL pattern exists that
@@ -16,7 +16,14 @@ from django.core import mail
 from carebridge.testing.personas import PERSONAS, Cast
 
 PATIENTS = ("patient", "second_patient")
-STAFF_WITH_MFA = ("clinician", "nurse", "front_desk", "billing", "clinic_admin", "other_clinic_admin")
+STAFF_WITH_MFA = (
+    "clinician",
+    "nurse",
+    "front_desk",
+    "billing",
+    "clinic_admin",
+    "other_clinic_admin",
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,12 @@ def expectations(
 
 # Tables whose rows a denied request may not change. The audit trail (which records the denial)
 # and the session tables (signing in writes them) are left out on purpose.
-_UNWATCHED = {"audit.auditevent", "audit.auditchainhead", "sessions.session", "usersessions.usersession"}
+_UNWATCHED = {
+    "audit.auditevent",
+    "audit.auditchainhead",
+    "sessions.session",
+    "usersessions.usersession",
+}
 
 
 def snapshot() -> dict[str, int]:

@@ -10,16 +10,18 @@ from pytest_django.live_server_helper import LiveServer
 from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
 
 ANONYMOUS_PAGES = [
-    ("/account/login/", "Sign in"),
-    ("/help/", "Help"),
-    ("/account/enrol/", "Create your account"),
-    ("/no-such-page/", "Page not found"),
+    ("/account/login/", 200, "Sign in"),
+    ("/help/", 200, "Help"),
+    ("/account/enrol/", 200, "Create your account"),
+    ("/no-such-page/", 404, "Page not found"),
 ]
 
 
 def test_anonymous_pages_pass_axe_and_skip_link_works(page: Page) -> None:
-    for path, heading in ANONYMOUS_PAGES:
-        page.goto(path)
+    for path, status, heading in ANONYMOUS_PAGES:
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == status
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert_no_axe_violations(page)
         # The first Tab reaches the skip link, and following it puts focus on the main content.

@@ -33,7 +33,9 @@ def test_full_enrolment_creates_account_links_patient_and_uses_code(
     message = mail.outbox[0]
     assert message.to == ["una@example.org"]
     link = re.search(r"http://testserver(/account/enrol/verify/[^/]+/)", message.body).group(1)
-    response = client.post(link, {"password1": "a long calm river", "password2": "a long calm river"})
+    response = client.post(
+        link, {"password1": "a long calm river", "password2": "a long calm river"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:enrol-done")
     patient.refresh_from_db()
@@ -41,15 +43,28 @@ def test_full_enrolment_creates_account_links_patient_and_uses_code(
     assert patient.user == user
     assert user.check_password("a long calm river")
     assert ActivationCode.objects.get(patient=patient).used_at is not None
-    assert AuditEvent.objects.filter(action=AuditAction.ENROL, patient=patient, actor=user).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.ENROL, patient=patient, actor=user).count()
+        == 1
+    )
     # The code and the e-mail link are both single-use.
-    assert client.post(link, {"password1": "another long phrase", "password2": "another long phrase"}).status_code == 404
+    assert (
+        client.post(
+            link, {"password1": "another long phrase", "password2": "another long phrase"}
+        ).status_code
+        == 404
+    )
     assert GENERIC in _start(client.__class__(), code, "1990-01-31").content.decode()
 
 
 @pytest.mark.parametrize(
     ("code_kind", "birth_date"),
-    [("right", "1990-02-01"), ("wrong", "1990-01-31"), ("expired", "1990-01-31"), ("used", "1990-01-31")],
+    [
+        ("right", "1990-02-01"),
+        ("wrong", "1990-01-31"),
+        ("expired", "1990-01-31"),
+        ("used", "1990-01-31"),
+    ],
 )
 def test_every_failure_gives_the_same_generic_message(client, cast, code_kind, birth_date):
     code = services.issue_activation_code(actor=cast.front_desk, patient=cast.unenrolled_patient)

@@ -129,6 +129,8 @@ def test_a_user_with_totp_signs_in_with_password_then_code(
         page = client.get(AUTHENTICATE_URL)
         assert page.status_code == 200
         assert "Enter your verification code" in page.content.decode()
+        # No passkey added, so none is offered.
+        assert "Use a passkey or security key" not in page.content.decode()
 
         response = client.post(AUTHENTICATE_URL, {"code": wrong_totp_code(secret)})
         assert response.status_code == 200

@@ -20,6 +20,8 @@ PATIENT_PAGES = [
     "/account/activity/",
     "/account/2fa/",
     "/account/2fa/totp/activate/",
+    "/account/2fa/webauthn/",
+    "/account/2fa/webauthn/add/",
     "/account/password/change/",
     "/account/reauthenticate/",
     "/account/logout/",
