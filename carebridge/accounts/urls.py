@@ -15,11 +15,11 @@ urlpatterns = [
     path("enrol/done/", views.enrol_done, name="enrol-done"),
     path("session/status/", views.session_status, name="session-status"),
     path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
-    # allauth's own change-password page, served here first (same address) so that, like a
-    # change of e-mail or of two-step verification, it needs a recent sign-in or confirmation.
+    # allauth's own change-password page, served here first (same address, so it keeps its
+    # name `account_change_password`) so that, like a change of e-mail or of two-step
+    # verification, it needs a recent confirmation of the password.
     path(
         "password/change/",
         login_required(reauthentication_required(password_change, app="allauth.account")),
-        name="password-change",
     ),
 ]

@@ -165,3 +165,15 @@ def test_signed_in_pages_carry_the_session_timings_for_the_warning(patient_clien
     assert 'data-session-keepalive-url="/account/session/keepalive/"' in page
     assert 'data-session-expired-url="/account/login/?timeout=1"' in page
     assert '<script src="/static/js/session-timeout.js" defer></script>' in page
+
+
+def test_help_states_the_configured_idle_timeout(client, settings):
+    assert (
+        "We sign you out after 15 minutes without activity."
+        in client.get("/help/").content.decode()
+    )
+    settings.CAREBRIDGE_SESSION_IDLE_SECONDS = 600
+    assert (
+        "We sign you out after 10 minutes without activity."
+        in client.get("/help/").content.decode()
+    )
