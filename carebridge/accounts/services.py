@@ -181,14 +181,8 @@ def record_sign_in(*, request: HttpRequest, user: User) -> None:
         .only("pk")
         .exists()
     )
-    patient = Patient.objects.filter(user=user).first()
-    record_event(
-        actor=user,
-        action=AuditAction.SIGN_IN,
-        object_type="session",
-        patient=patient,
-        acting_as="self" if patient else "",
-        request=request,
+    _record_own_account_event(
+        request=request, user=user, action=AuditAction.SIGN_IN, object_type="session"
     )
     if not is_known_browser:
         # The adapter is made now, while it can see the request the e-mail describes.
@@ -214,25 +208,40 @@ def record_second_step_failure(*, request: HttpRequest | None, user: User) -> No
 
     It tells the account holder (and the clinic) that someone may know their password.
     """
-    patient = Patient.objects.filter(user=user).first()
-    record_event(
-        actor=user,
+    _record_own_account_event(
+        request=request,
+        user=user,
         action=AuditAction.SIGN_IN_FAILED,
         object_type="second_step",
-        patient=patient,
-        acting_as="self" if patient else "",
         outcome=AuditOutcome.DENIED,
-        request=request,
     )
 
 
 def record_sign_out(*, request: HttpRequest, user: User, reason: str = "") -> None:
+    _record_own_account_event(
+        request=request,
+        user=user,
+        action=AuditAction.SIGN_OUT,
+        object_type="session_timeout" if reason == "timeout" else "session",
+    )
+
+
+def _record_own_account_event(
+    *,
+    request: HttpRequest | None,
+    user: User,
+    action: AuditAction,
+    object_type: str,
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+) -> None:
+    """Audit something a user did to their own account, tied to their record if they have one."""
     patient = Patient.objects.filter(user=user).first()
     record_event(
         actor=user,
-        action=AuditAction.SIGN_OUT,
-        object_type="session_timeout" if reason == "timeout" else "session",
+        action=action,
+        object_type=object_type,
         patient=patient,
         acting_as="self" if patient else "",
+        outcome=outcome,
         request=request,
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 Handler = Callable[[HttpRequest], HttpResponse]
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -34,7 +35,11 @@ class RequestIdMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response."""
+    """Content-Security-Policy and Permissions-Policy on every response.
+
+    Pages for a signed-in user may hold health information, so neither the browser's cache nor
+    a shared proxy may keep them (the back button after sign-out must not show a record).
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -45,6 +50,10 @@ class SecurityHeadersMiddleware:
         response.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
         return response
 
 
