@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from carebridge.accounts.tests.helpers import LOGIN_URL
+from carebridge.accounts.tests.sign_in_steps import LOGIN_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.test import Client
 
-from carebridge.accounts.tests.helpers import (
+from carebridge.accounts.tests.sign_in_steps import (
     reauthenticate,
     sign_in,
     totp_code,

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from carebridge import settings as carebridge_settings
 from carebridge.accounts.models import User
-from carebridge.accounts.tests.helpers import reauthenticate
+from carebridge.accounts.tests.sign_in_steps import reauthenticate
 from carebridge.testing.factories import TEST_PASSWORD
 
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from carebridge.accounts.tests.helpers import reauthenticate, sign_in, totp_code
+from carebridge.accounts.tests.sign_in_steps import reauthenticate, sign_in, totp_code
 from carebridge.testing.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.test import Client
 
-from carebridge.accounts.tests.helpers import reauthenticate, sign_in
+from carebridge.accounts.tests.sign_in_steps import reauthenticate, sign_in
 from carebridge.audit.models import AuditAction, AuditEvent
 from carebridge.testing import factories
 from carebridge.testing.factories import TEST_PASSWORD

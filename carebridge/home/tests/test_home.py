@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from carebridge.accounts.tests.helpers import reauthenticate
+from carebridge.accounts.tests.sign_in_steps import reauthenticate
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Small helpers the account tests share: signing in through the real forms, TOTP codes."""
+"""Sign-in steps the account tests share: the real forms, re-authentication, TOTP codes."""
 
 from __future__ import annotations
 
