@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "carebridge.proxies",
     "carebridge.audit",
     "carebridge.home",
+    "carebridge.records",
     "carebridge.staff",
     "carebridge.demo",
 ]

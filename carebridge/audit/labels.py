@@ -27,6 +27,27 @@ OBJECT_TYPES: dict[str, Promise] = {
     "audit_report": gettext_lazy("Audit report"),
     "session": gettext_lazy("Sign-in session"),
     "session_timeout": gettext_lazy("Sign-in session (timed out)"),
+    # The health record: one entry per page or object the record section shows.
+    "record_summary": gettext_lazy("Health summary"),
+    "results": gettext_lazy("Test results"),
+    "result": gettext_lazy("Test result"),
+    "vitals": gettext_lazy("Vital signs"),
+    "medications": gettext_lazy("Medications"),
+    "allergies": gettext_lazy("Allergies"),
+    "immunizations": gettext_lazy("Immunizations"),
+    "problems": gettext_lazy("Health problems"),
+    "procedures": gettext_lazy("Procedures"),
+    "visits": gettext_lazy("Visits"),
+    "visit": gettext_lazy("Visit summary"),
+    "documents": gettext_lazy("Documents and notes"),
+    "document": gettext_lazy("Document"),
+    "care_team": gettext_lazy("Care team"),
+    "care_plans": gettext_lazy("Goals and care plans"),
+    "record": gettext_lazy("Health record"),
+    "record_download": gettext_lazy("Health record download"),
+    "record_share": gettext_lazy("Health summary sent to someone else"),
+    "import_job": gettext_lazy("Health record import"),
+    "match_review": gettext_lazy("Patient match review"),
 }
 
 # What happened, told to the patient whose record it is.
@@ -39,6 +60,11 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("sign_in", "session"): gettext_lazy("Signed in"),
     ("sign_out", "session"): gettext_lazy("Signed out"),
     ("sign_out", "session_timeout"): gettext_lazy("Signed out after a period of inactivity"),
+    ("import", "record"): gettext_lazy("Added records from your clinic's health record system"),
+    ("release", "result"): gettext_lazy("Released a test result to you"),
+    ("export", "record_download"): gettext_lazy("Downloaded your health record"),
+    ("share", "record_share"): gettext_lazy("Sent your health summary to someone else"),
+    ("view", "record_share"): gettext_lazy("Opened the health summary you sent"),
 }
 
 ACTING_AS: dict[str, Promise] = {

@@ -29,6 +29,9 @@ class AuditAction(models.TextChoices):
     SIGN_OUT = "sign_out", _("Signed out")
     ENROL = "enrol", _("Created a portal account")
     INVITE = "invite", _("Issued an activation code")
+    IMPORT = "import", _("Imported")
+    RELEASE = "release", _("Released")
+    SHARE = "share", _("Sent to someone else")
 
 
 class AuditOutcome(models.TextChoices):

@@ -20,6 +20,11 @@ class Clinic(models.Model):
     activation_code_days = models.PositiveSmallIntegerField(
         _("activation codes last (days)"), default=30
     )
+    # Result categories (FHIR Observation/DiagnosticReport category codes, such as "laboratory"
+    # or "imaging") that wait for a clinician to release them. Everything else is released at once.
+    held_result_categories = models.JSONField(
+        _("result categories held for clinician release"), default=list, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -28,6 +33,9 @@ class Clinic(models.Model):
             ("invite_patient", "Can issue portal activation codes"),
             ("view_audit_report", "Can read and export the audit report"),
             ("manage_clinic", "Can change clinic settings, locations and staff"),
+            ("import_records", "Can import health records from EHR exports"),
+            ("review_patient_matches", "Can decide uncertain patient matches from imports"),
+            ("release_results", "Can release held test results to patients"),
         ]
 
     def __str__(self) -> str:
@@ -95,7 +103,7 @@ class StaffRole(models.TextChoices):
 
 # The permissions each role's group holds (codenames on clinic.Clinic).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    StaffRole.CLINICIAN: ["use_staff_console"],
+    StaffRole.CLINICIAN: ["use_staff_console", "release_results"],
     StaffRole.NURSE: ["use_staff_console"],
     StaffRole.FRONT_DESK: ["use_staff_console", "invite_patient"],
     StaffRole.BILLING: ["use_staff_console"],
@@ -104,6 +112,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "invite_patient",
         "view_audit_report",
         "manage_clinic",
+        "import_records",
+        "review_patient_matches",
     ],
 }
 
