@@ -331,3 +331,8 @@ if PRODUCTION:
 
 # Every form field renders with aria-invalid and aria-describedby (carebridge.core.forms).
 FORM_RENDERER = "carebridge.core.forms.PortalFormRenderer"
+# The portal's own address, for links in e-mails sent outside a request (new results).
+CAREBRIDGE_BASE_URL = ENV.get("CAREBRIDGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Results dated more than this many days before they are imported are history, not news:
+# they are not marked new and no e-mail is sent for them.
+CAREBRIDGE_NEW_RESULT_DAYS = env_int("CAREBRIDGE_NEW_RESULT_DAYS", 30)

@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from carebridge.records.urls import shared_urlpatterns
+
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Carebridge administration"
 
@@ -10,6 +12,8 @@ urlpatterns = [
     path("account/", include("carebridge.accounts.urls")),
     path("account/activity/", include("carebridge.audit.urls")),
     path("account/", include("allauth.urls")),
+    path("record/", include("carebridge.records.urls")),
+    path("shared/", include((shared_urlpatterns, "shared"))),
     path("staff/admin/", admin.site.urls),
     path("staff/", include("carebridge.staff.urls")),
 ]

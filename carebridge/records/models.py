@@ -40,6 +40,11 @@ class ResourceType(models.TextChoices):
     EOB = "ExplanationOfBenefit"
 
 
+# Observation categories the portal shows as test results (vital signs, surveys and social
+# history have their own pages or none).
+RESULT_CATEGORIES = ("laboratory", "imaging", "pathology", "procedure", "exam")
+
+
 class Release(models.TextChoices):
     """Whether the patient may see a result yet."""
 
@@ -261,9 +266,7 @@ class PatientMatchReview(models.Model):
     import_job = models.ForeignKey(
         ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
     )
-    candidate = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="+"
-    )
+    candidate = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     # The incoming patient's name, birth date and identifiers, for the reviewer to compare.
     incoming: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
     # The incoming resources (the whole group for that patient), imported once decided.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carebridge.staff import reports, views
+from carebridge.staff import import_views, release_views, reports, views
 
 app_name = "staff"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/invite/", views.patient_invite, name="patient-invite"),
     path("audit/", reports.audit_report, name="audit-report"),
     path("audit/export.csv", reports.audit_report_csv, name="audit-report-csv"),
+    path("imports/", import_views.import_upload, name="import-upload"),
+    path("imports/<uuid:job_id>/", import_views.import_detail, name="import-detail"),
+    path("imports/matches/", import_views.match_review_list, name="match-review-list"),
+    path("imports/matches/<int:review_id>/", import_views.match_review, name="match-review"),
+    path("results/held/", release_views.held_results, name="held-results"),
 ]

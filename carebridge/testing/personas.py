@@ -13,6 +13,7 @@ from carebridge.accounts.models import User
 from carebridge.clinic.models import Clinic, StaffRole
 from carebridge.patients.models import Patient
 from carebridge.testing import factories
+from carebridge.testing.records import SampleRecord, build_sample_record
 
 
 @dataclass
@@ -41,6 +42,10 @@ class Cast:
     staff_without_mfa: User
     # Val Visitor: a signed-in user who is neither patient nor staff. Own account pages only.
     visitor: User
+    # Pat's and Sam's health records, for tests that ask for them (the `cast_with_records`
+    # fixture): one resource of each kind, see `carebridge.testing.records`.
+    record: SampleRecord | None = None
+    second_record: SampleRecord | None = None
 
     @property
     def patient_user(self) -> User:
@@ -134,6 +139,13 @@ def build_cast() -> Cast:
         ),
         visitor=factories.make_user(email="val@example.org", first_name="Val", last_name="Visitor"),
     )
+
+
+def add_records(cast: Cast) -> Cast:
+    """Give Pat and Sam a sample health record each."""
+    cast.record = build_sample_record(cast.patient)
+    cast.second_record = build_sample_record(cast.second_patient)
+    return cast
 
 
 # Persona names as the authorisation matrix uses them; "anonymous" is nobody signed in.

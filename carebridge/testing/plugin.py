@@ -39,6 +39,14 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture
+def cast_with_records(cast: Cast) -> Cast:
+    """The cast, with a sample health record for Pat and one for Sam."""
+    from carebridge.testing.personas import add_records
+
+    return add_records(cast)
+
+
+@pytest.fixture
 def patient_client(cast: Cast) -> Client:
     client = Client()
     client.force_login(cast.patient_user)

@@ -1,0 +1,305 @@
+"""Writes to the record store: store resources (with versions), release results, mark seen.
+
+`store_resources` is the one way resources enter the store, for imports and the demo alike. It
+writes in bulk, a constant number of queries per few hundred resources, so a large export
+imports quickly, and it keeps every version.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
+from carebridge.records.indexing import DisplayFor, index_columns
+from carebridge.records.models import (
+    RESULT_CATEGORIES,
+    ClinicalResource,
+    ImportJob,
+    Release,
+    ResourceVersion,
+)
+
+if TYPE_CHECKING:
+    from carebridge.accounts.models import User
+    from carebridge.clinic.models import Clinic
+    from carebridge.patients.models import Patient
+
+BATCH = 500
+# Resource types whose release a clinic may hold for clinician review.
+RESULT_TYPES = ("Observation", "DiagnosticReport")
+INDEX_FIELDS = [
+    "category",
+    "code_system",
+    "code",
+    "code_display",
+    "status",
+    "clinical_status",
+    "effective_at",
+    "effective_end",
+    "issued_at",
+    "value_numeric",
+    "value_unit",
+    "value_text",
+    "interpretation",
+    "reference_low",
+    "reference_high",
+    "reference_text",
+    "components",
+    "performer",
+    "detail",
+    "encounter_id",
+]
+UPDATE_FIELDS = ["version", "content_hash", "resource", "source", "updated_at", *INDEX_FIELDS]
+
+
+class ResourceConflictError(Exception):
+    """A resource id that already belongs to another patient: the import must not take it."""
+
+
+@dataclass
+class StoreCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_results: int = 0
+    created_ids: list[int] = field(default_factory=list)
+
+
+def canonical_hash(resource: Mapping[str, Any]) -> str:
+    """SHA-256 of the resource as canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def display_from_reference(reference: Mapping[str, Any] | None) -> str:
+    """The default `DisplayFor`: the reference's own display text."""
+    return str(reference.get("display") or "") if reference else ""
+
+
+def store_resources(
+    *,
+    clinic: Clinic,
+    patient: Patient | None,
+    resources: Sequence[dict[str, Any]],
+    source: str,
+    actor: User | None = None,
+    import_job: ImportJob | None = None,
+    display_for: DisplayFor = display_from_reference,
+) -> StoreCounts:
+    """Store resources (ids and references already final) for one patient, or shared ones.
+
+    Identical content changes nothing; changed content becomes a new version. Results in a
+    category the clinic holds are stored as held. Audit: one "import" event per patient when
+    anything was created or changed, inside this transaction. The patient is e-mailed (with no
+    health information) once, after commit, when new results reach them.
+    Raises `ResourceConflictError` when an id already belongs to another patient.
+    """
+    counts = StoreCounts()
+    now = timezone.now()
+    with transaction.atomic():
+        existing = _existing(clinic, resources)
+        new_rows, changed_rows, versions = [], [], []
+        for resource in resources:
+            digest = canonical_hash(resource)
+            current = existing.get((resource["resourceType"], resource["id"]))
+            if current is None:
+                new_rows.append(
+                    _new_row(clinic, patient, resource, digest, source, display_for, now)
+                )
+            elif current.patient_id != (patient.pk if patient else None):
+                raise ResourceConflictError(f"{resource['resourceType']}/{resource['id']}")
+            elif current.content_hash == digest:
+                counts.unchanged += 1
+            else:
+                changed_rows.append(_changed_row(current, resource, digest, source, display_for))
+        ClinicalResource.objects.bulk_create(new_rows, batch_size=BATCH)
+        ClinicalResource.objects.bulk_update(changed_rows, UPDATE_FIELDS, batch_size=BATCH)
+        versions = [_version(row, source, import_job, now) for row in [*new_rows, *changed_rows]]
+        ResourceVersion.objects.bulk_create(versions, batch_size=BATCH)
+        counts.created, counts.updated = len(new_rows), len(changed_rows)
+        counts.created_ids = [row.pk for row in new_rows]
+        counts.new_results = sum(1 for row in new_rows if is_new_result(row))
+        if patient is not None and (new_rows or changed_rows):
+            record_event(
+                actor=actor,
+                action=AuditAction.IMPORT,
+                object_type="record",
+                object_id=import_job.pk if import_job else "",
+                patient=patient,
+                acting_as="staff" if actor else "system",
+            )
+        if patient is not None and counts.new_results:
+            notify_new_results(patient)
+    return counts
+
+
+def _existing(
+    clinic: Clinic, resources: Iterable[Mapping[str, Any]]
+) -> dict[tuple[str, str], ClinicalResource]:
+    ids_by_type: dict[str, list[str]] = {}
+    for resource in resources:
+        ids_by_type.setdefault(resource["resourceType"], []).append(resource["id"])
+    found: dict[tuple[str, str], ClinicalResource] = {}
+    for resource_type, ids in ids_by_type.items():
+        for start in range(0, len(ids), BATCH):
+            rows = ClinicalResource.objects.filter(
+                clinic=clinic, resource_type=resource_type, fhir_id__in=ids[start : start + BATCH]
+            ).only("id", "resource_type", "fhir_id", "content_hash", "version", "patient_id")
+            found.update({(row.resource_type, row.fhir_id): row for row in rows})
+    return found
+
+
+def _new_row(
+    clinic: Clinic,
+    patient: Patient | None,
+    resource: dict[str, Any],
+    digest: str,
+    source: str,
+    display_for: DisplayFor,
+    now: datetime.datetime,
+) -> ClinicalResource:
+    row = ClinicalResource(
+        clinic=clinic,
+        patient=patient,
+        resource_type=resource["resourceType"],
+        fhir_id=resource["id"],
+        content_hash=digest,
+        resource=resource,
+        source=source[:255],
+        created_at=now,
+        updated_at=now,
+        **index_columns(resource, display_for),
+    )
+    if row.resource_type in RESULT_TYPES and row.category in clinic.held_result_categories:
+        row.release = Release.HELD
+    else:
+        row.release, row.released_at = Release.RELEASED, now
+    if not _is_recent(row, now):
+        # History arriving with a first import is not news: it is not marked new.
+        row.seen_at = now
+    return row
+
+
+def _is_recent(row: ClinicalResource, now: datetime.datetime) -> bool:
+    when = row.issued_at or row.effective_at
+    cutoff = now - datetime.timedelta(days=settings.CAREBRIDGE_NEW_RESULT_DAYS)
+    return when is None or when >= cutoff
+
+
+def _changed_row(
+    row: ClinicalResource,
+    resource: dict[str, Any],
+    digest: str,
+    source: str,
+    display_for: DisplayFor,
+) -> ClinicalResource:
+    row.version += 1
+    row.content_hash, row.resource, row.source = digest, resource, source[:255]
+    row.updated_at = timezone.now()
+    for name, value in index_columns(resource, display_for).items():
+        setattr(row, name, value)
+    return row
+
+
+def _version(
+    row: ClinicalResource, source: str, import_job: ImportJob | None, now: datetime.datetime
+) -> ResourceVersion:
+    return ResourceVersion(
+        resource=row,
+        version=row.version,
+        content_hash=row.content_hash,
+        body=row.resource,
+        source=source[:255],
+        import_job=import_job,
+        recorded_at=now,
+    )
+
+
+def is_new_result(row: ClinicalResource) -> bool:
+    """A released, unseen Observation in a result category (not a vital sign or survey)."""
+    return (
+        row.resource_type == "Observation"
+        and row.category in RESULT_CATEGORIES
+        and row.release == Release.RELEASED
+        and row.seen_at is None
+    )
+
+
+def notify_new_results(patient: Patient) -> None:
+    """E-mail the patient that something new is in their record, after commit.
+
+    Privacy rule: the e-mail names no result, test or value: only that there is something new.
+    """
+    if patient.user is None or not patient.user.email:
+        return
+    link = settings.CAREBRIDGE_BASE_URL + reverse("records:results")
+    email = patient.user.email
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("[Carebridge] Something new in your health record"),
+            message=render_to_string("records/email/new_results.txt", {"link": link}),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+
+
+def release_results(
+    *, actor: User, clinic: Clinic, resource_ids: Sequence[int]
+) -> list[ClinicalResource]:
+    """Release held results of the actor's clinic to their patients.
+
+    Audit: one "release" event per result, inside the transaction. Each patient gets one
+    e-mail (no health information) after commit. Releasing an already released result does
+    nothing, so a repeated click is harmless.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            ClinicalResource.objects.select_for_update()
+            .filter(clinic=clinic, pk__in=resource_ids, release=Release.HELD)
+            .select_related("patient__user")
+        )
+        for row in rows:
+            row.release, row.released_at, row.released_by = Release.RELEASED, now, actor
+            row.seen_at = None
+            record_event(
+                actor=actor,
+                action=AuditAction.RELEASE,
+                object_type="result",
+                object_id=row.pk,
+                patient=row.patient,
+                acting_as="staff",
+            )
+        ClinicalResource.objects.bulk_update(
+            rows, ["release", "released_at", "released_by", "seen_at"]
+        )
+        for patient in {row.patient for row in rows if row.patient is not None}:
+            notify_new_results(patient)
+    return rows
+
+
+def mark_seen(*, patient: Patient, resource_ids: Sequence[int]) -> int:
+    """Mark the patient's own results as seen (no longer new). Returns how many changed.
+
+    Only the patient themself marks results seen: staff and proxies reading them do not.
+    """
+    return (
+        ClinicalResource.objects.for_patient(patient.pk)
+        .filter(pk__in=resource_ids, seen_at__isnull=True)
+        .update(seen_at=timezone.now())
+    )

@@ -1,0 +1,13 @@
+"""Under construction: each view raises 404 until it is built."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def download(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    raise Http404
+
+
+def print_summary(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    raise Http404
