@@ -16,8 +16,10 @@ from carebridge.testing.matrix import (
     Route,
     expectations,
     snapshot,
+    url,
 )
 from carebridge.testing.personas import PERSONAS, Cast, user_for
+from tests.routes import downloads, results, sections, staff_records
 
 # Patterns the matrix does not cover, and why.
 NOT_IN_MATRIX = {
@@ -30,10 +32,6 @@ NOT_IN_MATRIX = {
 REAUTH = Expect(302, "/account/reauthenticate/")
 SIGNED_IN_PAGE = expectations(OK)
 SENSITIVE_PAGE = expectations(REAUTH, no_mfa=REAUTH)
-
-
-def url(name: str, *args: object):
-    return lambda cast: reverse(name, args=args)
 
 
 def invite_url(cast: Cast) -> str:
@@ -181,6 +179,11 @@ ROUTES = [
         expectations(TO_HOME, anonymous=TO_LOGIN, no_mfa=TO_HOME),
     ),
     Route("usersessions_list", url("usersessions_list"), SIGNED_IN_PAGE),
+    # Each area of the health record keeps its rows beside the others in tests/routes/.
+    *results.ROUTES,
+    *sections.ROUTES,
+    *downloads.ROUTES,
+    *staff_records.ROUTES,
 ]
 
 CASES = [
@@ -200,7 +203,10 @@ def _client_for(cast: Cast, persona: str) -> Client:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "persona"), CASES)
-def test_route_gives_persona_the_expected_outcome(cast: Cast, route: Route, persona: str) -> None:
+def test_route_gives_persona_the_expected_outcome(
+    cast_with_records: Cast, route: Route, persona: str
+) -> None:
+    cast = cast_with_records
     client = _client_for(cast, persona)
     expected = route.expected_for(persona)
     before = snapshot()

@@ -41,6 +41,7 @@ def _always(request: HttpRequest) -> bool:
 
 SECTIONS: list[NavItem] = [
     NavItem(_("Home"), "home:home", _is_patient_side),
+    NavItem(_("My record"), "records:summary", _is_patient_side),
     NavItem(_("Clinic console"), "staff:console", _is_staff),
     NavItem(_("My account"), "accounts:overview", _always),
     NavItem(_("Help"), "home:help", _always),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core import mail
+from django.urls import reverse
 
 from carebridge.testing.personas import PERSONAS, Cast
 
@@ -54,6 +55,11 @@ class Route:
 
     def expected_for(self, persona: str) -> Expect:
         return self.expect[persona]
+
+
+def url(name: str, *args: object) -> Callable[[Cast], str]:
+    """A URL builder for a route whose arguments do not depend on the cast."""
+    return lambda cast: reverse(name, args=args)
 
 
 def expectations(
