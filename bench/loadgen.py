@@ -1,0 +1,76 @@
+"""The load generator: run in its own process, it requests URLs from the server and times them.
+
+    python bench/loadgen.py CONFIG.json
+
+CONFIG holds the base URL, the cookie header to send, the concurrency, the duration per URL
+and the URLs by name. For each URL in turn, `concurrency` threads request it back to back for
+`duration` seconds; it prints JSON with, per name, requests, errors, throughput (requests/s)
+and the 50th and 99th percentile latency in milliseconds.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+
+def one_request(host: str, port: int, path: str, cookie: str) -> tuple[float, int]:
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Cookie": cookie, "Host": host})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return time.perf_counter() - started, response.status
+
+
+def hammer(config: dict, path: str) -> dict:
+    parts = urlsplit(config["base_url"])
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    latencies: list[float] = []
+    errors = [0]
+    deadline = time.perf_counter() + config["duration"]
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while time.perf_counter() < deadline:
+            elapsed, status = one_request(host, port, path, config["cookie"])
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    errors[0] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(config["concurrency"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    count = len(latencies)
+    return {
+        "requests": count,
+        "errors": errors[0],
+        "throughput": count / wall,
+        "p50_ms": 1000 * latencies[count // 2],
+        "p99_ms": 1000 * latencies[min(count - 1, int(count * 0.99))],
+    }
+
+
+def main() -> None:
+    with open(sys.argv[1]) as handle:
+        config = json.load(handle)
+    # A short warm-up so every worker has loaded its code and templates.
+    for path in config["urls"].values():
+        hammer(config | {"duration": 1.0}, path)
+    results = {name: hammer(config, path) for name, path in config["urls"].items()}
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""Throughput and p99 latency of the record's busiest pages, against a bare Django baseline.
+
+    .venv/bin/python bench/page_load.py [--duration 10] [--concurrency 4] [--workers 2]
+
+Builds a fresh SQLite database holding one patient with a generated 20-year record of 10,000
+observations, starts the real server (gunicorn, DEBUG off) and signs in through the login
+page. Then another process (`bench/loadgen.py`) loads, in turn, a bare Django page rendering a
+50-row table (the baseline) and the home, results, trend and vitals pages, and this script
+reports each page's throughput and p99 latency as ratios to the baseline measured in the same
+run. Issue 3's goal: a throughput ratio of at least 1.0 for home, results and trend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.environment import PYTHON, REPO, bench_environment, manage, new_workdir
+
+EMAIL = "bench.patient@example.test"
+PASSWORD = "bench-password-long-enough"  # noqa: S105
+SETUP = """
+import datetime, json
+from allauth.account.models import EmailAddress
+from carebridge.accounts.models import User
+from carebridge.clinic.models import Clinic
+from carebridge.demo.clinical import generate_large_record
+from carebridge.records.identifiers import mrn_system
+clinic, _ = Clinic.objects.get_or_create(slug="bench", defaults={"name": "Bench Clinic"})
+bundle = generate_large_record(mrn_system=mrn_system(clinic), today=datetime.date.today())
+with open(PATH, "w") as out:
+    json.dump(bundle, out)
+"""
+ATTACH_USER = """
+from allauth.account.models import EmailAddress
+from django.db.models import Count
+from carebridge.accounts.models import User
+from carebridge.patients.models import Patient
+from carebridge.records.models import ClinicalResource
+patient = Patient.objects.get()
+user = User.objects.create_user(email=EMAIL, password=PASSWORD, first_name="Bench")
+EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
+patient.user = user
+patient.save()
+top = (
+    ClinicalResource.objects.filter(patient=patient, category="laboratory")
+    .values("code").annotate(n=Count("id")).order_by("-n").first()
+)
+print(top["code"], top["n"], ClinicalResource.objects.filter(patient=patient).count())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare(env: dict[str, str], workdir: Path) -> str:
+    """Database, record, user and static files; returns the trend page's LOINC code."""
+    manage(env, "migrate", "--noinput")
+    record = workdir / "large-record.json"
+    manage(env, "shell", "-c", SETUP.replace("PATH", repr(str(record))))
+    manage(env, "import-fhir", str(record), "--json", "--no-progress")
+    attach = ATTACH_USER.replace("EMAIL", repr(EMAIL)).replace("PASSWORD", repr(PASSWORD))
+    code, count, total = manage(env, "shell", "-c", attach).split()
+    print(f"Patient with {total} resources; trend page for LOINC {code} ({count} results)")
+    manage(env, "collectstatic", "--noinput")
+    return code
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "carebridge.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=REPO,
+    )
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("The server did not start.")
+
+
+def sign_in(base_url: str) -> str:
+    """Sign in through the real login page; return the Cookie header for the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base_url}/account/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, "no CSRF token on the login page"
+    form = {"csrfmiddlewaretoken": token.group(1), "login": EMAIL, "password": PASSWORD}
+    request = urllib.request.Request(
+        f"{base_url}/account/login/",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Referer": f"{base_url}/account/login/"},
+    )
+    landed = opener.open(request)
+    assert urllib.parse.urlsplit(landed.url).path == "/", f"sign-in ended at {landed.url}"
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def run_load(config: dict, workdir: Path) -> dict:
+    path = workdir / "load.json"
+    path.write_text(json.dumps(config))
+    output = subprocess.run(
+        [PYTHON, str(REPO / "bench" / "loadgen.py"), str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(output.stdout)
+
+
+def print_report(results: dict) -> None:
+    base = results["baseline"]
+    print(
+        f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'throughput x':>15}{'p99 x':>8}"
+        f"{'errors':>8}"
+    )
+    for name, row in results.items():
+        ratio = row["throughput"] / base["throughput"]
+        p99_ratio = row["p99_ms"] / base["p99_ms"]
+        print(
+            f"{name:<10}{row['throughput']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
+            f"{ratio:>15.2f}{p99_ratio:>8.2f}{row['errors']:>8}"
+        )
+    print(
+        "throughput x = page requests/s / baseline requests/s (goal ≥ 1.0); "
+        "p99 x = page p99 / baseline p99 (lower is better)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    workdir = new_workdir()
+    env = bench_environment(workdir)
+    code = prepare(env, workdir)
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        config = {
+            "base_url": base_url,
+            "cookie": sign_in(base_url),
+            "concurrency": args.concurrency,
+            "duration": args.duration,
+            "urls": {
+                "baseline": "/bench/baseline/",
+                "home": "/",
+                "results": "/record/results/",
+                "trend": f"/record/results/trend/{code}/",
+                "vitals": "/record/vitals/",
+            },
+        }
+        print_report(run_load(config, workdir))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
