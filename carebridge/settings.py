@@ -229,7 +229,10 @@ CAREBRIDGE_ENROL_ATTEMPTS = env_int("CAREBRIDGE_ENROL_ATTEMPTS", 5)
 CAREBRIDGE_ENROL_WINDOW_SECONDS = env_int("CAREBRIDGE_ENROL_WINDOW_SECONDS", 15 * 60)
 CAREBRIDGE_ENROL_LINK_SECONDS = env_int("CAREBRIDGE_ENROL_LINK_SECONDS", 24 * 3600)
 CAREBRIDGE_MAINTENANCE_MODE = env_bool("CAREBRIDGE_MAINTENANCE_MODE", default=False)
-CAREBRIDGE_HOME_PANELS = ["carebridge.accounts.panels.todo_panel"]
+CAREBRIDGE_HOME_PANELS = [
+    "carebridge.accounts.panels.todo_panel",
+    "carebridge.records.panels.results_panel",
+]
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = ENV.get(
@@ -336,3 +339,4 @@ CAREBRIDGE_BASE_URL = ENV.get("CAREBRIDGE_BASE_URL", "http://127.0.0.1:8000").rs
 # Results dated more than this many days before they are imported are history, not news:
 # they are not marked new and no e-mail is sent for them.
 CAREBRIDGE_NEW_RESULT_DAYS = env_int("CAREBRIDGE_NEW_RESULT_DAYS", 30)
+CAREBRIDGE_SHARE_LINK_DAYS = env_int("CAREBRIDGE_SHARE_LINK_DAYS", 7)  # days a sent link lasts

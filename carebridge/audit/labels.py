@@ -46,6 +46,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "record": gettext_lazy("Health record"),
     "record_download": gettext_lazy("Health record download"),
     "record_share": gettext_lazy("Health summary sent to someone else"),
+    "record_shares": gettext_lazy("Summaries you have sent"),
     "import_job": gettext_lazy("Health record import"),
     "match_review": gettext_lazy("Patient match review"),
 }
@@ -65,6 +66,9 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("export", "record_download"): gettext_lazy("Downloaded your health record"),
     ("share", "record_share"): gettext_lazy("Sent your health summary to someone else"),
     ("view", "record_share"): gettext_lazy("Opened the health summary you sent"),
+    ("export", "record_share"): gettext_lazy("Downloaded the health summary you sent"),
+    ("update", "record_share"): gettext_lazy("Cancelled a health summary you sent"),
+    ("view", "record_download"): gettext_lazy("Opened the page to download your health record"),
 }
 
 ACTING_AS: dict[str, Promise] = {
@@ -72,6 +76,7 @@ ACTING_AS: dict[str, Promise] = {
     "staff": gettext_lazy("Clinic staff"),
     "proxy": gettext_lazy("A caregiver or parent"),
     "system": gettext_lazy("Carebridge, automatically"),
+    "recipient": gettext_lazy("Someone the patient sent their summary to"),
 }
 
 
@@ -117,7 +122,11 @@ def acting_as_words(acting_as: str) -> str:
 def actor_words(event: AuditEvent) -> str:
     """The actor's recorded name, saying so when they acted as clinic staff."""
     if event.actor_id is None:
-        return _("Carebridge, automatically") if event.acting_as == "system" else _("Unknown")
+        if event.acting_as == "system":
+            return _("Carebridge, automatically")
+        if event.acting_as == "recipient":
+            return _("The person you sent your summary to")
+        return _("Unknown")
     if event.acting_as == "staff":
         return _("%(name)s (clinic staff)") % {"name": event.actor_label}
     return event.actor_label

@@ -1,9 +1,84 @@
-"""Under construction: held results waiting for a clinician to release them."""
+"""Held results: a clinician reviews the clinic's results waiting for release and releases them.
 
-from typing import Any
+Everything is scoped to the staff member's own clinic: another clinic's held results never
+appear, and an id from another clinic is ignored by `release_results`. Releasing is audited
+by the service, one event per result; viewing the list is audited here.
+"""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
+from carebridge.clinic.models import Clinic
+from carebridge.core.http import AuthenticatedRequest
+from carebridge.records.selectors.held import held_rows, list_held_results, with_report_results
+from carebridge.records.services import release_results
+from carebridge.staff.access import staff_required
+
+HELD_PER_PAGE = 50
 
 
-def held_results(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _clinic(request: AuthenticatedRequest) -> Clinic:
+    # `staff_required` has already checked that the viewer is active staff.
+    staff = request.acting.staff
+    assert staff is not None
+    return staff.clinic
+
+
+@staff_required("release_results")
+@require_http_methods(["GET", "POST"])
+def held_results(request: AuthenticatedRequest) -> HttpResponse:
+    """List the clinic's held results (GET) or release the chosen ones (POST, then redirect)."""
+    clinic = _clinic(request)
+    if request.method == "POST":
+        return _release(request, clinic)
+    zone = ZoneInfo(clinic.time_zone)
+    page = Paginator(list_held_results(clinic), HELD_PER_PAGE).get_page(request.GET.get("page"))
+    record_event(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="results",
+        acting_as="staff",
+        request=request,
+    )
+    context = {"page": page, "rows": held_rows(page.object_list, zone)}
+    return render(request, "staff/held_results.html", context)
+
+
+def _release(request: AuthenticatedRequest, clinic: Clinic) -> HttpResponse:
+    chosen = [int(value) for value in request.POST.getlist("result") if value.isdigit()]
+    if not chosen:
+        messages.error(request, _("Choose at least one result to release."))
+        return redirect("staff:held-results")
+    released = release_results(
+        actor=request.user, clinic=clinic, resource_ids=with_report_results(clinic, chosen)
+    )
+    count = len(released)
+    if not count:
+        # Already released (a second click, or a colleague was quicker), or not this clinic's.
+        messages.warning(
+            request, _("None of the chosen results was waiting. It may already be released.")
+        )
+        return redirect("staff:held-results")
+    messages.success(
+        request,
+        ngettext(
+            "Released %(count)d result. The patient has been told by e-mail that something "
+            "new is in their record.",
+            "Released %(count)d results. Their patients have been told by e-mail that "
+            "something new is in their record.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("staff:held-results")

@@ -41,6 +41,16 @@ def _staff(request: AuthenticatedRequest) -> StaffMember:
 def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
     user = request.user
     links = [{"label": _("Patients"), "url": reverse("staff:patient-list")}]
+    if user.has_perm("clinic.release_results"):
+        links.append(
+            {"label": _("Results waiting for review"), "url": reverse("staff:held-results")}
+        )
+    if user.has_perm("clinic.import_records"):
+        links.append({"label": _("Import health records"), "url": reverse("staff:import-upload")})
+    if user.has_perm("clinic.review_patient_matches"):
+        links.append(
+            {"label": _("Uncertain patient matches"), "url": reverse("staff:match-review-list")}
+        )
     if user.has_perm("clinic.view_audit_report"):
         links.append({"label": _("Audit report"), "url": reverse("staff:audit-report")})
     # Django's admin is not scoped to one clinic, so only the deployment's own administrators

@@ -1,13 +1,95 @@
-"""Under construction: each view raises 404 until it is built."""
+"""Download the record: a FHIR JSON file, a C-CDA document, or a summary to read and print."""
+
+from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from carebridge.core.http import AuthenticatedRequest
+from carebridge.patients.models import Patient
+from carebridge.records.access import access_record
+from carebridge.records.exports.ccda import build_ccd
+from carebridge.records.exports.fhir_bundle import bundle_chunks
+from carebridge.records.exports.forms import DownloadForm, SelectionForm
+from carebridge.records.exports.printable import build_summary
+from carebridge.records.exports.selection import Selection
+from carebridge.records.exports.services import download_filename, record_download
 
 
-def download(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def no_store(response: HttpResponseBase) -> HttpResponseBase:
+    """Neither the browser nor a proxy may keep a copy of a record file or page."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
 
 
-def print_summary(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+def download(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The download form; with a valid choice, the file itself (or the printable summary).
+
+    Access: the viewer's own record (404 for anyone with none). Audit: the page view, then one
+    "export" event per file (see `record_download`).
+    """
+    patient = access_record(request, object_type="record_download")
+    if "format" not in request.GET:
+        return no_store(_form_page(request, DownloadForm()))
+    form = DownloadForm(request.GET)
+    if not form.is_valid():
+        return no_store(_form_page(request, form))
+    selection, kind = form.selection(), form.cleaned_data["format"]
+    if kind == DownloadForm.PRINT:
+        return redirect(f"{reverse('records:print')}?{selection.query_string()}")
+    record_download(request=request, patient=patient, kind=kind, selection=selection)
+    return no_store(_file_response(patient, selection, kind))
+
+
+def _form_page(request: AuthenticatedRequest, form: DownloadForm) -> HttpResponse:
+    return render(request, "records/downloads/download.html", {"form": form})
+
+
+def _file_response(patient: Patient, selection: Selection, kind: str) -> HttpResponseBase:
+    now = timezone.now()
+    response: HttpResponseBase
+    if kind == DownloadForm.FHIR:
+        chunks = (chunk.encode() for chunk in bundle_chunks(patient, selection, now))
+        response = StreamingHttpResponse(chunks, content_type="application/fhir+json")
+    else:
+        response = HttpResponse(build_ccd(patient, selection, now), content_type="application/xml")
+    filename = download_filename(kind, patient, now)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def print_summary(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The chosen parts of the record as a print-ready page (everything when nothing is chosen).
+
+    Access: the viewer's own record. Audit: the page view and an "export" event, since a
+    printed copy leaves the portal like a file does.
+    """
+    patient = access_record(request, object_type="record_download")
+    form = SelectionForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return redirect(f"{reverse('records:download')}?format=print&{request.GET.urlencode()}")
+    selection = form.selection() if request.GET else Selection()
+    record_download(request=request, patient=patient, kind="print", selection=selection)
+    context = _print_context(patient, selection)
+    with timezone.override(context["time_zone"]):
+        return no_store(render(request, "records/downloads/print.html", context))
+
+
+def _print_context(patient: Patient, selection: Selection) -> dict[str, Any]:
+    return {
+        "patient": patient,
+        "clinic": patient.clinic,
+        "selection": selection,
+        "summary": build_summary(patient, selection),
+        "printed_at": timezone.now(),
+        "time_zone": patient.clinic.time_zone,
+    }

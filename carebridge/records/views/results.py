@@ -1,25 +1,297 @@
-"""Under construction: each view raises 404 until it is built."""
+"""The test-results pages (list, one result, one report, one test over time) and vital signs.
 
+Each view is thin: `access_record` or `access_resource` decides who may see what and records
+the view in the audit trail, selectors read index columns, and the page renders dates in the
+patient's clinic's time zone. Opening a result marks it seen only when the patient opens it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from carebridge.core.http import AuthenticatedRequest
+from carebridge.patients.models import Patient
+from carebridge.records.access import access_record, access_resource
+from carebridge.records.models import ClinicalResource, ResourceType
+from carebridge.records.selectors import charts, detail, results, trends
+from carebridge.records.selectors import vitals as vital_signs
+from carebridge.records.selectors.wording import clinic_zone
+from carebridge.records.services import mark_seen
+
+RESULTS_PER_PAGE = 25
+READINGS_PER_PAGE = 25
+# The result page's table lists this many of the newest readings; the trend page lists all.
+DETAIL_TABLE_ROWS = 20
+LOINC_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.-]{0,31}")
 
 
-def result_list(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+class ResultFilterForm(forms.Form):
+    """The results list's filters: a date range (days in the clinic's zone) and a kind."""
+
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of result"),
+        required=False,
+        choices=[("", gettext_lazy("All kinds")), *results.RESULT_KINDS.items()],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return cleaned
 
 
-def result_detail(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@dataclass(frozen=True)
+class PageLinks:
+    """Previous and next links for one paginated table, keeping the page's other parameters."""
+
+    previous: str = ""
+    next: str = ""
 
 
-def report_detail(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def paged(
+    request: AuthenticatedRequest, items: Sequence[Any], param: str, anchor: str
+) -> tuple[Page[Any], PageLinks]:
+    """One page of an in-memory list (newest first), and links to its neighbours."""
+    page = Paginator(items, READINGS_PER_PAGE).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}#{anchor}"
+
+    return page, PageLinks(
+        previous=link(page.previous_page_number()) if page.has_previous() else "",
+        next=link(page.next_page_number()) if page.has_next() else "",
+    )
 
 
-def test_trend(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _mark_seen_by_patient(request: AuthenticatedRequest, resource_ids: list[int]) -> None:
+    # Only the patient's own opening counts: a caregiver or staff member reading a result
+    # must not make it look already seen to the patient.
+    patient = request.acting.patient
+    if request.acting.is_self and patient is not None and resource_ids:
+        mark_seen(patient=patient, resource_ids=resource_ids)
 
 
-def vitals(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+def result_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The patient's released results, newest first, filtered by dates and kind."""
+    patient = access_record(request, object_type="results")
+    zone = clinic_zone(patient)
+    form = ResultFilterForm(request.GET)
+    context: dict[str, Any] = {"form": form, "counts": results.result_counts(patient)}
+    if form.is_valid():
+        values = results.list_results(
+            patient,
+            zone=zone,
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+            category=form.cleaned_data["kind"],
+        )
+        page = Paginator(values, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = results.result_rows(patient, list(page.object_list), zone)
+        is_filtered = any(form.cleaned_data.values())
+        context |= {"page": page, "rows": rows, "is_filtered": is_filtered}
+    return render(request, "records/results.html", context)
+
+
+@login_required
+def result_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
+    """One result: value, range, flag in words, what the test is, and its history."""
+    row = access_resource(
+        request, resource_id, resource_types=(ResourceType.OBSERVATION,), object_type="result"
+    )
+    assert row.patient is not None
+    _mark_seen_by_patient(request, [row.pk])
+    zone = clinic_zone(row.patient)
+    # The chart's date labels, like the page's times, are in the clinic's zone.
+    with timezone.override(zone):
+        return render(request, "records/result_detail.html", _result_context(row, zone))
+
+
+def _result_context(row: ClinicalResource, zone: ZoneInfo) -> dict[str, Any]:
+    assert row.patient is not None
+    result = detail.get_result_detail(row, zone)
+    history = trends.get_history(row.patient, code_system=row.code_system, code=row.code, zone=zone)
+    return {
+        "result": result,
+        "chart": charts.reading_chart("chart-history", result.name, history.readings),
+        "readings": list(reversed(history.readings))[:DETAIL_TABLE_ROWS],
+        "reading_count": len(history.readings),
+    }
+
+
+@login_required
+def report_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
+    """One report and its released results; opening it marks them all seen (patient only)."""
+    report = access_resource(
+        request,
+        resource_id,
+        resource_types=(ResourceType.DIAGNOSTIC_REPORT,),
+        object_type="result",
+    )
+    assert report.patient is not None
+    zone = clinic_zone(report.patient)
+    found = results.report_results(report, zone)
+    _mark_seen_by_patient(request, [report.pk, *(row.pk for row in found.rows)])
+    context = {"report": detail.get_report_detail(report, zone), "rows": found.rows}
+    context["held"] = found.held
+    with timezone.override(zone):
+        return render(request, "records/report_detail.html", context)
+
+
+@login_required
+def test_trend(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """One test (by LOINC code) over a chosen period: a chart, and every reading in a table."""
+    if not LOINC_CODE.fullmatch(code):
+        raise Http404
+    patient = access_record(request, object_type="results", object_id=code)
+    zone = clinic_zone(patient)
+    with timezone.override(zone):
+        return render(request, "records/test_trend.html", _trend_context(request, patient, code))
+
+
+def _trend_context(request: AuthenticatedRequest, patient: Patient, code: str) -> dict[str, Any]:
+    zone = clinic_zone(patient)
+    period = trends.chosen_period(request.GET.get("period"), "all")
+    since = trends.period_start(period)
+    history = trends.get_history(
+        patient, code_system=results.LOINC, code=code, zone=zone, since=since
+    )
+    name = history.name or _name_of_test(patient, code, zone)
+    page, links = paged(request, list(reversed(history.readings)), "page", "readings")
+    chart = charts.reading_chart(
+        "chart-trend", name, history.readings, start=since, end=_now_if(since)
+    )
+    return {
+        "name": name,
+        "code": code,
+        "period": period,
+        "periods": trends.PERIODS,
+        "chart": chart,
+        "page": page,
+        "links": links,
+    }
+
+
+def _name_of_test(patient: Patient, code: str, zone: ZoneInfo) -> str:
+    # Nothing in the chosen period: the name comes from the whole history. A patient with no
+    # reading of the test at all gets a 404, as for any other missing page.
+    history = trends.get_history(patient, code_system=results.LOINC, code=code, zone=zone)
+    if not history.readings:
+        raise Http404
+    return history.name
+
+
+def _now_if(since: datetime.datetime | None) -> datetime.datetime | None:
+    return timezone.now() if since is not None else None
+
+
+@dataclass(frozen=True)
+class VitalSection:
+    """One vital sign on the vitals page: the latest in words, a chart, a paged table."""
+
+    key: str
+    title: str
+    latest: str
+    chart: charts.ChartView
+    page: Page[Any]
+    links: PageLinks
+    is_open: bool
+
+
+@login_required
+def vitals(request: AuthenticatedRequest) -> HttpResponse:
+    """Blood pressure, weight, BMI and heart rate over a chosen period (one query for all).
+
+    Charts are thinned to what their width can show; each table lists every reading of the
+    period, 25 to a page, newest first.
+    """
+    patient = access_record(request, object_type="vitals")
+    zone = clinic_zone(patient)
+    period = trends.chosen_period(request.GET.get("period"), "5y")
+    since = trends.period_start(period)
+    found = vital_signs.list_vitals(patient, zone=zone, since=since)
+    with timezone.override(zone):
+        sections = [
+            _blood_pressure_section(request, found.blood_pressure, since),
+            _reading_section(request, "weight", _("Weight"), found.weight, since),
+            _reading_section(request, "bmi", _("Body mass index (BMI)"), found.bmi, since),
+            _reading_section(request, "heart-rate", _("Heart rate"), found.heart_rate, since),
+        ]
+    context = {"sections": sections, "period": period, "periods": trends.PERIODS}
+    return render(request, "records/vitals.html", context)
+
+
+def _blood_pressure_section(
+    request: AuthenticatedRequest,
+    readings: list[vital_signs.BloodPressure],
+    since: datetime.datetime | None,
+) -> VitalSection:
+    page, links = paged(request, readings[::-1], "blood-pressure-page", "blood-pressure")
+    latest = ""
+    if readings:
+        last = readings[-1]
+        latest = _("Your last blood pressure was %(value)s on %(day)s.") % {
+            "value": last.value,
+            "day": charts.day_words(last.day),
+        }
+    return VitalSection(
+        key="blood-pressure",
+        title=_("Blood pressure"),
+        latest=latest,
+        chart=charts.blood_pressure_chart(readings, start=since, end=_now_if(since)),
+        page=page,
+        links=links,
+        is_open="blood-pressure-page" in request.GET,
+    )
+
+
+LATEST_WORDS = {
+    "weight": gettext_lazy("Your last weight was %(value)s %(unit)s on %(day)s."),
+    "bmi": gettext_lazy("Your last body mass index (BMI) was %(value)s on %(day)s."),
+    "heart-rate": gettext_lazy("Your last heart rate was %(value)s beats a minute on %(day)s."),
+}
+
+
+def _reading_section(
+    request: AuthenticatedRequest,
+    key: str,
+    title: str,
+    readings: list[trends.Reading],
+    since: datetime.datetime | None,
+) -> VitalSection:
+    param = f"{key}-page"
+    page, links = paged(request, readings[::-1], param, key)
+    latest = ""
+    if readings:
+        last = readings[-1]
+        latest = str(LATEST_WORDS[key]) % {
+            "value": last.value,
+            "unit": last.unit,
+            "day": charts.day_words(last.day),
+        }
+    chart = charts.reading_chart(f"chart-{key}", title, readings, start=since, end=_now_if(since))
+    return VitalSection(key, title, latest, chart, page, links, is_open=param in request.GET)

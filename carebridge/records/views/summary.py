@@ -1,9 +1,20 @@
-"""Under construction: each view raises 404 until it is built."""
+"""The health summary: problems, medicines, allergies, immunizations, vitals and results."""
 
-from typing import Any
+from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from carebridge.core.http import AuthenticatedRequest
+from carebridge.records.access import access_record
+from carebridge.records.selectors.summary import get_health_summary
+from carebridge.records.selectors.wording import clinic_zone
 
 
-def health_summary(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+def health_summary(request: AuthenticatedRequest) -> HttpResponse:
+    """The record at a glance, each block linking to its full page (audited as one view)."""
+    patient = access_record(request, object_type="record_summary")
+    summary = get_health_summary(patient, zone=clinic_zone(patient))
+    return render(request, "records/summary.html", {"summary": summary})

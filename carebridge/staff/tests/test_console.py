@@ -59,6 +59,8 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
     assert "<dd>Clinic administrator</dd>" in body
     assert _links(response) == [
         ("Patients", "/staff/patients/"),
+        ("Import health records", "/staff/imports/"),
+        ("Uncertain patient matches", "/staff/imports/matches/"),
         ("Audit report", "/staff/audit/"),
         ("Clinic administration", "/staff/admin/"),
     ]
@@ -67,13 +69,25 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
 
 def test_clinic_admin_without_admin_site_access_gets_no_admin_link(cast):
     response = _client(cast, "clinic_admin").get(CONSOLE_URL)
-    assert _links(response) == [("Patients", "/staff/patients/"), ("Audit report", "/staff/audit/")]
+    assert _links(response) == [
+        ("Patients", "/staff/patients/"),
+        ("Import health records", "/staff/imports/"),
+        ("Uncertain patient matches", "/staff/imports/matches/"),
+        ("Audit report", "/staff/audit/"),
+    ]
+
+
+def test_clinicians_also_see_results_waiting_for_review(cast):
+    response = _client(cast, "clinician").get(CONSOLE_URL)
+    assert _links(response) == [
+        ("Patients", "/staff/patients/"),
+        ("Results waiting for review", "/staff/results/held/"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("persona", "role"),
     [
-        ("clinician", "Clinician"),
         ("nurse", "Nurse"),
         ("front_desk", "Front desk"),
         ("billing", "Billing"),

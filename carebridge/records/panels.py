@@ -1,0 +1,49 @@
+"""The record's contribution to the home page: how many test results are new, or held."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from carebridge.home.panels import HomePanel
+from carebridge.records.selectors.results import result_counts
+
+
+def results_panel(request: HttpRequest) -> HomePanel | None:
+    """New and held results, counted (never named), for a viewer acting for a patient.
+
+    No audit event: the panel shows two numbers and no health information.
+    """
+    patient = request.acting.patient  # type: ignore[attr-defined]
+    if patient is None:
+        return None
+    counts = result_counts(patient)
+    items = []
+    if counts.new:
+        items.append(
+            ngettext(
+                "You have %(count)d new test result.",
+                "You have %(count)d new test results.",
+                counts.new,
+            )
+            % {"count": counts.new}
+        )
+    if counts.held:
+        items.append(
+            ngettext(
+                "%(count)d result is waiting for your clinician's review.",
+                "%(count)d results are waiting for your clinician's review.",
+                counts.held,
+            )
+            % {"count": counts.held}
+        )
+    return HomePanel(
+        title=_("Test results"),
+        template="records/results/panel.html",
+        empty_text=_("You have no new test results."),
+        items=items,
+        link_url=reverse("records:results"),
+        link_text=_("See all your test results"),
+    )

@@ -1,0 +1,276 @@
+"""Reads for the test-results pages: the list, one test's history, reports, new and held counts.
+
+Privacy rule: every read is for one patient, whom the caller got from `access_record` or
+`access_resource` (never from the request), and shows only what the patient side may see:
+released, and not entered in error. Held results are only ever counted.
+
+Performance rule: lists and histories read index columns with `values_list`, never the
+resources' JSON, so a page costs the same number of queries for ten results or ten thousand.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from carebridge.records.models import (
+    RESULT_CATEGORIES,
+    ClinicalResource,
+    ClinicalResourceQuerySet,
+    Release,
+    ResourceType,
+)
+from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
+
+if TYPE_CHECKING:
+    from carebridge.patients.models import Patient
+
+LOINC = "http://loinc.org"
+# The kinds of result a patient can filter by, in their words (the categories' order).
+RESULT_KINDS: dict[str, Promise] = {
+    "laboratory": _("Lab tests"),
+    "imaging": _("Scans and X-rays"),
+    "pathology": _("Tissue and cell tests (pathology)"),
+    "procedure": _("Results from procedures"),
+    "exam": _("Examination findings"),
+}
+ROW_COLUMNS = (
+    "pk",
+    "fhir_id",
+    "code_display",
+    "code_system",
+    "code",
+    "category",
+    "effective_at",
+    "value_numeric",
+    "value_text",
+    "value_unit",
+    "reference_text",
+    "interpretation",
+    "seen_at",
+)
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One result as list pages show it: every value already in words."""
+
+    pk: int
+    fhir_id: str
+    name: str
+    code_system: str
+    code: str
+    category: str
+    day: datetime.date | None
+    value: str
+    unit: str
+    range_text: str
+    flag: str
+    is_new: bool
+    report: ReportLink | None = None
+
+
+@dataclass(frozen=True)
+class ResultCounts:
+    new: int
+    held: int
+
+
+def patient_results(patient: Patient) -> ClinicalResourceQuerySet:
+    """The patient's results the patient side may see: released result-category Observations."""
+    return (
+        ClinicalResource.objects.for_patient(patient.pk)
+        .of_type(ResourceType.OBSERVATION)
+        .visible_to_patient()
+        .filter(category__in=RESULT_CATEGORIES)
+    )
+
+
+def list_results(
+    patient: Patient,
+    *,
+    zone: ZoneInfo,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    category: str = "",
+) -> Any:
+    """The patient's visible results as `ROW_COLUMNS` tuples, newest first; lazy, for paging.
+
+    Results taken at the same moment keep the order they arrived in, which is the order of the
+    lab's report. Dates are days in the clinic's time zone.
+    """
+    rows = patient_results(patient)
+    if category:
+        rows = rows.filter(category=category)
+    rows = between_days(rows, date_from, date_to, zone)
+    return rows.order_by(F("effective_at").desc(nulls_last=True), "pk").values_list(*ROW_COLUMNS)
+
+
+def between_days(
+    rows: ClinicalResourceQuerySet,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    zone: ZoneInfo,
+) -> ClinicalResourceQuerySet:
+    """Rows whose date falls from the start of `date_from` to the end of `date_to`.
+
+    A FHIR date without a time is stored as midnight UTC and shown as that day (see
+    `calendar_day`), so each edge is the earlier (or later) of the local and the UTC midnight:
+    a date-only result is never left out of its own day.
+    """
+    if date_from is not None:
+        rows = rows.filter(effective_at__gte=min(_midnight(date_from, zone), _utc(date_from)))
+    if date_to is not None:
+        after = date_to + datetime.timedelta(days=1)
+        rows = rows.filter(effective_at__lt=max(_midnight(after, zone), _utc(after)))
+    return rows
+
+
+def _midnight(day: datetime.date, zone: ZoneInfo) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+
+
+def _utc(day: datetime.date) -> datetime.datetime:
+    return _midnight(day, ZoneInfo("UTC"))
+
+
+def result_rows(
+    patient: Patient, values: Sequence[tuple[Any, ...]], zone: ZoneInfo
+) -> list[ResultRow]:
+    """`ROW_COLUMNS` tuples as rows, each with the report that groups it (one query)."""
+    reports = reports_of(patient, [(value[1], value[6]) for value in values])
+    return [_row(value, zone, reports.get(value[1])) for value in values]
+
+
+def _row(value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None) -> ResultRow:
+    (pk, fhir_id, name, system, code, category, when, number, text, unit, ref, flag, seen) = value
+    return ResultRow(
+        pk=pk,
+        fhir_id=fhir_id,
+        name=name or str(_("Unnamed test")),
+        code_system=system,
+        code=code,
+        category=category,
+        day=calendar_day(when, zone),
+        value=number_words(number) if number is not None else text,
+        unit=unit_words(unit) if number is not None else "",
+        range_text=ref,
+        flag=flag,
+        is_new=seen is None,
+        report=report,
+    )
+
+
+def reports_of(
+    patient: Patient, results: Iterable[tuple[str, datetime.datetime | None]]
+) -> dict[str, ReportLink]:
+    """The visible report grouping each result, by the result's fhir_id (one query).
+
+    Only a report's JSON lists its results, so only the `result` element of the reports dated
+    near these results is read: their number follows the page's, not the record's size.
+    """
+    results = list(results)
+    if not results:
+        return {}
+    moments = [when for _fhir_id, when in results if when is not None]
+    near = Q(effective_at__isnull=True)
+    if moments:
+        day = datetime.timedelta(days=1)
+        near |= Q(effective_at__range=(min(moments) - day, max(moments) + day))
+    reports = (
+        ClinicalResource.objects.for_patient(patient.pk)
+        .of_type(ResourceType.DIAGNOSTIC_REPORT)
+        .visible_to_patient()
+        .filter(near)
+        .order_by("pk")
+        .values_list("pk", "code_display", "resource__result")
+    )
+    wanted = {fhir_id for fhir_id, _when in results}
+    found: dict[str, ReportLink] = {}
+    for pk, name, references in reports:
+        for fhir_id in observation_ids(references):
+            if fhir_id in wanted:
+                found.setdefault(fhir_id, ReportLink(pk, name or str(_("Report"))))
+    return found
+
+
+def observation_ids(references: Any) -> list[str]:
+    """The Observation ids in a list of FHIR references ("Observation/abc")."""
+    ids = []
+    for reference in references if isinstance(references, list) else []:
+        text = reference.get("reference") if isinstance(reference, dict) else None
+        if isinstance(text, str) and text.startswith("Observation/"):
+            ids.append(text.removeprefix("Observation/"))
+    return ids
+
+
+def recent_results(patient: Patient, zone: ZoneInfo, limit: int = 5) -> list[ResultRow]:
+    """The newest few results, for the health summary."""
+    values = list(list_results(patient, zone=zone)[:limit])
+    return [_row(value, zone, None) for value in values]
+
+
+def result_counts(patient: Patient) -> ResultCounts:
+    """How many results are new to the patient, and how many wait for review (one query).
+
+    Held results are counted, never listed: the patient learns only that they exist.
+    """
+    counts = (
+        ClinicalResource.objects.for_patient(patient.pk)
+        .of_type(ResourceType.OBSERVATION)
+        .filter(category__in=RESULT_CATEGORIES)
+        .exclude(status="entered-in-error")
+        .aggregate(
+            new=Count("pk", filter=Q(release=Release.RELEASED, seen_at__isnull=True)),
+            held=Count("pk", filter=Q(release=Release.HELD)),
+        )
+    )
+    return ResultCounts(new=counts["new"], held=counts["held"])
+
+
+@dataclass(frozen=True)
+class ReportResults:
+    rows: list[ResultRow]
+    held: int
+
+
+def report_results(report: ClinicalResource, zone: ZoneInfo) -> ReportResults:
+    """The report's own results, in the report's order, and how many are still held.
+
+    The report was fetched through `access_resource`, so it is the viewer's patient's and
+    released; its results are read for that same patient only (one query).
+    """
+    assert report.patient_id is not None
+    ids = observation_ids(report.resource.get("result"))
+    found = (
+        ClinicalResource.objects.for_patient(report.patient_id)
+        .of_type(ResourceType.OBSERVATION)
+        .filter(fhir_id__in=ids)
+        .exclude(status="entered-in-error")
+        .values_list(*ROW_COLUMNS, "release")
+    )
+    by_id = {value[1]: value for value in found}
+    link = ReportLink(report.pk, report.code_display)
+    rows, held = [], 0
+    for fhir_id in dict.fromkeys(ids):
+        value = by_id.get(fhir_id)
+        if value is None:
+            continue
+        if value[-1] == Release.HELD:
+            held += 1
+        else:
+            rows.append(_row(value[:-1], zone, link))
+    return ReportResults(rows=rows, held=held)

@@ -1,0 +1,382 @@
+"""Reads for visits: the list of visits, and one visit's summary.
+
+Privacy rule: every selector takes the viewer's own patient (from `access_record` or
+`access_resource`) and reads only that patient's released resources that were not entered in
+error, so a result held for clinician review does not appear in a visit's summary either.
+
+A visit's summary is built from a fixed number of queries, whatever the size of the record: the
+Encounter itself (loaded by `access_resource`), the index columns of everything recorded at the
+visit, the Conditions the Encounter names as its diagnoses, and the JSON of that visit's notes,
+instructions and care plans only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models.fields.json import KT
+from django.utils.translation import gettext as _
+
+from carebridge.records.models import RESULT_CATEGORIES, ClinicalResource, ResourceType
+from carebridge.records.selectors import wording
+from carebridge.records.selectors.attachments import AttachmentText
+from carebridge.records.selectors.documents import readable_text, with_time
+from carebridge.records.selectors.sections import (
+    MedicationRow,
+    ProcedureRow,
+    RowPage,
+    page_of,
+    verified,
+    visible_of_types,
+    visible_rows,
+    with_verification,
+)
+from carebridge.records.selectors.wording import calendar_day, clinic_zone, words_for
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from carebridge.patients.models import Patient
+
+VISITS_PER_PAGE = 25
+# LOINC "Patient instructions": such a document is shown as the visit's instructions.
+INSTRUCTIONS = "69730-0"
+SERVICE_REQUEST = "ServiceRequest"
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    pk: int
+    visited_on: datetime.date | None
+    kind: str
+    reason: str
+    clinician: str
+    location: str
+    status: str
+    is_finished: bool
+
+
+def list_visits(patient: Patient, page_number: str | None) -> RowPage[VisitRow]:
+    """Visits, newest first, one page at a time (two queries: the count and the page)."""
+    zone = clinic_zone(patient)
+
+    def to_row(row: Any) -> VisitRow:
+        return VisitRow(
+            pk=row.pk,
+            visited_on=calendar_day(row.effective_at, zone),
+            kind=row.code_display or _("Visit"),
+            reason=row.detail,
+            clinician=row.performer,
+            location=row.location or "",
+            status=words_for(wording.ENCOUNTER_STATUS, row.status),
+            is_finished=row.status == "finished",
+        )
+
+    rows = (
+        visible_of_types(patient, ResourceType.ENCOUNTER)
+        .newest_first()
+        .annotate(location=KT("resource__location__0__location__display"))
+    )
+    return page_of(rows, page_number, VISITS_PER_PAGE, to_row)
+
+
+@dataclass(frozen=True)
+class DiagnosisRow:
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class MeasurementRow:
+    """A vital sign or a test result, with its value in words."""
+
+    pk: int
+    name: str
+    value: str
+    normal_range: str = ""
+    flag: str = ""
+    is_report: bool = False
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    name: str
+    status: str
+    ordered_on: datetime.date | None
+    ordered_by: str
+
+
+@dataclass(frozen=True)
+class InstructionRow:
+    """Instructions given at the visit: a document's text, or a care plan and its activities."""
+
+    title: str
+    document_pk: int | None = None
+    text: AttachmentText | None = None
+    activities: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    pk: int
+    title: str
+    author: str
+    written_on: datetime.date | None
+    text: AttachmentText | None
+
+
+@dataclass
+class VisitDetail:
+    pk: int
+    kind: str
+    visited_on: datetime.date | None
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+    status: str
+    reasons: list[str]
+    clinicians: list[str]
+    locations: list[str]
+    diagnoses: list[DiagnosisRow] = field(default_factory=list)
+    vitals: list[MeasurementRow] = field(default_factory=list)
+    results: list[MeasurementRow] = field(default_factory=list)
+    orders: list[OrderRow] = field(default_factory=list)
+    medications: list[MedicationRow] = field(default_factory=list)
+    procedures: list[ProcedureRow] = field(default_factory=list)
+    instructions: list[InstructionRow] = field(default_factory=list)
+    notes: list[NoteRow] = field(default_factory=list)
+
+
+def get_visit(patient: Patient, encounter: ClinicalResource) -> VisitDetail:
+    """One visit's summary (the Encounter already checked by `access_resource`).
+
+    Three queries at most: what was recorded at the visit, the diagnoses the Encounter names,
+    and the JSON of the visit's notes and instructions.
+    """
+    zone = clinic_zone(patient)
+    resource = encounter.resource
+    period = resource.get("period") if isinstance(resource.get("period"), Mapping) else {}
+    visit = VisitDetail(
+        pk=encounter.pk,
+        kind=encounter.code_display or _("Visit"),
+        visited_on=calendar_day(encounter.effective_at, zone),
+        starts_at=with_time(encounter.effective_at),
+        ends_at=with_time(encounter.effective_end) if period.get("end") else None,
+        status=words_for(wording.ENCOUNTER_STATUS, encounter.status),
+        reasons=_reasons(resource),
+        clinicians=_texts(item.get("individual") for item in _maps(resource.get("participant"))),
+        locations=_texts(item.get("location") for item in _maps(resource.get("location"))),
+    )
+    recorded = verified(
+        with_verification(
+            visible_rows(patient).filter(encounter_id=encounter.fhir_id)
+        ).newest_first()
+    )
+    visit.diagnoses = _diagnoses(patient, resource, recorded)
+    _sort_recorded(visit, recorded, zone)
+    _add_documents(visit, recorded, zone)
+    return visit
+
+
+def _maps(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in value or [] if isinstance(item, Mapping)]
+
+
+def _texts(values: Any) -> list[str]:
+    texts = [wording.reference_text(value) for value in values]
+    return [text for text in texts if text]
+
+
+def _reasons(resource: Mapping[str, Any]) -> list[str]:
+    reasons = [wording.concept_text(concept) for concept in _maps(resource.get("reasonCode"))]
+    reasons += _texts(_maps(resource.get("reasonReference")))
+    return [reason for reason in reasons if reason]
+
+
+def _diagnoses(
+    patient: Patient, resource: Mapping[str, Any], recorded: list[ClinicalResource]
+) -> list[DiagnosisRow]:
+    """The Encounter's own diagnosis list first, then other Conditions recorded at the visit.
+
+    A diagnosis the Encounter names but the patient may not see (entered in error, say) is
+    left out, its display text included.
+    """
+    references = [item.get("condition") for item in _maps(resource.get("diagnosis"))]
+    named = [ref for ref in references if isinstance(ref, Mapping)]
+    here = [row for row in recorded if row.resource_type == ResourceType.CONDITION]
+    found = {row.fhir_id: row for row in here}
+    missing = {_condition_id(ref) for ref in named} - set(found) - {""}
+    if missing:
+        rows = visible_of_types(patient, ResourceType.CONDITION).filter(fhir_id__in=missing)
+        found |= {row.fhir_id: row for row in verified(with_verification(rows))}
+    diagnoses: list[DiagnosisRow] = []
+    shown: set[str] = set()
+    for ref in named:
+        fhir_id = _condition_id(ref)
+        if fhir_id and fhir_id in found and fhir_id not in shown:
+            shown.add(fhir_id)
+            diagnoses.append(_diagnosis_row(found[fhir_id]))
+        elif not fhir_id and ref.get("display"):
+            # Named by its display text alone, with no Condition in the record behind it.
+            diagnoses.append(DiagnosisRow(name=str(ref["display"]), status=""))
+    diagnoses += [_diagnosis_row(row) for row in here if row.fhir_id not in shown]
+    return diagnoses
+
+
+def _condition_id(reference: Mapping[str, Any]) -> str:
+    text = str(reference.get("reference") or "")
+    return text.removeprefix("Condition/") if text.startswith("Condition/") else ""
+
+
+def _diagnosis_row(row: ClinicalResource) -> DiagnosisRow:
+    status = row.clinical_status
+    return DiagnosisRow(
+        name=row.code_display or _("Diagnosis not named"),
+        status=words_for(wording.CONDITION_STATUS, status) if status else "",
+    )
+
+
+def _sort_recorded(visit: VisitDetail, recorded: list[ClinicalResource], zone: ZoneInfo) -> None:
+    """Put each row recorded at the visit in its block (documents and plans come later)."""
+    for row in recorded:
+        kind = row.resource_type
+        if kind == ResourceType.OBSERVATION and row.category == "vital-signs":
+            visit.vitals.append(_measurement(row))
+        elif kind == ResourceType.OBSERVATION and row.category in RESULT_CATEGORIES:
+            visit.results.append(_measurement(row))
+        elif kind == ResourceType.DIAGNOSTIC_REPORT:
+            name = row.code_display or _("Test report")
+            visit.results.append(MeasurementRow(pk=row.pk, name=name, value="", is_report=True))
+        elif kind == SERVICE_REQUEST:
+            visit.orders.append(_order(row, zone))
+        elif kind == ResourceType.MEDICATION_REQUEST:
+            visit.medications.append(_medication(row, zone))
+        elif kind == ResourceType.PROCEDURE:
+            visit.procedures.append(_procedure(row, zone))
+
+
+def measurement_value(row: ClinicalResource) -> str:
+    """ "128/82 mmHg", "72.5 kg", "Positive": an Observation's value in words."""
+    parts = {part.get("code"): part for part in row.components or []}
+    systolic, diastolic = parts.get(wording.SYSTOLIC), parts.get(wording.DIASTOLIC)
+    if systolic and diastolic:
+        top, bottom = systolic.get("value"), diastolic.get("value")
+        unit = wording.unit_words(str(systolic.get("unit") or ""))
+        return f"{wording.number_words(top)}/{wording.number_words(bottom)} {unit}".strip()
+    if row.components:
+        return "; ".join(
+            f"{part.get('display', '')}: "
+            f"{wording.quantity_words(part.get('value'), str(part.get('unit') or ''))}"
+            for part in row.components
+        )
+    return wording.quantity_words(row.value_numeric, row.value_unit) or row.value_text
+
+
+def _measurement(row: ClinicalResource) -> MeasurementRow:
+    flag = ""
+    if row.interpretation and row.interpretation != "N":
+        flag = words_for(wording.INTERPRETATION, row.interpretation)
+    return MeasurementRow(
+        pk=row.pk,
+        name=row.code_display or _("Measurement not named"),
+        value=measurement_value(row) or _("No value recorded"),
+        normal_range=row.reference_text,
+        flag=flag,
+    )
+
+
+def _order(row: ClinicalResource, zone: ZoneInfo) -> OrderRow:
+    return OrderRow(
+        name=row.code_display or _("Order not named"),
+        status=words_for(wording.EVENT_STATUS, row.status),
+        ordered_on=calendar_day(row.effective_at, zone),
+        ordered_by=row.performer,
+    )
+
+
+def _medication(row: ClinicalResource, zone: ZoneInfo) -> MedicationRow:
+    return MedicationRow(
+        name=row.code_display or _("Medicine name not recorded"),
+        instructions=row.detail,
+        prescriber=row.performer,
+        started=calendar_day(row.effective_at, zone),
+        status=words_for(wording.MEDICATION_STATUS, row.clinical_status),
+    )
+
+
+def _procedure(row: ClinicalResource, zone: ZoneInfo) -> ProcedureRow:
+    return ProcedureRow(
+        name=row.code_display or _("Procedure name not recorded"),
+        performed_on=calendar_day(row.effective_at, zone),
+        status=words_for(wording.EVENT_STATUS, row.status),
+        performer=row.performer,
+    )
+
+
+def _add_documents(visit: VisitDetail, recorded: list[ClinicalResource], zone: ZoneInfo) -> None:
+    """The visit's notes and instructions, with the JSON of those few resources only."""
+    wanted = (ResourceType.DOCUMENT_REFERENCE, ResourceType.CARE_PLAN)
+    rows = [row for row in recorded if row.resource_type in wanted]
+    if not rows:
+        return
+    bodies = dict(
+        ClinicalResource.objects.filter(pk__in=[row.pk for row in rows]).values_list(
+            "pk", "resource"
+        )
+    )
+    for row in rows:
+        body = bodies.get(row.pk) or {}
+        if row.resource_type == ResourceType.CARE_PLAN:
+            visit.instructions.append(plan_instructions(row, body))
+        elif row.code == INSTRUCTIONS:
+            title = row.code_display or _("Instructions")
+            text = readable_text(body)
+            visit.instructions.append(InstructionRow(title=title, document_pk=row.pk, text=text))
+        else:
+            visit.notes.append(_note(row, body, zone))
+
+
+def _note(row: ClinicalResource, body: Mapping[str, Any], zone: ZoneInfo) -> NoteRow:
+    return NoteRow(
+        pk=row.pk,
+        title=row.code_display or _("Note"),
+        author=row.performer,
+        written_on=calendar_day(row.effective_at, zone),
+        text=readable_text(body),
+    )
+
+
+def plan_title(row: ClinicalResource, body: Mapping[str, Any]) -> str:
+    """A care plan's title, else its description, else the name of its kind."""
+    for text in (body.get("title"), body.get("description")):
+        if isinstance(text, str) and text:
+            return text
+    kinds = [wording.concept_text(concept) for concept in _maps(body.get("category"))]
+    return next((kind for kind in kinds if kind), row.code_display or _("Care plan"))
+
+
+def plan_activities(body: Mapping[str, Any]) -> list[str]:
+    """Each activity of a care plan as words: "Walk 30 minutes a day (in progress)"."""
+    activities = []
+    for activity in _maps(body.get("activity")):
+        detail = activity.get("detail")
+        detail = detail if isinstance(detail, Mapping) else {}
+        text = (
+            str(detail.get("description") or "")
+            or wording.concept_text(detail.get("code"))
+            or wording.reference_text(activity.get("reference"))
+        )
+        if not text:
+            continue
+        status = str(detail.get("status") or "")
+        if status:
+            words = words_for(wording.EVENT_STATUS, status).lower()
+            text = _("%(activity)s (%(status)s)") % {"activity": text, "status": words}
+        activities.append(text)
+    return activities
+
+
+def plan_instructions(row: ClinicalResource, body: Mapping[str, Any]) -> InstructionRow:
+    return InstructionRow(title=plan_title(row, body), activities=plan_activities(body))

@@ -1,0 +1,193 @@
+"""Vital signs: the latest of each in words, charts with bands, periods, thinning, paging, and a
+query budget that holds for twenty years of readings."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from carebridge.audit.models import AuditEvent
+from carebridge.records.tests.test_results_list import TODAY, day, page_text, query_count
+from carebridge.testing.records import blood_pressure, coded, store, vital
+
+pytestmark = pytest.mark.django_db
+
+VITALS = reverse("records:vitals")
+A_MONTH_AGO = TODAY - datetime.timedelta(days=30)
+
+
+def section(response: Any, key: str) -> str:
+    html = response.content.decode()
+    return html.split(f'<section id="{key}"', 1)[1].split("</section>", 1)[0]
+
+
+def section_text(response: Any, key: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", section(response, key).split(">", 1)[1]).split())
+
+
+def add_blood_pressures(patient: Any, count: int, years: int = 20) -> None:
+    """`count` readings spread evenly over `years` years, ending yesterday (bulk stored)."""
+    span = years * 365 - 2
+    store(
+        patient,
+        *(
+            blood_pressure(
+                patient,
+                systolic=110 + n % 35,
+                diastolic=70 + n % 20,
+                day=TODAY - datetime.timedelta(days=2 + span * n // count),
+            )
+            for n in range(count)
+        ),
+    )
+
+
+def test_the_latest_readings_are_told_in_words(cast_with_records, patient_client):
+    response = patient_client.get(VITALS)
+    assert section_text(response, "blood-pressure").startswith(
+        f"Blood pressure Your last blood pressure was 128/82 on {day(A_MONTH_AGO)}."
+    )
+    assert section_text(response, "weight").startswith(
+        f"Weight Your last weight was 72.5 kg on {day(A_MONTH_AGO)}."
+    )
+    assert section_text(response, "bmi") == (
+        "Body mass index (BMI) There are no readings of this in the period you chose. Choose "
+        "“All readings” above to look further back."
+    )
+
+
+def test_blood_pressure_has_two_lines_and_both_normal_bands(cast_with_records, patient_client):
+    svg = section(patient_client.get(VITALS), "blood-pressure")
+    assert svg.count('class="chart-band"') == 2
+    assert "Normal upper number: below 120" in svg and "Normal lower number: below 80" in svg
+    assert svg.count('class="chart-series"') == 2
+    # One reading on each line, and one sample point for each line in the legend.
+    assert svg.count('class="chart-point"') == 4
+    assert (
+        f"1 blood pressure reading, on {day(A_MONTH_AGO)}. The most recent was 128/82 on "
+        f"{day(A_MONTH_AGO)}. The shaded bands show normal: upper number below 120, lower "
+        "number below 80.</desc>" in svg
+    )
+
+
+def test_the_readings_table_compares_with_normal(cast_with_records, patient_client):
+    text = section_text(patient_client.get(VITALS), "blood-pressure")
+    assert (
+        "Show the readings as a table (Blood pressure) Blood pressure: 1 reading in this period, "
+        "newest first Date Reading Compared with normal (below 120/80) "
+        f"{day(A_MONTH_AGO)} 128/82 mmHg ▲ Above normal" in text
+    )
+
+
+def test_synthea_vital_sign_panels_count_as_blood_pressure(cast, patient_client):
+    panel = blood_pressure(cast.patient, systolic=118, diastolic=76, day=A_MONTH_AGO)
+    panel["code"] = coded("http://loinc.org", "55284-4", "Blood pressure systolic and diastolic")
+    store(cast.patient, panel)
+    text = section_text(patient_client.get(VITALS), "blood-pressure")
+    assert f"Your last blood pressure was 118/76 on {day(A_MONTH_AGO)}." in text
+    assert "118/76 mmHg Normal" in text
+
+
+def test_periods_choose_how_far_back(cast, patient_client):
+    three_years = TODAY - datetime.timedelta(days=3 * 365)
+    store(
+        cast.patient,
+        vital(
+            cast.patient,
+            code="8867-4",
+            display="Heart rate",
+            value=64,
+            unit="/min",
+            day=three_years,
+        ),
+        vital(
+            cast.patient, code="39156-5", display="BMI", value=26.4, unit="kg/m2", day=A_MONTH_AGO
+        ),
+    )
+    default = patient_client.get(VITALS)
+    last_year = patient_client.get(VITALS, {"period": "1y"})
+    assert section_text(default, "heart-rate").startswith(
+        f"Heart rate Your last heart rate was 64 beats a minute on {day(three_years)}."
+    )
+    assert "There are no readings of this in the period you chose." in section_text(
+        last_year, "heart-rate"
+    )
+    assert section_text(last_year, "bmi").startswith(
+        f"Body mass index (BMI) Your last body mass index (BMI) was 26.4 on {day(A_MONTH_AGO)}."
+    )
+    assert '<a href="?period=5y" aria-current="page">' in default.content.decode()
+
+
+def test_an_empty_record_says_there_are_no_readings(cast, patient_client):
+    response = patient_client.get(VITALS, {"period": "all"})
+    assert (
+        section_text(response, "weight") == "Weight There are no readings of this in your record."
+    )
+
+
+def test_twenty_years_of_readings_stay_readable(cast, patient_client):
+    add_blood_pressures(cast.patient, 1200)
+    response = patient_client.get(VITALS, {"period": "all"})
+    svg = section(response, "blood-pressure")
+    # Each line is thinned to 200 points (plus the legend's two samples).
+    assert svg.count('class="chart-point"') == 2 * 200 + 2
+    text = section_text(response, "blood-pressure")
+    assert "so the chart draws 200 of the 1200" in text
+    assert "Blood pressure: 1200 readings in this period, newest first" in text
+    assert "Page 1 of 48" in text
+    assert '<details class="readings">' in section(response, "blood-pressure")
+
+
+def test_a_table_page_link_opens_that_table_at_its_page(cast, patient_client):
+    add_blood_pressures(cast.patient, 60, years=2)
+    response = patient_client.get(VITALS, {"period": "all", "blood-pressure-page": "3"})
+    html = section(response, "blood-pressure")
+    assert '<details class="readings" open>' in html
+    assert "Page 3 of 3" in section_text(response, "blood-pressure")
+    assert (
+        'href="?period=all&amp;blood-pressure-page=2#blood-pressure" rel="prev">Newer readings'
+        in html
+    )
+    assert "open" not in section(response, "weight")
+
+
+def test_viewing_vitals_is_audited(cast_with_records, patient_client):
+    patient_client.get(VITALS)
+    event = AuditEvent.objects.filter(object_type="vitals").get()
+    assert (event.action, event.patient) == ("view", cast_with_records.patient)
+
+
+def test_vitals_cost_the_same_queries_for_one_or_2400_readings(cast_with_records):
+    small, large = Client(), Client()
+    small.force_login(cast_with_records.second_patient_user)
+    large.force_login(cast_with_records.patient_user)
+    url = f"{VITALS}?period=all"
+    budget = query_count(small, url)
+    add_blood_pressures(cast_with_records.patient, 1200)
+    store(
+        cast_with_records.patient,
+        *(
+            vital(
+                cast_with_records.patient,
+                code="29463-7",
+                display="Body weight",
+                value=70 + n % 5,
+                unit="kg",
+                day=TODAY - datetime.timedelta(days=3 + n * 6),
+            )
+            for n in range(1200)
+        ),
+    )
+    assert query_count(large, url) == budget
+    assert re.search(r"\sstyle\s*=", large.get(url).content.decode()) is None
+
+
+def test_page_text_helper_sees_the_page_heading(cast_with_records, patient_client):
+    assert page_text(patient_client.get(VITALS)).startswith(
+        "Vital signs Your blood pressure, weight, body mass index and heart rate"
+    )
