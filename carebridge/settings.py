@@ -339,4 +339,9 @@ CAREBRIDGE_BASE_URL = ENV.get("CAREBRIDGE_BASE_URL", "http://127.0.0.1:8000").rs
 # Results dated more than this many days before they are imported are history, not news:
 # they are not marked new and no e-mail is sent for them.
 CAREBRIDGE_NEW_RESULT_DAYS = env_int("CAREBRIDGE_NEW_RESULT_DAYS", 30)
-CAREBRIDGE_SHARE_LINK_DAYS = env_int("CAREBRIDGE_SHARE_LINK_DAYS", 7)  # days a sent link lasts
+# How many days a link to a health summary sent to someone else keeps working.
+CAREBRIDGE_SHARE_LINK_DAYS = env_int("CAREBRIDGE_SHARE_LINK_DAYS", 7)
+# Imports: the largest file accepted (compressed or not), and where staff uploads wait for
+# their background task (private: never served).
+CAREBRIDGE_IMPORT_MAX_BYTES = env_int("CAREBRIDGE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+CAREBRIDGE_IMPORT_DIR = Path(ENV.get("CAREBRIDGE_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))

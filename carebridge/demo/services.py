@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from carebridge.accounts.models import User
 from carebridge.clinic.models import Clinic, Location, Practitioner, StaffMember, StaffRole
+from carebridge.demo.clinical import PractitionerRef
 from carebridge.demo.generator import EMAIL_DOMAIN, PatientSpec, generate_patients
+from carebridge.demo.records import load_demo_records
 from carebridge.patients.models import Patient
 
 CLINIC_SLUG = "riverside"
@@ -91,7 +93,7 @@ STAFF = (
 CLINICIAN_PRACTITIONER = ("Maya", "Chen")
 
 
-def load_demo_clinic(password: str) -> list[DemoSignIn]:
+def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSignIn]:
     """Create or refresh the demo clinic and return the accounts that can sign in to it.
 
     Idempotent: everything is keyed on slugs, names, e-mail addresses and MRNs, so a second run
@@ -99,8 +101,11 @@ def load_demo_clinic(password: str) -> list[DemoSignIn]:
     every demo account). Runs in one transaction. Staff get no two-step verification: like real
     staff, they are made to set it up at their first sign-in.
 
-    Audit: nothing is recorded. The people are synthetic and no one acts on a real record; the
-    first real audit events are the demo users' own sign-ins and views.
+    With `with_records`, each patient also gets a generated health record (years of visits,
+    vitals, results, medications…), imported through the real FHIR importer.
+
+    Audit: only the importer's one "import" event per patient. The people are synthetic and no
+    one acts on a real record; the next events are the demo users' own sign-ins and views.
     """
     with transaction.atomic():
         clinic = upsert_clinic()
@@ -109,6 +114,8 @@ def load_demo_clinic(password: str) -> list[DemoSignIn]:
         staff = {spec.role: upsert_staff(clinic, spec, password) for spec in STAFF}
         link_clinician(practitioners, staff[StaffRole.CLINICIAN])
         patients = upsert_patients(clinic, password)
+        if with_records:
+            load_demo_records(clinic, demo_specs(clinic), practitioner_refs(), clinic_today(clinic))
     return [*(staff_sign_in(spec) for spec in STAFF), *patients]
 
 
@@ -201,11 +208,22 @@ def clinic_today(clinic: Clinic) -> datetime.date:
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
 
 
+def demo_specs(clinic: Clinic) -> list[PatientSpec]:
+    return generate_patients(PATIENT_COUNT, today=clinic_today(clinic))
+
+
+def practitioner_refs() -> list[PractitionerRef]:
+    return [
+        PractitionerRef(spec.given_name, spec.family_name, spec.credentials)
+        for spec in PRACTITIONERS
+    ]
+
+
 def upsert_patients(clinic: Clinic, password: str) -> list[DemoSignIn]:
     """The generated patients; those old enough get an enrolled account, the others none."""
     today = clinic_today(clinic)
     sign_ins = []
-    for spec in generate_patients(PATIENT_COUNT, today=today):
+    for spec in demo_specs(clinic):
         if spec.age(today) >= OWN_ACCOUNT_FROM_AGE:
             sign_ins.append(upsert_enrolled_patient(clinic, spec, password))
         else:

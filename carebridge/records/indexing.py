@@ -138,6 +138,13 @@ def _get(resource: Json, path: str) -> Any:
     return value
 
 
+def _mappings(value: Any) -> list[Mapping[str, Any]]:
+    """The objects in a list element; nothing for a malformed one (a string, a number)."""
+    if isinstance(value, Mapping):
+        value = [value]
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
 def _text(value: Any, limit: int = 255) -> str:
     return str(value)[:limit] if value is not None else ""
 
@@ -151,7 +158,7 @@ def codeable(resource: Json, element: str) -> dict[str, str]:
         reference = resource.get("medicationReference")
         display = _text(reference.get("display")) if isinstance(reference, Mapping) else ""
         return {"display": display} if display else {}
-    codings = [c for c in concept.get("coding") or [] if isinstance(c, Mapping)]
+    codings = _mappings(concept.get("coding"))
     codings.sort(key=lambda coding: coding.get("system") != LOINC)
     first = codings[0] if codings else {}
     display = concept.get("text") or first.get("display") or first.get("code") or ""
@@ -164,11 +171,8 @@ def codeable(resource: Json, element: str) -> dict[str, str]:
 
 def category_of(resource: Json) -> str:
     """The first category code, with HL7 v2 report sections named as observation categories."""
-    categories = resource.get("category") or resource.get("type")
-    if isinstance(categories, Mapping):
-        categories = [categories]
-    for concept in categories if isinstance(categories, list) else []:
-        for coding in concept.get("coding") or [] if isinstance(concept, Mapping) else []:
+    for concept in _mappings(resource.get("category") or resource.get("type")):
+        for coding in _mappings(concept.get("coding")):
             code = coding.get("code")
             if code:
                 return V2_0074_CATEGORIES.get(code, _text(code, 64))
@@ -178,7 +182,7 @@ def category_of(resource: Json) -> str:
 def clinical_status_of(resource: Json) -> str:
     concept = resource.get("clinicalStatus")
     if isinstance(concept, Mapping):
-        for coding in concept.get("coding") or []:
+        for coding in _mappings(concept.get("coding")):
             if coding.get("code"):
                 return _text(coding["code"], 32)
     if resource["resourceType"] in ("MedicationRequest", "MedicationStatement"):
@@ -244,10 +248,10 @@ def allergy_detail(resource: Json) -> str:
     reaction = reaction[0] if isinstance(reaction, list) and reaction else reaction
     if not isinstance(reaction, Mapping):
         return ""
-    names = []
-    for concept in reaction.get("manifestation") or []:
-        if isinstance(concept, Mapping):
-            names.append(concept.get("text") or _get(concept, "coding.display") or "")
+    names = [
+        concept.get("text") or _get(concept, "coding.display") or ""
+        for concept in _mappings(reaction.get("manifestation"))
+    ]
     text = ", ".join(name for name in names if name)
     severity = reaction.get("severity")
     return f"{text} ({severity})" if text and severity else text
@@ -266,9 +270,7 @@ def observation_values(resource: Json) -> dict[str, Any]:
         values["value_numeric"], low, high
     )
     values["components"] = [
-        component_value(component)
-        for component in resource.get("component") or []
-        if isinstance(component, Mapping)
+        component_value(component) for component in _mappings(resource.get("component"))
     ]
     return values
 
@@ -335,8 +337,8 @@ def _range_words(low: float | None, high: float | None, unit: str) -> str:
 
 
 def interpretation_of(resource: Json) -> str:
-    for concept in resource.get("interpretation") or []:
-        for coding in concept.get("coding") or [] if isinstance(concept, Mapping) else []:
+    for concept in _mappings(resource.get("interpretation")):
+        for coding in _mappings(concept.get("coding")):
             code = INTERPRETATIONS.get(str(coding.get("code", "")).upper())
             if code:
                 return code

@@ -19,9 +19,11 @@ pytestmark = pytest.mark.django_db
 STAFF_ROLES = ["clinician", "nurse", "front_desk", "billing", "clinic_admin"]
 
 
-def _demo(*args):
+def _demo(*args, records=False):
+    # Generating and importing twelve health records takes seconds: only the tests about the
+    # records ask for them.
     out = io.StringIO()
-    call_command("demo", *args, stdout=out)
+    call_command("demo", *args, *([] if records else ["--without-records"]), stdout=out)
     return out.getvalue()
 
 
@@ -185,7 +187,7 @@ def test_weak_password_is_refused(password, problem):
 
 
 def test_service_returns_sign_ins_in_role_then_mrn_order():
-    sign_ins = load_demo_clinic("carebridge-demo-2026")
+    sign_ins = load_demo_clinic("carebridge-demo-2026", with_records=False)
     assert [s.role for s in sign_ins[:5]] == STAFF_ROLES
     emails_by_mrn = list(
         Patient.objects.with_portal_account().order_by("mrn").values_list("user__email", flat=True)

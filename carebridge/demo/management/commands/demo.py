@@ -58,13 +58,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", help=_("Print only the sign-ins, as JSON.")
         )
+        parser.add_argument(
+            "--without-records",
+            action="store_true",
+            help=_("Create the people only, without their generated health records."),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError(_("The demo clinic cannot be loaded in production mode."))
         password: str = options["password"]
         check_password(password)
-        sign_ins = load_demo_clinic(password)
+        sign_ins = load_demo_clinic(password, with_records=not options["without_records"])
         if options["json"]:
             self.stdout.write(json.dumps([asdict(sign_in) for sign_in in sign_ins], indent=2))
             return

@@ -1,0 +1,130 @@
+"""Rewrite references between entries to the `Type/id` the store keeps them under.
+
+A bundle's entries point at each other by their fullUrl (`urn:uuid:…`) or by `Type/id`; once
+stored they are `Type/id` with Carebridge's ids (the same ids, except a Patient's, which is
+the portal patient's UUID). References to contained resources (`#id`) stay as they are, and
+so do references to anything else (a resource imported earlier, an outside server).
+
+The same walk over each resource checks its element formats (dates, references), so every
+resource is walked once: large exports are mostly this walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from carebridge.records.importing.bundles import Item
+from carebridge.records.importing.validation import (
+    DATE_ELEMENTS,
+    DATE_SUFFIXES,
+    PERIOD_EDGES,
+    is_fhir_datetime,
+)
+
+# An alias's target once the entry it names has failed to import.
+NOT_IMPORTED = ""
+# Looks references up outside the document: `urn:…` → final `Type/id`, for those it knows.
+OutsideLookup = Callable[[Iterable[str]], Mapping[str, str]]
+
+
+@dataclass
+class Pending:
+    """A `urn:` reference the document does not hold: looked up outside it, after the walk."""
+
+    node: dict[str, Any]
+    reference: str
+    element: str
+    item: Item
+
+
+class Resolver:
+    """Resolves and checks one group's resources; collects what is wrong, with positions."""
+
+    def __init__(self, aliases: Mapping[str, str]) -> None:
+        self.aliases = aliases
+        self.problems: list[tuple[Item, str]] = []
+        self.pending: list[Pending] = []
+        self._item: Item | None = None
+
+    def walk(self, item: Item) -> None:
+        """Rewrite the item's references in place and note any badly formed element."""
+        self._item = item
+        self._walk(item.resource, item.resource_type)
+
+    def resolve_pending(self, lookup: OutsideLookup) -> None:
+        """Look up the `urn:` references the document did not hold; the rest are broken."""
+        if not self.pending:
+            return
+        found = lookup({pending.reference for pending in self.pending})
+        for pending in self.pending:
+            target = found.get(pending.reference)
+            if target is not None:
+                pending.node["reference"] = target
+            else:
+                self._problem(
+                    pending.item,
+                    _(
+                        "a reference in '%(element)s' points to an entry that is neither in "
+                        "this file nor already imported."
+                    )
+                    % {"element": pending.element},
+                )
+        self.pending = []
+
+    def _walk(self, node: dict[str, Any], element: str) -> None:
+        for key, value in node.items():
+            kind = type(value)
+            if key == "reference":
+                self._reference(node, value, element)
+            elif kind is dict:
+                self._walk(value, key)
+            elif kind is list:
+                for member in value:
+                    if type(member) is dict:
+                        self._walk(member, key)
+            elif key in PERIOD_EDGES:
+                # start/end are dates in a Period, numbers elsewhere: only text is checked.
+                if kind is str and not is_fhir_datetime(value):
+                    self._bad_date(key)
+            elif (key in DATE_ELEMENTS or key.endswith(DATE_SUFFIXES)) and not is_fhir_datetime(
+                value
+            ):
+                self._bad_date(key)
+
+    def _reference(self, node: dict[str, Any], value: Any, element: str) -> None:
+        if type(value) is str:
+            target = self.aliases.get(value)
+            if target == NOT_IMPORTED:
+                self._current_problem(
+                    _("a reference in '%(element)s' points to an entry that was not imported.")
+                    % {"element": element}
+                )
+            elif target is not None:
+                if target != value:
+                    node["reference"] = target
+            elif value.startswith("urn:"):
+                assert self._item is not None
+                self.pending.append(Pending(node, value, element, self._item))
+        elif type(value) is dict:
+            # ImplementationGuide nests a Reference under an element named "reference".
+            self._walk(value, "reference")
+        else:
+            self._current_problem(
+                _("a reference in '%(element)s' is not text.") % {"element": element}
+            )
+
+    def _bad_date(self, element: str) -> None:
+        self._current_problem(
+            _("'%(element)s' is not a valid FHIR date or date-time.") % {"element": element}
+        )
+
+    def _current_problem(self, reason: str) -> None:
+        assert self._item is not None
+        self._problem(self._item, reason)
+
+    def _problem(self, item: Item, reason: str) -> None:
+        self.problems.append((item, f"{item.resource_type}: {reason}"))
