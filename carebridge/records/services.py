@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
+from carebridge.records.bulk import insert_rows
 from carebridge.records.indexing import DisplayFor, index_columns
 from carebridge.records.models import (
     RESULT_CATEGORIES,
@@ -126,10 +127,11 @@ def store_resources(
                 counts.unchanged += 1
             else:
                 changed_rows.append(_changed_row(current, resource, digest, source, display_for))
-        ClinicalResource.objects.bulk_create(new_rows, batch_size=BATCH)
+        insert_rows(ClinicalResource, new_rows)
+        _set_primary_keys(clinic, new_rows)
         ClinicalResource.objects.bulk_update(changed_rows, UPDATE_FIELDS, batch_size=BATCH)
         versions = [_version(row, source, import_job, now) for row in [*new_rows, *changed_rows]]
-        ResourceVersion.objects.bulk_create(versions, batch_size=BATCH)
+        insert_rows(ResourceVersion, versions)
         counts.created, counts.updated = len(new_rows), len(changed_rows)
         counts.created_ids = [row.pk for row in new_rows]
         counts.new_results = sum(1 for row in new_rows if is_new_result(row))
@@ -145,6 +147,21 @@ def store_resources(
         if patient is not None and counts.new_results:
             notify_new_results(patient)
     return counts
+
+
+def _set_primary_keys(clinic: Clinic, rows: Sequence[ClinicalResource]) -> None:
+    """Fill in the ids the database gave newly inserted rows, found by their unique key."""
+    by_type: dict[str, dict[str, ClinicalResource]] = {}
+    for row in rows:
+        by_type.setdefault(row.resource_type, {})[row.fhir_id] = row
+    for resource_type, rows_by_id in by_type.items():
+        ids = list(rows_by_id)
+        for start in range(0, len(ids), BATCH):
+            found = ClinicalResource.objects.filter(
+                clinic=clinic, resource_type=resource_type, fhir_id__in=ids[start : start + BATCH]
+            ).values_list("fhir_id", "id")
+            for fhir_id, pk in found:
+                rows_by_id[fhir_id].pk = pk
 
 
 def _existing(
@@ -270,7 +287,7 @@ def release_results(
     now = timezone.now()
     with transaction.atomic():
         rows = list(
-            ClinicalResource.objects.select_for_update()
+            ClinicalResource.objects.select_for_update(of=("self",))
             .filter(clinic=clinic, pk__in=resource_ids, release=Release.HELD)
             .select_related("patient__user")
         )
