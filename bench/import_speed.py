@@ -56,7 +56,7 @@ def main() -> None:
     workdir = new_workdir()
     env = bench_environment(workdir)
     manage(env, "migrate", "--noinput")
-    manage(env, "shell", "-c", SETUP_CLINIC)
+    manage(env, "shell", "-v", "0", "-c", SETUP_CLINIC)
     synthea = SHARED_DATA / "synthea-r4"
     if synthea.is_dir():
         elapsed, summary = timed_import(env, synthea)
@@ -66,7 +66,7 @@ def main() -> None:
     else:
         print(f"skipped Synthea: {synthea} is absent")
     large = workdir / "large-record.json"
-    manage(env, "shell", "-c", WRITE_LARGE_RECORD.replace("sys.argv[-1]", repr(str(large))))
+    manage(env, "shell", "-v", "0", "-c", WRITE_LARGE_RECORD.replace("sys.argv[-1]", repr(str(large))))
     elapsed, summary = timed_import(env, large)
     report("Generated patient (10,000 observations)", elapsed, summary)
     print(f"(work directory: {workdir})")

@@ -71,10 +71,10 @@ def prepare(env: dict[str, str], workdir: Path) -> str:
     """Database, record, user and static files; returns the trend page's LOINC code."""
     manage(env, "migrate", "--noinput")
     record = workdir / "large-record.json"
-    manage(env, "shell", "-c", SETUP.replace("PATH", repr(str(record))))
+    manage(env, "shell", "-v", "0", "-c", SETUP.replace("PATH", repr(str(record))))
     manage(env, "import-fhir", str(record), "--json", "--no-progress")
     attach = ATTACH_USER.replace("EMAIL", repr(EMAIL)).replace("PASSWORD", repr(PASSWORD))
-    code, count, total = manage(env, "shell", "-c", attach).split()
+    code, count, total = manage(env, "shell", "-v", "0", "-c", attach).split()
     print(f"Patient with {total} resources; trend page for LOINC {code} ({count} results)")
     manage(env, "collectstatic", "--noinput")
     return code
