@@ -49,6 +49,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "record_shares": gettext_lazy("Summaries you have sent"),
     "import_job": gettext_lazy("Health record import"),
     "match_review": gettext_lazy("Patient match review"),
+    "clinic_settings": gettext_lazy("Clinic settings"),
 }
 
 # What happened, told to the patient whose record it is.

@@ -43,6 +43,14 @@ class ResourceType(models.TextChoices):
 # Observation categories the portal shows as test results (vital signs, surveys and social
 # history have their own pages or none).
 RESULT_CATEGORIES = ("laboratory", "imaging", "pathology", "procedure", "exam")
+# The same, in words, for the clinic's release settings.
+RESULT_CATEGORY_CHOICES = [
+    ("laboratory", _("Laboratory tests")),
+    ("imaging", _("Imaging (X-rays, scans)")),
+    ("pathology", _("Pathology (biopsies, tissue)")),
+    ("procedure", _("Procedure results")),
+    ("exam", _("Examination findings")),
+]
 
 
 class Release(models.TextChoices):

@@ -320,3 +320,25 @@ def mark_seen(*, patient: Patient, resource_ids: Sequence[int]) -> int:
         .filter(pk__in=resource_ids, seen_at__isnull=True)
         .update(seen_at=timezone.now())
     )
+
+
+def set_held_result_categories(
+    *, actor: User, clinic: Clinic, categories: Sequence[str], request: Any = None
+) -> None:
+    """Choose which result categories wait for a clinician before patients see them.
+
+    Applies to results imported from now on; results already stored keep their state. Audit:
+    one "update" event naming the clinic's settings (no patient), inside the transaction.
+    """
+    chosen = [category for category in RESULT_CATEGORIES if category in set(categories)]
+    with transaction.atomic():
+        clinic.held_result_categories = chosen
+        clinic.save(update_fields=["held_result_categories"])
+        record_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="clinic_settings",
+            object_id=clinic.pk,
+            acting_as="staff",
+            request=request,
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.records.models import RESULT_CATEGORY_CHOICES
+
 
 class PatientSearchForm(forms.Form):
     q = forms.CharField(
@@ -21,3 +23,12 @@ class PatientSearchForm(forms.Form):
             return ""
         text: str = self.cleaned_data["q"]
         return text.strip()
+
+
+class HeldCategoriesForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=_("Hold these kinds of results for a clinician to release"),
+        choices=RESULT_CATEGORY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -22,8 +22,9 @@ from carebridge.audit.services import record_event
 from carebridge.clinic.models import Clinic
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.records.selectors.held import held_rows, list_held_results, with_report_results
-from carebridge.records.services import release_results
+from carebridge.records.services import release_results, set_held_result_categories
 from carebridge.staff.access import staff_required
+from carebridge.staff.forms import HeldCategoriesForm
 
 HELD_PER_PAGE = 50
 
@@ -82,3 +83,24 @@ def _release(request: AuthenticatedRequest, clinic: Clinic) -> HttpResponse:
         % {"count": count},
     )
     return redirect("staff:held-results")
+
+
+@staff_required("manage_clinic")
+@require_http_methods(["GET", "POST"])
+def release_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """Which kinds of results the clinic holds for clinician release (clinic administrators)."""
+    clinic = _clinic(request)
+    initial = {"categories": clinic.held_result_categories}
+    # Unticking every box posts no data at all, which must still count as a choice.
+    data = request.POST if request.method == "POST" else None
+    form = HeldCategoriesForm(data, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        set_held_result_categories(
+            actor=request.user,
+            clinic=clinic,
+            categories=form.cleaned_data["categories"],
+            request=request,
+        )
+        messages.success(request, _("Saved. New results follow these settings from now on."))
+        return redirect("staff:release-settings")
+    return render(request, "staff/release_settings.html", {"form": form, "clinic": clinic})

@@ -15,4 +15,5 @@ urlpatterns = [
     path("imports/matches/", import_views.match_review_list, name="match-review-list"),
     path("imports/matches/<int:review_id>/", import_views.match_review, name="match-review"),
     path("results/held/", release_views.held_results, name="held-results"),
+    path("results/settings/", release_views.release_settings, name="release-settings"),
 ]

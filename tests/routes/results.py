@@ -13,6 +13,8 @@ OWN_RECORD_PAGE = expectations(NOT_FOUND, patients=OK)
 # One of Pat's results: Pat only; Sam asking for it gets the same 404 as for a missing one.
 PATS_RESOURCE = expectations(NOT_FOUND, patient=OK)
 CLINICIANS_ONLY = expectations(NOT_FOUND, clinician=OK)
+ADMINS_ONLY = expectations(NOT_FOUND, clinic_admin=OK, other_clinic_admin=OK)
+TO_SETTINGS = Expect(302, "/staff/results/settings/")
 
 
 def pats_result(cast: Cast) -> str:
@@ -40,5 +42,14 @@ ROUTES: list[Route] = [
         url("staff:held-results"),
         expectations(NOT_FOUND, clinician=Expect(302, "/staff/results/held/")),
         method="post",
+    ),
+    # Each clinic's administrators set their own clinic's release settings.
+    Route("staff:release-settings", url("staff:release-settings"), ADMINS_ONLY),
+    Route(
+        "staff:release-settings",
+        url("staff:release-settings"),
+        expectations(NOT_FOUND, clinic_admin=TO_SETTINGS, other_clinic_admin=TO_SETTINGS),
+        method="post",
+        data={"categories": "laboratory"},
     ),
 ]

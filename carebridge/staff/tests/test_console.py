@@ -61,6 +61,7 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
         ("Patients", "/staff/patients/"),
         ("Import health records", "/staff/imports/"),
         ("Uncertain patient matches", "/staff/imports/matches/"),
+        ("Result release settings", "/staff/results/settings/"),
         ("Audit report", "/staff/audit/"),
         ("Clinic administration", "/staff/admin/"),
     ]
@@ -73,6 +74,7 @@ def test_clinic_admin_without_admin_site_access_gets_no_admin_link(cast):
         ("Patients", "/staff/patients/"),
         ("Import health records", "/staff/imports/"),
         ("Uncertain patient matches", "/staff/imports/matches/"),
+        ("Result release settings", "/staff/results/settings/"),
         ("Audit report", "/staff/audit/"),
     ]
 
