@@ -39,7 +39,8 @@ def load_demo_records(
     ClinicalResource.objects.filter(clinic=clinic, patient__in=demo_patients).delete()
     with tempfile.TemporaryDirectory(prefix="carebridge-demo-") as folder:
         files = [_write_bundle(Path(folder), spec, clinic, practitioners, today) for spec in specs]
-        return import_files(clinic=clinic, files=files)
+        # The demo's people are synthetic: no "something new" e-mails for them.
+        return import_files(clinic=clinic, files=files, notify_patients=False)
 
 
 def _write_bundle(

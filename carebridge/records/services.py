@@ -100,13 +100,15 @@ def store_resources(
     actor: User | None = None,
     import_job: ImportJob | None = None,
     display_for: DisplayFor = display_from_reference,
+    notify: bool = True,
 ) -> StoreCounts:
     """Store resources (ids and references already final) for one patient, or shared ones.
 
     Identical content changes nothing; changed content becomes a new version. Results in a
     category the clinic holds are stored as held. Audit: one "import" event per patient when
     anything was created or changed, inside this transaction. The patient is e-mailed (with no
-    health information) once, after commit, when new results reach them.
+    health information) once, after commit, when new results reach them, unless `notify` is
+    off (the importer then e-mails once per patient for the whole import).
     Raises `ResourceConflictError` when an id already belongs to another patient.
     """
     counts = StoreCounts()
@@ -144,7 +146,7 @@ def store_resources(
                 patient=patient,
                 acting_as="staff" if actor else "system",
             )
-        if patient is not None and counts.new_results:
+        if notify and patient is not None and counts.new_results:
             notify_new_results(patient)
     return counts
 

@@ -36,7 +36,7 @@ from carebridge.records.importing.storing import name_of, store_group
 from carebridge.records.importing.summary import ImportSummary
 from carebridge.records.importing.validation import SHARED_TYPES
 from carebridge.records.models import ClinicalResource
-from carebridge.records.services import ResourceConflictError
+from carebridge.records.services import ResourceConflictError, notify_new_results
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
@@ -57,6 +57,8 @@ class ImportRun:
     # (Synthea's practitioner and hospital bundles, imported before the patients).
     shared_urls: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    # Whether patients with new results get an e-mail (not for the demo's synthetic people).
+    notify_patients: bool = True
 
 
 def import_files(
@@ -66,15 +68,17 @@ def import_files(
     job: ImportJob | None = None,
     actor: User | None = None,
     progress: Progress | None = None,
+    notify_patients: bool = True,
 ) -> ImportSummary:
     """Import the files into the clinic's records; say what happened in the summary.
 
     JSON documents are imported one by one, in the order given; NDJSON files are read
     together and grouped by patient, since bulk-data exports put each type in its own file.
     Audit: each patient's import is recorded by `store_resources`, a new patient's creation
-    here.
+    here. Each patient with new results is e-mailed once (no health information), after
+    commit, unless `notify_patients` is off.
     """
-    run = ImportRun(clinic=clinic, job=job, actor=actor)
+    run = ImportRun(clinic=clinic, job=job, actor=actor, notify_patients=notify_patients)
     documents = [source for source in files if not source.is_ndjson]
     for done, source in enumerate(documents, start=1):
         _import_document(run, source)
@@ -265,6 +269,8 @@ def _store(
                 job=run.job,
                 actor=run.actor,
             )
+            if run.notify_patients and patient is not None and counts.new_results:
+                notify_new_results(patient)
     except ResourceConflictError as error:
         resource_type = str(error).split("/")[0]
         reason = _("%(type)s: its id already belongs to another patient's record.") % {

@@ -52,6 +52,8 @@ def store_group(
                 actor=actor,
                 import_job=job,
                 display_for=display_lookup(names),
+                # The pipeline e-mails the patient once for the whole group.
+                notify=False,
             )
             add_counts(total, counts)
     return total
