@@ -23,6 +23,8 @@ CVX = "http://hl7.org/fhir/sid/cvx"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+# What the sample record's progress note says.
+NOTE_TEXT = "Blood pressure a little high today. Keep taking lisinopril; recheck in 3 months."
 _ids = itertools.count(1)
 
 
@@ -126,6 +128,75 @@ def vital(
     }
 
 
+def hba1c(patient: Patient, day: datetime.date, value: float, **extra: Any) -> dict[str, Any]:
+    return lab_observation(
+        patient,
+        code="4548-4",
+        display="Hemoglobin A1c",
+        value=value,
+        unit="%",
+        low=4.0,
+        high=5.6,
+        day=day,
+        **extra,
+    )
+
+
+def glucose(
+    patient: Patient, day: datetime.date, value: float = 95.0, **extra: Any
+) -> dict[str, Any]:
+    return lab_observation(
+        patient,
+        code="2345-7",
+        display="Glucose",
+        value=value,
+        unit="mg/dL",
+        low=70.0,
+        high=99.0,
+        day=day,
+        **extra,
+    )
+
+
+def heart_rate(patient: Patient, day: datetime.date, value: float) -> dict[str, Any]:
+    return vital(patient, code="8867-4", display="Heart rate", value=value, unit="/min", day=day)
+
+
+def encounter(patient: Patient, start: str, **extra: Any) -> dict[str, Any]:
+    """An office visit starting at `start` (a FHIR date-time)."""
+    return {
+        "resourceType": "Encounter",
+        "id": next_id("enc"),
+        "status": "finished",
+        "type": [coded(SNOMED, "4", "Office visit")],
+        "subject": subject(patient),
+        "period": {"start": start},
+    } | extra
+
+
+def document(
+    patient: Patient, content_type: str, data: bytes | None, **extra: Any
+) -> dict[str, Any]:
+    """A consultation note holding `data` (none: an attachment with no data)."""
+    attachment: dict[str, Any] = {"contentType": content_type}
+    if data is not None:
+        attachment["data"] = base64.b64encode(data).decode()
+    return {
+        "resourceType": "DocumentReference",
+        "id": next_id("doc"),
+        "status": "current",
+        "type": coded(LOINC, "11488-4", "Consultation note"),
+        "subject": subject(patient),
+        "date": "2025-02-03T16:00:00Z",
+        "content": [{"attachment": attachment}],
+    } | extra
+
+
+def in_visit(encounter_id: str) -> dict[str, Any]:
+    """The element that links a resource to the visit (merge it into the resource)."""
+    return {"encounter": {"reference": f"Encounter/{encounter_id}"}}
+
+
 def store(patient: Patient, *resources: dict[str, Any]) -> list[ClinicalResource]:
     """Store resources for the patient through the real service; return their rows, in order."""
     store_resources(
@@ -166,18 +237,7 @@ def build_sample_record(patient: Patient, today: datetime.date | None = None) ->
     today = today or datetime.date.today()
     ago = today - datetime.timedelta(days=30)
     encounter_id = next_id("enc")
-    in_visit = {"encounter": {"reference": f"Encounter/{encounter_id}"}}
-    hba1c = lab_observation(
-        patient,
-        code="4548-4",
-        display="Hemoglobin A1c",
-        value=7.2,
-        unit="%",
-        low=4.0,
-        high=5.6,
-        day=today - datetime.timedelta(days=1),
-        interpretation="H",
-    )
+    recent_hba1c = hba1c(patient, today - datetime.timedelta(days=1), 7.2, interpretation="H")
     hemoglobin = lab_observation(
         patient,
         code="718-7",
@@ -188,24 +248,14 @@ def build_sample_record(patient: Patient, today: datetime.date | None = None) ->
         high=15.5,
         day=today - datetime.timedelta(days=1),
     )
-    old_hba1c = lab_observation(
-        patient,
-        code="4548-4",
-        display="Hemoglobin A1c",
-        value=6.1,
-        unit="%",
-        low=4.0,
-        high=5.6,
-        day=today - datetime.timedelta(days=730),
-        interpretation="H",
-    )
+    old_hba1c = hba1c(patient, today - datetime.timedelta(days=730), 6.1, interpretation="H")
     rows = store(
         patient,
-        hba1c,
+        recent_hba1c,
         hemoglobin,
         old_hba1c,
-        _report(patient, [hba1c, hemoglobin], today - datetime.timedelta(days=1)),
-        blood_pressure(patient, systolic=128, diastolic=82, day=ago) | in_visit,
+        _report(patient, [recent_hba1c, hemoglobin], today - datetime.timedelta(days=1)),
+        blood_pressure(patient, systolic=128, diastolic=82, day=ago) | in_visit(encounter_id),
         vital(patient, code="29463-7", display="Body weight", value=72.5, unit="kg", day=ago),
         _encounter(patient, encounter_id, ago),
         _condition(
@@ -351,7 +401,6 @@ def _procedure(patient: Patient, day: datetime.date) -> dict[str, Any]:
 
 
 def _note(patient: Patient, encounter_id: str, day: datetime.date) -> dict[str, Any]:
-    text = "Blood pressure a little high today. Keep taking lisinopril; recheck in 3 months."
     return {
         "resourceType": "DocumentReference",
         "id": next_id("doc"),
@@ -371,7 +420,7 @@ def _note(patient: Patient, encounter_id: str, day: datetime.date) -> dict[str, 
             {
                 "attachment": {
                     "contentType": "text/plain",
-                    "data": base64.b64encode(text.encode()).decode(),
+                    "data": base64.b64encode(NOTE_TEXT.encode()).decode(),
                 }
             }
         ],

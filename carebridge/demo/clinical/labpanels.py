@@ -3,6 +3,8 @@ analytes in `labcatalog`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from carebridge.demo.clinical.labcatalog import (
     ALBUMIN,
     ALK_PHOS,
@@ -16,7 +18,6 @@ from carebridge.demo.clinical.labcatalog import (
     CHOLESTEROL,
     CREATININE,
     EGFR,
-    G_DL,
     GLUCOSE,
     HBA1C,
     HDL,
@@ -24,7 +25,6 @@ from carebridge.demo.clinical.labcatalog import (
     HEMOGLOBIN,
     LDL,
     MCV,
-    MG_DL,
     PLATELETS,
     POTASSIUM,
     PROTEIN,
@@ -35,62 +35,15 @@ from carebridge.demo.clinical.labcatalog import (
     URINE_ALBUMIN,
     VITAMIN_D,
     WBC,
-    Analyte,
     Panel,
 )
 
 # Children's ranges differ from adults'; these are for the screening tests children have.
-CHILD_HEMOGLOBIN = Analyte(
-    "718-7",
-    "Hemoglobin [Mass/volume] in Blood",
-    "Hemoglobin",
-    G_DL,
-    G_DL,
-    10.5,
-    13.5,
-    decimals=1,
-    critical_low=7.0,
-)
-CHILD_CHOLESTEROL = Analyte(
-    "2093-3",
-    "Cholesterol [Mass/volume] in Serum or Plasma",
-    "Total cholesterol",
-    MG_DL,
-    MG_DL,
-    None,
-    169,
-    range_text="<170 mg/dL",
-)
-CHILD_TRIGLYCERIDES = Analyte(
-    "2571-8",
-    "Triglyceride [Mass/volume] in Serum or Plasma",
-    "Triglycerides",
-    MG_DL,
-    MG_DL,
-    None,
-    89,
-    range_text="<90 mg/dL",
-)
-CHILD_HDL = Analyte(
-    "2085-9",
-    "Cholesterol in HDL [Mass/volume] in Serum or Plasma",
-    "HDL (good) cholesterol",
-    MG_DL,
-    MG_DL,
-    45,
-    None,
-    range_text=">=45 mg/dL",
-)
-CHILD_LDL = Analyte(
-    "13457-7",
-    "Cholesterol in LDL [Mass/volume] in Serum or Plasma by calculation",
-    "LDL (bad) cholesterol",
-    MG_DL,
-    MG_DL,
-    None,
-    109,
-    range_text="<110 mg/dL",
-)
+CHILD_HEMOGLOBIN = replace(HEMOGLOBIN, low=10.5, high=13.5, female=None, critical_high=None)
+CHILD_CHOLESTEROL = replace(CHOLESTEROL, high=169, range_text="<170 mg/dL")
+CHILD_TRIGLYCERIDES = replace(TRIGLYCERIDES, high=89, critical_high=None, range_text="<90 mg/dL")
+CHILD_HDL = replace(HDL, low=45, range_text=">=45 mg/dL")
+CHILD_LDL = replace(LDL, high=109, range_text="<110 mg/dL")
 
 CBC = Panel(
     "cbc",
@@ -146,10 +99,9 @@ CHILD_HEMOGLOBIN_TEST = Panel(
     "Hemoglobin (anemia screening)",
     (CHILD_HEMOGLOBIN,),
 )
-CHILD_LIPIDS = Panel(
-    "child-lipids",
-    "24331-1",
-    "Lipid panel - Serum or Plasma",
-    "Lipid panel (childhood screening)",
-    (CHILD_CHOLESTEROL, CHILD_TRIGLYCERIDES, CHILD_HDL, CHILD_LDL),
+CHILD_LIPIDS = replace(
+    LIPIDS,
+    key="child-lipids",
+    name="Lipid panel (childhood screening)",
+    analytes=(CHILD_CHOLESTEROL, CHILD_TRIGLYCERIDES, CHILD_HDL, CHILD_LDL),
 )

@@ -28,34 +28,13 @@ from carebridge.records.exports.selection import (
     selected_resources,
 )
 from carebridge.records.models import ClinicalResource
+from carebridge.records.services import INDEX_FIELDS
 
 if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
-# Every index column a table or a C-CDA entry reads: never the resource's JSON.
-INDEX_COLUMNS = (
-    "pk",
-    "resource_type",
-    "fhir_id",
-    "category",
-    "code_system",
-    "code",
-    "code_display",
-    "status",
-    "clinical_status",
-    "effective_at",
-    "effective_end",
-    "value_numeric",
-    "value_unit",
-    "value_text",
-    "interpretation",
-    "reference_low",
-    "reference_high",
-    "reference_text",
-    "components",
-    "performer",
-    "detail",
-)
+# A table or a C-CDA entry reads the index columns only: never the resource's JSON.
+INDEX_COLUMNS = ("pk", "resource_type", "fhir_id", *INDEX_FIELDS)
 # Flags in words, with a shape that does not rely on colour.
 FLAGS: dict[str, Promise] = {
     "H": gettext_lazy("▲ High"),

@@ -13,11 +13,18 @@ import enum
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
 from carebridge.clinic.models import Clinic
 from carebridge.patients.models import AdministrativeSex, Patient, PatientIdentifier
 from carebridge.records.identifiers import MRN_TYPE_CODE, mrn_system
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from carebridge.accounts.models import User
 
 Identifier = tuple[str, str]
 # Keys a clinic MRN among the identifiers (no real system is an empty string).
@@ -207,9 +214,19 @@ def _same_birth_date(
 
 
 def create_patient(
-    clinic: Clinic, person: Incoming, resource: dict[str, Any], patient_id: uuid.UUID
+    clinic: Clinic,
+    person: Incoming,
+    resource: dict[str, Any],
+    patient_id: uuid.UUID,
+    *,
+    actor: User | None,
+    request: HttpRequest | None = None,
 ) -> Patient:
-    """Create the portal patient for an incoming Patient resource, with its identifiers."""
+    """Create the portal patient for an incoming Patient resource, with its identifiers.
+
+    Audit: a "create" event on the new patient, by `actor` (staff) or by the system (an
+    import with no one behind it), in the caller's transaction.
+    """
     patient = Patient.objects.create(
         id=patient_id,
         clinic=clinic,
@@ -222,6 +239,15 @@ def create_patient(
         **_contact_fields(resource),
     )
     add_identifiers(patient, person.identifiers)
+    record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="patient",
+        object_id=patient.pk,
+        patient=patient,
+        acting_as="staff" if actor is not None else "system",
+        request=request,
+    )
     return patient
 
 

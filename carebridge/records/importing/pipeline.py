@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
 from carebridge.records.importing.bundles import Group, Item, document_items, group_items
 from carebridge.records.importing.matching import MatchKind, add_identifiers, create_patient
 from carebridge.records.importing.outcomes import fail_group, hold_group, misshapen, typed
@@ -310,13 +308,4 @@ def _portal_patient(run: ImportRun, group: Group, plan: Plan) -> Patient | None:
             add_identifiers(match.patient, person.identifiers)
         return match.patient
     assert person is not None and match.new_id is not None and group.patient is not None
-    patient = create_patient(run.clinic, person, group.patient.resource, match.new_id)
-    record_event(
-        actor=run.actor,
-        action=AuditAction.CREATE,
-        object_type="patient",
-        object_id=patient.pk,
-        patient=patient,
-        acting_as="staff" if run.actor else "system",
-    )
-    return patient
+    return create_patient(run.clinic, person, group.patient.resource, match.new_id, actor=run.actor)

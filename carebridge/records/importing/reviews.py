@@ -98,7 +98,10 @@ def decide_match_review(
             patient = review.candidate
             add_identifiers(patient, person.identifiers)
         else:
-            patient = _new_patient(actor, clinic, person, review, request)
+            resource = next(r for r in review.resources if r.get("resourceType") == "Patient")
+            patient = create_patient(
+                clinic, person, resource, uuid.uuid4(), actor=actor, request=request
+            )
         import_held_resources(review=review, clinic=clinic, patient=patient, actor=actor)
         review.status = MatchStatus.MERGED if same_person else MatchStatus.SEPARATE
         review.decided_by, review.decided_at, review.resources = actor, timezone.now(), []
@@ -113,27 +116,6 @@ def decide_match_review(
             request=request,
         )
     return review
-
-
-def _new_patient(
-    actor: User,
-    clinic: Clinic,
-    person: Incoming,
-    review: PatientMatchReview,
-    request: HttpRequest | None,
-) -> Patient:
-    resource = next(r for r in review.resources if r.get("resourceType") == "Patient")
-    patient = create_patient(clinic, person, resource, uuid.uuid4())
-    record_event(
-        actor=actor,
-        action=AuditAction.CREATE,
-        object_type="patient",
-        object_id=patient.pk,
-        patient=patient,
-        acting_as="staff",
-        request=request,
-    )
-    return patient
 
 
 def import_held_resources(

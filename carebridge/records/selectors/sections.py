@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -103,6 +103,29 @@ def with_verification(rows: ClinicalResourceQuerySet) -> ClinicalResourceQuerySe
     return rows.annotate(verification=KT("resource__verificationStatus__coding__0__code"))
 
 
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
+
+
+def _current_and_past(
+    rows: Iterable[ClinicalResource],
+    current_statuses: tuple[str, ...],
+    to_item: Callable[[ClinicalResource], N],
+) -> tuple[list[N], list[N]]:
+    """Items of the rows whose clinical status is current, by name, and of the others, in the
+    rows' order (newest first)."""
+    current: list[N] = []
+    past: list[N] = []
+    for row in rows:
+        (current if row.clinical_status in current_statuses else past).append(to_item(row))
+    current.sort(key=lambda item: item.name.casefold())
+    return current, past
+
+
 # Medications.
 
 
@@ -125,21 +148,20 @@ def list_medications(patient: Patient) -> MedicationList:
     """Prescriptions and medication statements: active (or paused) ones by name, past ones newest
     first. One query."""
     zone = clinic_zone(patient)
-    rows = visible_of_types(
-        patient, ResourceType.MEDICATION_REQUEST, ResourceType.MEDICATION_STATEMENT
-    ).newest_first()
-    active: list[MedicationRow] = []
-    past: list[MedicationRow] = []
-    for row in rows:
-        item = MedicationRow(
+
+    def to_row(row: ClinicalResource) -> MedicationRow:
+        return MedicationRow(
             name=row.code_display or _("Medicine name not recorded"),
             instructions=row.detail,
             prescriber=row.performer,
             started=calendar_day(row.effective_at, zone),
             status=words_for(wording.MEDICATION_STATUS, row.clinical_status),
         )
-        (active if row.clinical_status in ACTIVE_MEDICATION else past).append(item)
-    active.sort(key=lambda item: item.name.casefold())
+
+    rows = visible_of_types(
+        patient, ResourceType.MEDICATION_REQUEST, ResourceType.MEDICATION_STATEMENT
+    ).newest_first()
+    active, past = _current_and_past(rows, ACTIVE_MEDICATION, to_row)
     return MedicationList(active=active, past=past)
 
 
@@ -331,18 +353,17 @@ def list_problems(patient: Patient) -> ProblemList:
     """Conditions: current ones by name, the others newest first. Entries verified as refuted
     or entered in error are left out. One query."""
     zone = clinic_zone(patient)
-    rows = with_verification(visible_of_types(patient, ResourceType.CONDITION).newest_first())
-    current: list[ProblemRow] = []
-    past: list[ProblemRow] = []
-    for row in verified(rows):
-        item = ProblemRow(
+
+    def to_row(row: ClinicalResource) -> ProblemRow:
+        return ProblemRow(
             name=row.code_display or _("Problem name not recorded"),
             onset=calendar_day(row.effective_at, zone),
             resolved=calendar_day(row.effective_end, zone),
             status=words_for(wording.CONDITION_STATUS, row.clinical_status),
         )
-        (current if row.clinical_status in CURRENT_CONDITION else past).append(item)
-    current.sort(key=lambda item: item.name.casefold())
+
+    rows = with_verification(visible_of_types(patient, ResourceType.CONDITION).newest_first())
+    current, past = _current_and_past(verified(rows), CURRENT_CONDITION, to_row)
     return ProblemList(current=current, past=past)
 
 

@@ -15,7 +15,8 @@ from carebridge.audit.models import AuditEvent
 from carebridge.records.exports.ccda import build_ccd
 from carebridge.records.exports.selection import Selection
 from carebridge.records.services import store_resources
-from carebridge.testing import factories, records
+from carebridge.records.tests.helpers import patient_with_glucose
+from carebridge.testing import records
 
 pytestmark = pytest.mark.django_db
 SCHEMA = Path(__file__).parent / "schemas" / "cda" / "cda.xsd"
@@ -207,21 +208,7 @@ def test_hostile_text_is_escaped_and_the_document_stays_valid(cast, schema):
 def test_the_ccd_costs_the_same_queries_for_10_and_500_observations(cast):
     counts = []
     for size in (10, 500):
-        patient = factories.make_patient(cast.clinic)
-        observations = [
-            records.lab_observation(
-                patient,
-                code="2345-7",
-                display="Glucose",
-                value=95,
-                unit="mg/dL",
-                low=70,
-                high=99,
-                day=datetime.date(2026, 1, 1) - datetime.timedelta(days=index),
-            )
-            for index in range(size)
-        ]
-        store_resources(clinic=cast.clinic, patient=patient, resources=observations, source="t")
+        patient = patient_with_glucose(cast.clinic, size)
         with CaptureQueriesContext(connection) as queries:
             document = parse(build_ccd(patient, Selection(), NOW))
         assert len(section(document, "30954-2").findall("v3:entry", NS)) == size

@@ -18,7 +18,8 @@ from carebridge.records.exports.fhir_bundle import bundle_chunks
 from carebridge.records.exports.selection import Selection
 from carebridge.records.models import ClinicalResource
 from carebridge.records.services import store_resources
-from carebridge.testing import factories, records
+from carebridge.records.tests.helpers import patient_with_glucose
+from carebridge.testing import factories
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 22, 15, 30, tzinfo=datetime.UTC)
@@ -181,30 +182,10 @@ def test_held_and_erroneous_resources_stay_out(cast_with_records):
     assert record.hba1c.reference not in ids and record.weight.reference not in ids
 
 
-def _patient_with_observations(clinic, count):
-    patient = factories.make_patient(clinic)
-    day = datetime.date(2026, 1, 1)
-    observations = [
-        records.lab_observation(
-            patient,
-            code="2345-7",
-            display="Glucose",
-            value=90 + index % 20,
-            unit="mg/dL",
-            low=70,
-            high=99,
-            day=day - datetime.timedelta(days=index),
-        )
-        for index in range(count)
-    ]
-    store_resources(clinic=clinic, patient=patient, resources=observations, source="test")
-    return patient
-
-
 def test_the_bundle_costs_the_same_queries_for_10_and_500_observations(cast):
     counts = []
     for size in (10, 500):
-        patient = _patient_with_observations(cast.clinic, size)
+        patient = patient_with_glucose(cast.clinic, size)
         with CaptureQueriesContext(connection) as queries:
             bundle = bundle_of(patient)
         assert len(bundle["entry"]) == size + 1
@@ -237,9 +218,7 @@ def test_the_download_is_a_neutral_file_not_cached_and_audited(cast_with_records
 def test_the_download_view_costs_the_same_for_10_and_500_observations(cast, client):
     counts = []
     for size in (10, 500):
-        patient = _patient_with_observations(cast.clinic, size)
-        patient.user = factories.make_user()
-        patient.save()
+        patient = patient_with_glucose(cast.clinic, size, user=factories.make_user())
         client.force_login(patient.user)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("records:download"), {"format": "fhir", "include": "all"})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,8 +10,8 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.exports.forms import DownloadForm
-from carebridge.records.services import store_resources
-from carebridge.testing import factories, records
+from carebridge.records.tests.helpers import patient_with_glucose
+from carebridge.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -172,21 +170,7 @@ def test_a_bad_print_address_goes_back_to_the_form(cast, patient_client):
 def test_the_print_page_costs_the_same_for_10_and_500_observations(cast):
     counts = []
     for size in (10, 500):
-        patient = factories.make_patient(cast.clinic, user=factories.make_user())
-        observations = [
-            records.lab_observation(
-                patient,
-                code="2345-7",
-                display="Glucose",
-                value=95,
-                unit="mg/dL",
-                low=70,
-                high=99,
-                day=datetime.date(2026, 1, 1) - datetime.timedelta(days=index),
-            )
-            for index in range(size)
-        ]
-        store_resources(clinic=cast.clinic, patient=patient, resources=observations, source="t")
+        patient = patient_with_glucose(cast.clinic, size, user=factories.make_user())
         client = Client()
         client.force_login(patient.user)
         with CaptureQueriesContext(connection) as queries:

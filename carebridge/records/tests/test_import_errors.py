@@ -199,14 +199,7 @@ def test_two_entries_with_one_id_and_different_content_are_refused(cast, tmp_pat
 
 
 def test_an_id_of_another_patients_resource_is_a_clear_error(cast, tmp_path, good_file):
-    taken = records.vital(
-        cast.second_patient,
-        code="8867-4",
-        display="Heart rate",
-        value=70,
-        unit="/min",
-        day=datetime.date(2024, 5, 1),
-    )
+    taken = records.heart_rate(cast.second_patient, datetime.date(2024, 5, 1), 70)
     store_resources(
         clinic=cast.clinic, patient=cast.second_patient, resources=[taken], source="ehr"
     )

@@ -4,54 +4,37 @@ the clinicians from visits, empty states, audit events and query budgets."""
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils.formats import date_format
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.models import ClinicalResource
 from carebridge.records.services import store_resources
-from carebridge.testing.records import SNOMED, coded, next_id, store, subject
+from carebridge.records.tests.helpers import (
+    BUDGET,
+    EMPTY_RECORD_NOTE,
+    day,
+    get,
+    last_event,
+    page_text,
+    queries_for,
+)
+from carebridge.testing.records import encounter, in_visit, next_id, store, subject
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
-EMPTY_RECORD_NOTE = "Your clinic may hold records from before it used this portal."
-BUDGET = 20
-
-
-def page_text(response: Any) -> str:
-    """The record area's visible text, tags removed and spaces collapsed."""
-    assert response.status_code == 200
-    html = response.content.decode().split('<div class="record-content">', 1)[1]
-    html = html.split("</main>", 1)[0]
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def day(value: datetime.date) -> str:
-    return date_format(value, "DATE_FORMAT")
-
-
-def get(client: Any, name: str, **query: str) -> Any:
-    return client.get(reverse(f"records:{name}"), query)
 
 
 # Builders.
 
 
-def encounter(patient: Any, clinician: str, start: str) -> dict[str, Any]:
-    return {
-        "resourceType": "Encounter",
-        "id": next_id("enc"),
-        "status": "finished",
-        "type": [coded(SNOMED, "4", "Office visit")],
-        "subject": subject(patient),
-        "participant": [{"individual": {"reference": "Practitioner/x", "display": clinician}}],
-        "period": {"start": start},
-    }
+def seen_by(patient: Any, clinician: str, start: str) -> dict[str, Any]:
+    """A visit where `clinician` saw the patient."""
+    participant = [{"individual": {"reference": "Practitioner/x", "display": clinician}}]
+    return encounter(patient, start, participant=participant)
 
 
 def goal(patient: Any, text: str, **extra: Any) -> dict[str, Any]:
@@ -120,9 +103,9 @@ def test_care_team_names_members_known_only_by_reference(cast, patient_client):
 def test_care_team_falls_back_to_clinicians_from_visits(cast, patient_client):
     store(
         cast.patient,
-        encounter(cast.patient, "Maya Chen, MD", "2025-03-01T15:00:00Z"),
-        encounter(cast.patient, "Ravi Shah, DO", "2025-05-01T15:00:00Z"),
-        encounter(cast.patient, "Maya Chen, MD", "2025-06-01T15:00:00Z"),
+        seen_by(cast.patient, "Maya Chen, MD", "2025-03-01T15:00:00Z"),
+        seen_by(cast.patient, "Ravi Shah, DO", "2025-05-01T15:00:00Z"),
+        seen_by(cast.patient, "Maya Chen, MD", "2025-06-01T15:00:00Z"),
     )
     text = page_text(get(patient_client, "care-team"))
     assert (
@@ -183,8 +166,7 @@ def test_goals_and_care_plans_empty_states(cast, patient_client):
 )
 def test_each_page_view_is_audited(cast_with_records, patient_client, name, object_type):
     get(patient_client, name)
-    event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None
+    event = last_event()
     assert (event.action, event.object_type, event.outcome, event.patient_id) == (
         "view",
         object_type,
@@ -204,15 +186,13 @@ def test_staff_get_404_and_nothing_is_audited(cast_with_records, admin_client_mf
 
 
 def _measure(client: Any, name: str, assert_max: Any) -> int:
-    with assert_max(BUDGET) as queries:
-        assert get(client, name).status_code == 200
-    return len(queries)
+    return queries_for(client, reverse(f"records:{name}"), assert_max)
 
 
 def test_care_team_from_visits_costs_the_same_for_5_or_300_visits(
     cast, patient_client, django_assert_max_num_queries
 ):
-    visits = [encounter(cast.patient, f"Doctor {n}", "2020-01-01T10:00:00Z") for n in range(300)]
+    visits = [seen_by(cast.patient, f"Doctor {n}", "2020-01-01T10:00:00Z") for n in range(300)]
     store(cast.patient, *visits[:5])
     # The session's first request records the sign-in session; measure from the second.
     get(patient_client, "care-team")
@@ -255,7 +235,7 @@ def test_care_team_query_count_does_not_grow_with_teams(
 def test_sparse_resources_render_with_what_is_not_recorded(cast, patient_client):
     patient = cast.patient
     visit_id = next_id("enc")
-    here = {"encounter": {"reference": f"Encounter/{visit_id}"}}
+    here = in_visit(visit_id)
     store(
         patient,
         {

@@ -5,80 +5,25 @@ from __future__ import annotations
 
 import base64
 import datetime
-import re
-from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils.formats import date_format
 
-from carebridge.audit.models import AuditEvent
 from carebridge.records.models import ClinicalResource, Release
 from carebridge.records.selectors.attachments import attachment_text, html_to_text
-from carebridge.testing.records import (
-    LOINC,
-    SNOMED,
-    blood_pressure,
-    coded,
-    next_id,
-    store,
-    subject,
+from carebridge.records.tests.helpers import (
+    day,
+    document_url,
+    last_event,
+    page_text,
+    visit_page_queries,
+    visit_url,
 )
+from carebridge.testing.records import NOTE_TEXT, document, store
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
-NOTE_TEXT = "Blood pressure a little high today. Keep taking lisinopril; recheck in 3 months."
-
-
-def page_text(response: Any) -> str:
-    """The record area's visible text, tags removed and spaces collapsed."""
-    assert response.status_code == 200
-    html = response.content.decode().split('<div class="record-content">', 1)[1]
-    html = html.split("</main>", 1)[0]
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def day(value: datetime.date) -> str:
-    return date_format(value, "DATE_FORMAT")
-
-
-def visit_url(row: ClinicalResource) -> str:
-    return reverse("records:visit-detail", args=[row.pk])
-
-
-def document_url(row: ClinicalResource) -> str:
-    return reverse("records:document-detail", args=[row.pk])
-
-
-def encounter(patient: Any, start: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "resourceType": "Encounter",
-        "id": next_id("enc"),
-        "status": "finished",
-        "type": [coded(SNOMED, "4", "Office visit")],
-        "subject": subject(patient),
-        "period": {"start": start},
-    } | extra
-
-
-def document(patient: Any, content_type: str, data: bytes | None, **extra: Any) -> dict[str, Any]:
-    attachment: dict[str, Any] = {"contentType": content_type}
-    if data is not None:
-        attachment["data"] = base64.b64encode(data).decode()
-    return {
-        "resourceType": "DocumentReference",
-        "id": next_id("doc"),
-        "status": "current",
-        "type": coded(LOINC, "11488-4", "Consultation note"),
-        "subject": subject(patient),
-        "date": "2025-02-03T16:00:00Z",
-        "content": [{"attachment": attachment}],
-    } | extra
-
-
-def in_visit(encounter_id: str) -> dict[str, Any]:
-    return {"encounter": {"reference": f"Encounter/{encounter_id}"}}
 
 
 # Documents.
@@ -114,8 +59,7 @@ def test_document_shows_its_text_and_details(cast_with_records, patient_client):
         f"Written by Maya Chen, MD Status Current Visit Check-up on {written} "
         f"What it says {NOTE_TEXT}"
     ) in text
-    event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None
+    event = last_event()
     assert (event.object_type, event.object_id) == ("document", str(record.note.pk))
 
 
@@ -163,8 +107,7 @@ def test_a_plain_copy_is_preferred_and_other_forms_are_named(cast, patient_clien
 def test_another_patients_document_is_404_and_audited_as_denied(cast_with_records, patient_client):
     theirs = cast_with_records.second_record.note
     assert patient_client.get(document_url(theirs)).status_code == 404
-    event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None
+    event = last_event()
     assert (event.object_type, event.outcome, event.patient_id) == (
         "document",
         "denied",
@@ -204,36 +147,12 @@ def test_attachment_text_handles_charsets_bad_data_and_other_kinds():
 
 # Query budgets: the same number of queries for a small record as for a large one.
 
-BUDGET = 20
-
-
-def _grow(patient: Any, count: int, visit_id: str) -> None:
-    here = in_visit(visit_id)
-    store(
-        patient,
-        *(encounter(patient, "2015-06-01T15:00:00Z") for _n in range(count)),
-        *(document(patient, "text/plain", b"Note", context=here) for _n in range(count)),
-        *(
-            blood_pressure(patient, systolic=120, diastolic=80, day=datetime.date(2025, 1, 1))
-            | here
-            for _n in range(count)
-        ),
-    )
-
 
 @pytest.mark.parametrize("name", ["documents", "document-detail"])
 def test_query_count_does_not_grow_with_the_record(
     cast_with_records, patient_client, django_assert_max_num_queries, name
 ):
-    record = cast_with_records.record
-    args = {"visit-detail": [record.encounter.pk], "document-detail": [record.note.pk]}
-    url = reverse(f"records:{name}", args=args.get(name, []))
-    _grow(cast_with_records.patient, 5, record.encounter.fhir_id)
-    patient_client.get(url)
-    with django_assert_max_num_queries(BUDGET) as small:
-        patient_client.get(url)
-    _grow(cast_with_records.patient, 295, record.encounter.fhir_id)
-    with django_assert_max_num_queries(BUDGET) as large:
-        response = patient_client.get(url)
-    assert response.status_code == 200
-    assert len(small) == len(large)
+    small, large = visit_page_queries(
+        cast_with_records, patient_client, django_assert_max_num_queries, name
+    )
+    assert small == large

@@ -3,23 +3,31 @@ and query budgets. Documents and notes are in `test_sections_documents.py`."""
 
 from __future__ import annotations
 
-import base64
 import datetime
-import re
-from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils.formats import date_format
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.models import ClinicalResource, Release
+from carebridge.records.tests.helpers import (
+    day,
+    last_event,
+    page_text,
+    visit_page_queries,
+    visit_url,
+)
 from carebridge.testing.records import (
     LOINC,
+    NOTE_TEXT,
     RXNORM,
     SNOMED,
     blood_pressure,
     coded,
+    document,
+    encounter,
+    glucose,
+    in_visit,
     lab_observation,
     next_id,
     store,
@@ -29,53 +37,6 @@ from carebridge.testing.records import (
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
-NOTE_TEXT = "Blood pressure a little high today. Keep taking lisinopril; recheck in 3 months."
-
-
-def page_text(response: Any) -> str:
-    """The record area's visible text, tags removed and spaces collapsed."""
-    assert response.status_code == 200
-    html = response.content.decode().split('<div class="record-content">', 1)[1]
-    html = html.split("</main>", 1)[0]
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def day(value: datetime.date) -> str:
-    return date_format(value, "DATE_FORMAT")
-
-
-def visit_url(row: ClinicalResource) -> str:
-    return reverse("records:visit-detail", args=[row.pk])
-
-
-def encounter(patient: Any, start: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "resourceType": "Encounter",
-        "id": next_id("enc"),
-        "status": "finished",
-        "type": [coded(SNOMED, "4", "Office visit")],
-        "subject": subject(patient),
-        "period": {"start": start},
-    } | extra
-
-
-def document(patient: Any, content_type: str, data: bytes | None, **extra: Any) -> dict[str, Any]:
-    attachment: dict[str, Any] = {"contentType": content_type}
-    if data is not None:
-        attachment["data"] = base64.b64encode(data).decode()
-    return {
-        "resourceType": "DocumentReference",
-        "id": next_id("doc"),
-        "status": "current",
-        "type": coded(LOINC, "11488-4", "Consultation note"),
-        "subject": subject(patient),
-        "date": "2025-02-03T16:00:00Z",
-        "content": [{"attachment": attachment}],
-    } | extra
-
-
-def in_visit(encounter_id: str) -> dict[str, Any]:
-    return {"encounter": {"reference": f"Encounter/{encounter_id}"}}
 
 
 # Visits.
@@ -183,17 +144,7 @@ def test_visit_summary_gathers_everything_recorded_at_the_visit(cast, patient_cl
         | here,
         blood_pressure(patient, systolic=140, diastolic=90, day=day_of_visit) | here,
         blood_pressure(patient, systolic=99, diastolic=99, day=day_of_visit) | here | mistaken,
-        lab_observation(
-            patient,
-            code="2345-7",
-            display="Glucose",
-            value=130,
-            unit="mg/dL",
-            low=70,
-            high=99,
-            day=day_of_visit,
-        )
-        | here,
+        glucose(patient, day_of_visit, 130) | here,
         held | here,
         {
             "resourceType": "ServiceRequest",
@@ -246,8 +197,7 @@ def test_visit_summary_gathers_everything_recorded_at_the_visit(cast, patient_cl
 def test_another_patients_visit_is_404_and_audited_as_denied(cast_with_records, patient_client):
     theirs = cast_with_records.second_record.encounter
     assert patient_client.get(visit_url(theirs)).status_code == 404
-    event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None
+    event = last_event()
     assert (event.object_type, event.object_id, event.outcome, event.patient_id) == (
         "visit",
         str(theirs.pk),
@@ -259,8 +209,7 @@ def test_another_patients_visit_is_404_and_audited_as_denied(cast_with_records, 
 def test_own_visit_is_audited_as_a_visit(cast_with_records, patient_client):
     mine = cast_with_records.record.encounter
     patient_client.get(visit_url(mine))
-    event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None
+    event = last_event()
     assert (event.object_type, event.object_id, event.outcome, event.patient_id) == (
         "visit",
         str(mine.pk),
@@ -290,36 +239,12 @@ def test_list_pages_are_audited(cast_with_records, patient_client):
 
 # Query budgets: the same number of queries for a small record as for a large one.
 
-BUDGET = 20
-
-
-def _grow(patient: Any, count: int, visit_id: str) -> None:
-    here = in_visit(visit_id)
-    store(
-        patient,
-        *(encounter(patient, "2015-06-01T15:00:00Z") for _n in range(count)),
-        *(document(patient, "text/plain", b"Note", context=here) for _n in range(count)),
-        *(
-            blood_pressure(patient, systolic=120, diastolic=80, day=datetime.date(2025, 1, 1))
-            | here
-            for _n in range(count)
-        ),
-    )
-
 
 @pytest.mark.parametrize("name", ["visits", "visit-detail"])
 def test_query_count_does_not_grow_with_the_record(
     cast_with_records, patient_client, django_assert_max_num_queries, name
 ):
-    record = cast_with_records.record
-    args = {"visit-detail": [record.encounter.pk], "document-detail": [record.note.pk]}
-    url = reverse(f"records:{name}", args=args.get(name, []))
-    _grow(cast_with_records.patient, 5, record.encounter.fhir_id)
-    patient_client.get(url)
-    with django_assert_max_num_queries(BUDGET) as small:
-        patient_client.get(url)
-    _grow(cast_with_records.patient, 295, record.encounter.fhir_id)
-    with django_assert_max_num_queries(BUDGET) as large:
-        response = patient_client.get(url)
-    assert response.status_code == 200
-    assert len(small) == len(large)
+    small, large = visit_page_queries(
+        cast_with_records, patient_client, django_assert_max_num_queries, name
+    )
+    assert small == large

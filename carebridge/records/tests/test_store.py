@@ -82,23 +82,9 @@ def test_identical_content_is_unchanged_and_changed_content_is_a_new_version(cas
 
 
 def test_a_resource_id_of_another_patient_is_refused_and_nothing_is_stored(cast):
-    resource = records.vital(
-        cast.patient,
-        code="8867-4",
-        display="Heart rate",
-        value=70,
-        unit="/min",
-        day=datetime.date(2024, 5, 1),
-    )
+    resource = records.heart_rate(cast.patient, datetime.date(2024, 5, 1), 70)
     store_resources(clinic=cast.clinic, patient=cast.patient, resources=[resource], source="x")
-    other = records.vital(
-        cast.second_patient,
-        code="8867-4",
-        display="Heart rate",
-        value=60,
-        unit="/min",
-        day=datetime.date(2024, 5, 2),
-    )
+    other = records.heart_rate(cast.second_patient, datetime.date(2024, 5, 2), 60)
     with pytest.raises(ResourceConflictError):
         store_resources(
             clinic=cast.clinic, patient=cast.second_patient, resources=[other, resource], source="y"

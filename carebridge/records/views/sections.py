@@ -8,6 +8,7 @@ the patient's clinic's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -39,46 +40,53 @@ def _page_number(request: AuthenticatedRequest) -> str | None:
     return request.GET.get("page")
 
 
+def _section(
+    request: AuthenticatedRequest,
+    object_type: str,
+    name: str,
+    read: Callable[[Patient], object],
+) -> HttpResponse:
+    """A list page: the viewer's patient (audited as `object_type`), read, rendered as `name`
+    in the template named after the object type."""
+    patient = access_record(request, object_type=object_type)
+    return _render(request, f"{object_type}.html", patient, {name: read(patient)})
+
+
+def _paged(
+    request: AuthenticatedRequest, read: Callable[[Patient, str | None], object]
+) -> Callable[[Patient], object]:
+    """`read` for the page of the list the request asks for."""
+    return lambda patient: read(patient, _page_number(request))
+
+
 @login_required
 def medications(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="medications")
-    lists = sections.list_medications(patient)
-    return _render(request, "medications.html", patient, {"lists": lists})
+    return _section(request, "medications", "lists", sections.list_medications)
 
 
 @login_required
 def allergies(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="allergies")
-    lists = sections.list_allergies(patient)
-    return _render(request, "allergies.html", patient, {"lists": lists})
+    return _section(request, "allergies", "lists", sections.list_allergies)
 
 
 @login_required
 def immunizations(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="immunizations")
-    groups = sections.list_immunizations(patient)
-    return _render(request, "immunizations.html", patient, {"groups": groups})
+    return _section(request, "immunizations", "groups", sections.list_immunizations)
 
 
 @login_required
 def problems(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="problems")
-    lists = sections.list_problems(patient)
-    return _render(request, "problems.html", patient, {"lists": lists})
+    return _section(request, "problems", "lists", sections.list_problems)
 
 
 @login_required
 def procedures(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="procedures")
-    listing = sections.list_procedures(patient, _page_number(request))
-    return _render(request, "procedures.html", patient, {"listing": listing})
+    return _section(request, "procedures", "listing", _paged(request, sections.list_procedures))
 
 
 @login_required
 def visits(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="visits")
-    listing = visit_selectors.list_visits(patient, _page_number(request))
-    return _render(request, "visits.html", patient, {"listing": listing})
+    return _section(request, "visits", "listing", _paged(request, visit_selectors.list_visits))
 
 
 @login_required
@@ -93,9 +101,8 @@ def visit_detail(request: AuthenticatedRequest, resource_id: int) -> HttpRespons
 
 @login_required
 def documents(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="documents")
-    listing = document_selectors.list_documents(patient, _page_number(request))
-    return _render(request, "documents.html", patient, {"listing": listing})
+    read = _paged(request, document_selectors.list_documents)
+    return _section(request, "documents", "listing", read)
 
 
 @login_required
@@ -113,9 +120,7 @@ def document_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResp
 
 @login_required
 def care_team(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="care_team")
-    team = care.get_care_team(patient)
-    return _render(request, "care_team.html", patient, {"team": team})
+    return _section(request, "care_team", "team", care.get_care_team)
 
 
 @login_required

@@ -81,7 +81,7 @@ def _record_target(document: Element, patient: Patient) -> None:
         extension=patient.mrn,
         assigningAuthorityName=patient.clinic.name,
     )
-    _patient_address(role, patient)
+    _address(role, "HP", patient if patient.address_line or patient.city else None)
     _telecoms(role, [("HP", _tel(patient.phone)), ("HP", _mailto(patient.email))])
     person = el(role, "patient")
     name = el(person, "name", use="L")
@@ -97,27 +97,16 @@ def _record_target(document: Element, patient: Patient) -> None:
     el(language, "languageCode", code=patient.preferred_language or "en")
 
 
-def _patient_address(parent: Element, patient: Patient) -> None:
-    if not (patient.address_line or patient.city):
+def _address(parent: Element, use: str, place: Patient | Location | None) -> None:
+    """A US address (`use`: home "HP" or work "WP"), or "no information" without a place."""
+    if place is None:
         el(parent, "addr", nullFlavor="NI")
         return
-    address = el(parent, "addr", use="HP")
-    el(address, "streetAddressLine", patient.address_line)
-    el(address, "city", patient.city)
-    el(address, "state", patient.state)
-    el(address, "postalCode", patient.postal_code)
-    el(address, "country", "US")
-
-
-def _office_address(parent: Element, location: Location | None) -> None:
-    if location is None:
-        el(parent, "addr", nullFlavor="NI")
-        return
-    address = el(parent, "addr", use="WP")
-    el(address, "streetAddressLine", location.address_line)
-    el(address, "city", location.city)
-    el(address, "state", location.state)
-    el(address, "postalCode", location.postal_code)
+    address = el(parent, "addr", use=use)
+    el(address, "streetAddressLine", place.address_line)
+    el(address, "city", place.city)
+    el(address, "state", place.state)
+    el(address, "postalCode", place.postal_code)
     el(address, "country", "US")
 
 
@@ -143,7 +132,7 @@ def _organization(parent: Element, tag: str, context: DocumentContext) -> Elemen
     el(organization, "id", root=clinic_root(context.clinic))
     el(organization, "name", context.clinic.name)
     _telecoms(organization, [("WP", _tel(context.clinic.phone))])
-    _office_address(organization, context.location)
+    _address(organization, "WP", context.location)
     return organization
 
 
@@ -153,7 +142,7 @@ def _author(document: Element, context: DocumentContext) -> None:
     el(author, "time", value=ts_text(context.now))
     assigned = el(author, "assignedAuthor")
     el(assigned, "id", root=clinic_root(context.clinic, "carebridge"))
-    _office_address(assigned, context.location)
+    _address(assigned, "WP", context.location)
     _telecoms(assigned, [("WP", _tel(context.clinic.phone))])
     device = el(assigned, "assignedAuthoringDevice")
     el(device, "manufacturerModelName", "Carebridge")
