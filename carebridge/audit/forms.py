@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-# The trail cannot hold anything older than the portal itself.
-EARLIEST_DATE = datetime.date(2000, 1, 1)
+from carebridge.core.forms import DateRangeForm as BaseDateRangeForm
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class DateRangeForm(forms.Form):
+class DateRangeForm(BaseDateRangeForm):
     """From and to dates (both inclusive), as days in the clinic's time zone."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
-
-    def clean_date_from(self) -> datetime.date | None:
-        return self._check_plausible(self.cleaned_data.get("date_from"))
-
-    def clean_date_to(self) -> datetime.date | None:
-        return self._check_plausible(self.cleaned_data.get("date_to"))
-
-    def _check_plausible(self, value: datetime.date | None) -> datetime.date | None:
-        if value is not None and value < EARLIEST_DATE:
-            raise forms.ValidationError(_("Enter a date in 2000 or later."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_to < date_from:
-            self.add_error("date_to", _("The end date must be on or after the start date."))
-        return cleaned
+    # The trail cannot hold anything older than the portal itself.
+    earliest_date = datetime.date(2000, 1, 1)
+    earliest_message = _("Enter a date in 2000 or later.")
 
 
 class AuditReportFilterForm(DateRangeForm):

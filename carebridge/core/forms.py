@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessibleBoundField(BoundField):
@@ -26,3 +30,45 @@ class AccessibleBoundField(BoundField):
 
 class PortalFormRenderer(DjangoTemplates):
     bound_field_class = AccessibleBoundField
+
+
+def date_input() -> forms.DateInput:
+    """A date field the browser offers a calendar for, in ISO format."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DateRangeForm(forms.Form):
+    """Optional from and to dates (both inclusive), checked to be plausible and in order.
+
+    Subclasses set `earliest_date` (and its message) to what their data can hold, and
+    `allows_future` to False where a date after today cannot mean anything.
+    """
+
+    earliest_date = datetime.date(1900, 1, 1)
+    earliest_message = _("Enter a date in 1900 or later.")
+    allows_future = True
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+
+    def clean_date_from(self) -> datetime.date | None:
+        return self._check_plausible(self.cleaned_data.get("date_from"))
+
+    def clean_date_to(self) -> datetime.date | None:
+        return self._check_plausible(self.cleaned_data.get("date_to"))
+
+    def _check_plausible(self, value: datetime.date | None) -> datetime.date | None:
+        if value is not None and value < self.earliest_date:
+            raise forms.ValidationError(self.earliest_message)
+        # A day of slack: the clinic's "today" may already be tomorrow in the server's zone.
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        if value is not None and not self.allows_future and value > tomorrow:
+            raise forms.ValidationError(_("Enter a date that is not in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return cleaned

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.core.forms import DateRangeForm
 from carebridge.records.exports.selection import SECTIONS, Selection
 
-# Nothing in a living patient's record is older than this.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
 EVERYTHING, CHOSEN = "all", "chosen"
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class SelectionForm(forms.Form):
+class SelectionForm(DateRangeForm):
     """Everything or chosen sections, and an optional date range (days, both included)."""
 
     include = forms.ChoiceField(
@@ -38,32 +31,16 @@ class SelectionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
-
-    def clean_date_from(self) -> datetime.date | None:
-        return self._check_plausible(self.cleaned_data.get("date_from"))
-
-    def clean_date_to(self) -> datetime.date | None:
-        return self._check_plausible(self.cleaned_data.get("date_to"))
-
-    def _check_plausible(self, value: datetime.date | None) -> datetime.date | None:
-        if value is not None and value < EARLIEST_DATE:
-            raise forms.ValidationError(_("Enter a date in 1900 or later."))
-        # A day of slack: the clinic's "today" may already be tomorrow in the server's zone.
-        if value is not None and value > timezone.localdate() + datetime.timedelta(days=1):
-            raise forms.ValidationError(_("Enter a date that is not in the future."))
-        return value
+    # Nothing in a living patient's record is older than 1900 (the default), or in the future.
+    allows_future = False
+    field_order = ["include", "sections", "date_from", "date_to"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+        cleaned = super().clean()
         if cleaned.get("include") == CHOSEN and not cleaned.get("sections"):
             self.add_error(
                 "sections", _("Choose at least one part of your record, or choose everything.")
             )
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_to < date_from:
-            self.add_error("date_to", _("The end date must be on or after the start date."))
         return cleaned
 
     def selection(self) -> Selection:
