@@ -11,19 +11,15 @@ from typing import Any
 import pytest
 
 from carebridge.demo.clinical import (
-    PractitionerRef,
     generate_large_record,
-    generate_record_bundle,
 )
-from carebridge.demo.generator import generate_patients
+from carebridge.demo.tests.clinical_helpers import (
+    MRN_SYSTEM,
+    TODAY,
+    build,
+    resources,
+)
 
-TODAY = datetime.date(2026, 1, 15)
-MRN_SYSTEM = "urn:carebridge:riverside:mrn"
-PRACTITIONERS = (
-    PractitionerRef("Maya", "Chen", "MD", "1234567893"),
-    PractitionerRef("Daniel", "Okafor", "DO", "1245319599"),
-    PractitionerRef("Rebecca", "Lindgren", "NP", ""),
-)
 STATUS_FIELDS = {
     "Observation": ("status", {"final"}),
     "DiagnosticReport": ("status", {"final"}),
@@ -39,16 +35,6 @@ STATUS_FIELDS = {
 }
 
 
-def build(spec, **options: Any) -> dict[str, Any]:
-    arguments = {"mrn_system": MRN_SYSTEM, "practitioners": PRACTITIONERS, "today": TODAY}
-    return generate_record_bundle(spec, **{**arguments, **options})
-
-
-def resources(bundle: dict[str, Any], resource_type: str | None = None) -> list[dict[str, Any]]:
-    found = [entry["resource"] for entry in bundle["entry"]]
-    return [r for r in found if resource_type is None or r["resourceType"] == resource_type]
-
-
 def type_counts(bundle: dict[str, Any]) -> dict[str, int]:
     return dict(sorted(Counter(r["resourceType"] for r in resources(bundle)).items()))
 
@@ -61,21 +47,6 @@ def references_in(value: Any) -> list[str]:
     if isinstance(value, list):
         return [ref for item in value for ref in references_in(item)]
     return []
-
-
-@pytest.fixture(scope="module")
-def patients():
-    return generate_patients(12, today=TODAY)
-
-
-@pytest.fixture(scope="module")
-def bundles(patients):
-    return [build(spec) for spec in patients]
-
-
-@pytest.fixture(scope="module")
-def large_record():
-    return generate_large_record(mrn_system=MRN_SYSTEM, today=TODAY)
 
 
 def test_same_seed_gives_identical_json_and_another_seed_another_record(patients, bundles):

@@ -6,11 +6,7 @@ import datetime
 from collections import Counter
 from typing import Any
 
-import pytest
-
-from carebridge.demo.clinical import generate_large_record
-from carebridge.demo.generator import generate_patients
-from carebridge.demo.tests.test_clinical import MRN_SYSTEM, TODAY, build, resources
+from carebridge.demo.tests.clinical_helpers import TODAY, resources
 
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 UCUM = "http://unitsofmeasure.org"
@@ -24,21 +20,6 @@ ADULT_VITAL_CODES = {
     "8302-2",
     "39156-5",
 }
-
-
-@pytest.fixture(scope="module")
-def patients():
-    return generate_patients(12, today=TODAY)
-
-
-@pytest.fixture(scope="module")
-def bundles(patients):
-    return [build(spec) for spec in patients]
-
-
-@pytest.fixture(scope="module")
-def large_record():
-    return generate_large_record(mrn_system=MRN_SYSTEM, today=TODAY)
 
 
 def category(resource: dict[str, Any]) -> str:
