@@ -66,7 +66,9 @@ def main() -> None:
     else:
         print(f"skipped Synthea: {synthea} is absent")
     large = workdir / "large-record.json"
-    manage(env, "shell", "-v", "0", "-c", WRITE_LARGE_RECORD.replace("sys.argv[-1]", repr(str(large))))
+    manage(
+        env, "shell", "-v", "0", "-c", WRITE_LARGE_RECORD.replace("sys.argv[-1]", repr(str(large)))
+    )
     elapsed, summary = timed_import(env, large)
     report("Generated patient (10,000 observations)", elapsed, summary)
     print(f"(work directory: {workdir})")

@@ -15,6 +15,8 @@ import datetime
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.utils import dateformat, timezone
 from django.utils.html import escape
@@ -39,16 +41,20 @@ INK = "#1b1b1b"
 GRID = "#c4c4c4"
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     when: datetime.datetime
     value: float
+
+
+# What a series holds: a Point, or any (when, value) pair. Charts of thousands of readings
+# pass plain pairs, the cheapest thing to make; this module reads them by position.
+Pair = tuple[datetime.datetime, float]
 
 
 @dataclass(frozen=True)
 class Series:
     label: str
-    points: Sequence[Point]
+    points: Sequence[Pair]
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class Scale:
         return round(self.pixel_low + share * (self.pixel_high - self.pixel_low), 1)
 
 
-def downsample(points: Sequence[Point], limit: int) -> list[Point]:
+def downsample(points: Sequence[Pair], limit: int) -> list[Pair]:
     """At most `limit` points that keep the line's shape, the first and last included.
 
     Largest-triangle-three-buckets: the points between the ends are split into `limit - 2`
@@ -100,20 +106,22 @@ def downsample(points: Sequence[Point], limit: int) -> list[Point]:
         raise ValueError("keep at least 3 points")
     if len(points) <= limit:
         return list(points)
-    xs = [point.when.timestamp() for point in points]
-    ys = [point.value for point in points]
+    xs = [when.timestamp() for when, _value in points]
+    ys = [value for _when, value in points]
+    last = len(points) - 1
     every = (len(points) - 2) / (limit - 2)
     kept = [0]
     for bucket in range(limit - 2):
         start, stop = 1 + int(bucket * every), 1 + int((bucket + 1) * every)
-        following = range(stop, min(1 + int((bucket + 2) * every), len(points) - 1))
-        following = following or range(len(points) - 1, len(points))
-        average = (
-            sum(xs[i] for i in following) / len(following),
-            sum(ys[i] for i in following) / len(following),
-        )
-        kept.append(_largest_triangle(xs, ys, kept[-1], range(start, stop), average))
-    kept.append(len(points) - 1)
+        following_stop = min(1 + int((bucket + 2) * every), last)
+        if following_stop <= stop:
+            stop_x, stop_y = xs[last], ys[last]
+        else:
+            count = following_stop - stop
+            stop_x = sum(xs[stop:following_stop]) / count
+            stop_y = sum(ys[stop:following_stop]) / count
+        kept.append(_largest_triangle(xs, ys, kept[-1], start, stop, (stop_x, stop_y)))
+    kept.append(last)
     return [points[i] for i in kept]
 
 
@@ -121,13 +129,23 @@ def _largest_triangle(
     xs: Sequence[float],
     ys: Sequence[float],
     corner: int,
-    candidates: range,
+    start: int,
+    stop: int,
     average: tuple[float, float],
 ) -> int:
-    """The candidate making the largest triangle with the corner point and the average."""
+    """The candidate (start to stop) making the largest triangle with the corner and average.
+
+    The first of equal candidates wins. A plain loop: this runs once for every point thinned.
+    """
     ax, ay = xs[corner], ys[corner]
     cx, cy = average
-    return max(candidates, key=lambda i: abs((ax - cx) * (ys[i] - ay) - (ax - xs[i]) * (cy - ay)))
+    across, up = ax - cx, cy - ay
+    best, best_area = start, -1.0
+    for index in range(start, stop):
+        area = abs(across * (ys[index] - ay) - (ax - xs[index]) * up)
+        if area > best_area:
+            best, best_area = index, area
+    return best
 
 
 def value_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -217,14 +235,14 @@ def render_line_chart(chart: LineChart, *, max_points: int = MAX_POINTS) -> Safe
     return mark_safe("".join(parts))  # noqa: S308
 
 
-def sorted_points(series: Series) -> list[Point]:
-    return sorted(series.points, key=lambda point: point.when)
+def sorted_points(series: Series) -> list[Pair]:
+    return sorted(series.points, key=itemgetter(0))
 
 
 def _value_range(series: Sequence[Series], bands: Sequence[Band]) -> tuple[float, float]:
     # The bands' edges are part of the range, so the reader sees where normal is even when
     # every value is far from it.
-    values = [point.value for s in series for point in s.points]
+    values = [value for s in series for _when, value in s.points]
     values += [edge for band in bands for edge in (band.low, band.high) if edge is not None]
     if not values:
         return 0.0, 1.0
@@ -234,7 +252,7 @@ def _value_range(series: Sequence[Series], bands: Sequence[Band]) -> tuple[float
 def _time_range(
     series: Sequence[Series], chart: LineChart
 ) -> tuple[datetime.datetime, datetime.datetime]:
-    moments = [point.when for s in series for point in s.points]
+    moments = [when for s in series for when, _value in s.points]
     now = timezone.now()
     start = chart.start or min(moments, default=now - datetime.timedelta(days=365))
     end = chart.end or max(moments, default=now)
@@ -326,7 +344,7 @@ def _legend(bands: Sequence[Band], series: Sequence[Series]) -> list[str]:
 
 def _line(series: Series, index: int, x: Scale, y: Scale) -> str:
     colour = COLOURS[index % len(COLOURS)]
-    spots = [(x(point.when.timestamp()), y(point.value)) for point in series.points]
+    spots = [(x(when.timestamp()), y(value)) for when, value in series.points]
     path = ""
     if len(spots) > 1:
         steps = " L ".join(f"{px} {py}" for px, py in spots)
@@ -335,8 +353,9 @@ def _line(series: Series, index: int, x: Scale, y: Scale) -> str:
             f'stroke-width="2"{_dash(index)}/>'
         )
     size = 0.5 if len(spots) > CROWDED else 1.0
-    points = "".join(marker(index, px, py, size) for px, py in spots)
-    return f'<g class="chart-series">{path}{points}</g>'
+    points = "".join(marker(index, px, py, size, painted=False) for px, py in spots)
+    # The points take their paint from the group: said once, not on each of hundreds of points.
+    return f'<g class="chart-series" {_paint(index)}>{path}{points}</g>'
 
 
 def _dash(index: int) -> str:
@@ -344,17 +363,24 @@ def _dash(index: int) -> str:
     return f' stroke-dasharray="{dash}"' if dash else ""
 
 
-def marker(index: int, x: float, y: float, size: float = 1.0) -> str:
-    """A point of series `index`: its own shape, filled with its own colour."""
-    shape, colour = MARKERS[index % len(MARKERS)], COLOURS[index % len(COLOURS)]
-    paint = f'fill="{colour}" stroke="#ffffff" stroke-width="1"'
+def _paint(index: int) -> str:
+    return f'fill="{COLOURS[index % len(COLOURS)]}" stroke="#ffffff" stroke-width="1"'
+
+
+def marker(index: int, x: float, y: float, size: float = 1.0, *, painted: bool = True) -> str:
+    """A point of series `index`: its own shape, filled with its own colour.
+
+    Unpainted, it takes its colour from the element around it (a series' group).
+    """
+    shape = MARKERS[index % len(MARKERS)]
+    paint = f" {_paint(index)}" if painted else ""
     half = 5 * size
     if shape == "circle":
-        return f'<circle class="chart-point" cx="{x}" cy="{y}" r="{half:g}" {paint}/>'
+        return f'<circle class="chart-point" cx="{x}" cy="{y}" r="{half:g}"{paint}/>'
     if shape == "square":
         return (
             f'<rect class="chart-point" x="{round(x - half, 1)}" y="{round(y - half, 1)}" '
-            f'width="{2 * half:g}" height="{2 * half:g}" {paint}/>'
+            f'width="{2 * half:g}" height="{2 * half:g}"{paint}/>'
         )
     reach = 7 * size
     if shape == "triangle":
@@ -362,4 +388,4 @@ def marker(index: int, x: float, y: float, size: float = 1.0) -> str:
     else:
         corners = [(x, y - reach), (x + reach, y), (x, y + reach), (x - reach, y)]
     listed = " ".join(f"{round(cx, 1)},{round(cy, 1)}" for cx, cy in corners)
-    return f'<polygon class="chart-point" points="{listed}" {paint}/>'
+    return f'<polygon class="chart-point" points="{listed}"{paint}/>'

@@ -161,10 +161,24 @@ class ClinicalResource(models.Model):
             models.Index(
                 fields=["patient", "resource_type", "effective_at"], name="resource_timeline"
             ),
-            models.Index(fields=["patient", "resource_type", "code"], name="resource_code"),
+            # One test's history (trend pages, a result's chart) in date order, without a sort.
             models.Index(
-                fields=["patient", "resource_type", "category", "effective_at"],
-                name="resource_category",
+                fields=["patient", "resource_type", "code", "effective_at"],
+                name="resource_code_time",
+            ),
+            # Covers the results pages' counts (all, new, held, by kind and dates): they read
+            # this index alone, never the rows with their JSON.
+            models.Index(
+                fields=[
+                    "patient",
+                    "resource_type",
+                    "category",
+                    "effective_at",
+                    "release",
+                    "status",
+                    "seen_at",
+                ],
+                name="resource_category_cover",
             ),
             models.Index(fields=["patient", "resource_type", "seen_at"], name="resource_unseen"),
             models.Index(fields=["clinic", "release"], name="resource_release"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 import re
 from zoneinfo import ZoneInfo
 
@@ -165,3 +166,62 @@ def test_text_is_escaped():
     svg = chart(Series('<b>"x"</b>', [Point(when(2026), 1.0)]), unit="<u>")
     assert "<b>" not in svg and "<u>" not in svg
     assert "&lt;b&gt;&quot;x&quot;&lt;/b&gt;" in svg
+
+
+def textbook_downsample(points: list[Point], limit: int) -> list[Point]:
+    """Largest-triangle-three-buckets as first written, to check the faster one against."""
+    xs = [point.when.timestamp() for point in points]
+    ys = [point.value for point in points]
+    every = (len(points) - 2) / (limit - 2)
+    kept = [0]
+    for bucket in range(limit - 2):
+        start, stop = 1 + int(bucket * every), 1 + int((bucket + 1) * every)
+        following = range(stop, min(1 + int((bucket + 2) * every), len(points) - 1))
+        following = following or range(len(points) - 1, len(points))
+        cx = sum(xs[i] for i in following) / len(following)
+        cy = sum(ys[i] for i in following) / len(following)
+        ax, ay = xs[kept[-1]], ys[kept[-1]]
+        kept.append(
+            max(
+                range(start, stop),
+                key=lambda i: abs((ax - cx) * (ys[i] - ay) - (ax - xs[i]) * (cy - ay)),
+            )
+        )
+    kept.append(len(points) - 1)
+    return [points[i] for i in kept]
+
+
+@pytest.mark.parametrize(("count", "limit"), [(201, 200), (1124, 200), (5000, 200), (37, 10)])
+def test_downsample_keeps_exactly_the_points_the_textbook_way_keeps(count, limit):
+    noise = random.Random(count)
+    start = when(2006)
+    points = [
+        Point(start + datetime.timedelta(hours=noise.randrange(1, 400) * n), noise.gauss(120, 15))
+        for n in range(count)
+    ]
+    points.sort(key=lambda point: point.when)
+    # Flat stretches make equal triangles: the first of them is kept, as max() keeps it.
+    points[10:80] = [Point(point.when, 100.0) for point in points[10:80]]
+    assert downsample(points, limit) == textbook_downsample(points, limit)
+
+
+def test_points_may_be_plain_pairs():
+    pairs = [(when(2024), 6.1), (when(2026), 7.2)]
+    assert chart(Series("A1c", pairs)) == chart(Series("A1c", [Point(*pair) for pair in pairs]))
+
+
+def test_a_series_paints_its_points_once_and_the_legend_sample_itself():
+    svg = chart(Series("A1c", [Point(when(2024), 6.1), Point(when(2026), 7.2)]))
+    group = re.search(r'<g class="chart-series" ([^>]*)>(.*?)</g>', svg)
+    assert group is not None
+    assert group.group(1) == 'fill="#0b5394" stroke="#ffffff" stroke-width="1"'
+    assert re.findall(r"<circle [^>]*>", group.group(2)) == [
+        # 6.1 and 7.2 on a scale from 6 (at 276) to 7.5 (at 62).
+        '<circle class="chart-point" cx="76.0" cy="261.7" r="5"/>',
+        '<circle class="chart-point" cx="608.0" cy="104.8" r="5"/>',
+    ]
+    legend = svg.split('<g class="chart-series"')[0]
+    assert (
+        '<circle class="chart-point" cx="76" cy="28" r="5" fill="#0b5394" stroke="#ffffff" '
+        'stroke-width="1"/>' in legend
+    )

@@ -11,12 +11,12 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from carebridge.lib.svg import MAX_POINTS, Band, LineChart, Point, Series, render_line_chart
+from carebridge.lib.svg import MAX_POINTS, Band, LineChart, Series, render_line_chart
+from carebridge.records.selectors.cells import day_words
 from carebridge.records.selectors.trends import Reading
 from carebridge.records.selectors.vitals import (
     NORMAL_DIASTOLIC_BELOW,
@@ -44,11 +44,6 @@ class ChartView:
         return self.drawn < self.plotted
 
 
-def day_words(day: datetime.date) -> str:
-    """A day as the record's pages write it (the locale's DATE_FORMAT)."""
-    return formats.date_format(day, "DATE_FORMAT")
-
-
 def reading_chart(
     chart_id: str,
     name: str,
@@ -66,7 +61,7 @@ def reading_chart(
         chart_id=chart_id,
         title=_("%(name)s over time") % {"name": name},
         description=_describe_readings(name, drawn, band),
-        series=[Series(name, [Point(r.when, r.number or 0.0) for r in drawn])],
+        series=[Series(name, [(r.when, r.number or 0.0) for r in drawn])],
         bands=[band] if band else [],
         unit=unit_words(unit_code),
         start=start,
@@ -129,8 +124,8 @@ def blood_pressure_chart(
         title=_("Blood pressure over time"),
         description=_describe_blood_pressure(readings),
         series=[
-            Series(_("Upper number (systolic)"), [Point(r.when, r.systolic) for r in readings]),
-            Series(_("Lower number (diastolic)"), [Point(r.when, r.diastolic) for r in readings]),
+            Series(_("Upper number (systolic)"), [(r.when, r.systolic) for r in readings]),
+            Series(_("Lower number (diastolic)"), [(r.when, r.diastolic) for r in readings]),
         ],
         bands=[
             Band(

@@ -13,11 +13,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.records.models import (
@@ -27,6 +30,7 @@ from carebridge.records.models import (
     Release,
     ResourceType,
 )
+from carebridge.records.selectors.cells import day_words, flag_markup, id_url, new_badge_markup
 from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
 
 if TYPE_CHECKING:
@@ -63,6 +67,16 @@ class ReportLink:
     pk: int
     name: str
 
+    @property
+    def url(self) -> str:
+        return id_url("records:report-detail", self.pk)
+
+    @cached_property
+    def part_of_html(self) -> SafeString:
+        """The words saying a result is part of this report, rendered once per report."""
+        context = {"url": self.url, "name": self.name}
+        return SafeString(render_to_string("records/results/part_of.html", context))
+
 
 @dataclass(frozen=True)
 class ResultRow:
@@ -82,11 +96,29 @@ class ResultRow:
     is_new: bool
     report: ReportLink | None = None
 
+    @property
+    def url(self) -> str:
+        return id_url("records:result-detail", self.pk)
+
+    @property
+    def day_text(self) -> str:
+        return day_words(self.day) if self.day is not None else ""
+
+    @property
+    def flag_html(self) -> SafeString:
+        return flag_markup(self.flag)
+
+    @property
+    def new_badge_html(self) -> SafeString:
+        return new_badge_markup() if self.is_new else SafeString("")
+
 
 @dataclass(frozen=True)
 class ResultCounts:
     new: int
     held: int
+    # Visible results the list shows (those matching its filters); counted only when asked.
+    listed: int = 0
 
 
 def patient_results(patient: Patient) -> ClinicalResourceQuerySet:
@@ -99,44 +131,37 @@ def patient_results(patient: Patient) -> ClinicalResourceQuerySet:
     )
 
 
-def list_results(
-    patient: Patient,
+def result_filter(
     *,
     zone: ZoneInfo,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     category: str = "",
-) -> Any:
-    """The patient's visible results as `ROW_COLUMNS` tuples, newest first; lazy, for paging.
+) -> Q:
+    """The results list's filters as one condition: a kind, and a range of days.
 
-    Results taken at the same moment keep the order they arrived in, which is the order of the
-    lab's report. Dates are days in the clinic's time zone.
+    Days are the clinic's. A FHIR date without a time is stored as midnight UTC and shown as
+    that day (see `calendar_day`), so each edge is the earlier (or later) of the local and the
+    UTC midnight: a date-only result is never left out of its own day.
     """
-    rows = patient_results(patient)
-    if category:
-        rows = rows.filter(category=category)
-    rows = between_days(rows, date_from, date_to, zone)
-    return rows.order_by(F("effective_at").desc(nulls_last=True), "pk").values_list(*ROW_COLUMNS)
-
-
-def between_days(
-    rows: ClinicalResourceQuerySet,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    zone: ZoneInfo,
-) -> ClinicalResourceQuerySet:
-    """Rows whose date falls from the start of `date_from` to the end of `date_to`.
-
-    A FHIR date without a time is stored as midnight UTC and shown as that day (see
-    `calendar_day`), so each edge is the earlier (or later) of the local and the UTC midnight:
-    a date-only result is never left out of its own day.
-    """
+    condition = Q(category=category) if category else Q()
     if date_from is not None:
-        rows = rows.filter(effective_at__gte=min(_midnight(date_from, zone), _utc(date_from)))
+        condition &= Q(effective_at__gte=min(_midnight(date_from, zone), _utc(date_from)))
     if date_to is not None:
         after = date_to + datetime.timedelta(days=1)
-        rows = rows.filter(effective_at__lt=max(_midnight(after, zone), _utc(after)))
-    return rows
+        condition &= Q(effective_at__lt=max(_midnight(after, zone), _utc(after)))
+    return condition
+
+
+def list_results(patient: Patient, condition: Q | None = None) -> Any:
+    """The patient's visible results (matching `condition`, from `result_filter`) as
+    `ROW_COLUMNS` tuples, newest first; lazy, for paging.
+
+    Results taken at the same moment keep the order they arrived in, which is the order of the
+    lab's report.
+    """
+    rows = patient_results(patient).filter(condition or Q())
+    return rows.order_by(F("effective_at").desc(nulls_last=True), "pk").values_list(*ROW_COLUMNS)
 
 
 def _midnight(day: datetime.date, zone: ZoneInfo) -> datetime.datetime:
@@ -195,15 +220,18 @@ def reports_of(
         .of_type(ResourceType.DIAGNOSTIC_REPORT)
         .visible_to_patient()
         .filter(near)
-        .order_by("pk")
         .values_list("pk", "code_display", "resource__result")
     )
     wanted = {fhir_id for fhir_id, _when in results}
     found: dict[str, ReportLink] = {}
-    for pk, name, references in reports:
+    # Sorted here, not in SQL: ORDER BY pk would lead SQLite to walk every row of the patient
+    # in key order instead of reading the few reports of these days through the date index.
+    for pk, name, references in sorted(reports):
+        # One link per report, shared by its results' rows (it renders its words once).
+        link = ReportLink(pk, name or str(_("Report")))
         for fhir_id in observation_ids(references):
             if fhir_id in wanted:
-                found.setdefault(fhir_id, ReportLink(pk, name or str(_("Report"))))
+                found.setdefault(fhir_id, link)
     return found
 
 
@@ -219,26 +247,31 @@ def observation_ids(references: Any) -> list[str]:
 
 def recent_results(patient: Patient, zone: ZoneInfo, limit: int = 5) -> list[ResultRow]:
     """The newest few results, for the health summary."""
-    values = list(list_results(patient, zone=zone)[:limit])
+    values = list(list_results(patient)[:limit])
     return [_row(value, zone, None) for value in values]
 
 
-def result_counts(patient: Patient) -> ResultCounts:
-    """How many results are new to the patient, and how many wait for review (one query).
+def result_counts(patient: Patient, *, listed: Q | None = None) -> ResultCounts:
+    """How many results are new to the patient and wait for review, in one query.
 
-    Held results are counted, never listed: the patient learns only that they exist.
+    With `listed`, the list's filter (from `result_filter`), the same query counts the visible
+    results that match it. Held results are counted, never listed: the patient learns only
+    that they exist.
     """
-    counts = (
+    counts = {
+        "new": Count("pk", filter=Q(release=Release.RELEASED, seen_at__isnull=True)),
+        "held": Count("pk", filter=Q(release=Release.HELD)),
+    }
+    if listed is not None:
+        counts["listed"] = Count("pk", filter=Q(release=Release.RELEASED) & listed)
+    found = (
         ClinicalResource.objects.for_patient(patient.pk)
         .of_type(ResourceType.OBSERVATION)
         .filter(category__in=RESULT_CATEGORIES)
         .exclude(status="entered-in-error")
-        .aggregate(
-            new=Count("pk", filter=Q(release=Release.RELEASED, seen_at__isnull=True)),
-            held=Count("pk", filter=Q(release=Release.HELD)),
-        )
+        .aggregate(**counts)
     )
-    return ResultCounts(new=counts["new"], held=counts["held"])
+    return ResultCounts(new=found["new"], held=found["held"], listed=found.get("listed", 0))
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,21 @@ columns only. A history is one query however long it is.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from django.db import connections
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.records.models import ClinicalResource, ResourceType
+from carebridge.records.selectors.cells import day_words, flag_markup, id_url
 from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
 
 if TYPE_CHECKING:
@@ -42,21 +48,76 @@ READING_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One dated reading of a test, in words, with the numbers a chart needs."""
+def moment_column() -> Cast:
+    """`effective_at` as text, for `moment_reader`, when reading the thousands a chart draws.
+
+    On SQLite, Django's own conversion of each stored moment cost more than all the rest done
+    with a reading; parsing the text takes a fraction of that.
+    """
+    return Cast("effective_at", output_field=TextField())
+
+
+def moment_reader(using: str) -> Callable[[str], datetime.datetime]:
+    """How to read the `moment_column` texts of this database as moments.
+
+    PostgreSQL's text carries its offset. SQLite's has none: it is in the connection's zone,
+    UTC unless the database settings name another. UTC's offset is added to the text, which
+    parses ten times quicker than replacing each parsed moment's zone.
+    """
+    connection = connections[using]
+    parse = datetime.datetime.fromisoformat
+    if connection.vendor != "sqlite":
+        return parse
+    stored_zone = connection.timezone
+    if stored_zone is datetime.UTC:
+        return lambda text: parse(f"{text}+00:00")
+    return lambda text: parse(text).replace(tzinfo=stored_zone)
+
+
+class Reading(NamedTuple):
+    """One dated reading of a test, with the numbers a chart needs.
+
+    A tuple, with its words worked out only when shown: a vitals page reads thousands of
+    readings to draw its charts but shows a few dozen in its tables.
+    """
 
     pk: int
     when: datetime.datetime
-    day: datetime.date
     number: float | None
-    value: str
+    text: str
+    # The unit's code, empty unless there is a number.
     unit_code: str
-    unit: str
     low: float | None
     high: float | None
     range_text: str
     flag: str
+    zone: ZoneInfo
+
+    @property
+    def day(self) -> datetime.date:
+        day = calendar_day(self.when, self.zone)
+        assert day is not None
+        return day
+
+    @property
+    def day_text(self) -> str:
+        return day_words(self.day)
+
+    @property
+    def value(self) -> str:
+        return number_words(self.number) if self.number is not None else self.text
+
+    @property
+    def unit(self) -> str:
+        return unit_words(self.unit_code)
+
+    @property
+    def url(self) -> str:
+        return id_url("records:result-detail", self.pk)
+
+    @property
+    def flag_html(self) -> SafeString:
+        return flag_markup(self.flag)
 
 
 @dataclass(frozen=True)
@@ -100,26 +161,18 @@ def get_history(
     )
     if since is not None:
         rows = rows.filter(effective_at__gte=since)
-    values = list(rows.order_by("effective_at", "pk").values_list(*READING_COLUMNS))
-    readings = [reading_from(value, zone) for value in values]
+    columns = [moment_column() if name == "effective_at" else name for name in READING_COLUMNS]
+    values = list(rows.order_by("effective_at", "pk").values_list(*columns))
+    read = moment_reader(rows.db)
+    readings = [reading_from(value, zone, read) for value in values]
     name = values[-1][1] if values else ""
     return History(name=name, readings=readings)
 
 
-def reading_from(value: tuple[Any, ...], zone: ZoneInfo) -> Reading:
-    pk, _name, when, number, text, unit, low, high, range_text, flag = value
-    day = calendar_day(when, zone)
-    assert day is not None
-    return Reading(
-        pk=pk,
-        when=when,
-        day=day,
-        number=number,
-        value=number_words(number) if number is not None else text,
-        unit_code=unit if number is not None else "",
-        unit=unit_words(unit) if number is not None else "",
-        low=low,
-        high=high,
-        range_text=range_text,
-        flag=flag,
-    )
+def reading_from(
+    value: tuple[Any, ...], zone: ZoneInfo, read: Callable[[str], datetime.datetime]
+) -> Reading:
+    """A reading from `READING_COLUMNS` values, its moment from `moment_column`."""
+    pk, _name, moment, number, text, unit, low, high, range_text, flag = value
+    unit_code = unit if number is not None else ""
+    return Reading(pk, read(moment), number, text, unit_code, low, high, range_text, flag, zone)

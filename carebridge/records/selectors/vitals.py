@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, Subquery
+from django.db.models import Q, Subquery, TextField
+from django.db.models.functions import Cast
 
 from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet, ResourceType
-from carebridge.records.selectors.trends import READING_COLUMNS, Reading, reading_from
+from carebridge.records.selectors.cells import day_words
+from carebridge.records.selectors.trends import Reading, moment_column, moment_reader
 from carebridge.records.selectors.wording import calendar_day, number_words
 
 if TYPE_CHECKING:
@@ -36,13 +39,24 @@ ALL_CODES = (*BLOOD_PRESSURE_PANELS, *WEIGHT_CODES, *BMI_CODES, *HEART_RATE_CODE
 NORMAL_SYSTOLIC_BELOW, NORMAL_DIASTOLIC_BELOW = 120.0, 80.0
 
 
-@dataclass(frozen=True)
-class BloodPressure:
+class BloodPressure(NamedTuple):
+    """One blood pressure reading; its words are worked out only when shown."""
+
     pk: int
     when: datetime.datetime
-    day: datetime.date
     systolic: float
     diastolic: float
+    zone: ZoneInfo
+
+    @property
+    def day(self) -> datetime.date:
+        day = calendar_day(self.when, self.zone)
+        assert day is not None
+        return day
+
+    @property
+    def day_text(self) -> str:
+        return day_words(self.day)
 
     @property
     def value(self) -> str:
@@ -79,7 +93,9 @@ def list_vitals(
     rows = _vital_rows(patient).filter(code__in=ALL_CODES)
     if since is not None:
         rows = rows.filter(effective_at__gte=since)
-    return _sorted(rows.order_by("effective_at", "pk"), zone)
+    # Ordered by code first, so SQLite reads just these codes' rows through their index (by
+    # date first, it walks every observation of the period); `_sorted` puts them in date order.
+    return _sorted(rows.order_by("code", "effective_at", "pk"), zone)
 
 
 def latest_vitals(patient: Patient, *, zone: ZoneInfo) -> Vitals:
@@ -99,35 +115,62 @@ def _newest_pk(rows: ClinicalResourceQuerySet, codes: Sequence[str]) -> Any:
     return rows.filter(code__in=codes).order_by("-effective_at", "-pk").values("pk")[:1]
 
 
+# The columns a vital sign's reading needs, after its moment and before its components.
+VITAL_COLUMNS = (
+    "value_numeric",
+    "value_unit",
+    "reference_low",
+    "reference_high",
+    "reference_text",
+    "interpretation",
+    "code",
+)
+
+
 def _sorted(rows: ClinicalResourceQuerySet, zone: ZoneInfo) -> Vitals:
+    # One pass, a tuple per reading and nothing else: this runs once per reading in the period.
     vitals = Vitals()
-    for value in rows.values_list(*READING_COLUMNS, "code", "components"):
-        code, components = value[-2], value[-1]
+    lists = dict.fromkeys(WEIGHT_CODES, vitals.weight) | dict.fromkeys(BMI_CODES, vitals.bmi)
+    panels: list[tuple[int, datetime.datetime, str]] = []
+    # The components come as JSON text: Django decoding every row's (mostly empty) list took
+    # longer than the rest of the loop. Only blood pressure panels' are decoded, all at once.
+    components = Cast("components", output_field=TextField())
+    read = moment_reader(rows.db)
+    for pk, moment, number, unit, low, high, range_text, flag, code, parts in rows.values_list(
+        "pk", moment_column(), *VITAL_COLUMNS, components
+    ):
+        when = read(moment)
         if code in BLOOD_PRESSURE_PANELS:
-            reading = blood_pressure_from(value[0], value[2], components, zone)
-            if reading is not None:
-                vitals.blood_pressure.append(reading)
-        elif value[3] is not None:
-            _list_for(vitals, code).append(reading_from(value[:-2], zone))
+            panels.append((pk, when, parts or "null"))
+        elif number is not None:
+            readings = lists.get(code, vitals.heart_rate)
+            readings.append(Reading(pk, when, number, "", unit, low, high, range_text, flag, zone))
+    # One parse of a long text is quicker than a thousand parses of short ones.
+    decoded = json.loads(f"[{','.join(parts for _pk, _when, parts in panels)}]")
+    for (pk, when, _parts), parts in zip(panels, decoded, strict=True):
+        reading = blood_pressure_from(pk, when, parts, zone)
+        if reading is not None:
+            vitals.blood_pressure.append(reading)
+    # Oldest first. A sign with two codes (weight) comes as two runs, which sorting merges.
+    by_moment = operator.itemgetter(1, 0)
+    vitals.blood_pressure.sort(key=by_moment)
+    for readings in (vitals.weight, vitals.bmi, vitals.heart_rate):
+        readings.sort(key=by_moment)
     return vitals
 
 
-def _list_for(vitals: Vitals, code: str) -> list[Reading]:
-    if code in WEIGHT_CODES:
-        return vitals.weight
-    if code in BMI_CODES:
-        return vitals.bmi
-    return vitals.heart_rate
-
-
 def blood_pressure_from(
-    pk: int, when: datetime.datetime, components: Any, zone: ZoneInfo
+    pk: int, when: datetime.datetime | None, components: Any, zone: ZoneInfo
 ) -> BloodPressure | None:
-    """A reading from a panel's components; None unless both numbers are there."""
-    parts = components if isinstance(components, list) else []
-    numbers = {part.get("code"): part.get("value") for part in parts if isinstance(part, dict)}
-    systolic, diastolic = numbers.get(SYSTOLIC), numbers.get(DIASTOLIC)
-    day = calendar_day(when, zone)
-    if not isinstance(systolic, int | float) or not isinstance(diastolic, int | float) or not day:
+    """A reading from a panel's components; None unless both numbers (and a date) are there."""
+    systolic = diastolic = None
+    for part in components if isinstance(components, list) else ():
+        if isinstance(part, dict):
+            code = part.get("code")
+            if code == SYSTOLIC:
+                systolic = part.get("value")
+            elif code == DIASTOLIC:
+                diastolic = part.get("value")
+    if not isinstance(systolic, int | float) or not isinstance(diastolic, int | float) or not when:
         return None
-    return BloodPressure(pk, when, day, float(systolic), float(diastolic))
+    return BloodPressure(pk, when, float(systolic), float(diastolic), zone)

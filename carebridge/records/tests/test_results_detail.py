@@ -328,3 +328,9 @@ def test_no_inline_styles_on_result_pages(cast_with_records, patient_client):
     for url in (detail_url(record.hba1c), report_url(record.report)):
         html: Any = patient_client.get(url).content.decode()
         assert re.search(r"\sstyle\s*=", html) is None
+
+
+def test_the_record_menu_marks_test_results_on_a_result_page(cast_with_records, patient_client):
+    html = patient_client.get(detail_url(cast_with_records.record.hba1c)).content.decode()
+    nav = html.split('<nav class="record-nav"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == ["Test results"]

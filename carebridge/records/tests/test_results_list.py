@@ -258,3 +258,58 @@ RESULT_TEMPLATES = [
 def test_result_templates_use_classes_not_style_attributes(path):
     # The CSP allows no inline styles (style-src 'self'): a style attribute would be ignored.
     assert re.search(r"\sstyle\s*=", path.read_text()) is None
+
+
+def record_queries(client: Any, url: str) -> list[str]:
+    """The SQL of the queries a page sends to the clinical record."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if "records_clinicalresource" in query["sql"]]
+
+
+def query_plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return " / ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_list_reads_the_record_in_three_queries(cast_with_records, patient_client):
+    # The counts (new, held, and the listed ones for paging) in one, the page's rows, and the
+    # reports they belong to.
+    queries = record_queries(patient_client, f"{reverse('records:results')}?kind=laboratory")
+    assert len(queries) == 3
+    assert queries[0].count("COUNT(") == 3
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
+def test_the_lists_queries_use_their_indexes(cast_with_records, patient_client):
+    counts, rows, reports = record_queries(
+        patient_client, f"{reverse('records:results')}?date_from=2020-01-01"
+    )
+    # The counts never touch a row, so never its JSON.
+    assert "USING COVERING INDEX resource_category_cover" in query_plan(counts)
+    assert "USING INDEX resource_timeline" in query_plan(rows)
+    # The reports near the page's days, through an index with their dates, not a walk through
+    # every resource of the patient.
+    plan = query_plan(reports)
+    assert "records_clinicalresource_patient_id" not in plan
+    assert "SCAN" not in plan
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("records:results"),
+        reverse("records:test-trend", args=["4548-4"]),
+    ],
+)
+def test_the_record_menu_marks_test_results_as_the_current_section(
+    cast_with_records, patient_client, url
+):
+    html = patient_client.get(url).content.decode()
+    nav = html.split('<nav class="record-nav"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', nav) == [
+        ("/record/results/", "Test results")
+    ]
+    assert nav.count("<li>") == 13

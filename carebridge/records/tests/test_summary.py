@@ -183,3 +183,27 @@ def test_no_panel_for_someone_with_no_record_to_act_on(cast):
         acting=ActingContext(user=cast.clinician, relationship=Relationship.STAFF)
     )
     assert results_panel(request) is None  # type: ignore[arg-type]
+
+
+def test_the_record_menu_lists_every_section_and_marks_the_summary(
+    cast_with_records, patient_client
+):
+    html = patient_client.get(SUMMARY).content.decode()
+    nav = html.split('<nav class="record-nav"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<li><a href="([^"]+)"( aria-current="page")?>([^<]+)</a></li>', nav)
+    assert [(url, label) for url, _current, label in links] == [
+        ("/record/", "Summary"),
+        ("/record/results/", "Test results"),
+        ("/record/vitals/", "Vital signs"),
+        ("/record/medications/", "Medications"),
+        ("/record/allergies/", "Allergies"),
+        ("/record/problems/", "Health problems"),
+        ("/record/immunizations/", "Immunizations"),
+        ("/record/visits/", "Visits"),
+        ("/record/procedures/", "Procedures"),
+        ("/record/documents/", "Documents and notes"),
+        ("/record/care-team/", "Care team"),
+        ("/record/care-plans/", "Goals and care plans"),
+        ("/record/download/", "Download or send"),
+    ]
+    assert [label for _url, current, label in links if current] == ["Summary"]

@@ -191,3 +191,64 @@ def test_page_text_helper_sees_the_page_heading(cast_with_records, patient_clien
     assert page_text(patient_client.get(VITALS)).startswith(
         "Vital signs Your blood pressure, weight, body mass index and heart rate"
     )
+
+
+def test_readings_under_two_codes_are_one_series_in_date_order(cast, patient_client):
+    # Weight comes as "body weight" (29463-7) or "body weight measured" (3141-9); the page
+    # reads each code's rows in turn and must still list and draw them by date.
+    days = [TODAY - datetime.timedelta(days=n) for n in (40, 30, 20, 10)]
+    store(
+        cast.patient,
+        *(
+            vital(cast.patient, code=code, display="Weight", value=value, unit="kg", day=when)
+            for code, value, when in zip(
+                ("29463-7", "3141-9", "29463-7", "3141-9"), (70, 71, 72, 73), days, strict=True
+            )
+        ),
+    )
+    response = patient_client.get(VITALS)
+    text = section_text(response, "weight")
+    assert f"Your last weight was 73 kg on {day(days[3])}." in text
+    assert (
+        f"{day(days[3])} 73 kg {day(days[2])} 72 kg {day(days[1])} 71 kg {day(days[0])} 70 kg"
+        in text
+    )
+    path = re.search(r'class="chart-line" d="M ([^"]+)"', section(response, "weight"))
+    assert path is not None
+    xs = [float(step.split()[0]) for step in path.group(1).split(" L ")]
+    assert xs == sorted(xs) and len(xs) == 4
+
+
+def test_a_moment_is_read_from_the_stored_text():
+    from django.db import connection
+
+    from carebridge.records.selectors.trends import moment_reader
+
+    read = moment_reader("default")
+    utc = datetime.UTC
+    if connection.vendor == "sqlite":
+        # SQLite keeps UTC text without an offset.
+        assert read("2024-10-15 09:30:00") == datetime.datetime(2024, 10, 15, 9, 30, tzinfo=utc)
+        assert read("2024-10-15 09:30:00.250000") == datetime.datetime(
+            2024, 10, 15, 9, 30, 0, 250000, tzinfo=utc
+        )
+    else:
+        # PostgreSQL's text has its offset.
+        assert read("2024-10-15 09:30:00+00") == datetime.datetime(2024, 10, 15, 9, 30, tzinfo=utc)
+
+
+def test_moments_come_out_as_django_gives_them(cast):
+    from carebridge.records.models import ClinicalResource
+    from carebridge.records.selectors.trends import moment_column, moment_reader
+
+    precise = blood_pressure(cast.patient, systolic=120, diastolic=80, day=TODAY)
+    precise["effectiveDateTime"] = "2025-03-04T10:15:30.25+02:00"
+    store(cast.patient, precise, blood_pressure(cast.patient, systolic=1, diastolic=2, day=TODAY))
+    rows = ClinicalResource.objects.filter(patient=cast.patient).order_by("effective_at")
+    read = moment_reader(rows.db)
+    pairs = list(rows.values_list("effective_at", moment_column()))
+    assert [when for when, _text in pairs] == [
+        datetime.datetime(2025, 3, 4, 8, 15, 30, 250000, tzinfo=datetime.UTC),
+        datetime.datetime.combine(TODAY, datetime.time(9), tzinfo=datetime.UTC),
+    ]
+    assert [read(text) for _when, text in pairs] == [when for when, _text in pairs]

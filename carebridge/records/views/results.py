@@ -101,19 +101,27 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
     patient = access_record(request, object_type="results")
     zone = clinic_zone(patient)
     form = ResultFilterForm(request.GET)
-    context: dict[str, Any] = {"form": form, "counts": results.result_counts(patient)}
-    if form.is_valid():
-        values = results.list_results(
-            patient,
-            zone=zone,
-            date_from=form.cleaned_data["date_from"],
-            date_to=form.cleaned_data["date_to"],
-            category=form.cleaned_data["kind"],
-        )
-        page = Paginator(values, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        rows = results.result_rows(patient, list(page.object_list), zone)
-        is_filtered = any(form.cleaned_data.values())
-        context |= {"page": page, "rows": rows, "is_filtered": is_filtered}
+    if not form.is_valid():
+        counts = results.result_counts(patient)
+        return render(request, "records/results.html", {"form": form, "counts": counts})
+    condition = results.result_filter(
+        zone=zone,
+        date_from=form.cleaned_data["date_from"],
+        date_to=form.cleaned_data["date_to"],
+        category=form.cleaned_data["kind"],
+    )
+    counts = results.result_counts(patient, listed=condition)
+    paginator = Paginator(results.list_results(patient, condition), RESULTS_PER_PAGE)
+    # Counted with the new and held results, in the same query.
+    paginator.count = counts.listed
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "counts": counts,
+        "page": page,
+        "rows": results.result_rows(patient, list(page.object_list), zone),
+        "is_filtered": any(form.cleaned_data.values()),
+    }
     return render(request, "records/results.html", context)
 
 
