@@ -123,7 +123,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         ENV.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'carebridge.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Keep each worker's connection for a minute instead of opening one per request (and,
+        # on SQLite, setting WAL mode again each time); health checks drop a broken one.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
