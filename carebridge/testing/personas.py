@@ -13,7 +13,7 @@ from carebridge.accounts.models import User
 from carebridge.clinic.models import Clinic, StaffRole
 from carebridge.patients.models import Patient
 from carebridge.testing import factories
-from carebridge.testing.records import SampleRecord, build_sample_record
+from carebridge.testing.sample_record import SampleRecord, build_sample_record
 
 
 @dataclass

@@ -25,6 +25,7 @@ from carebridge.records.importing.readers import SourceFile
 from carebridge.records.models import ClinicalResource
 from carebridge.testing import factories, records
 from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.sample_record import build_sample_record
 
 EMAIL = "june.halvorsen@example.org"
 
@@ -224,7 +225,7 @@ def test_staff_record_pages_pass_axe(page: Page, live_server: LiveServer) -> Non
     clinic.held_result_categories = ["laboratory"]
     clinic.save()
     patient = factories.make_patient(clinic)
-    records.build_sample_record(patient)
+    build_sample_record(patient)
     admin = factories.make_staff(
         clinic, StaffRole.CLINIC_ADMIN, with_mfa=False, email="ada@example.org"
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from carebridge.testing.matrix import NOT_FOUND, OK, Route, expectations, url
 from carebridge.testing.personas import Cast
-from carebridge.testing.records import SampleRecord
+from carebridge.testing.sample_record import SampleRecord
 
 OWN_RECORD_PAGE = expectations(NOT_FOUND, patients=OK)
 PATS_RESOURCE = expectations(NOT_FOUND, patient=OK)

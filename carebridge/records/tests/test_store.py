@@ -16,6 +16,7 @@ from carebridge.records.services import (
     store_resources,
 )
 from carebridge.testing import records
+from carebridge.testing.sample_record import build_sample_record
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_new_results_send_one_email_without_health_information(
     cast, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        records.build_sample_record(cast.patient)
+        build_sample_record(cast.patient)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["pat@example.org"]
@@ -112,7 +113,7 @@ def test_held_categories_wait_for_release_and_release_is_audited(
     cast.clinic.held_result_categories = ["laboratory"]
     cast.clinic.save()
     with django_capture_on_commit_callbacks(execute=True):
-        record = records.build_sample_record(cast.patient)
+        record = build_sample_record(cast.patient)
     assert mail.outbox == []
     held = ClinicalResource.objects.filter(patient=cast.patient, release=Release.HELD)
     assert sorted(held.values_list("code", flat=True)) == ["24323-8", "4548-4", "4548-4", "718-7"]
@@ -139,7 +140,7 @@ def test_held_categories_wait_for_release_and_release_is_audited(
 def test_release_is_limited_to_the_staff_members_clinic(cast):
     cast.clinic.held_result_categories = ["laboratory"]
     cast.clinic.save()
-    record = records.build_sample_record(cast.patient)
+    record = build_sample_record(cast.patient)
     assert (
         release_results(
             actor=cast.other_clinic_admin, clinic=cast.other_clinic, resource_ids=[record.hba1c.pk]

@@ -7,7 +7,7 @@ from django.test import Client
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.models import ClinicalResource, Release
-from carebridge.testing import records
+from carebridge.testing.sample_record import build_sample_record
 
 pytestmark = pytest.mark.django_db
 URL = "/staff/results/settings/"
@@ -38,7 +38,7 @@ def test_saving_holds_new_results_of_that_kind_and_is_audited(cast):
         cast.clinic_admin,
         str(cast.clinic.pk),
     )
-    record = records.build_sample_record(cast.patient)
+    record = build_sample_record(cast.patient)
     record.hba1c.refresh_from_db()
     record.blood_pressure.refresh_from_db()
     assert (record.hba1c.release, record.blood_pressure.release) == (
@@ -53,7 +53,7 @@ def test_choosing_nothing_releases_every_new_result_at_once(cast):
     _client(cast.clinic_admin).post(URL, {})
     cast.clinic.refresh_from_db()
     assert cast.clinic.held_result_categories == []
-    records.build_sample_record(cast.patient)
+    build_sample_record(cast.patient)
     assert ClinicalResource.objects.filter(release=Release.HELD).count() == 0
 
 
