@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from carebridge.audit.models import AuditEvent
 from carebridge.patients.models import Patient
 from carebridge.records.models import ClinicalResource
-from carebridge.testing.records import category, lab_observation, store
+from carebridge.testing.records import category, glucose, store
 
 pytestmark = pytest.mark.django_db
 
@@ -42,20 +42,6 @@ def table_rows(response: Any) -> list[str]:
 
 def day(value: datetime.date) -> str:
     return date_format(value, "DATE_FORMAT")
-
-
-def glucose(patient: Patient, day_: datetime.date, value: float = 95.0, **extra: Any) -> dict:
-    return lab_observation(
-        patient,
-        code="2345-7",
-        display="Glucose",
-        value=value,
-        unit="mg/dL",
-        low=70.0,
-        high=99.0,
-        day=day_,
-        **extra,
-    )
 
 
 def add_many_results(patient: Patient, count: int) -> None:

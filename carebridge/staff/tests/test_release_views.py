@@ -17,8 +17,8 @@ from django.utils.formats import date_format
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.models import ClinicalResource, Release
-from carebridge.testing import factories
-from carebridge.testing.records import LOINC, coded, lab_observation, next_id, store, subject
+from carebridge.testing import factories, records
+from carebridge.testing.records import LOINC, coded, next_id, store, subject
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +28,8 @@ YESTERDAY = TODAY - datetime.timedelta(days=1)
 
 
 def glucose(patient: Any, value: float = 130.0) -> dict[str, Any]:
-    return lab_observation(
-        patient,
-        code="2345-7",
-        display="Glucose",
-        value=value,
-        unit="mg/dL",
-        low=70.0,
-        high=99.0,
-        day=YESTERDAY,
-    )
+    """A glucose result from yesterday (high by default)."""
+    return records.glucose(patient, YESTERDAY, value)
 
 
 def hold_labs(clinic: Any) -> None:
