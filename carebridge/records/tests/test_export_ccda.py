@@ -15,7 +15,7 @@ from carebridge.audit.models import AuditEvent
 from carebridge.records.exports.ccda import build_ccd
 from carebridge.records.exports.selection import Selection
 from carebridge.records.services import store_resources
-from carebridge.records.tests.helpers import patient_with_glucose
+from carebridge.records.tests.page_checks import patient_with_glucose
 from carebridge.testing import records
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from carebridge.records.exports.fhir_bundle import bundle_chunks
 from carebridge.records.exports.selection import Selection
 from carebridge.records.models import ClinicalResource
 from carebridge.records.services import store_resources
-from carebridge.records.tests.helpers import patient_with_glucose
+from carebridge.records.tests.page_checks import patient_with_glucose
 from carebridge.testing import factories
 
 pytestmark = pytest.mark.django_db

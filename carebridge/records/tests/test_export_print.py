@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.exports.forms import DownloadForm
-from carebridge.records.tests.helpers import patient_with_glucose
+from carebridge.records.tests.page_checks import patient_with_glucose
 from carebridge.testing import factories
 
 pytestmark = pytest.mark.django_db

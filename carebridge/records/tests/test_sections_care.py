@@ -12,7 +12,7 @@ from django.urls import reverse
 from carebridge.audit.models import AuditEvent
 from carebridge.records.models import ClinicalResource
 from carebridge.records.services import store_resources
-from carebridge.records.tests.helpers import (
+from carebridge.records.tests.page_checks import (
     BUDGET,
     EMPTY_RECORD_NOTE,
     day,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from carebridge.records.models import ClinicalResource, Release
 from carebridge.records.selectors.attachments import attachment_text, html_to_text
-from carebridge.records.tests.helpers import (
+from carebridge.records.tests.page_checks import (
     day,
     document_url,
     last_event,

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.selectors.wording import calendar_day
-from carebridge.records.tests.helpers import (
+from carebridge.records.tests.page_checks import (
     EMPTY_RECORD_NOTE,
     day,
     get,

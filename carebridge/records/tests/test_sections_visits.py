@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.models import ClinicalResource, Release
-from carebridge.records.tests.helpers import (
+from carebridge.records.tests.page_checks import (
     day,
     last_event,
     page_text,

@@ -1,4 +1,4 @@
-"""Helpers shared by the record's tests: a page's visible text, dates as the pages write them,
+"""What the record pages' tests share: a page's visible text, dates as the pages write them,
 section addresses, the newest audit event, and records grown to check query budgets.
 
 The FHIR resources themselves are built with `carebridge.testing.records`.
