@@ -48,6 +48,34 @@ INTERPRETATIONS = {
     "DET": "A",
 }
 
+# Security labels (FHIR `meta.security`) that mark a resource as sensitive: restricted or very
+# restricted confidentiality, and the HL7 sensitivity categories (mental health, substance
+# use, sexual and reproductive health, HIV, genetic and others). Proxies never see these.
+SENSITIVE_LABELS = frozenset(
+    {
+        ("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R"),
+        ("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "V"),
+        *(
+            ("http://terminology.hl7.org/CodeSystem/v3-ActCode", code)
+            for code in (
+                "ETH",
+                "GDIS",
+                "HIV",
+                "PSY",
+                "PSYTHPN",
+                "SCA",
+                "SDV",
+                "SEX",
+                "SICKLE",
+                "STD",
+                "SUD",
+                "TBOO",
+                "42CFRPart2",
+            )
+        ),
+    }
+)
+
 # Which element holds the code, the dates and the performer, by resource type.
 CODE_ELEMENTS = {
     "MedicationRequest": "medicationCodeableConcept",
@@ -121,10 +149,18 @@ def index_columns(resource: Json, display_for: DisplayFor) -> dict[str, Any]:
         "encounter_id": reference_id(
             _get(resource, "encounter") or _get(resource, "context.encounter")
         ),
+        "is_sensitive": is_sensitive(resource),
     }
     if resource_type == "Observation":
         columns |= observation_values(resource)
     return columns
+
+
+def is_sensitive(resource: Json) -> bool:
+    """Whether the resource carries a security label that marks it sensitive."""
+    meta = resource.get("meta")
+    labels = _mappings(meta.get("security")) if isinstance(meta, Mapping) else []
+    return any((label.get("system"), label.get("code")) in SENSITIVE_LABELS for label in labels)
 
 
 def _get(resource: Json, path: str) -> Any:

@@ -134,6 +134,9 @@ class ClinicalResource(models.Model):
     detail = models.CharField(max_length=500, blank=True)
     # The visit (Encounter fhir_id) it belongs to, and the report that groups it.
     encounter_id = models.CharField(max_length=64, blank=True)
+    # Labelled sensitive by its source (`meta.security`): never shown to anyone acting for
+    # the patient, in pages, downloads or counts (see `records.indexing.SENSITIVE_LABELS`).
+    is_sensitive = models.BooleanField(default=False)
 
     release = models.CharField(max_length=10, choices=Release.choices, default=Release.RELEASED)
     released_at = models.DateTimeField(null=True, blank=True)

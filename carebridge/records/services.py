@@ -63,6 +63,7 @@ INDEX_FIELDS = [
     "performer",
     "detail",
     "encounter_id",
+    "is_sensitive",
 ]
 UPDATE_FIELDS = ["version", "content_hash", "resource", "source", "updated_at", *INDEX_FIELDS]
 

@@ -75,3 +75,33 @@ def test_a_good_observation_fills_every_column():
         "Dr Lee",
     )
     assert columns["effective_at"].isoformat() == "2024-03-05T00:00:00+00:00"
+
+
+CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+
+
+@pytest.mark.parametrize(
+    ("security", "expected"),
+    [
+        ([{"system": CONFIDENTIALITY, "code": "R"}], True),
+        ([{"system": CONFIDENTIALITY, "code": "V"}], True),
+        ([{"system": ACT_CODE, "code": "PSY"}], True),
+        ([{"system": ACT_CODE, "code": "SUD"}], True),
+        ([{"system": ACT_CODE, "code": "SEX"}], True),
+        ([{"system": CONFIDENTIALITY, "code": "N"}], False),
+        ([{"system": "http://example.org/other", "code": "R"}], False),
+        ([], False),
+        ("R", False),
+    ],
+)
+def test_security_labels_mark_a_resource_sensitive(security, expected):
+    resource = {"resourceType": "Condition", "meta": {"security": security}}
+    assert index_columns(resource, display_from_reference)["is_sensitive"] is expected
+
+
+def test_a_resource_without_meta_is_not_sensitive():
+    assert (
+        index_columns({"resourceType": "Condition"}, display_from_reference)["is_sensitive"]
+        is False
+    )

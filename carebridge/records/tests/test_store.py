@@ -159,3 +159,23 @@ def test_mark_seen_only_touches_the_patients_own_results(cast_with_records):
     assert changed == 1
     second.hba1c.refresh_from_db()
     assert second.hba1c.seen_at is None
+
+
+def test_a_sensitive_label_is_stored_and_follows_a_new_version(cast):
+    condition = {
+        "resourceType": "Condition",
+        "id": "c-sensitive",
+        "code": {"text": "Anxiety"},
+        "subject": {"reference": f"Patient/{cast.patient.pk}"},
+        "meta": {"security": [{"system": CONFIDENTIALITY, "code": "R"}]},
+    }
+    store_resources(clinic=cast.clinic, patient=cast.patient, resources=[condition], source="a")
+    row = ClinicalResource.objects.get(fhir_id="c-sensitive")
+    assert row.is_sensitive is True
+    relabelled = condition | {"meta": {"security": []}}
+    store_resources(clinic=cast.clinic, patient=cast.patient, resources=[relabelled], source="b")
+    row.refresh_from_db()
+    assert (row.version, row.is_sensitive) == (2, False)
+
+
+CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
