@@ -348,3 +348,5 @@ CAREBRIDGE_SHARE_LINK_DAYS = env_int("CAREBRIDGE_SHARE_LINK_DAYS", 7)
 # their background task (private: never served).
 CAREBRIDGE_IMPORT_MAX_BYTES = env_int("CAREBRIDGE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 CAREBRIDGE_IMPORT_DIR = Path(ENV.get("CAREBRIDGE_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
+# How many days an invitation for a caregiver (sent by a patient) keeps working.
+CAREBRIDGE_PROXY_INVITE_DAYS = env_int("CAREBRIDGE_PROXY_INVITE_DAYS", 7)

@@ -50,6 +50,10 @@ OBJECT_TYPES: dict[str, Promise] = {
     "import_job": gettext_lazy("Health record import"),
     "match_review": gettext_lazy("Patient match review"),
     "clinic_settings": gettext_lazy("Clinic settings"),
+    # Caregivers and parents.
+    "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
+    "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
+    "proxy_sharing": gettext_lazy("What you share with your parent or guardian"),
 }
 
 # What happened, told to the patient whose record it is.
@@ -70,6 +74,15 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("export", "record_share"): gettext_lazy("Downloaded the health summary you sent"),
     ("update", "record_share"): gettext_lazy("Cancelled a health summary you sent"),
     ("view", "record_download"): gettext_lazy("Opened the page to download your health record"),
+    ("grant", "proxy_invitation"): gettext_lazy("Invited someone to help you as a caregiver"),
+    ("revoke", "proxy_invitation"): gettext_lazy("Cancelled an invitation for a caregiver"),
+    ("create", "proxy_grant"): gettext_lazy("Accepted your invitation to help you as a caregiver"),
+    ("grant", "proxy_grant"): gettext_lazy("Gave a parent or guardian access to your account"),
+    ("update", "proxy_grant"): gettext_lazy("Changed what a caregiver or parent may see and do"),
+    ("revoke", "proxy_grant"): gettext_lazy("Ended access for a caregiver or parent"),
+    ("update", "proxy_sharing"): gettext_lazy(
+        "Changed what you share with your parent or guardian"
+    ),
 }
 
 ACTING_AS: dict[str, Promise] = {

@@ -32,6 +32,8 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Imported")
     RELEASE = "release", _("Released")
     SHARE = "share", _("Sent to someone else")
+    GRANT = "grant", _("Gave access")
+    REVOKE = "revoke", _("Ended access")
 
 
 class AuditOutcome(models.TextChoices):

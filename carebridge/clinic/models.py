@@ -25,6 +25,14 @@ class Clinic(models.Model):
     held_result_categories = models.JSONField(
         _("result categories held for clinician release"), default=list, blank=True
     )
+    # Proxy age rules: a parent or guardian has full access under the first age, limited access
+    # (appointments, billing, messages, allergies, immunizations) until the second, none after.
+    proxy_full_access_under_age = models.PositiveSmallIntegerField(
+        _("parents have full access to a child's record under this age"), default=12
+    )
+    proxy_parental_access_until_age = models.PositiveSmallIntegerField(
+        _("parental access ends at this age"), default=18
+    )
 
     class Meta:
         ordering = ["name"]

@@ -135,7 +135,7 @@ class ClinicalResource(models.Model):
     # The visit (Encounter fhir_id) it belongs to, and the report that groups it.
     encounter_id = models.CharField(max_length=64, blank=True)
     # Labelled sensitive by its source (`meta.security`): never shown to anyone acting for
-    # the patient, in pages, downloads or counts (see `records.indexing.SENSITIVE_LABELS`).
+    # the patient, in pages, downloads or counts (see `records.indexing.is_sensitive`).
     is_sensitive = models.BooleanField(default=False)
 
     release = models.CharField(max_length=10, choices=Release.choices, default=Release.RELEASED)

@@ -81,23 +81,48 @@ CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 
 
+def _is_sensitive(security) -> bool:
+    resource = {"resourceType": "Condition", "meta": {"security": security}}
+    return index_columns(resource, display_from_reference)["is_sensitive"]
+
+
 @pytest.mark.parametrize(
-    ("security", "expected"),
+    "security",
     [
-        ([{"system": CONFIDENTIALITY, "code": "R"}], True),
-        ([{"system": CONFIDENTIALITY, "code": "V"}], True),
-        ([{"system": ACT_CODE, "code": "PSY"}], True),
-        ([{"system": ACT_CODE, "code": "SUD"}], True),
-        ([{"system": ACT_CODE, "code": "SEX"}], True),
-        ([{"system": CONFIDENTIALITY, "code": "N"}], False),
-        ([{"system": "http://example.org/other", "code": "R"}], False),
-        ([], False),
-        ("R", False),
+        [{"system": CONFIDENTIALITY, "code": "R"}],
+        [{"system": CONFIDENTIALITY, "code": "V"}],
+        [{"system": "http://hl7.org/fhir/v3/Confidentiality", "code": "R"}],
+        [{"system": ACT_CODE, "code": "42CFRPart2"}],
+        [{"system": CONFIDENTIALITY, "code": "N"}, {"system": ACT_CODE, "code": "SUD"}],
+        # A sensitive code with no system: hiding too much is the safe mistake.
+        [{"code": "HIV"}],
     ],
 )
-def test_security_labels_mark_a_resource_sensitive(security, expected):
-    resource = {"resourceType": "Condition", "meta": {"security": security}}
-    assert index_columns(resource, display_from_reference)["is_sensitive"] is expected
+def test_security_labels_that_mark_a_resource_sensitive(security):
+    assert _is_sensitive(security) is True
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["ETH", "GDIS", "HIV", "PSY", "PSYTHPN", "SCA", "SDV", "SEX", "SICKLE", "STD", "SUD", "TBOO"],
+)
+def test_every_sensitivity_category_marks_a_resource_sensitive(code):
+    assert _is_sensitive([{"system": ACT_CODE, "code": code}]) is True
+
+
+@pytest.mark.parametrize(
+    "security",
+    [
+        [],
+        "R",
+        [{"system": CONFIDENTIALITY, "code": "N"}],
+        [{"system": CONFIDENTIALITY, "code": "M"}],
+        [{"system": ACT_CODE, "code": "R"}],
+        [{"system": "http://example.org/local", "code": "PSY"}],
+    ],
+)
+def test_labels_that_do_not_mark_a_resource_sensitive(security):
+    assert _is_sensitive(security) is False
 
 
 def test_a_resource_without_meta_is_not_sensitive():

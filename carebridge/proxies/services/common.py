@@ -1,0 +1,137 @@
+"""Helpers shared by the proxy services: tokens, scope checks, audit events and e-mails."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
+from carebridge.clinic.models import StaffMember
+from carebridge.proxies import rules
+from carebridge.proxies.models import (
+    EndReason,
+    ProxyGrant,
+)
+
+if TYPE_CHECKING:
+    from carebridge.accounts.models import User
+    from carebridge.patients.models import Patient
+
+
+# The page where an invited caregiver accepts. Its view and URL come with the account pages;
+# until then the link is built from this path (keep the two the same).
+ACCEPT_PATH = "/account/caregivers/accept/{token}/"
+SIGN_IN_PATH = "/account/login/"
+
+
+def hash_invite_token(token: str) -> str:
+    return salted_hmac("carebridge.proxy-invitation", token).hexdigest()
+
+
+def invitation_link(token: str) -> str:
+    return settings.CAREBRIDGE_BASE_URL + ACCEPT_PATH.format(token=token)
+
+
+def clean_scopes(scopes: Iterable[str], *, allow_empty: bool = False) -> list[str]:
+    """Known scopes, de-duplicated and sorted; a ValidationError for unknown or none."""
+    chosen = sorted(set(scopes))
+    unknown = [scope for scope in chosen if scope not in rules.ALL_SCOPES]
+    if unknown:
+        raise ValidationError(
+            _("Unknown kind of access: %(scopes)s.") % {"scopes": ", ".join(unknown)}
+        )
+    if not chosen and not allow_empty:
+        raise ValidationError(_("Choose at least one thing they may see or do."))
+    return chosen
+
+
+def is_adult(patient: Patient) -> bool:
+    today = rules.clinic_today(patient.clinic)
+    return rules.age_band(patient.birth_date, today, patient.clinic) is rules.AgeBand.ADULT
+
+
+def is_own_user(patient: Patient, user: User | None) -> bool:
+    return user is not None and patient.user_id is not None and patient.user_id == user.pk
+
+
+def clinic_staff(actor: User, patient: Patient) -> StaffMember | None:
+    """The actor's active staff membership at the patient's clinic, else None."""
+    return StaffMember.objects.filter(
+        user=actor, is_active=True, clinic_id=patient.clinic_id
+    ).first()
+
+
+def send_after_commit(
+    subject: str, template: str, recipients: Iterable[str], context: Mapping[str, object]
+) -> None:
+    """Queue one e-mail per address after commit (no address, no e-mail)."""
+    message = render_to_string(f"proxies/email/{template}.txt", dict(context))
+    for address in sorted({email for email in recipients if email}):
+        send = functools.partial(
+            send_mail, subject=subject, message=message, from_email=None, recipient_list=[address]
+        )
+        transaction.on_commit(send)
+
+
+def patient_address(patient: Patient) -> str:
+    return patient.user.email if patient.user is not None else patient.email
+
+
+def audit_grant(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    grant: ProxyGrant,
+    acting_as: str,
+    object_type: str = "proxy_grant",
+    request: HttpRequest | None = None,
+) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=grant.pk,
+        patient=grant.patient,
+        acting_as=acting_as,
+        request=request,
+    )
+
+
+def sign_in_link() -> str:
+    return settings.CAREBRIDGE_BASE_URL + SIGN_IN_PATH
+
+
+def end_grant(grant: ProxyGrant, *, actor: User | None, reason: str, status: str) -> None:
+    grant.status, grant.end_reason = status, reason
+    grant.ended_at, grant.ended_by = timezone.now(), actor
+    grant.invite_token_digest, grant.invite_expires_at = "", None
+    grant.save()
+
+
+def tell_both_access_ended(grant: ProxyGrant) -> None:
+    context = {"link": sign_in_link(), "reason": EndReason(grant.end_reason).label}
+    proxy_email = grant.proxy.email if grant.proxy is not None else ""
+    send_after_commit(
+        _("[Carebridge] Your access to help someone has ended"),
+        "access_ended_proxy",
+        [proxy_email],
+        context,
+    )
+    send_after_commit(
+        _("[Carebridge] Someone's access to help you has ended"),
+        "access_ended_patient",
+        [patient_address(grant.patient)],
+        context,
+    )

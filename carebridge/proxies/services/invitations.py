@@ -1,0 +1,178 @@
+"""Invitations: an adult patient invites a caregiver, who accepts from a single-use link."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carebridge.audit.models import AuditAction
+from carebridge.proxies import rules
+from carebridge.proxies.models import (
+    EndReason,
+    GrantStatus,
+    ProxyGrant,
+    ProxyRelationship,
+)
+from carebridge.proxies.services.common import (
+    audit_grant,
+    clean_scopes,
+    end_grant,
+    hash_invite_token,
+    invitation_link,
+    is_adult,
+    is_own_user,
+    patient_address,
+    send_after_commit,
+    sign_in_link,
+)
+
+if TYPE_CHECKING:
+    from carebridge.accounts.models import User
+    from carebridge.patients.models import Patient
+
+
+class Invitation(NamedTuple):
+    grant: ProxyGrant
+    # The link's token, only ever in the e-mail (stored as an HMAC).
+    token: str
+
+
+def invite_caregiver(
+    *,
+    actor: User,
+    patient: Patient,
+    email: str,
+    relationship: str,
+    scopes: Iterable[str],
+    ends_on: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> Invitation:
+    """An adult patient invites a caregiver by e-mail; the grant waits as "invited".
+
+    Only the patient themselves, and only once adult, may invite. The link's token is stored as
+    an HMAC and expires after CAREBRIDGE_PROXY_INVITE_DAYS; an earlier unused invitation to the
+    same address stops working. Audited as the patient's own action.
+    """
+    if not is_own_user(patient, actor):
+        raise PermissionError("Only the patient may invite a caregiver.")
+    if not is_adult(patient):
+        raise ValidationError(_("Only adult patients can invite a caregiver."))
+    email = email.strip().lower()
+    if email == actor.email.lower():
+        raise ValidationError(_("You cannot invite yourself."))
+    if relationship not in ProxyRelationship.values:
+        raise ValidationError(_("Choose how this person is related to you."))
+    chosen = clean_scopes(scopes)
+    today = rules.clinic_today(patient.clinic)
+    if ends_on is not None and ends_on < today:
+        raise ValidationError(_("The end date has already passed."))
+    if ProxyGrant.objects.for_patient(patient).active().filter(proxy__email__iexact=email).exists():
+        raise ValidationError(_("This person can already help you."))
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        for earlier in ProxyGrant.objects.for_patient(patient).filter(
+            status=GrantStatus.INVITED, invite_email=email
+        ):
+            end_grant(
+                earlier, actor=actor, reason=EndReason.INVITATION_ENDED, status=GrantStatus.EXPIRED
+            )
+            audit_grant(
+                actor=actor,
+                action=AuditAction.REVOKE,
+                grant=earlier,
+                acting_as="self",
+                object_type="proxy_invitation",
+                request=request,
+            )
+        grant = ProxyGrant.objects.create(
+            patient=patient,
+            relationship=relationship,
+            scopes=chosen,
+            starts_on=today,
+            ends_on=ends_on,
+            status=GrantStatus.INVITED,
+            granted_by=actor,
+            granted_at=now,
+            invite_email=email,
+            invite_token_digest=hash_invite_token(token),
+            invite_expires_at=now + datetime.timedelta(days=settings.CAREBRIDGE_PROXY_INVITE_DAYS),
+        )
+        audit_grant(
+            actor=actor,
+            action=AuditAction.GRANT,
+            grant=grant,
+            acting_as="self",
+            object_type="proxy_invitation",
+            request=request,
+        )
+        context = {"link": invitation_link(token), "days": settings.CAREBRIDGE_PROXY_INVITE_DAYS}
+        send_after_commit(
+            _("[Carebridge] You are invited to help someone with their care"),
+            "invitation",
+            [email],
+            context,
+        )
+    return Invitation(grant=grant, token=token)
+
+
+def find_invitation(token: str) -> ProxyGrant | None:
+    """The invited grant this link's token opens, if still usable; used, expired or wrong: None."""
+    if not token:
+        return None
+    return (
+        ProxyGrant.objects.select_related("patient__clinic")
+        .filter(
+            status=GrantStatus.INVITED,
+            invite_token_digest=hash_invite_token(token),
+            invite_expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+def accept_invitation(*, token: str, user: User, request: HttpRequest | None = None) -> ProxyGrant:
+    """The signed-in caregiver accepts: the grant becomes active and the link stops working.
+
+    Refused when the link is used, expired or wrong, when the user is the patient, or when they
+    already help this patient. Audited as the caregiver's action; the patient is told by e-mail.
+    """
+    with transaction.atomic():
+        found = find_invitation(token)
+        grant = (
+            ProxyGrant.objects.select_for_update()
+            .select_related("patient__clinic", "patient__user")
+            .filter(pk=found.pk, status=GrantStatus.INVITED)
+            .first()
+            if found is not None
+            else None
+        )
+        if grant is None:
+            raise ValidationError(_("This invitation has expired or has already been used."))
+        if is_own_user(grant.patient, user):
+            raise ValidationError(_("You cannot accept an invitation to your own account."))
+        if ProxyGrant.objects.for_patient(grant.patient).for_proxy(user).open().exists():
+            raise ValidationError(_("You can already help this person."))
+        grant.proxy, grant.status = user, GrantStatus.ACTIVE
+        grant.starts_on = max(grant.starts_on, rules.clinic_today(grant.patient.clinic))
+        grant.invite_email, grant.invite_token_digest, grant.invite_expires_at = "", "", None
+        grant.save()
+        audit_grant(
+            actor=user, action=AuditAction.CREATE, grant=grant, acting_as="proxy", request=request
+        )
+        send_after_commit(
+            _("[Carebridge] Someone you invited can now help you"),
+            "invitation_accepted",
+            [patient_address(grant.patient)],
+            {"link": sign_in_link()},
+        )
+    return grant
