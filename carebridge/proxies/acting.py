@@ -14,6 +14,24 @@ from carebridge.accounts.models import User
 from carebridge.clinic.models import StaffMember
 from carebridge.patients.models import Patient
 
+# The parts of the health record a viewer may be allowed to see, one per record page (and
+# "download" for taking copies out of the portal). A proxy's scopes and age rules narrow them.
+RECORD_PARTS: tuple[str, ...] = (
+    "summary",
+    "results",
+    "vitals",
+    "medications",
+    "allergies",
+    "immunizations",
+    "problems",
+    "procedures",
+    "visits",
+    "documents",
+    "care_team",
+    "care_plans",
+    "download",
+)
+
 
 class Relationship(enum.StrEnum):
     SELF = "self"
@@ -30,6 +48,11 @@ class ActingContext:
     relationship: Relationship = Relationship.NONE
     staff: StaffMember | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # Which of `RECORD_PARTS` the viewer may see; None means every part.
+    record_parts: frozenset[str] | None = None
+    # Whether resources their source labelled sensitive must be left out of everything the
+    # viewer sees: pages, counts, charts, downloads and shares.
+    hides_sensitive: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -42,6 +65,10 @@ class ActingContext:
     @property
     def is_staff(self) -> bool:
         return self.staff is not None
+
+    def may_see_part(self, part: str) -> bool:
+        """Whether the viewer may see this part of the record (one of `RECORD_PARTS`)."""
+        return self.record_parts is None or part in self.record_parts
 
     def may_see_patient(self, patient: Patient) -> bool:
         """Whether the viewer may act on this patient's record from the patient side."""

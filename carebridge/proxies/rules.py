@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from carebridge.lib.dates import age_on
+from carebridge.proxies.acting import RECORD_PARTS
 from carebridge.proxies.models import GrantStatus, ProxyGrant, ProxyScope
 
 if TYPE_CHECKING:
@@ -31,23 +32,7 @@ TEEN_LIMITED_SCOPES = frozenset({ProxyScope.APPOINTMENTS, ProxyScope.BILLING, Pr
 # Sections of the health record. The record scope shows all but the result parts, which need
 # the results scope; a teen-limited parent sees only allergies and immunizations.
 RESULT_PARTS = frozenset({"results", "vitals"})
-ALL_RECORD_PARTS = frozenset(
-    {
-        "summary",
-        "results",
-        "vitals",
-        "medications",
-        "allergies",
-        "immunizations",
-        "problems",
-        "procedures",
-        "visits",
-        "documents",
-        "care_team",
-        "care_plans",
-        "download",
-    }
-)
+ALL_RECORD_PARTS = frozenset(RECORD_PARTS)
 FULL_RECORD_PARTS = ALL_RECORD_PARTS - RESULT_PARTS
 TEEN_RECORD_PARTS = frozenset({"allergies", "immunizations"})
 

@@ -8,18 +8,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carebridge.home.panels import HomePanel
+from carebridge.records.scope import RecordScope
 from carebridge.records.selectors.results import result_counts
 
 
 def results_panel(request: HttpRequest) -> HomePanel | None:
-    """New and held results, counted (never named), for a viewer acting for a patient.
+    """New and held results, counted (never named), for a viewer acting for a patient who may
+    see their results; sensitive results are not counted for a viewer they are hidden from.
 
     No audit event: the panel shows two numbers and no health information.
     """
-    patient = request.acting.patient  # type: ignore[attr-defined]
-    if patient is None:
+    scope = RecordScope.of_acting(request.acting)  # type: ignore[attr-defined]
+    if scope is None or not scope.may_see("results"):
         return None
-    counts = result_counts(patient)
+    counts = result_counts(scope)
     items = []
     if counts.new:
         items.append(

@@ -31,6 +31,7 @@ from carebridge.audit.models import AuditAction, AuditOutcome
 from carebridge.audit.services import record_event
 from carebridge.records.exports.selection import Selection
 from carebridge.records.models import RecordShare
+from carebridge.records.scope import RecordScope
 
 if TYPE_CHECKING:
     from carebridge.core.http import AuthenticatedRequest
@@ -149,6 +150,16 @@ def _email_link(share: RecordShare, token: str) -> None:
 def expiry_day(share: RecordShare) -> datetime.date:
     """The day the link stops working, in the sharer's clinic's time zone."""
     return share.expires_at.astimezone(ZoneInfo(share.patient.clinic.time_zone)).date()
+
+
+def scope_of(share: RecordShare) -> RecordScope:
+    """What of the record a share may show: for a share made by someone acting for the patient
+    (anyone but the patient themself), nothing labelled sensitive, since they could not see it.
+    The sections were already limited to the parts the sender may see when it was made."""
+    made_by_patient = share.patient.user_id is not None and (
+        share.created_by_id == share.patient.user_id
+    )
+    return RecordScope(patient=share.patient, hides_sensitive=not made_by_patient)
 
 
 def selection_of(share: RecordShare) -> Selection:

@@ -22,6 +22,7 @@ from carebridge.records.models import ClinicalResource, ResourceType
 
 if TYPE_CHECKING:
     from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 CHUNK_SIZE = 500
 # Shared resources a patient's resources point at, which the bundle carries along.
@@ -34,12 +35,16 @@ def full_url(resource_type: str, fhir_id: str) -> str:
     return f"{settings.CAREBRIDGE_BASE_URL}/fhir/{resource_type}/{fhir_id}"
 
 
-def bundle_chunks(patient: Patient, selection: Selection, now: datetime.datetime) -> Iterator[str]:
+def bundle_chunks(
+    scope: RecordScope, selection: Selection, now: datetime.datetime
+) -> Iterator[str]:
     """The Bundle's JSON text in pieces: header, one entry at a time, footer.
 
-    Privacy rule: only the patient's own visible resources (see `selected_resources`) and the
-    shared resources they refer to; nothing of any other patient.
+    Privacy rule: only what the viewer's scope lets them see of the patient's own resources
+    (see `selected_resources`) and the shared resources they refer to; nothing of any other
+    patient.
     """
+    patient = scope.patient
     header = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
@@ -48,9 +53,9 @@ def bundle_chunks(patient: Patient, selection: Selection, now: datetime.datetime
         "timestamp": _instant(now),
     }
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entry": [\n'
-    yield _entry(patient_resource(patient))
+    yield _entry(patient_resource(scope))
     references: set[tuple[str, str]] = set()
-    rows = selected_resources(patient, selection).order_by("resource_type", "effective_at", "pk")
+    rows = selected_resources(scope, selection).order_by("resource_type", "effective_at", "pk")
     for row in rows.only("resource_type", "fhir_id", "resource").iterator(chunk_size=CHUNK_SIZE):
         references.update(shared_references(row.resource))
         yield ",\n" + _entry(row.resource)
@@ -68,13 +73,13 @@ def _instant(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def patient_resource(patient: Patient) -> Json:
+def patient_resource(scope: RecordScope) -> Json:
     """The stored Patient resource for this patient, else one built from the portal's row."""
+    patient = scope.patient
     stored = (
-        ClinicalResource.objects.for_patient(patient.pk)
+        scope.resources()
         .of_type(ResourceType.PATIENT)
         .filter(fhir_id=str(patient.pk))
-        .visible_to_patient()
         .only("resource")
         .first()
     )

@@ -14,7 +14,11 @@ EVERYTHING, CHOSEN = "all", "chosen"
 
 
 class SelectionForm(DateRangeForm):
-    """Everything or chosen sections, and an optional date range (days, both included)."""
+    """Everything or chosen sections, and an optional date range (days, both included).
+
+    `parts` are the parts of the record the viewer may see (None: all): only their sections are
+    offered, and "everything" means those sections.
+    """
 
     include = forms.ChoiceField(
         label=_("What to include"),
@@ -35,6 +39,16 @@ class SelectionForm(DateRangeForm):
     allows_future = False
     field_order = ["include", "sections", "date_from", "date_to"]
 
+    def __init__(self, *args: Any, parts: frozenset[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered = tuple(
+            section for section in SECTIONS if parts is None or section.part in parts
+        )
+        self.is_limited = parts is not None
+        sections = self.fields["sections"]
+        assert isinstance(sections, forms.MultipleChoiceField)
+        sections.choices = [(section.name, section.label) for section in self.offered]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("include") == CHOSEN and not cleaned.get("sections"):
@@ -46,9 +60,13 @@ class SelectionForm(DateRangeForm):
     def selection(self) -> Selection:
         """The valid choices as a `Selection`, the sections in the record's own order."""
         data = self.cleaned_data
-        chosen = set(data.get("sections") or ()) if data["include"] == CHOSEN else set()
+        if data["include"] == CHOSEN:
+            chosen = set(data.get("sections") or ())
+        else:
+            # Everything, for a viewer limited to some parts, is every section they may see.
+            chosen = {section.name for section in self.offered} if self.is_limited else set()
         return Selection(
-            sections=tuple(section.name for section in SECTIONS if section.name in chosen),
+            sections=tuple(section.name for section in self.offered if section.name in chosen),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )

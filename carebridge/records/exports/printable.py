@@ -24,6 +24,7 @@ from carebridge.records.exports.selection import (
     SECTIONS_BY_NAME,
     Selection,
     calendar_day,
+    permitted_sections,
     section_of,
     selected_resources,
 )
@@ -31,7 +32,7 @@ from carebridge.records.models import ClinicalResource
 from carebridge.records.services import INDEX_FIELDS
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 # A table or a C-CDA entry reads the index columns only: never the resource's JSON.
 INDEX_COLUMNS = ("pk", "resource_type", "fhir_id", *INDEX_FIELDS)
@@ -125,10 +126,10 @@ class PrintableSummary:
     sections: tuple[PrintSection, ...] = field(default_factory=tuple)
 
 
-def rows_by_section(patient: Patient, selection: Selection) -> dict[str, list[ClinicalResource]]:
+def rows_by_section(scope: RecordScope, selection: Selection) -> dict[str, list[ClinicalResource]]:
     """The chosen rows (index columns only, newest first), grouped by section name."""
     rows = (
-        selected_resources(patient, selection)
+        selected_resources(scope, selection)
         .only(*INDEX_COLUMNS)
         .order_by(F("effective_at").desc(nulls_last=True), "pk")
     )
@@ -138,17 +139,18 @@ def rows_by_section(patient: Patient, selection: Selection) -> dict[str, list[Cl
     return grouped
 
 
-def build_summary(patient: Patient, selection: Selection) -> PrintableSummary:
+def build_summary(scope: RecordScope, selection: Selection) -> PrintableSummary:
     """The summary of the chosen sections and dates, in one query.
 
-    Privacy rule: reads only the patient's own visible resources (see `selected_resources`).
+    Privacy rule: reads only what the viewer's scope lets them see (see `selected_resources`);
+    sections of parts of the record they may not see are left out, headings included.
     """
-    zone = ZoneInfo(patient.clinic.time_zone)
-    grouped = rows_by_section(patient, selection)
+    zone = ZoneInfo(scope.patient.clinic.time_zone)
+    grouped = rows_by_section(scope, selection)
     return PrintableSummary(
         sections=tuple(
             section_table(section.name, grouped.get(section.name, []), zone)
-            for section in selection.chosen_sections()
+            for section in permitted_sections(scope, selection)
         )
     )
 

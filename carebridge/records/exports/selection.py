@@ -1,7 +1,8 @@
 """Which part of the record an export holds: the sections the patient chose, and a date range.
 
-Privacy rule: every read here starts from the patient the access layer returned, and keeps only
-what the patient may see themself (released, not entered in error). Dates are days in the
+Privacy rule: every read here starts from the `RecordScope` the access layer returned, and keeps
+only what it lets the viewer see: released, not entered in error, not sensitive when the scope
+hides it, and only the sections of the parts of the record the viewer may see. Dates are days in the
 clinic's time zone, both ends included; when a range is given, undated entries are left out,
 because nobody can say whether they fall inside it.
 """
@@ -21,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from carebridge.records.models import RESULT_CATEGORIES, ClinicalResource, ResourceType
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
     from carebridge.records.models import ClinicalResourceQuerySet
+    from carebridge.records.scope import RecordScope
 
 VITAL_SIGNS = "vital-signs"
 
@@ -49,6 +50,11 @@ class Section:
         if self.categories is not None:
             query &= Q(category__in=self.categories)
         return query
+
+    @property
+    def part(self) -> str:
+        """The part of the record (see `proxies.acting.RECORD_PARTS`) this section shows."""
+        return "documents" if self.name == "notes" else self.name
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -160,23 +166,28 @@ def day_bounds(
     return start, end
 
 
-def selected_resources(patient: Patient, selection: Selection) -> ClinicalResourceQuerySet:
-    """The patient's visible resources in the chosen sections and dates (not yet ordered).
+def permitted_sections(scope: RecordScope, selection: Selection) -> tuple[Section, ...]:
+    """The chosen sections the viewer may see, in the record's order."""
+    return tuple(section for section in selection.chosen_sections() if scope.may_see(section.part))
+
+
+def selected_resources(scope: RecordScope, selection: Selection) -> ClinicalResourceQuerySet:
+    """The visible resources in the chosen sections and dates (not yet ordered).
 
     Everything means every resource type the record holds for the patient (care plans, claims
-    and the rest too), except the Patient resource itself, which exports add on their own.
+    and the rest too), except the Patient resource itself, which exports add on their own; for
+    a viewer limited to some parts of the record, it means those parts' sections only.
     """
-    rows = (
-        ClinicalResource.objects.for_patient(patient.pk)
-        .visible_to_patient()
-        .exclude(resource_type=ResourceType.PATIENT)
-    )
-    if not selection.is_everything:
+    rows = scope.resources().exclude(resource_type=ResourceType.PATIENT)
+    if not selection.is_everything or scope.parts is not None:
+        sections = permitted_sections(scope, selection)
+        if not sections:
+            return rows.none()
         wanted = Q()
-        for section in selection.chosen_sections():
+        for section in sections:
             wanted |= section.query()
         rows = rows.filter(wanted)
-    start, end = day_bounds(selection, ZoneInfo(patient.clinic.time_zone))
+    start, end = day_bounds(selection, ZoneInfo(scope.patient.clinic.time_zone))
     if start is not None:
         rows = rows.filter(effective_at__gte=start)
     if end is not None:

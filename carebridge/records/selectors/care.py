@@ -1,7 +1,8 @@
 """Reads for the care team, goals and care plans.
 
-Privacy rule: every selector takes the viewer's own patient (from `access_record`) and reads
-only that patient's released resources that were not entered in error; names of practitioners
+Privacy rule: every selector takes the viewer's `RecordScope` (from `access_record`) and reads
+only that patient's released resources that were not entered in error, and not sensitive when
+the scope hides them; names of practitioners
 come from the patient's own clinic. Care teams and care plans need their JSON (members,
 activities), so these pages load it for a bounded number of them only: the most recent care
 teams, and one page of care plans.
@@ -29,7 +30,7 @@ from carebridge.records.selectors.wording import calendar_day, clinic_zone, word
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 MAX_TEAMS = 10
 # Without a care team on record, the clinicians from the patient's latest visits stand in.
@@ -85,24 +86,18 @@ class CareTeamView:
     clinicians: list[ClinicianRow] = field(default_factory=list)
 
 
-def get_care_team(patient: Patient) -> CareTeamView:
+def get_care_team(scope: RecordScope) -> CareTeamView:
     """The patient's care teams (active first, the most recent few) and their members; with no
     care team on record, the clinicians from the patient's latest visits instead.
 
     Two queries at most, or three when members are named by reference alone.
     """
-    zone = clinic_zone(patient)
-    rows = list(
-        _active_first(
-            ClinicalResource.objects.for_patient(patient.pk)
-            .of_type(ResourceType.CARE_TEAM)
-            .visible_to_patient()
-        )[: MAX_TEAMS + 1]
-    )
+    zone = clinic_zone(scope.patient)
+    rows = list(_active_first(scope.resources().of_type(ResourceType.CARE_TEAM))[: MAX_TEAMS + 1])
     if not rows:
-        return CareTeamView(teams=[], has_more_teams=False, clinicians=_clinicians(patient, zone))
+        return CareTeamView(teams=[], has_more_teams=False, clinicians=_clinicians(scope, zone))
     has_more, rows = len(rows) > MAX_TEAMS, rows[:MAX_TEAMS]
-    names = _names(patient, _member_references(rows))
+    names = _names(scope, _member_references(rows))
     return CareTeamView(teams=[_team(row, names, zone) for row in rows], has_more_teams=has_more)
 
 
@@ -121,7 +116,7 @@ def _member_references(rows: Iterable[ClinicalResource]) -> set[str]:
     return {reference for reference in wanted if reference.count("/") == 1}
 
 
-def _names(patient: Patient, references: set[str]) -> dict[str, str]:
+def _names(scope: RecordScope, references: set[str]) -> dict[str, str]:
     """Names of the clinic's practitioners and organisations, by reference (one query)."""
     by_type: dict[str, set[str]] = {}
     for reference in references:
@@ -131,7 +126,7 @@ def _names(patient: Patient, references: set[str]) -> dict[str, str]:
     if not by_type:
         return {}
     rows = ClinicalResource.objects.filter(
-        clinic_id=patient.clinic_id,
+        clinic_id=scope.patient.clinic_id,
         patient__isnull=True,
         resource_type__in=list(by_type),
         fhir_id__in=set().union(*by_type.values()),
@@ -179,10 +174,10 @@ def _team(row: ClinicalResource, names: dict[str, str], zone: ZoneInfo) -> TeamR
     )
 
 
-def _clinicians(patient: Patient, zone: ZoneInfo) -> list[ClinicianRow]:
+def _clinicians(scope: RecordScope, zone: ZoneInfo) -> list[ClinicianRow]:
     """The clinicians named on the patient's visits, most recently seen first, each once."""
     rows = (
-        visible_of_types(patient, ResourceType.ENCOUNTER)
+        visible_of_types(scope, ResourceType.ENCOUNTER)
         .exclude(performer="")
         .values("performer")
         .annotate(last_visit=Max("effective_at"))
@@ -215,10 +210,10 @@ class PlanRow:
     activities: list[str]
 
 
-def list_goals(patient: Patient) -> list[GoalRow]:
+def list_goals(scope: RecordScope) -> list[GoalRow]:
     """Goals, active first, each with its first target (one query, no whole JSON)."""
-    zone = clinic_zone(patient)
-    rows = _active_first(visible_of_types(patient, ResourceType.GOAL)).annotate(
+    zone = clinic_zone(scope.patient)
+    rows = _active_first(visible_of_types(scope, ResourceType.GOAL)).annotate(
         first_target=KeyTransform("0", KeyTransform("target", "resource"))
     )
     goals = []
@@ -270,12 +265,12 @@ def range_words(detail_range: Mapping[str, Any]) -> str:
     return _("at most %(high)s") % {"high": high} if high else ""
 
 
-def list_care_plans(patient: Patient, page_number: str | None) -> RowPage[PlanRow]:
+def list_care_plans(scope: RecordScope, page_number: str | None) -> RowPage[PlanRow]:
     """Care plans, active first, one page at a time, with the JSON of that page's plans only.
 
     Two queries: the count and the page.
     """
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
 
     def to_row(row: ClinicalResource) -> PlanRow:
         return PlanRow(
@@ -286,9 +281,5 @@ def list_care_plans(patient: Patient, page_number: str | None) -> RowPage[PlanRo
             activities=plan_activities(row.resource),
         )
 
-    rows = _active_first(
-        ClinicalResource.objects.for_patient(patient.pk)
-        .of_type(ResourceType.CARE_PLAN)
-        .visible_to_patient()
-    )
+    rows = _active_first(scope.resources().of_type(ResourceType.CARE_PLAN))
     return page_of(rows, page_number, CARE_PLANS_PER_PAGE, to_row)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from carebridge.records.indexing import reference_id
 from carebridge.records.lab_notes import LabNote, note_for
 from carebridge.records.models import ClinicalResource
+from carebridge.records.scope import RecordScope
 from carebridge.records.selectors.results import LOINC, ReportLink, reports_of
 from carebridge.records.selectors.wording import (
     calendar_day,
@@ -83,10 +84,9 @@ def moment(when: datetime.datetime | None, zone: ZoneInfo) -> Moment | None:
     return Moment(day, when.astimezone(zone).time())
 
 
-def get_result_detail(row: ClinicalResource, zone: ZoneInfo) -> ResultDetail:
+def get_result_detail(scope: RecordScope, row: ClinicalResource, zone: ZoneInfo) -> ResultDetail:
     """The result page's content for one Observation (one query: the report that groups it)."""
-    assert row.patient is not None
-    reports = reports_of(row.patient, [(row.fhir_id, row.effective_at)])
+    reports = reports_of(scope, [(row.fhir_id, row.effective_at)])
     numeric = row.value_numeric is not None
     return ResultDetail(
         pk=row.pk,
@@ -101,21 +101,21 @@ def get_result_detail(row: ClinicalResource, zone: ZoneInfo) -> ResultDetail:
         collected=moment(row.effective_at, zone),
         resulted=moment(row.issued_at, zone),
         performer=row.performer,
-        ordered_by=ordered_by(row),
+        ordered_by=ordered_by(scope, row),
         report=reports.get(row.fhir_id),
         parts=[_part(component) for component in row.components if component.get("display")],
         comments=_comments(row.resource),
     )
 
 
-def get_report_detail(report: ClinicalResource, zone: ZoneInfo) -> ReportDetail:
+def get_report_detail(scope: RecordScope, report: ClinicalResource, zone: ZoneInfo) -> ReportDetail:
     return ReportDetail(
         pk=report.pk,
         name=report.code_display,
         collected=moment(report.effective_at, zone),
         resulted=moment(report.issued_at, zone),
         performer=report.performer,
-        ordered_by=ordered_by(report),
+        ordered_by=ordered_by(scope, report),
         conclusion=str(report.resource.get("conclusion") or ""),
     )
 
@@ -125,19 +125,20 @@ def _part(component: Mapping[str, Any]) -> Part:
     return Part(name=str(component["display"]), value=value)
 
 
-def ordered_by(row: ClinicalResource) -> str:
+def ordered_by(scope: RecordScope, row: ClinicalResource) -> str:
     """Who asked for the test: the requester of the order (ServiceRequest) it is based on.
 
-    One query, and only when the resource names an order; the order must be the same patient's.
+    One query, and only when the resource names an order; the order must be within the
+    viewer's scope of the same patient's record.
     """
     based_on = row.resource.get("basedOn")
     first = based_on[0] if isinstance(based_on, list) and based_on else None
-    if not isinstance(first, Mapping) or row.patient_id is None:
+    if not isinstance(first, Mapping):
         return ""
     if not str(first.get("reference", "")).startswith("ServiceRequest/"):
         return ""
     requester = (
-        ClinicalResource.objects.for_patient(row.patient_id)
+        scope.all_resources()
         .filter(resource_type="ServiceRequest", fhir_id=reference_id(first))
         .values_list("performer", flat=True)
         .first()

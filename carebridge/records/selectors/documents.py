@@ -1,9 +1,9 @@
 """Reads for documents and clinical notes: the list, one document, and links to their visits.
 
-Privacy rule: every selector takes the viewer's own patient (from `access_record` or
-`access_resource`), and reads only that patient's released resources that were not entered in
-error. The list reads index columns only; a note's text is decoded only for the one document
-(or the one visit's notes) being shown.
+Privacy rule: every selector takes the viewer's `RecordScope` (from `access_record` or
+`access_resource`), and reads only the resources it lets them see: released, not entered in
+error, and not sensitive when the scope hides them. The list reads index columns only; a note's
+text is decoded only for the one document (or the one visit's notes) being shown.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from carebridge.records.selectors.sections import RowPage, page_of, visible_of_t
 from carebridge.records.selectors.wording import calendar_day, clinic_zone
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 DOCUMENTS_PER_PAGE = 25
 # A document's docStatus, when it says more than "final".
@@ -43,13 +43,16 @@ class VisitLink:
     kind: str
 
 
-def visit_links(patient: Patient, encounter_ids: Iterable[str]) -> dict[str, VisitLink]:
-    """The patient's visible visits among these Encounter ids, by id (one query, or none)."""
+def visit_links(scope: RecordScope, encounter_ids: Iterable[str]) -> dict[str, VisitLink]:
+    """The visible visits among these Encounter ids, by id (one query, or none).
+
+    None for a viewer who may not see visits: a link would lead to a page they cannot open.
+    """
     wanted = {encounter_id for encounter_id in encounter_ids if encounter_id}
-    if not wanted:
+    if not wanted or not scope.may_see("visits"):
         return {}
-    zone = clinic_zone(patient)
-    rows = visible_of_types(patient, ResourceType.ENCOUNTER).filter(fhir_id__in=wanted)
+    zone = clinic_zone(scope.patient)
+    rows = visible_of_types(scope, ResourceType.ENCOUNTER).filter(fhir_id__in=wanted)
     return {
         row.fhir_id: VisitLink(
             pk=row.pk,
@@ -70,15 +73,15 @@ class DocumentRow:
     visit: VisitLink | None
 
 
-def list_documents(patient: Patient, page_number: str | None) -> RowPage[DocumentRow]:
+def list_documents(scope: RecordScope, page_number: str | None) -> RowPage[DocumentRow]:
     """Documents and notes, newest first, one page at a time, each with its visit if known.
 
     Three queries: the count, the page, and the page's visits.
     """
-    zone = clinic_zone(patient)
-    rows = visible_of_types(patient, ResourceType.DOCUMENT_REFERENCE).newest_first()
+    zone = clinic_zone(scope.patient)
+    rows = visible_of_types(scope, ResourceType.DOCUMENT_REFERENCE).newest_first()
     page = page_of(rows, page_number, DOCUMENTS_PER_PAGE, lambda row: row)
-    visits = visit_links(patient, (row.encounter_id for row in page.rows))
+    visits = visit_links(scope, (row.encounter_id for row in page.rows))
     documents = [
         DocumentRow(
             pk=row.pk,
@@ -124,12 +127,12 @@ class DocumentDetail:
     other_kinds: list[str]
 
 
-def get_document(patient: Patient, row: ClinicalResource) -> DocumentDetail:
+def get_document(scope: RecordScope, row: ClinicalResource) -> DocumentDetail:
     """One document (already checked by `access_resource`), its text decoded, and its visit.
 
     One query: the visit it belongs to, if it names one.
     """
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
     resource = row.resource
     return DocumentDetail(
         pk=row.pk,
@@ -140,7 +143,7 @@ def get_document(patient: Patient, row: ClinicalResource) -> DocumentDetail:
         author=", ".join(authors(resource)) or row.performer,
         status=document_status(resource),
         description=str(resource.get("description") or ""),
-        visit=visit_links(patient, [row.encounter_id]).get(row.encounter_id),
+        visit=visit_links(scope, [row.encounter_id]).get(row.encounter_id),
         text=readable_text(resource),
         other_kinds=sorted({part.kind for part in document_parts(resource) if not part.has_text}),
     )

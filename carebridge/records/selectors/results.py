@@ -1,8 +1,9 @@
 """Reads for the test-results pages: the list, one test's history, reports, new and held counts.
 
-Privacy rule: every read is for one patient, whom the caller got from `access_record` or
-`access_resource` (never from the request), and shows only what the patient side may see:
-released, and not entered in error. Held results are only ever counted.
+Privacy rule: every read starts from the `RecordScope` the caller got from `access_record` or
+`access_resource` (never from the request), and shows only what that viewer may see: released,
+not entered in error, and not sensitive when the scope hides it. Held results are only ever
+counted, and sensitive held results are not counted for a viewer they are hidden from.
 
 Performance rule: lists and histories read index columns with `values_list`, never the
 resources' JSON, so a page costs the same number of queries for ten results or ten thousand.
@@ -34,7 +35,7 @@ from carebridge.records.selectors.cells import day_words, flag_markup, id_url, n
 from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 LOINC = "http://loinc.org"
 # The kinds of result a patient can filter by, in their words (the categories' order).
@@ -121,13 +122,10 @@ class ResultCounts:
     listed: int = 0
 
 
-def patient_results(patient: Patient) -> ClinicalResourceQuerySet:
-    """The patient's results the patient side may see: released result-category Observations."""
+def patient_results(scope: RecordScope) -> ClinicalResourceQuerySet:
+    """The results the viewer may see: released result-category Observations."""
     return (
-        ClinicalResource.objects.for_patient(patient.pk)
-        .of_type(ResourceType.OBSERVATION)
-        .visible_to_patient()
-        .filter(category__in=RESULT_CATEGORIES)
+        scope.resources().of_type(ResourceType.OBSERVATION).filter(category__in=RESULT_CATEGORIES)
     )
 
 
@@ -153,14 +151,14 @@ def result_filter(
     return condition
 
 
-def list_results(patient: Patient, condition: Q | None = None) -> Any:
+def list_results(scope: RecordScope, condition: Q | None = None) -> Any:
     """The patient's visible results (matching `condition`, from `result_filter`) as
     `ROW_COLUMNS` tuples, newest first; lazy, for paging.
 
     Results taken at the same moment keep the order they arrived in, which is the order of the
     lab's report.
     """
-    rows = patient_results(patient).filter(condition or Q())
+    rows = patient_results(scope).filter(condition or Q())
     return rows.order_by(F("effective_at").desc(nulls_last=True), "pk").values_list(*ROW_COLUMNS)
 
 
@@ -173,10 +171,10 @@ def _utc(day: datetime.date) -> datetime.datetime:
 
 
 def result_rows(
-    patient: Patient, values: Sequence[tuple[Any, ...]], zone: ZoneInfo
+    scope: RecordScope, values: Sequence[tuple[Any, ...]], zone: ZoneInfo
 ) -> list[ResultRow]:
     """`ROW_COLUMNS` tuples as rows, each with the report that groups it (one query)."""
-    reports = reports_of(patient, [(value[1], value[6]) for value in values])
+    reports = reports_of(scope, [(value[1], value[6]) for value in values])
     return [_row(value, zone, reports.get(value[1])) for value in values]
 
 
@@ -200,7 +198,7 @@ def _row(value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None) -> R
 
 
 def reports_of(
-    patient: Patient, results: Iterable[tuple[str, datetime.datetime | None]]
+    scope: RecordScope, results: Iterable[tuple[str, datetime.datetime | None]]
 ) -> dict[str, ReportLink]:
     """The visible report grouping each result, by the result's fhir_id (one query).
 
@@ -216,9 +214,8 @@ def reports_of(
         day = datetime.timedelta(days=1)
         near |= Q(effective_at__range=(min(moments) - day, max(moments) + day))
     reports = (
-        ClinicalResource.objects.for_patient(patient.pk)
+        scope.resources()
         .of_type(ResourceType.DIAGNOSTIC_REPORT)
-        .visible_to_patient()
         .filter(near)
         .values_list("pk", "code_display", "resource__result")
     )
@@ -245,13 +242,13 @@ def observation_ids(references: Any) -> list[str]:
     return ids
 
 
-def recent_results(patient: Patient, zone: ZoneInfo, limit: int = 5) -> list[ResultRow]:
+def recent_results(scope: RecordScope, zone: ZoneInfo, limit: int = 5) -> list[ResultRow]:
     """The newest few results, for the health summary."""
-    values = list(list_results(patient)[:limit])
+    values = list(list_results(scope)[:limit])
     return [_row(value, zone, None) for value in values]
 
 
-def result_counts(patient: Patient, *, listed: Q | None = None) -> ResultCounts:
+def result_counts(scope: RecordScope, *, listed: Q | None = None) -> ResultCounts:
     """How many results are new to the patient and wait for review, in one query.
 
     With `listed`, the list's filter (from `result_filter`), the same query counts the visible
@@ -265,7 +262,7 @@ def result_counts(patient: Patient, *, listed: Q | None = None) -> ResultCounts:
     if listed is not None:
         counts["listed"] = Count("pk", filter=Q(release=Release.RELEASED) & listed)
     found = (
-        ClinicalResource.objects.for_patient(patient.pk)
+        scope.all_resources()
         .of_type(ResourceType.OBSERVATION)
         .filter(category__in=RESULT_CATEGORIES)
         .exclude(status="entered-in-error")
@@ -280,16 +277,15 @@ class ReportResults:
     held: int
 
 
-def report_results(report: ClinicalResource, zone: ZoneInfo) -> ReportResults:
+def report_results(scope: RecordScope, report: ClinicalResource, zone: ZoneInfo) -> ReportResults:
     """The report's own results, in the report's order, and how many are still held.
 
     The report was fetched through `access_resource`, so it is the viewer's patient's and
-    released; its results are read for that same patient only (one query).
+    released; its results are read within the viewer's scope only (one query).
     """
-    assert report.patient_id is not None
     ids = observation_ids(report.resource.get("result"))
     found = (
-        ClinicalResource.objects.for_patient(report.patient_id)
+        scope.all_resources()
         .of_type(ResourceType.OBSERVATION)
         .filter(fhir_id__in=ids)
         .exclude(status="entered-in-error")

@@ -1,9 +1,10 @@
 """Reads for the record's lists: medications, allergies, immunizations, problems, procedures.
 
-Privacy rule, for every selector here: it takes the viewer's own patient (from `access_record`,
-never an id from the request) and reads only that patient's released resources that were not
-entered in error. Lists read index columns; where a page needs one more field, the database
-extracts that one JSON key, so no list ever loads every resource's JSON.
+Privacy rule, for every selector here: it takes the viewer's `RecordScope` (from
+`access_record`, never an id from the request) and reads only that patient's released resources
+that were not entered in error, leaving out sensitive ones when the scope hides them. Lists read
+index columns; where a page needs one more field, the database extracts that one JSON key, so no
+list ever loads every resource's JSON.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from carebridge.records.selectors import wording
 from carebridge.records.selectors.wording import calendar_day, clinic_zone, words_for
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 SNOMED = "http://snomed.info/sct"
 ACTIVE_MEDICATION = ("active", "on-hold")
@@ -85,13 +86,13 @@ def page_of(
     return RowPage(page=page, rows=[to_row(row) for row in page.object_list])
 
 
-def visible_rows(patient: Patient) -> ClinicalResourceQuerySet:
-    """The patient's released resources that were not entered in error, without their JSON."""
-    return ClinicalResource.objects.for_patient(patient.pk).visible_to_patient().without_json()
+def visible_rows(scope: RecordScope) -> ClinicalResourceQuerySet:
+    """The resources the viewer may see (see `RecordScope.resources`), without their JSON."""
+    return scope.resources().without_json()
 
 
-def visible_of_types(patient: Patient, *resource_types: str) -> ClinicalResourceQuerySet:
-    return visible_rows(patient).filter(resource_type__in=resource_types)
+def visible_of_types(scope: RecordScope, *resource_types: str) -> ClinicalResourceQuerySet:
+    return visible_rows(scope).filter(resource_type__in=resource_types)
 
 
 def verified(rows: Iterable[ClinicalResource]) -> list[ClinicalResource]:
@@ -144,10 +145,10 @@ class MedicationList:
     past: list[MedicationRow]
 
 
-def list_medications(patient: Patient) -> MedicationList:
+def list_medications(scope: RecordScope) -> MedicationList:
     """Prescriptions and medication statements: active (or paused) ones by name, past ones newest
     first. One query."""
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
 
     def to_row(row: ClinicalResource) -> MedicationRow:
         return MedicationRow(
@@ -159,7 +160,7 @@ def list_medications(patient: Patient) -> MedicationList:
         )
 
     rows = visible_of_types(
-        patient, ResourceType.MEDICATION_REQUEST, ResourceType.MEDICATION_STATEMENT
+        scope, ResourceType.MEDICATION_REQUEST, ResourceType.MEDICATION_STATEMENT
     ).newest_first()
     active, past = _current_and_past(rows, ACTIVE_MEDICATION, to_row)
     return MedicationList(active=active, past=past)
@@ -210,15 +211,13 @@ def _no_known(row: ClinicalResource) -> bool:
     return row.code in NO_KNOWN_ALLERGY and row.code_system in (SNOMED, "")
 
 
-def list_allergies(patient: Patient) -> AllergyList:
+def list_allergies(scope: RecordScope) -> AllergyList:
     """Allergies and intolerances, current first, apart from "no known allergy" statements.
 
     Entries verified as refuted or entered in error are left out. One query.
     """
-    zone = clinic_zone(patient)
-    rows = with_verification(
-        visible_of_types(patient, ResourceType.ALLERGY).newest_first()
-    ).annotate(
+    zone = clinic_zone(scope.patient)
+    rows = with_verification(visible_of_types(scope, ResourceType.ALLERGY).newest_first()).annotate(
         criticality=KT("resource__criticality"),
         kind=KT("resource__category__0"),
     )
@@ -281,11 +280,11 @@ class VaccineGroup:
         return any(dose.was_given for dose in self.doses)
 
 
-def list_immunizations(patient: Patient) -> list[VaccineGroup]:
+def list_immunizations(scope: RecordScope) -> list[VaccineGroup]:
     """Immunizations grouped by vaccine, the most recently given vaccine first. One query."""
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
     rows = (
-        visible_of_types(patient, ResourceType.IMMUNIZATION)
+        visible_of_types(scope, ResourceType.IMMUNIZATION)
         .newest_first()
         .annotate(
             lot=KT("resource__lotNumber"),
@@ -349,10 +348,10 @@ class ProblemList:
     past: list[ProblemRow]
 
 
-def list_problems(patient: Patient) -> ProblemList:
+def list_problems(scope: RecordScope) -> ProblemList:
     """Conditions: current ones by name, the others newest first. Entries verified as refuted
     or entered in error are left out. One query."""
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
 
     def to_row(row: ClinicalResource) -> ProblemRow:
         return ProblemRow(
@@ -362,7 +361,7 @@ def list_problems(patient: Patient) -> ProblemList:
             status=words_for(wording.CONDITION_STATUS, row.clinical_status),
         )
 
-    rows = with_verification(visible_of_types(patient, ResourceType.CONDITION).newest_first())
+    rows = with_verification(visible_of_types(scope, ResourceType.CONDITION).newest_first())
     current, past = _current_and_past(verified(rows), CURRENT_CONDITION, to_row)
     return ProblemList(current=current, past=past)
 
@@ -378,9 +377,9 @@ class ProcedureRow:
     performer: str
 
 
-def list_procedures(patient: Patient, page_number: str | None) -> RowPage[ProcedureRow]:
+def list_procedures(scope: RecordScope, page_number: str | None) -> RowPage[ProcedureRow]:
     """Procedures, newest first, one page at a time (two queries)."""
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
 
     def to_row(row: ClinicalResource) -> ProcedureRow:
         return ProcedureRow(
@@ -390,5 +389,5 @@ def list_procedures(patient: Patient, page_number: str | None) -> RowPage[Proced
             performer=row.performer,
         )
 
-    rows = visible_of_types(patient, ResourceType.PROCEDURE).newest_first()
+    rows = visible_of_types(scope, ResourceType.PROCEDURE).newest_first()
     return page_of(rows, page_number, PROCEDURES_PER_PAGE, to_row)

@@ -8,13 +8,14 @@ record, because each block is one query with a limit.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import F
 
-from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet, ResourceType
+from carebridge.records.models import ClinicalResourceQuerySet, ResourceType
 from carebridge.records.selectors.results import (
     ResultCounts,
     ResultRow,
@@ -25,8 +26,9 @@ from carebridge.records.selectors.vitals import Vitals, latest_vitals
 from carebridge.records.selectors.wording import calendar_day
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
+T = TypeVar("T")
 # Rows shown per block; each block links to its full page.
 BLOCK_SIZE = 8
 RECENT_IMMUNIZATIONS = 5
@@ -52,45 +54,44 @@ class Block:
 
 @dataclass(frozen=True)
 class HealthSummary:
-    problems: Block
-    medications: Block
-    allergies: Block
-    immunizations: Block
-    vitals: Vitals
-    results: list[ResultRow]
-    counts: ResultCounts
+    """Each block, or None when the viewer may not see that part of the record."""
+
+    problems: Block | None
+    medications: Block | None
+    allergies: Block | None
+    immunizations: Block | None
+    vitals: Vitals | None
+    results: list[ResultRow] | None
+    counts: ResultCounts | None
 
 
-def get_health_summary(patient: Patient, *, zone: ZoneInfo) -> HealthSummary:
-    """Every block of the summary for the patient: seven queries whatever the record's size."""
-    records = ClinicalResource.objects.for_patient(patient.pk).visible_to_patient()
+MEDICATION_TYPES = (ResourceType.MEDICATION_REQUEST, ResourceType.MEDICATION_STATEMENT)
+
+
+def get_health_summary(scope: RecordScope, *, zone: ZoneInfo) -> HealthSummary:
+    """Every block of the summary the viewer may see: seven queries at most, whatever the
+    record's size (fewer when parts are left out)."""
+    records = scope.resources()
+    problems = records.of_type(ResourceType.CONDITION).filter(clinical_status__in=ACTIVE_PROBLEM)
+    medications = records.filter(resource_type__in=MEDICATION_TYPES, clinical_status="active")
+    allergies = records.of_type(ResourceType.ALLERGY).exclude(clinical_status__in=ALLERGY_OVER)
+    vaccines = records.of_type(ResourceType.IMMUNIZATION).exclude(status="not-done")
     return HealthSummary(
-        problems=_block(
-            records.of_type(ResourceType.CONDITION).filter(clinical_status__in=ACTIVE_PROBLEM),
-            zone,
+        problems=_if(scope, "problems", lambda: _block(problems, zone)),
+        medications=_if(scope, "medications", lambda: _block(medications, zone)),
+        allergies=_if(scope, "allergies", lambda: _block(allergies, zone)),
+        immunizations=_if(
+            scope, "immunizations", lambda: _block(vaccines, zone, size=RECENT_IMMUNIZATIONS)
         ),
-        medications=_block(
-            records.filter(
-                resource_type__in=(
-                    ResourceType.MEDICATION_REQUEST,
-                    ResourceType.MEDICATION_STATEMENT,
-                ),
-                clinical_status="active",
-            ),
-            zone,
-        ),
-        allergies=_block(
-            records.of_type(ResourceType.ALLERGY).exclude(clinical_status__in=ALLERGY_OVER), zone
-        ),
-        immunizations=_block(
-            records.of_type(ResourceType.IMMUNIZATION).exclude(status="not-done"),
-            zone,
-            size=RECENT_IMMUNIZATIONS,
-        ),
-        vitals=latest_vitals(patient, zone=zone),
-        results=recent_results(patient, zone),
-        counts=result_counts(patient),
+        vitals=_if(scope, "vitals", lambda: latest_vitals(scope, zone=zone)),
+        results=_if(scope, "results", lambda: recent_results(scope, zone)),
+        counts=_if(scope, "results", lambda: result_counts(scope)),
     )
+
+
+def _if(scope: RecordScope, part: str, read: Callable[[], T]) -> T | None:
+    """`read()` when the viewer may see this part of the record; None, with no query, if not."""
+    return read() if scope.may_see(part) else None
 
 
 def _block(rows: ClinicalResourceQuerySet, zone: ZoneInfo, size: int = BLOCK_SIZE) -> Block:

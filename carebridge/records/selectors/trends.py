@@ -20,12 +20,12 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from carebridge.records.models import ClinicalResource, ResourceType
+from carebridge.records.models import ResourceType
 from carebridge.records.selectors.cells import day_words, flag_markup, id_url
 from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 # The periods a chart can show, by the value of the `period` query parameter.
 PERIODS: dict[str, Promise] = {
@@ -142,21 +142,20 @@ def period_start(period: str, now: datetime.datetime | None = None) -> datetime.
 
 
 def get_history(
-    patient: Patient,
+    scope: RecordScope,
     *,
     code_system: str,
     code: str,
     zone: ZoneInfo,
     since: datetime.datetime | None = None,
 ) -> History:
-    """Every visible, dated reading of one test (system and code) for the patient, oldest first.
+    """Every visible, dated reading of one test (system and code) in the scope, oldest first.
 
     Any category counts, so a vital sign such as weight has a history too.
     """
     rows = (
-        ClinicalResource.objects.for_patient(patient.pk)
+        scope.resources()
         .of_type(ResourceType.OBSERVATION)
-        .visible_to_patient()
         .filter(code_system=code_system, code=code, effective_at__isnull=False)
     )
     if since is not None:

@@ -1,8 +1,10 @@
 """Reads for visits: the list of visits, and one visit's summary.
 
-Privacy rule: every selector takes the viewer's own patient (from `access_record` or
-`access_resource`) and reads only that patient's released resources that were not entered in
-error, so a result held for clinician review does not appear in a visit's summary either.
+Privacy rule: every selector takes the viewer's `RecordScope` (from `access_record` or
+`access_resource`) and reads only the resources it lets them see: released, not entered in
+error, and not sensitive when the scope hides them, so a result held for clinician review does
+not appear in a visit's summary either. A visit's blocks of parts of the record the viewer may
+not see (its results or notes, say) are left out too.
 
 A visit's summary is built from a fixed number of queries, whatever the size of the record: the
 Encounter itself (loaded by `access_resource`), the index columns of everything recorded at the
@@ -39,7 +41,7 @@ from carebridge.records.selectors.wording import calendar_day, clinic_zone, word
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 VISITS_PER_PAGE = 25
 # LOINC "Patient instructions": such a document is shown as the visit's instructions.
@@ -59,9 +61,9 @@ class VisitRow:
     is_finished: bool
 
 
-def list_visits(patient: Patient, page_number: str | None) -> RowPage[VisitRow]:
+def list_visits(scope: RecordScope, page_number: str | None) -> RowPage[VisitRow]:
     """Visits, newest first, one page at a time (two queries: the count and the page)."""
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
 
     def to_row(row: Any) -> VisitRow:
         return VisitRow(
@@ -76,7 +78,7 @@ def list_visits(patient: Patient, page_number: str | None) -> RowPage[VisitRow]:
         )
 
     rows = (
-        visible_of_types(patient, ResourceType.ENCOUNTER)
+        visible_of_types(scope, ResourceType.ENCOUNTER)
         .newest_first()
         .annotate(location=KT("resource__location__0__location__display"))
     )
@@ -149,13 +151,13 @@ class VisitDetail:
     notes: list[NoteRow] = field(default_factory=list)
 
 
-def get_visit(patient: Patient, encounter: ClinicalResource) -> VisitDetail:
+def get_visit(scope: RecordScope, encounter: ClinicalResource) -> VisitDetail:
     """One visit's summary (the Encounter already checked by `access_resource`).
 
     Three queries at most: what was recorded at the visit, the diagnoses the Encounter names,
     and the JSON of the visit's notes and instructions.
     """
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
     resource = encounter.resource
     period = resource.get("period") if isinstance(resource.get("period"), Mapping) else {}
     visit = VisitDetail(
@@ -170,14 +172,33 @@ def get_visit(patient: Patient, encounter: ClinicalResource) -> VisitDetail:
         locations=_texts(item.get("location") for item in _maps(resource.get("location"))),
     )
     recorded = verified(
-        with_verification(
-            visible_rows(patient).filter(encounter_id=encounter.fhir_id)
-        ).newest_first()
+        with_verification(visible_rows(scope).filter(encounter_id=encounter.fhir_id)).newest_first()
     )
-    visit.diagnoses = _diagnoses(patient, resource, recorded)
+    recorded = [row for row in recorded if scope.may_see(part_of(row))]
+    if scope.may_see("problems"):
+        visit.diagnoses = _diagnoses(scope, resource, recorded)
     _sort_recorded(visit, recorded, zone)
     _add_documents(visit, recorded, zone)
     return visit
+
+
+# The part of the record (see `proxies.acting.RECORD_PARTS`) each kind of row belongs to.
+PART_OF_TYPE = {
+    ResourceType.DIAGNOSTIC_REPORT: "results",
+    SERVICE_REQUEST: "results",
+    ResourceType.MEDICATION_REQUEST: "medications",
+    ResourceType.PROCEDURE: "procedures",
+    ResourceType.CONDITION: "problems",
+    ResourceType.DOCUMENT_REFERENCE: "documents",
+    ResourceType.CARE_PLAN: "care_plans",
+}
+
+
+def part_of(row: ClinicalResource) -> str:
+    """Which part of the record a row recorded at a visit belongs to."""
+    if row.resource_type == ResourceType.OBSERVATION:
+        return "vitals" if row.category == "vital-signs" else "results"
+    return PART_OF_TYPE.get(row.resource_type, "visits")
 
 
 def _maps(value: Any) -> list[Mapping[str, Any]]:
@@ -196,7 +217,7 @@ def _reasons(resource: Mapping[str, Any]) -> list[str]:
 
 
 def _diagnoses(
-    patient: Patient, resource: Mapping[str, Any], recorded: list[ClinicalResource]
+    scope: RecordScope, resource: Mapping[str, Any], recorded: list[ClinicalResource]
 ) -> list[DiagnosisRow]:
     """The Encounter's own diagnosis list first, then other Conditions recorded at the visit.
 
@@ -209,7 +230,7 @@ def _diagnoses(
     found = {row.fhir_id: row for row in here}
     missing = {_condition_id(ref) for ref in named} - set(found) - {""}
     if missing:
-        rows = visible_of_types(patient, ResourceType.CONDITION).filter(fhir_id__in=missing)
+        rows = visible_of_types(scope, ResourceType.CONDITION).filter(fhir_id__in=missing)
         found |= {row.fhir_id: row for row in verified(with_verification(rows))}
     diagnoses: list[DiagnosisRow] = []
     shown: set[str] = set()
@@ -321,6 +342,7 @@ def _add_documents(visit: VisitDetail, recorded: list[ClinicalResource], zone: Z
     rows = [row for row in recorded if row.resource_type in wanted]
     if not rows:
         return
+    # These rows came from the viewer's scope; only their JSON is read here.
     bodies = dict(
         ClinicalResource.objects.filter(pk__in=[row.pk for row in rows]).values_list(
             "pk", "resource"

@@ -25,7 +25,7 @@ from carebridge.records.selectors.trends import Reading, moment_column, moment_r
 from carebridge.records.selectors.wording import calendar_day, number_words
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 LOINC = "http://loinc.org"
 # The LOINC blood pressure panel, and Synthea's vital-signs panel that carries the same parts.
@@ -77,20 +77,19 @@ class Vitals:
     heart_rate: list[Reading] = field(default_factory=list)
 
 
-def _vital_rows(patient: Patient) -> ClinicalResourceQuerySet:
+def _vital_rows(scope: RecordScope) -> ClinicalResourceQuerySet:
     return (
-        ClinicalResource.objects.for_patient(patient.pk)
+        scope.resources()
         .of_type(ResourceType.OBSERVATION)
-        .visible_to_patient()
         .filter(code_system=LOINC, effective_at__isnull=False)
     )
 
 
 def list_vitals(
-    patient: Patient, *, zone: ZoneInfo, since: datetime.datetime | None = None
+    scope: RecordScope, *, zone: ZoneInfo, since: datetime.datetime | None = None
 ) -> Vitals:
     """Every visible reading of the four vital signs since `since` (all when None), one query."""
-    rows = _vital_rows(patient).filter(code__in=ALL_CODES)
+    rows = _vital_rows(scope).filter(code__in=ALL_CODES)
     if since is not None:
         rows = rows.filter(effective_at__gte=since)
     # Ordered by code first, so SQLite reads just these codes' rows through their index (by
@@ -98,16 +97,17 @@ def list_vitals(
     return _sorted(rows.order_by("code", "effective_at", "pk"), zone)
 
 
-def latest_vitals(patient: Patient, *, zone: ZoneInfo) -> Vitals:
+def latest_vitals(scope: RecordScope, *, zone: ZoneInfo) -> Vitals:
     """The newest reading of each vital sign (each list has one reading at most), one query.
 
     One scalar subquery per vital sign, joined with OR: SQLite cannot LIMIT inside a UNION.
     """
-    rows = _vital_rows(patient)
+    rows = _vital_rows(scope)
     groups = (BLOOD_PRESSURE_PANELS, WEIGHT_CODES, BMI_CODES, HEART_RATE_CODES)
     newest = functools.reduce(
         operator.or_, (Q(pk=Subquery(_newest_pk(rows, codes))) for codes in groups)
     )
+    # Every primary key here comes from the scoped rows' subqueries.
     return _sorted(ClinicalResource.objects.filter(newest).order_by("effective_at", "pk"), zone)
 
 

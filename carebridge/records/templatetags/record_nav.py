@@ -1,7 +1,8 @@
 """The health record's section menu, for `records/base_record.html`.
 
-Every record page shows the same thirteen links. Their URLs are reversed once per URL
-configuration and script prefix, not thirteen times a page; the page's own link is marked.
+Every record page shows one link for each of the thirteen parts of the record the viewer may
+see. Their URLs are reversed once per URL configuration and script prefix, not thirteen times a
+page; the page's own link is marked.
 """
 
 from __future__ import annotations
@@ -18,21 +19,22 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-# (URL name, label, whether the link's pages lie beneath it: a result, a visit, a document.)
-SECTIONS: tuple[tuple[str, Promise, bool], ...] = (
-    ("records:summary", _("Summary"), False),
-    ("records:results", _("Test results"), True),
-    ("records:vitals", _("Vital signs"), False),
-    ("records:medications", _("Medications"), False),
-    ("records:allergies", _("Allergies"), False),
-    ("records:problems", _("Health problems"), False),
-    ("records:immunizations", _("Immunizations"), False),
-    ("records:visits", _("Visits"), True),
-    ("records:procedures", _("Procedures"), False),
-    ("records:documents", _("Documents and notes"), True),
-    ("records:care-team", _("Care team"), False),
-    ("records:care-plans", _("Goals and care plans"), False),
-    ("records:download", _("Download or send"), False),
+# (URL name, label, whether the link's pages lie beneath it: a result, a visit, a document;
+# and the part of the record, from `proxies.acting.RECORD_PARTS`, the link leads to.)
+SECTIONS: tuple[tuple[str, Promise, bool, str], ...] = (
+    ("records:summary", _("Summary"), False, "summary"),
+    ("records:results", _("Test results"), True, "results"),
+    ("records:vitals", _("Vital signs"), False, "vitals"),
+    ("records:medications", _("Medications"), False, "medications"),
+    ("records:allergies", _("Allergies"), False, "allergies"),
+    ("records:problems", _("Health problems"), False, "problems"),
+    ("records:immunizations", _("Immunizations"), False, "immunizations"),
+    ("records:visits", _("Visits"), True, "visits"),
+    ("records:procedures", _("Procedures"), False, "procedures"),
+    ("records:documents", _("Documents and notes"), True, "documents"),
+    ("records:care-team", _("Care team"), False, "care_team"),
+    ("records:care-plans", _("Goals and care plans"), False, "care_plans"),
+    ("records:download", _("Download or send"), False, "download"),
 )
 
 
@@ -45,18 +47,22 @@ class NavLink:
 
 @register.simple_tag
 def record_nav(request: HttpRequest) -> list[NavLink]:
-    """The menu's links, the one for this page (or the section it lies in) marked current."""
+    """The menu's links to the parts of the record the viewer may see, the one for this page
+    (or the section it lies in) marked current."""
     path = request.path
+    may_see_part = request.acting.may_see_part  # type: ignore[attr-defined]
     return [
         NavLink(url, label, path == url or (has_pages and path.startswith(url)))
-        for url, label, has_pages in _links(
+        for url, label, has_pages, part in _links(
             get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
         )
+        if may_see_part(part)
     ]
 
 
 @functools.lru_cache(maxsize=8)
-def _links(urlconf: str, _script_prefix: str) -> tuple[tuple[str, Promise, bool], ...]:
+def _links(urlconf: str, _script_prefix: str) -> tuple[tuple[str, Promise, bool, str], ...]:
     return tuple(
-        (reverse(name, urlconf=urlconf), label, has_pages) for name, label, has_pages in SECTIONS
+        (reverse(name, urlconf=urlconf), label, has_pages, part)
+        for name, label, has_pages, part in SECTIONS
     )

@@ -14,6 +14,7 @@ from lxml import etree
 from carebridge.audit.models import AuditEvent
 from carebridge.records.exports.ccda import build_ccd
 from carebridge.records.exports.selection import Selection
+from carebridge.records.scope import RecordScope
 from carebridge.records.services import store_resources
 from carebridge.records.tests.page_checks import patient_with_glucose
 from carebridge.testing import records
@@ -44,12 +45,12 @@ def section(document, loinc: str):
 
 
 def test_pats_ccd_is_valid_cda(cast_with_records, schema):
-    document = parse(build_ccd(cast_with_records.patient, Selection(), NOW))
+    document = parse(build_ccd(RecordScope.whole(cast_with_records.patient), Selection(), NOW))
     assert_valid(schema, document)
 
 
 def test_the_schema_rejects_elements_out_of_order(cast_with_records, schema):
-    document = parse(build_ccd(cast_with_records.patient, Selection(), NOW))
+    document = parse(build_ccd(RecordScope.whole(cast_with_records.patient), Selection(), NOW))
     title = document.find("v3:title", NS)
     document.remove(title)
     document.insert(0, title)
@@ -57,7 +58,7 @@ def test_the_schema_rejects_elements_out_of_order(cast_with_records, schema):
 
 
 def test_the_header_names_the_document_patient_and_clinic(cast_with_records):
-    document = parse(build_ccd(cast_with_records.patient, Selection(), NOW))
+    document = parse(build_ccd(RecordScope.whole(cast_with_records.patient), Selection(), NOW))
     templates = [
         (node.get("root"), node.get("extension")) for node in document.findall("v3:templateId", NS)
     ]
@@ -93,7 +94,7 @@ def test_the_header_names_the_document_patient_and_clinic(cast_with_records):
 
 
 def test_the_hba1c_result_has_its_value_loinc_code_flag_and_range(cast_with_records):
-    document = parse(build_ccd(cast_with_records.patient, Selection(), NOW))
+    document = parse(build_ccd(RecordScope.whole(cast_with_records.patient), Selection(), NOW))
     results = section(document, "30954-2")
     observations = results.xpath(".//v3:observation[v3:code/@code='4548-4']", namespaces=NS)
     # This year's and the one from two years ago.
@@ -123,7 +124,7 @@ def test_the_hba1c_result_has_its_value_loinc_code_flag_and_range(cast_with_reco
 
 
 def test_every_ccd_section_has_its_template_code_and_entries(cast_with_records):
-    document = parse(build_ccd(cast_with_records.patient, Selection(), NOW))
+    document = parse(build_ccd(RecordScope.whole(cast_with_records.patient), Selection(), NOW))
     body = document.find("v3:component/v3:structuredBody", NS)
     sections = [
         (
@@ -156,13 +157,15 @@ def test_every_ccd_section_has_its_template_code_and_entries(cast_with_records):
 
 
 def test_sam_is_not_in_pats_ccd(cast_with_records):
-    xml = build_ccd(cast_with_records.patient, Selection(), NOW).decode()
+    xml = build_ccd(RecordScope.whole(cast_with_records.patient), Selection(), NOW).decode()
     assert "RFC-1002" not in xml and "Sam" not in xml
     assert cast_with_records.second_record.hba1c.fhir_id not in xml
 
 
 def test_empty_and_left_out_sections_say_so(cast, schema):
-    xml = build_ccd(cast.patient, Selection(sections=("allergies", "immunizations")), NOW)
+    xml = build_ccd(
+        RecordScope.whole(cast.patient), Selection(sections=("allergies", "immunizations")), NOW
+    )
     document = parse(xml)
     assert_valid(schema, document)
     codes = [
@@ -195,7 +198,7 @@ def test_hostile_text_is_escaped_and_the_document_stays_valid(cast, schema):
         day=datetime.date(2026, 1, 5),
     )
     store_resources(clinic=pat.clinic, patient=pat, resources=[weird], source="test")
-    document = parse(build_ccd(pat, Selection(sections=("results",)), NOW))
+    document = parse(build_ccd(RecordScope.whole(pat), Selection(sections=("results",)), NOW))
     assert_valid(schema, document)
     assert document.xpath("//v3:script", namespaces=NS) == []
     row = section(document, "30954-2").find("v3:text/v3:table/v3:tbody/v3:tr", NS)
@@ -210,7 +213,7 @@ def test_the_ccd_costs_the_same_queries_for_10_and_500_observations(cast):
     for size in (10, 500):
         patient = patient_with_glucose(cast.clinic, size)
         with CaptureQueriesContext(connection) as queries:
-            document = parse(build_ccd(patient, Selection(), NOW))
+            document = parse(build_ccd(RecordScope.whole(patient), Selection(), NOW))
         assert len(section(document, "30954-2").findall("v3:entry", NS)) == size
         counts.append(len(queries))
     # The clinic's first office, and the rows.

@@ -17,6 +17,7 @@ from carebridge.audit.models import AuditEvent
 from carebridge.records.exports.fhir_bundle import bundle_chunks
 from carebridge.records.exports.selection import Selection
 from carebridge.records.models import ClinicalResource
+from carebridge.records.scope import RecordScope
 from carebridge.records.services import store_resources
 from carebridge.records.tests.page_checks import patient_with_glucose
 from carebridge.testing import factories
@@ -29,7 +30,7 @@ EVERYTHING = Selection()
 
 
 def bundle_of(patient, selection=EVERYTHING):
-    return json.loads("".join(bundle_chunks(patient, selection, NOW)))
+    return json.loads("".join(bundle_chunks(RecordScope.whole(patient), selection, NOW)))
 
 
 def refs(bundle):

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carebridge.core.http import AuthenticatedRequest
-from carebridge.patients.models import Patient
 from carebridge.records.access import access_record, access_resource
 from carebridge.records.models import ClinicalResource, ResourceType
+from carebridge.records.scope import RecordScope
 from carebridge.records.selectors import charts, detail, results, trends
 from carebridge.records.selectors import vitals as vital_signs
 from carebridge.records.selectors.wording import clinic_zone
@@ -98,11 +98,11 @@ def _mark_seen_by_patient(request: AuthenticatedRequest, resource_ids: list[int]
 @login_required
 def result_list(request: AuthenticatedRequest) -> HttpResponse:
     """The patient's released results, newest first, filtered by dates and kind."""
-    patient = access_record(request, object_type="results")
-    zone = clinic_zone(patient)
+    scope = access_record(request, object_type="results", part="results")
+    zone = clinic_zone(scope.patient)
     form = ResultFilterForm(request.GET)
     if not form.is_valid():
-        counts = results.result_counts(patient)
+        counts = results.result_counts(scope)
         return render(request, "records/results.html", {"form": form, "counts": counts})
     condition = results.result_filter(
         zone=zone,
@@ -110,8 +110,8 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
         date_to=form.cleaned_data["date_to"],
         category=form.cleaned_data["kind"],
     )
-    counts = results.result_counts(patient, listed=condition)
-    paginator = Paginator(results.list_results(patient, condition), RESULTS_PER_PAGE)
+    counts = results.result_counts(scope, listed=condition)
+    paginator = Paginator(results.list_results(scope, condition), RESULTS_PER_PAGE)
     # Counted with the new and held results, in the same query.
     paginator.count = counts.listed
     page = paginator.get_page(request.GET.get("page"))
@@ -119,7 +119,7 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
         "form": form,
         "counts": counts,
         "page": page,
-        "rows": results.result_rows(patient, list(page.object_list), zone),
+        "rows": results.result_rows(scope, list(page.object_list), zone),
         "is_filtered": any(form.cleaned_data.values()),
     }
     return render(request, "records/results.html", context)
@@ -128,21 +128,23 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def result_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     """One result: value, range, flag in words, what the test is, and its history."""
-    row = access_resource(
-        request, resource_id, resource_types=(ResourceType.OBSERVATION,), object_type="result"
+    scope, row = access_resource(
+        request,
+        resource_id,
+        resource_types=(ResourceType.OBSERVATION,),
+        object_type="result",
+        part="results",
     )
-    assert row.patient is not None
     _mark_seen_by_patient(request, [row.pk])
-    zone = clinic_zone(row.patient)
+    zone = clinic_zone(scope.patient)
     # The chart's date labels, like the page's times, are in the clinic's zone.
     with timezone.override(zone):
-        return render(request, "records/result_detail.html", _result_context(row, zone))
+        return render(request, "records/result_detail.html", _result_context(scope, row, zone))
 
 
-def _result_context(row: ClinicalResource, zone: ZoneInfo) -> dict[str, Any]:
-    assert row.patient is not None
-    result = detail.get_result_detail(row, zone)
-    history = trends.get_history(row.patient, code_system=row.code_system, code=row.code, zone=zone)
+def _result_context(scope: RecordScope, row: ClinicalResource, zone: ZoneInfo) -> dict[str, Any]:
+    result = detail.get_result_detail(scope, row, zone)
+    history = trends.get_history(scope, code_system=row.code_system, code=row.code, zone=zone)
     return {
         "result": result,
         "chart": charts.reading_chart("chart-history", result.name, history.readings),
@@ -154,17 +156,17 @@ def _result_context(row: ClinicalResource, zone: ZoneInfo) -> dict[str, Any]:
 @login_required
 def report_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     """One report and its released results; opening it marks them all seen (patient only)."""
-    report = access_resource(
+    scope, report = access_resource(
         request,
         resource_id,
         resource_types=(ResourceType.DIAGNOSTIC_REPORT,),
         object_type="result",
+        part="results",
     )
-    assert report.patient is not None
-    zone = clinic_zone(report.patient)
-    found = results.report_results(report, zone)
+    zone = clinic_zone(scope.patient)
+    found = results.report_results(scope, report, zone)
     _mark_seen_by_patient(request, [report.pk, *(row.pk for row in found.rows)])
-    context = {"report": detail.get_report_detail(report, zone), "rows": found.rows}
+    context = {"report": detail.get_report_detail(scope, report, zone), "rows": found.rows}
     context["held"] = found.held
     with timezone.override(zone):
         return render(request, "records/report_detail.html", context)
@@ -175,20 +177,20 @@ def test_trend(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """One test (by LOINC code) over a chosen period: a chart, and every reading in a table."""
     if not LOINC_CODE.fullmatch(code):
         raise Http404
-    patient = access_record(request, object_type="results", object_id=code)
-    zone = clinic_zone(patient)
+    scope = access_record(request, object_type="results", part="results", object_id=code)
+    zone = clinic_zone(scope.patient)
     with timezone.override(zone):
-        return render(request, "records/test_trend.html", _trend_context(request, patient, code))
+        return render(request, "records/test_trend.html", _trend_context(request, scope, code))
 
 
-def _trend_context(request: AuthenticatedRequest, patient: Patient, code: str) -> dict[str, Any]:
-    zone = clinic_zone(patient)
+def _trend_context(request: AuthenticatedRequest, scope: RecordScope, code: str) -> dict[str, Any]:
+    zone = clinic_zone(scope.patient)
     period = trends.chosen_period(request.GET.get("period"), "all")
     since = trends.period_start(period)
     history = trends.get_history(
-        patient, code_system=results.LOINC, code=code, zone=zone, since=since
+        scope, code_system=results.LOINC, code=code, zone=zone, since=since
     )
-    name = history.name or _name_of_test(patient, code, zone)
+    name = history.name or _name_of_test(scope, code, zone)
     page, links = paged(request, list(reversed(history.readings)), "page", "readings")
     chart = charts.reading_chart(
         "chart-trend", name, history.readings, start=since, end=_now_if(since)
@@ -204,10 +206,10 @@ def _trend_context(request: AuthenticatedRequest, patient: Patient, code: str) -
     }
 
 
-def _name_of_test(patient: Patient, code: str, zone: ZoneInfo) -> str:
+def _name_of_test(scope: RecordScope, code: str, zone: ZoneInfo) -> str:
     # Nothing in the chosen period: the name comes from the whole history. A patient with no
     # reading of the test at all gets a 404, as for any other missing page.
-    history = trends.get_history(patient, code_system=results.LOINC, code=code, zone=zone)
+    history = trends.get_history(scope, code_system=results.LOINC, code=code, zone=zone)
     if not history.readings:
         raise Http404
     return history.name
@@ -237,11 +239,11 @@ def vitals(request: AuthenticatedRequest) -> HttpResponse:
     Charts are thinned to what their width can show; each table lists every reading of the
     period, 25 to a page, newest first.
     """
-    patient = access_record(request, object_type="vitals")
-    zone = clinic_zone(patient)
+    scope = access_record(request, object_type="vitals", part="vitals")
+    zone = clinic_zone(scope.patient)
     period = trends.chosen_period(request.GET.get("period"), "5y")
     since = trends.period_start(period)
-    found = vital_signs.list_vitals(patient, zone=zone, since=since)
+    found = vital_signs.list_vitals(scope, zone=zone, since=since)
     with timezone.override(zone):
         sections = [
             _blood_pressure_section(request, found.blood_pressure, since),

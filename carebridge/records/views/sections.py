@@ -1,9 +1,10 @@
 """The record's sections: medications, allergies, immunizations, problems, procedures, visits,
 documents, care team, and goals and care plans.
 
-Every view is thin: `access_record` or `access_resource` finds the viewer's patient (or one of
-their resources) and audits the view, a selector reads, and the page is rendered with dates in
-the patient's clinic's time zone.
+Every view is thin: `access_record` or `access_resource` finds the record as the viewer may see
+it (or one of its resources), 404s a part of the record they may not see, and audits the view;
+a selector reads within that scope, and the page is rendered with dates in the patient's
+clinic's time zone.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from carebridge.core.http import AuthenticatedRequest
-from carebridge.patients.models import Patient
 from carebridge.records.access import access_record, access_resource
 from carebridge.records.models import ResourceType
+from carebridge.records.scope import RecordScope
 from carebridge.records.selectors import care, sections
 from carebridge.records.selectors import documents as document_selectors
 from carebridge.records.selectors import visits as visit_selectors
@@ -27,10 +28,10 @@ from carebridge.records.selectors.wording import clinic_zone
 
 
 def _render(
-    request: AuthenticatedRequest, template: str, patient: Patient, context: dict[str, Any]
+    request: AuthenticatedRequest, template: str, scope: RecordScope, context: dict[str, Any]
 ) -> HttpResponse:
     """Render a section page with times in the clinic's time zone, which the page names."""
-    zone = clinic_zone(patient)
+    zone = clinic_zone(scope.patient)
     context = {"time_zone": zone.key, **context}
     with timezone.override(zone):
         return render(request, f"records/sections/{template}", context)
@@ -44,19 +45,19 @@ def _section(
     request: AuthenticatedRequest,
     object_type: str,
     name: str,
-    read: Callable[[Patient], object],
+    read: Callable[[RecordScope], object],
 ) -> HttpResponse:
-    """A list page: the viewer's patient (audited as `object_type`), read, rendered as `name`
-    in the template named after the object type."""
-    patient = access_record(request, object_type=object_type)
-    return _render(request, f"{object_type}.html", patient, {name: read(patient)})
+    """A list page: the viewer's record (audited as `object_type`, which also names the part of
+    the record and the template), read, rendered as `name`."""
+    scope = access_record(request, object_type=object_type, part=object_type)
+    return _render(request, f"{object_type}.html", scope, {name: read(scope)})
 
 
 def _paged(
-    request: AuthenticatedRequest, read: Callable[[Patient, str | None], object]
-) -> Callable[[Patient], object]:
+    request: AuthenticatedRequest, read: Callable[[RecordScope, str | None], object]
+) -> Callable[[RecordScope], object]:
     """`read` for the page of the list the request asks for."""
-    return lambda patient: read(patient, _page_number(request))
+    return lambda scope: read(scope, _page_number(request))
 
 
 @login_required
@@ -91,12 +92,15 @@ def visits(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def visit_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
-    encounter = access_resource(
-        request, resource_id, resource_types=(ResourceType.ENCOUNTER,), object_type="visit"
+    scope, encounter = access_resource(
+        request,
+        resource_id,
+        resource_types=(ResourceType.ENCOUNTER,),
+        object_type="visit",
+        part="visits",
     )
-    patient = _patient(request)
-    visit = visit_selectors.get_visit(patient, encounter)
-    return _render(request, "visit_detail.html", patient, {"visit": visit})
+    visit = visit_selectors.get_visit(scope, encounter)
+    return _render(request, "visit_detail.html", scope, {"visit": visit})
 
 
 @login_required
@@ -107,15 +111,15 @@ def documents(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def document_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
-    row = access_resource(
+    scope, row = access_resource(
         request,
         resource_id,
         resource_types=(ResourceType.DOCUMENT_REFERENCE,),
         object_type="document",
+        part="documents",
     )
-    patient = _patient(request)
-    document = document_selectors.get_document(patient, row)
-    return _render(request, "document_detail.html", patient, {"document": document})
+    document = document_selectors.get_document(scope, row)
+    return _render(request, "document_detail.html", scope, {"document": document})
 
 
 @login_required
@@ -125,14 +129,7 @@ def care_team(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def care_plans(request: AuthenticatedRequest) -> HttpResponse:
-    patient = access_record(request, object_type="care_plans")
-    goals = care.list_goals(patient)
-    plans = care.list_care_plans(patient, _page_number(request))
-    return _render(request, "care_plans.html", patient, {"goals": goals, "plans": plans})
-
-
-def _patient(request: AuthenticatedRequest) -> Patient:
-    # `access_resource` has already raised 404 for a viewer with no patient record.
-    patient = request.acting.patient
-    assert patient is not None
-    return patient
+    scope = access_record(request, object_type="care_plans", part="care_plans")
+    goals = care.list_goals(scope)
+    plans = care.list_care_plans(scope, _page_number(request))
+    return _render(request, "care_plans.html", scope, {"goals": goals, "plans": plans})

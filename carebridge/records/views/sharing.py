@@ -36,13 +36,15 @@ DOWNLOAD_KEY = "carebridge_shared_download"
 def share(request: AuthenticatedRequest) -> HttpResponseBase:
     """The form to send a summary, the summaries already sent, and revoking one.
 
-    Access: the viewer's own record. Audit: the page view; sending ("share") and revoking
-    ("update") are recorded by the services.
+    Access: the viewer's record, if they may take copies of it; only the sections they may see
+    are offered. Audit: the page view; sending ("share") and revoking ("update") are recorded
+    by the services.
     """
-    patient = access_record(request, object_type="record_shares")
+    scope = access_record(request, object_type="record_shares", part="download")
+    patient = scope.patient
     if request.method == "POST" and "revoke" in request.POST:
         return _revoke(request, patient)
-    form = ShareForm(request.POST or None)
+    form = ShareForm(request.POST or None, parts=scope.parts)
     if request.method == "POST" and form.is_valid():
         new = sharing.create_share(
             request=request,
@@ -136,7 +138,7 @@ def _opened_page(request: HttpRequest, share: RecordShare) -> HttpResponse:
         "patient": patient,
         "clinic": patient.clinic,
         "selection": selection,
-        "summary": build_summary(patient, selection),
+        "summary": build_summary(sharing.scope_of(share), selection),
         "printed_at": timezone.now(),
         "download_minutes": sharing.DOWNLOAD_MINUTES,
         "sender": sharing.sender_name(patient),
@@ -153,7 +155,7 @@ def _download(request: HttpRequest, token: str) -> HttpResponse:
         return _not_valid(request)
     sharing.record_recipient_download(share=share, request=request)
     now = timezone.now()
-    document = build_ccd(share.patient, sharing.selection_of(share), now)
+    document = build_ccd(sharing.scope_of(share), sharing.selection_of(share), now)
     response = HttpResponse(document, content_type="application/xml")
     day = now.astimezone(ZoneInfo(share.patient.clinic.time_zone)).date().isoformat()
     response["Content-Disposition"] = f'attachment; filename="health-summary-{day}.xml"'

@@ -15,6 +15,6 @@ from carebridge.records.selectors.wording import clinic_zone
 @login_required
 def health_summary(request: AuthenticatedRequest) -> HttpResponse:
     """The record at a glance, each block linking to its full page (audited as one view)."""
-    patient = access_record(request, object_type="record_summary")
-    summary = get_health_summary(patient, zone=clinic_zone(patient))
+    scope = access_record(request, object_type="record_summary", part="summary")
+    summary = get_health_summary(scope, zone=clinic_zone(scope.patient))
     return render(request, "records/summary.html", {"summary": summary})

@@ -18,18 +18,20 @@ from carebridge.records.exports.ccda.header import DocumentContext, add_header, 
 from carebridge.records.exports.ccda.sections import CCD_SECTIONS, add_section
 from carebridge.records.exports.ccda.xml import el, root, serialise
 from carebridge.records.exports.printable import rows_by_section
-from carebridge.records.exports.selection import Selection
+from carebridge.records.exports.selection import Selection, permitted_sections
 
 if TYPE_CHECKING:
-    from carebridge.patients.models import Patient
+    from carebridge.records.scope import RecordScope
 
 
-def build_ccd(patient: Patient, selection: Selection, now: datetime.datetime) -> bytes:
+def build_ccd(scope: RecordScope, selection: Selection, now: datetime.datetime) -> bytes:
     """The CCD of the chosen sections and dates, as UTF-8 XML.
 
-    Privacy rule: reads only the patient's own visible resources (see `selected_resources`).
-    Sections the CCD requires but the patient left out are present, marked "Not included".
+    Privacy rule: reads only what the viewer's scope lets them see (see `selected_resources`).
+    Sections the CCD requires but the patient left out, or the viewer may not see, are present,
+    marked "Not included".
     """
+    patient = scope.patient
     zone = ZoneInfo(patient.clinic.time_zone)
     context = DocumentContext(
         patient=patient,
@@ -42,10 +44,11 @@ def build_ccd(patient: Patient, selection: Selection, now: datetime.datetime) ->
     title = _("Health summary for %(name)s") % {"name": patient.display_name}
     add_header(document, context, title)
     body = el(el(document, "component"), "structuredBody")
-    grouped = rows_by_section(patient, selection)
+    grouped = rows_by_section(scope, selection)
+    chosen = {section.name for section in permitted_sections(scope, selection)}
     id_root = clinic_root(patient.clinic, "resource")
     for spec in CCD_SECTIONS:
-        if selection.includes(spec.name):
+        if spec.name in chosen:
             add_section(body, spec, grouped.get(spec.name, []), zone, id_root)
         elif spec.is_required:
             add_section(body, spec, None, zone, id_root)
