@@ -110,7 +110,11 @@ def change_scopes(
     acting_as = _changer_role(actor, grant)
     chosen = clean_scopes(scopes)
     with transaction.atomic():
-        locked = ProxyGrant.objects.select_for_update().select_related("patient").get(pk=grant.pk)
+        locked = (
+            ProxyGrant.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .get(pk=grant.pk)
+        )
         if not locked.is_open:
             raise ValidationError(_("This access has already ended."))
         locked.scopes = chosen
@@ -141,7 +145,11 @@ def set_teen_sharing(
         raise ValidationError(_("Sharing with a parent can be chosen from age 12 to 17."))
     chosen = clean_scopes(scopes, allow_empty=True)
     with transaction.atomic():
-        locked = ProxyGrant.objects.select_for_update().select_related("patient").get(pk=grant.pk)
+        locked = (
+            ProxyGrant.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .get(pk=grant.pk)
+        )
         if locked.status != GrantStatus.ACTIVE:
             raise ValidationError(_("This access has already ended."))
         locked.teen_shared_scopes = chosen
@@ -180,7 +188,7 @@ def revoke_grant(
         raise ValueError(f"{acting_as} ends a grant with reason {expected}, not {reason}.")
     with transaction.atomic():
         locked = (
-            ProxyGrant.objects.select_for_update()
+            ProxyGrant.objects.select_for_update(of=("self",))
             .select_related("patient__user", "proxy")
             .get(pk=grant.pk)
         )

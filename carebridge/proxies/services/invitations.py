@@ -149,7 +149,7 @@ def accept_invitation(*, token: str, user: User, request: HttpRequest | None = N
     with transaction.atomic():
         found = find_invitation(token)
         grant = (
-            ProxyGrant.objects.select_for_update()
+            ProxyGrant.objects.select_for_update(of=("self",))
             .select_related("patient__clinic", "patient__user")
             .filter(pk=found.pk, status=GrantStatus.INVITED)
             .first()
