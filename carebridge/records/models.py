@@ -2,7 +2,7 @@
 
 Each resource is kept whole as FHIR JSON (`ClinicalResource.resource`) together with every
 earlier version (`ResourceVersion`). The other columns are extracted from the JSON when it is
-stored (see `records/indexing.py`), so list and summary pages read small indexed columns and
+stored (see `records/indexing/`), so list and summary pages read small indexed columns and
 never load every resource's JSON.
 """
 

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carebridge.lib.dates import parse_fhir_datetime
+from carebridge.records.indexing.elements import mappings
 from carebridge.records.models import ClinicalResource, ResourceType
 from carebridge.records.selectors import wording
 from carebridge.records.selectors.sections import RowPage, page_of, visible_of_types
-from carebridge.records.selectors.visits import plan_activities, plan_title
 from carebridge.records.selectors.wording import calendar_day, clinic_zone, words_for
 
 if TYPE_CHECKING:
@@ -283,3 +283,33 @@ def list_care_plans(scope: RecordScope, page_number: str | None) -> RowPage[Plan
 
     rows = _active_first(scope.resources().of_type(ResourceType.CARE_PLAN))
     return page_of(rows, page_number, CARE_PLANS_PER_PAGE, to_row)
+
+
+def plan_title(row: ClinicalResource, body: Mapping[str, Any]) -> str:
+    """A care plan's title, else its description, else the name of its kind."""
+    for text in (body.get("title"), body.get("description")):
+        if isinstance(text, str) and text:
+            return text
+    kinds = [wording.concept_text(concept) for concept in mappings(body.get("category"))]
+    return next((kind for kind in kinds if kind), row.code_display or _("Care plan"))
+
+
+def plan_activities(body: Mapping[str, Any]) -> list[str]:
+    """Each activity of a care plan as words: "Walk 30 minutes a day (in progress)"."""
+    activities = []
+    for activity in mappings(body.get("activity")):
+        detail = activity.get("detail")
+        detail = detail if isinstance(detail, Mapping) else {}
+        text = (
+            str(detail.get("description") or "")
+            or wording.concept_text(detail.get("code"))
+            or wording.reference_text(activity.get("reference"))
+        )
+        if not text:
+            continue
+        status = str(detail.get("status") or "")
+        if status:
+            words = words_for(wording.EVENT_STATUS, status).lower()
+            text = _("%(activity)s (%(status)s)") % {"activity": text, "status": words}
+        activities.append(text)
+    return activities

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
+from carebridge.records.indexing.elements import mappings
 from carebridge.records.models import RESULT_CATEGORIES, ClinicalResource, ResourceType
 from carebridge.records.selectors import wording
 from carebridge.records.selectors.attachments import AttachmentText
+from carebridge.records.selectors.care import plan_activities, plan_title
 from carebridge.records.selectors.documents import readable_text, with_time
 from carebridge.records.selectors.sections import (
     MedicationRow,
@@ -168,8 +170,8 @@ def get_visit(scope: RecordScope, encounter: ClinicalResource) -> VisitDetail:
         ends_at=with_time(encounter.effective_end) if period.get("end") else None,
         status=words_for(wording.ENCOUNTER_STATUS, encounter.status),
         reasons=_reasons(resource),
-        clinicians=_texts(item.get("individual") for item in _maps(resource.get("participant"))),
-        locations=_texts(item.get("location") for item in _maps(resource.get("location"))),
+        clinicians=_texts(item.get("individual") for item in mappings(resource.get("participant"))),
+        locations=_texts(item.get("location") for item in mappings(resource.get("location"))),
     )
     recorded = verified(
         with_verification(visible_rows(scope).filter(encounter_id=encounter.fhir_id)).newest_first()
@@ -201,18 +203,14 @@ def part_of(row: ClinicalResource) -> str:
     return PART_OF_TYPE.get(row.resource_type, "visits")
 
 
-def _maps(value: Any) -> list[Mapping[str, Any]]:
-    return [item for item in value or [] if isinstance(item, Mapping)]
-
-
 def _texts(values: Any) -> list[str]:
     texts = [wording.reference_text(value) for value in values]
     return [text for text in texts if text]
 
 
 def _reasons(resource: Mapping[str, Any]) -> list[str]:
-    reasons = [wording.concept_text(concept) for concept in _maps(resource.get("reasonCode"))]
-    reasons += _texts(_maps(resource.get("reasonReference")))
+    reasons = [wording.concept_text(concept) for concept in mappings(resource.get("reasonCode"))]
+    reasons += _texts(mappings(resource.get("reasonReference")))
     return [reason for reason in reasons if reason]
 
 
@@ -224,7 +222,7 @@ def _diagnoses(
     A diagnosis the Encounter names but the patient may not see (entered in error, say) is
     left out, its display text included.
     """
-    references = [item.get("condition") for item in _maps(resource.get("diagnosis"))]
+    references = [item.get("condition") for item in mappings(resource.get("diagnosis"))]
     named = [ref for ref in references if isinstance(ref, Mapping)]
     here = [row for row in recorded if row.resource_type == ResourceType.CONDITION]
     found = {row.fhir_id: row for row in here}
@@ -368,36 +366,6 @@ def _note(row: ClinicalResource, body: Mapping[str, Any], zone: ZoneInfo) -> Not
         written_on=calendar_day(row.effective_at, zone),
         text=readable_text(body),
     )
-
-
-def plan_title(row: ClinicalResource, body: Mapping[str, Any]) -> str:
-    """A care plan's title, else its description, else the name of its kind."""
-    for text in (body.get("title"), body.get("description")):
-        if isinstance(text, str) and text:
-            return text
-    kinds = [wording.concept_text(concept) for concept in _maps(body.get("category"))]
-    return next((kind for kind in kinds if kind), row.code_display or _("Care plan"))
-
-
-def plan_activities(body: Mapping[str, Any]) -> list[str]:
-    """Each activity of a care plan as words: "Walk 30 minutes a day (in progress)"."""
-    activities = []
-    for activity in _maps(body.get("activity")):
-        detail = activity.get("detail")
-        detail = detail if isinstance(detail, Mapping) else {}
-        text = (
-            str(detail.get("description") or "")
-            or wording.concept_text(detail.get("code"))
-            or wording.reference_text(activity.get("reference"))
-        )
-        if not text:
-            continue
-        status = str(detail.get("status") or "")
-        if status:
-            words = words_for(wording.EVENT_STATUS, status).lower()
-            text = _("%(activity)s (%(status)s)") % {"activity": text, "status": words}
-        activities.append(text)
-    return activities
 
 
 def plan_instructions(row: ClinicalResource, body: Mapping[str, Any]) -> InstructionRow:
