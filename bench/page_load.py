@@ -57,7 +57,11 @@ top = (
     ClinicalResource.objects.filter(patient=patient, category="laboratory")
     .values("code").annotate(n=Count("id")).order_by("-n").first()
 )
-print(top["code"], top["n"], ClinicalResource.objects.filter(patient=patient).count())
+newest = (
+    ClinicalResource.objects.filter(patient=patient, code=top["code"])
+    .order_by("-effective_at").values_list("pk", flat=True).first()
+)
+print(newest, top["code"], top["n"], ClinicalResource.objects.filter(patient=patient).count())
 """
 
 
@@ -68,16 +72,16 @@ def free_port() -> int:
 
 
 def prepare(env: dict[str, str], workdir: Path) -> str:
-    """Database, record, user and static files; returns the trend page's LOINC code."""
+    """Database, record, user and static files; returns the result whose trend is loaded."""
     manage(env, "migrate", "--noinput")
     record = workdir / "large-record.json"
     manage(env, "shell", "-v", "0", "-c", SETUP.replace("PATH", repr(str(record))))
     manage(env, "import-fhir", str(record), "--json", "--no-progress")
     attach = ATTACH_USER.replace("EMAIL", repr(EMAIL)).replace("PASSWORD", repr(PASSWORD))
-    code, count, total = manage(env, "shell", "-v", "0", "-c", attach).split()
+    result_id, code, count, total = manage(env, "shell", "-v", "0", "-c", attach).split()
     print(f"Patient with {total} resources; trend page for LOINC {code} ({count} results)")
     manage(env, "collectstatic", "--noinput")
-    return code
+    return result_id
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -164,7 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = new_workdir()
     env = bench_environment(workdir)
-    code = prepare(env, workdir)
+    result_id = prepare(env, workdir)
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
@@ -178,7 +182,7 @@ def main() -> None:
                 "baseline": "/bench/baseline/",
                 "home": "/",
                 "results": "/record/results/",
-                "trend": f"/record/results/trend/{code}/",
+                "trend": f"/record/results/{result_id}/trend/",
                 "vitals": "/record/vitals/",
             },
         }

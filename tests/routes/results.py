@@ -27,13 +27,18 @@ def pats_report(cast: Cast) -> str:
     return reverse("records:report-detail", args=[cast.record.report.pk])
 
 
+def pats_trend(cast: Cast) -> str:
+    assert cast.record is not None
+    return reverse("records:test-trend", args=[cast.record.hba1c.pk])
+
+
 ROUTES: list[Route] = [
     Route("records:summary", url("records:summary"), OWN_RECORD_PAGE),
     Route("records:results", url("records:results"), OWN_RECORD_PAGE),
     Route("records:result-detail", pats_result, PATS_RESOURCE),
     Route("records:report-detail", pats_report, PATS_RESOURCE),
-    # Both sample records have HbA1c results, so each patient sees their own history.
-    Route("records:test-trend", url("records:test-trend", "4548-4"), OWN_RECORD_PAGE),
+    # The trend of one of Pat's results: Pat only.
+    Route("records:test-trend", pats_trend, PATS_RESOURCE),
     Route("records:vitals", url("records:vitals"), OWN_RECORD_PAGE),
     Route("staff:held-results", url("staff:held-results"), CLINICIANS_ONLY),
     # Releasing nothing sends the clinician back to the list; everyone else gets a 404.

@@ -113,7 +113,7 @@ def test_the_same_readings_are_in_a_table_beneath(cast_with_records, patient_cli
         f"Normal range Flag {day(YESTERDAY)} (this result) 7.2 % 4 to 5.6 % ▲ High "
         f"{two_years} 6.1 % 4 to 5.6 % ▲ High" in text
     )
-    assert 'href="/record/results/trend/4548-4/"' in response.content.decode()
+    assert f'href="/record/results/{record.hba1c.pk}/trend/"' in response.content.decode()
 
 
 def test_a_first_result_has_no_chart_and_says_why(cast_with_records, patient_client):

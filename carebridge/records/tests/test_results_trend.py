@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
+from carebridge.records.models import ClinicalResource
 from carebridge.records.tests.test_results_list import (
     TODAY,
     YESTERDAY,
@@ -22,7 +23,13 @@ from carebridge.testing.records import lab_observation, store
 
 pytestmark = pytest.mark.django_db
 
-TREND = reverse("records:test-trend", args=["4548-4"])
+
+def trend(patient) -> str:
+    """The trend page of the patient's newest HbA1c result (the address names a result)."""
+    newest = ClinicalResource.objects.filter(patient=patient, code="4548-4").newest_first()
+    return reverse("records:test-trend", args=[newest.values_list("pk", flat=True)[0]])
+
+
 TWO_YEARS_AGO = TODAY - datetime.timedelta(days=730)
 
 
@@ -46,7 +53,7 @@ def add_a1c_history(patient, count: int) -> None:
 
 
 def test_all_readings_by_default_with_chart_and_table(cast_with_records, patient_client):
-    response = patient_client.get(TREND)
+    response = patient_client.get(trend(cast_with_records.patient))
     text = page_text(response)
     assert text.startswith(
         "All test results Hemoglobin A1c over time Last year Last 5 years All readings"
@@ -62,13 +69,13 @@ def test_all_readings_by_default_with_chart_and_table(cast_with_records, patient
 
 
 def test_the_last_year_leaves_out_older_readings(cast_with_records, patient_client):
-    response = patient_client.get(TREND, {"period": "1y"})
+    response = patient_client.get(trend(cast_with_records.patient), {"period": "1y"})
     assert table_rows(response) == [f"{day(YESTERDAY)} 7.2 % 4 to 5.6 % ▲ High"]
     assert '<a href="?period=1y" aria-current="page">Last year</a>' in response.content.decode()
 
 
 def test_an_unknown_period_falls_back_to_all(cast_with_records, patient_client):
-    response = patient_client.get(TREND, {"period": "forever"})
+    response = patient_client.get(trend(cast_with_records.patient), {"period": "forever"})
     assert len(table_rows(response)) == 2
 
 
@@ -86,34 +93,40 @@ def test_a_period_with_no_readings_says_so(cast, patient_client):
             day=TWO_YEARS_AGO,
         ),
     )
-    text = page_text(patient_client.get(TREND, {"period": "1y"}))
+    text = page_text(patient_client.get(trend(cast.patient), {"period": "1y"}))
     assert text.startswith("All test results Hemoglobin A1c over time")
     assert "There are no readings of this test in this period. Choose a longer period" in text
 
 
-def test_a_test_the_patient_never_had_is_404(cast_with_records, patient_client):
-    assert patient_client.get(reverse("records:test-trend", args=["2345-7"])).status_code == 404
-
-
-def test_a_code_that_is_not_a_code_is_404_without_touching_the_record(cast, patient_client):
-    response = patient_client.get(reverse("records:test-trend", args=["x" * 40]))
+def test_another_patients_result_has_no_trend_for_her(cast_with_records, patient_client):
+    response = patient_client.get(trend(cast_with_records.second_patient))
     assert response.status_code == 404
-    assert not AuditEvent.objects.filter(object_type="results").exists()
+    event = AuditEvent.objects.filter(object_type="result").get()
+    assert (event.outcome, event.patient) == ("denied", cast_with_records.second_patient)
 
 
-def test_viewing_a_trend_is_audited_with_the_code(cast_with_records, patient_client):
-    patient_client.get(TREND)
-    event = AuditEvent.objects.filter(object_type="results").get()
-    assert (event.object_id, event.patient) == ("4548-4", cast_with_records.patient)
+def test_the_address_names_a_result_never_the_tests_code(cast_with_records):
+    url = trend(cast_with_records.patient)
+    assert url == f"/record/results/{cast_with_records.record.hba1c.pk}/trend/"
+    assert "4548" not in url
+
+
+def test_viewing_a_trend_is_audited_as_viewing_the_result(cast_with_records, patient_client):
+    patient_client.get(trend(cast_with_records.patient))
+    event = AuditEvent.objects.filter(object_type="result").get()
+    assert (event.object_id, event.patient) == (
+        str(cast_with_records.record.hba1c.pk),
+        cast_with_records.patient,
+    )
 
 
 def test_the_table_is_paged_and_the_page_link_keeps_the_period(cast, patient_client):
     add_a1c_history(cast.patient, 30)
-    first = patient_client.get(TREND, {"period": "5y"})
+    first = patient_client.get(trend(cast.patient), {"period": "5y"})
     assert len(table_rows(first)) == 25
     html = first.content.decode()
     assert 'href="?period=5y&amp;page=2#readings" rel="next">Older readings</a>' in html
-    second = patient_client.get(TREND, {"period": "5y", "page": "2"})
+    second = patient_client.get(trend(cast.patient), {"period": "5y", "page": "2"})
     assert len(table_rows(second)) == 5
 
 
@@ -121,9 +134,9 @@ def test_the_trend_costs_the_same_queries_for_2_or_1002_readings(cast_with_recor
     small, large = Client(), Client()
     small.force_login(cast_with_records.second_patient_user)
     large.force_login(cast_with_records.patient_user)
-    budget = query_count(small, TREND)
+    budget = query_count(small, trend(cast_with_records.second_patient))
     add_a1c_history(cast_with_records.patient, 1000)
-    assert query_count(large, TREND) == budget
-    html = large.get(TREND).content.decode()
+    assert query_count(large, trend(cast_with_records.patient)) == budget
+    html = large.get(trend(cast_with_records.patient)).content.decode()
     assert html.count('class="chart-point"') == 200 + 1
     assert re.search(r"\sstyle\s*=", html) is None

@@ -50,7 +50,7 @@ def page_urls(cast: Any) -> dict[str, list[str]]:
             reverse("records:results"),
             reverse("records:result-detail", args=[record.hba1c.pk]),
             reverse("records:report-detail", args=[record.report.pk]),
-            reverse("records:test-trend", args=["4548-4"]),
+            reverse("records:test-trend", args=[record.hba1c.pk]),
         ],
         "vitals": [reverse("records:vitals")],
         "medications": [reverse("records:medications")],
