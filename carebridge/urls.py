@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("carebridge.home.urls")),
     path("account/", include("carebridge.accounts.urls")),
     path("account/activity/", include("carebridge.audit.urls")),
+    path("account/", include("carebridge.proxies.urls")),
     path("account/", include("allauth.urls")),
     path("record/", include("carebridge.records.urls")),
     path("shared/", include((shared_urlpatterns, "shared"))),

@@ -18,7 +18,9 @@ from carebridge.testing.matrix import (
     snapshot,
     url,
 )
+from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
 from carebridge.testing.personas import PERSONAS, Cast, user_for
+from carebridge.testing.proxy_personas import PROXY_PERSONAS
 from tests.routes import downloads, results, sections, staff_records
 
 # Patterns the matrix does not cover, and why.
@@ -194,10 +196,16 @@ CASES = [
 
 
 def _client_for(cast: Cast, persona: str) -> Client:
+    """A client signed in as the persona; a caregiver or parent has chosen, in the switcher,
+    the person they help (a choice the portal forgets once their access has ended)."""
     client = Client()
     user = user_for(cast, persona)
     if user is not None:
         client.force_login(user)
+    if persona in PROXY_PERSONAS:
+        session = client.session
+        session[ACTING_FOR_SESSION_KEY] = str(cast.proxies.acting_for(persona).pk)
+        session.save()
     return client
 
 

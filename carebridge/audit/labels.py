@@ -54,6 +54,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
     "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
     "proxy_sharing": gettext_lazy("What you share with your parent or guardian"),
+    "proxy_switch": gettext_lazy("Your account, opened by a caregiver or parent"),
 }
 
 # What happened, told to the patient whose record it is.
@@ -80,6 +81,7 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("grant", "proxy_grant"): gettext_lazy("Gave a parent or guardian access to your account"),
     ("update", "proxy_grant"): gettext_lazy("Changed what a caregiver or parent may see and do"),
     ("revoke", "proxy_grant"): gettext_lazy("Ended access for a caregiver or parent"),
+    ("view", "proxy_switch"): gettext_lazy("Opened your account to help you"),
     ("update", "proxy_sharing"): gettext_lazy(
         "Changed what you share with your parent or guardian"
     ),
@@ -143,6 +145,8 @@ def actor_words(event: AuditEvent) -> str:
         return _("Unknown")
     if event.acting_as == "staff":
         return _("%(name)s (clinic staff)") % {"name": event.actor_label}
+    if event.acting_as == "proxy":
+        return _("%(name)s (caregiver or parent)") % {"name": event.actor_label}
     return event.actor_label
 
 

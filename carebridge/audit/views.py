@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -40,9 +40,12 @@ def account_activity(request: AuthenticatedRequest) -> HttpResponse:
 
     Audit rule: viewing this page is itself recorded, before the list is read, so the newest
     row is this very visit. A user with no patient record sees an empty page and nothing is
-    recorded, because no patient's data is shown.
+    recorded, because no patient's data is shown. A caregiver or parent acting for the patient
+    sees the patient's activity only with the account-settings scope (404 otherwise).
     """
     patient = request.acting.patient
+    if request.acting.is_proxy and not request.acting.may("account"):
+        raise Http404
     if patient is None:
         return render(request, "audit/activity.html", {"has_record": False})
     record_event(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,14 +21,33 @@ class NavItem:
     label: str | Promise
     url_name: str
     is_visible: Callable[[HttpRequest], bool]
+    # The label while acting for someone else ("My record" would then be wrong).
+    proxy_label: str | Promise = ""
+    # Where the entry leads for this viewer, when not always `url_name` (a section whose first
+    # page depends on what the viewer may see). Dotted path to a function of the request.
+    url_for: str = ""
 
-    def url(self) -> str:
+    def url(self, request: HttpRequest) -> str:
+        if self.url_for:
+            return str(import_string(self.url_for)(request))
         return reverse(self.url_name)
 
+    def label_for(self, request: HttpRequest) -> str:
+        acting = getattr(request, "acting", None)
+        if self.proxy_label and acting is not None and acting.is_proxy:
+            return str(self.proxy_label)
+        return str(self.label)
 
-def _is_patient_side(request: HttpRequest) -> bool:
+
+def _has_home(request: HttpRequest) -> bool:
+    """Patients, and those who help someone (their home page lists whom)."""
     acting = getattr(request, "acting", None)
-    return bool(acting and acting.patient is not None)
+    return bool(acting and (acting.patient is not None or acting.helped))
+
+
+def _may_see_record(request: HttpRequest) -> bool:
+    acting = getattr(request, "acting", None)
+    return bool(acting and acting.patient is not None and acting.record_parts != frozenset())
 
 
 def _is_staff(request: HttpRequest) -> bool:
@@ -40,8 +60,14 @@ def _always(request: HttpRequest) -> bool:
 
 
 SECTIONS: list[NavItem] = [
-    NavItem(_("Home"), "home:home", _is_patient_side),
-    NavItem(_("My record"), "records:summary", _is_patient_side),
+    NavItem(_("Home"), "home:home", _has_home),
+    NavItem(
+        _("My record"),
+        "records:summary",
+        _may_see_record,
+        proxy_label=_("Health record"),
+        url_for="carebridge.records.templatetags.record_nav.first_part_url",
+    ),
     NavItem(_("Clinic console"), "staff:console", _is_staff),
     NavItem(_("My account"), "accounts:overview", _always),
     NavItem(_("Help"), "home:help", _always),
@@ -54,9 +80,11 @@ def navigation_for(request: HttpRequest) -> list[dict[str, str]]:
     for item in SECTIONS:
         if not item.is_visible(request):
             continue
-        url = item.url()
-        is_current = current == url if url == "/" else current.startswith(url)
+        url = item.url(request)
+        # The section is current on any of its pages, wherever its entry leads.
+        section = reverse(item.url_name)
+        is_current = current == section if section == "/" else current.startswith(section)
         items.append(
-            {"label": str(item.label), "url": url, "current": "page" if is_current else ""}
+            {"label": item.label_for(request), "url": url, "current": "page" if is_current else ""}
         )
     return items

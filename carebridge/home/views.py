@@ -18,6 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if acting.patient is None:
         if acting.is_staff:
             return redirect("staff:console")
+        if acting.helped:
+            # Someone who helps others but has no record of their own: whose account to open.
+            return render(request, "home/choose.html")
         return redirect("accounts:overview")
     return render(request, "home/home.html", {"panels": load_panels(request)})
 

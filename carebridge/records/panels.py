@@ -23,7 +23,16 @@ def results_panel(request: HttpRequest) -> HomePanel | None:
         return None
     counts = result_counts(scope)
     items = []
-    if counts.new:
+    if counts.new and request.acting.is_proxy:  # type: ignore[attr-defined]
+        items.append(
+            ngettext(
+                "There is %(count)d new test result.",
+                "There are %(count)d new test results.",
+                counts.new,
+            )
+            % {"count": counts.new}
+        )
+    elif counts.new:
         items.append(
             ngettext(
                 "You have %(count)d new test result.",

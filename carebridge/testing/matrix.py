@@ -25,6 +25,12 @@ STAFF_WITH_MFA = (
     "clinic_admin",
     "other_clinic_admin",
 )
+# Proxies whose access has ended: they act for nobody, like a signed-in visitor.
+ENDED_PROXIES = ("revoked_caregiver", "expired_caregiver", "parent_of_adult")
+# Proxies acting for someone today, and those who see that person's whole (non-sensitive)
+# record: Cora for Pat, Paula for Kit.
+ACTING_PROXIES = ("full_caregiver", "appointments_caregiver", "parent_of_child", "parent_of_teen")
+WHOLE_RECORD_PROXIES = ("full_caregiver", "parent_of_child")
 
 
 @dataclass(frozen=True)
@@ -70,9 +76,16 @@ def expectations(
     visitor: Expect | None = None,
     staff: Expect | None = None,
     no_mfa: Expect = TO_MFA_SETUP,
+    proxies: Expect | None = None,
+    ended_proxies: Expect | None = None,
     **persona_overrides: Expect,
 ) -> dict[str, Expect]:
-    """Expected outcome per persona: a default, then groups, then single personas."""
+    """Expected outcome per persona: a default, then groups, then single personas.
+
+    `proxies` sets the caregivers and parents acting for someone today; those whose access
+    has ended get `ended_proxies`, or else what the signed-in visitor gets, since they act for
+    nobody.
+    """
     table = dict.fromkeys(PERSONAS, default)
     table["anonymous"] = anonymous or TO_LOGIN
     for name in PATIENTS:
@@ -80,8 +93,12 @@ def expectations(
     table["visitor"] = visitor or default
     for name in STAFF_WITH_MFA:
         table[name] = staff or default
+    for name in ACTING_PROXIES:
+        table[name] = proxies or default
     table["staff_without_mfa"] = no_mfa
     table.update(persona_overrides)
+    for name in ENDED_PROXIES:
+        table[name] = persona_overrides.get(name) or ended_proxies or table["visitor"]
     assert set(table) == set(PERSONAS)
     return table
 

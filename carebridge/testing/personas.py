@@ -1,7 +1,8 @@
 """The cast every test shares. Each persona says what they may and may not see.
 
-Proxy personas (caregivers, parents) join when proxy access is built; the authorisation matrix
-in `carebridge.testing.matrix` runs every URL against every persona listed in `PERSONAS`.
+The caregivers and parents, and the patients they help, live in
+`carebridge.testing.proxy_personas`; the authorisation matrix in `carebridge.testing.matrix`
+runs every URL against every persona listed in `PERSONAS`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from carebridge.accounts.models import User
 from carebridge.clinic.models import Clinic, StaffRole
 from carebridge.patients.models import Patient
 from carebridge.testing import factories
+from carebridge.testing.proxy_personas import PROXY_PERSONAS, ProxyCast, build_proxy_cast
 from carebridge.testing.sample_record import SampleRecord, build_sample_record
 
 
@@ -46,6 +48,13 @@ class Cast:
     # fixture): one resource of each kind, see `carebridge.testing.records`.
     record: SampleRecord | None = None
     second_record: SampleRecord | None = None
+    # The caregivers and parents (see `proxy_personas`); set by `build_cast`.
+    proxy_cast: ProxyCast | None = None
+
+    @property
+    def proxies(self) -> ProxyCast:
+        assert self.proxy_cast is not None
+        return self.proxy_cast
 
     @property
     def patient_user(self) -> User:
@@ -62,7 +71,7 @@ def build_cast() -> Cast:
     clinic = factories.make_clinic(name="Riverside Family Clinic", slug="riverside")
     other = factories.make_clinic(name="Hilltop Health", slug="hilltop")
     make_staff = factories.make_staff
-    return Cast(
+    cast = Cast(
         clinic=clinic,
         other_clinic=other,
         patient=factories.make_patient(
@@ -139,6 +148,8 @@ def build_cast() -> Cast:
         ),
         visitor=factories.make_user(email="val@example.org", first_name="Val", last_name="Visitor"),
     )
+    cast.proxy_cast = build_proxy_cast(clinic, cast.patient, cast.front_desk)
+    return cast
 
 
 def add_records(cast: Cast) -> Cast:
@@ -161,6 +172,7 @@ PERSONAS = [
     "clinic_admin",
     "other_clinic_admin",
     "staff_without_mfa",
+    *PROXY_PERSONAS,
 ]
 
 
@@ -171,5 +183,8 @@ def user_for(cast: Cast, persona: str) -> User | None:
         return cast.patient_user
     if persona == "second_patient":
         return cast.second_patient_user
+    if persona in PROXY_PERSONAS:
+        proxy: User = getattr(cast.proxies, persona)
+        return proxy
     user: User = getattr(cast, persona)
     return user

