@@ -21,7 +21,15 @@ from carebridge.testing.matrix import (
 from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
 from carebridge.testing.personas import PERSONAS, Cast, user_for
 from carebridge.testing.proxy_personas import PROXY_PERSONAS
-from tests.routes import downloads, results, sections, staff_records
+from tests.routes import (
+    appointments,
+    caregivers,
+    downloads,
+    results,
+    sections,
+    staff_proxies,
+    staff_records,
+)
 
 # Patterns the matrix does not cover, and why.
 NOT_IN_MATRIX = {
@@ -186,6 +194,10 @@ ROUTES = [
     *sections.ROUTES,
     *downloads.ROUTES,
     *staff_records.ROUTES,
+    # Caregivers and parents: the patient's and the proxy's pages, and the staff console's.
+    *caregivers.ROUTES,
+    *staff_proxies.ROUTES,
+    *appointments.ROUTES,
 ]
 
 CASES = [

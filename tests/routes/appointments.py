@@ -1,0 +1,7 @@
+"""Authorisation-matrix rows for appointments pages (being built)."""
+
+from __future__ import annotations
+
+from carebridge.testing.matrix import Route
+
+ROUTES: list[Route] = []
