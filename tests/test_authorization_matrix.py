@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
 from carebridge.testing.matrix import (
     NOT_FOUND,
     OK,
@@ -18,7 +19,6 @@ from carebridge.testing.matrix import (
     snapshot,
     url,
 )
-from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
 from carebridge.testing.personas import PERSONAS, Cast, user_for
 from carebridge.testing.proxy_personas import PROXY_PERSONAS
 from tests.routes import (

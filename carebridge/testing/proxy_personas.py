@@ -104,7 +104,6 @@ class ProxyCast:
 
 def build_proxy_cast(clinic: Clinic, pat: Patient, staff: User) -> ProxyCast:
     today = rules.clinic_today(clinic)
-    make_user = factories.make_user
     cast = ProxyCast(
         child=_relative(clinic, "Kit", "Kid", "RFC-2001", years_before(today, 9)),
         teen=_relative(
@@ -113,21 +112,25 @@ def build_proxy_cast(clinic: Clinic, pat: Patient, staff: User) -> ProxyCast:
             "Teen",
             "RFC-2002",
             years_before(today, 15),
-            user=make_user(email="tess@example.org", first_name="Tess", last_name="Teen"),
+            user=_person("tess", "Tess", "Teen"),
         ),
         new_adult=_relative(clinic, "Jo", "Justadult", "RFC-2003", years_before(today, 18)),
-        full_caregiver=make_user(email="cora@example.org", first_name="Cora", last_name="Caregiver"),
-        appointments_caregiver=make_user(
-            email="abe@example.org", first_name="Abe", last_name="Appointments"
-        ),
-        revoked_caregiver=make_user(email="rita@example.org", first_name="Rita", last_name="Revoked"),
-        expired_caregiver=make_user(email="ed@example.org", first_name="Ed", last_name="Expired"),
-        parent_of_child=make_user(email="paula@example.org", first_name="Paula", last_name="Parent"),
-        parent_of_teen=make_user(email="terry@example.org", first_name="Terry", last_name="Parent"),
-        parent_of_adult=make_user(email="andy@example.org", first_name="Andy", last_name="Parent"),
+        full_caregiver=_person("cora", "Cora", "Caregiver"),
+        appointments_caregiver=_person("abe", "Abe", "Appointments"),
+        revoked_caregiver=_person("rita", "Rita", "Revoked"),
+        expired_caregiver=_person("ed", "Ed", "Expired"),
+        parent_of_child=_person("paula", "Paula", "Parent"),
+        parent_of_teen=_person("terry", "Terry", "Parent"),
+        parent_of_adult=_person("andy", "Andy", "Parent"),
     )
     _grant_all(cast, pat, staff, today)
     return cast
+
+
+def _person(email_name: str, first_name: str, last_name: str) -> User:
+    return factories.make_user(
+        email=f"{email_name}@example.org", first_name=first_name, last_name=last_name
+    )
 
 
 def _relative(
