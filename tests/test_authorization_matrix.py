@@ -79,7 +79,22 @@ ROUTES = [
         expectations(OK, anonymous=UNAUTHORISED, no_mfa=OK),
         method="post",
     ),
-    Route("audit:activity", url("audit:activity"), SIGNED_IN_PAGE),
+    # A caregiver or parent sees the patient's activity only with the account-settings scope:
+    # Cora has it; Abe was not given it; Terry's was taken by the teen rules.
+    Route(
+        "audit:activity",
+        url("audit:activity"),
+        expectations(OK, appointments_caregiver=NOT_FOUND, parent_of_teen=NOT_FOUND),
+    ),
+    # The header switcher takes only a POST; choosing "me" is open to anyone signed in.
+    Route("proxies:switch", url("proxies:switch"), expectations(Expect(405))),
+    Route(
+        "proxies:switch",
+        url("proxies:switch"),
+        expectations(TO_HOME),
+        method="post",
+        data={"patient": "me"},
+    ),
     Route("staff:console", url("staff:console"), expectations(NOT_FOUND, staff=OK)),
     Route("staff:patient-list", url("staff:patient-list"), expectations(NOT_FOUND, staff=OK)),
     Route(

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core import mail
 from django.urls import reverse
 
+from carebridge.proxies.rules import TEEN_RECORD_PARTS
 from carebridge.testing.personas import PERSONAS, Cast
 
 PATIENTS = ("patient", "second_patient")
@@ -82,9 +83,9 @@ def expectations(
 ) -> dict[str, Expect]:
     """Expected outcome per persona: a default, then groups, then single personas.
 
-    `proxies` sets the caregivers and parents acting for someone today; those whose access
-    has ended get `ended_proxies`, or else what the signed-in visitor gets, since they act for
-    nobody.
+    `proxies` sets the caregivers and parents acting for someone today (by default they get
+    what the signed-in visitor gets: their own account's pages are like anyone's); those whose
+    access has ended get `ended_proxies`, or else the visitor's, since they act for nobody.
     """
     table = dict.fromkeys(PERSONAS, default)
     table["anonymous"] = anonymous or TO_LOGIN
@@ -111,6 +112,24 @@ _UNWATCHED = {
     "sessions.session",
     "usersessions.usersession",
 }
+
+
+def own_record(part: str) -> dict[str, Expect]:
+    """A record page of whoever the viewer acts for (`part` from `proxies.acting.RECORD_PARTS`).
+
+    Each patient sees their own; Cora sees Pat's and Paula sees Kit's (the whole record but
+    what is sensitive); Terry sees only Tess's allergies and immunizations; Abe, who may only
+    deal with Pat's appointments, and everyone acting for nobody get 404.
+    """
+    teen = OK if part in TEEN_RECORD_PARTS else NOT_FOUND
+    return expectations(
+        NOT_FOUND, patients=OK, full_caregiver=OK, parent_of_child=OK, parent_of_teen=teen
+    )
+
+
+# One of Pat's own resources: Pat, and Cora acting for her; Sam, and the parents acting for
+# their children, get the same 404 as for a resource that does not exist.
+PATS_RESOURCE = expectations(NOT_FOUND, patient=OK, full_caregiver=OK)
 
 
 def snapshot() -> dict[str, int]:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from carebridge.testing.matrix import NOT_FOUND, OK, Expect, Route, expectations, url
+from carebridge.testing.matrix import (
+    NOT_FOUND,
+    OK,
+    PATS_RESOURCE,
+    Expect,
+    Route,
+    expectations,
+    own_record,
+    url,
+)
 from carebridge.testing.personas import Cast
 
-# A record page: each patient sees their own record; nobody else has one to see.
-OWN_RECORD_PAGE = expectations(NOT_FOUND, patients=OK)
-# One of Pat's results: Pat only; Sam asking for it gets the same 404 as for a missing one.
-PATS_RESOURCE = expectations(NOT_FOUND, patient=OK)
 CLINICIANS_ONLY = expectations(NOT_FOUND, clinician=OK)
 ADMINS_ONLY = expectations(NOT_FOUND, clinic_admin=OK, other_clinic_admin=OK)
 TO_SETTINGS = Expect(302, "/staff/results/settings/")
@@ -33,13 +38,13 @@ def pats_trend(cast: Cast) -> str:
 
 
 ROUTES: list[Route] = [
-    Route("records:summary", url("records:summary"), OWN_RECORD_PAGE),
-    Route("records:results", url("records:results"), OWN_RECORD_PAGE),
+    Route("records:summary", url("records:summary"), own_record("summary")),
+    Route("records:results", url("records:results"), own_record("results")),
     Route("records:result-detail", pats_result, PATS_RESOURCE),
     Route("records:report-detail", pats_report, PATS_RESOURCE),
-    # The trend of one of Pat's results: Pat only.
+    # The trend of one of Pat's results: Pat, and Cora acting for her.
     Route("records:test-trend", pats_trend, PATS_RESOURCE),
-    Route("records:vitals", url("records:vitals"), OWN_RECORD_PAGE),
+    Route("records:vitals", url("records:vitals"), own_record("vitals")),
     Route("staff:held-results", url("staff:held-results"), CLINICIANS_ONLY),
     # Releasing nothing sends the clinician back to the list; everyone else gets a 404.
     Route(

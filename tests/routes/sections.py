@@ -8,23 +8,21 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from carebridge.testing.matrix import NOT_FOUND, OK, Route, expectations, url
+from carebridge.testing.matrix import PATS_RESOURCE, Route, own_record, url
 from carebridge.testing.personas import Cast
 from carebridge.testing.sample_record import SampleRecord
 
-OWN_RECORD_PAGE = expectations(NOT_FOUND, patients=OK)
-PATS_RESOURCE = expectations(NOT_FOUND, patient=OK)
-
+# Each list page, and the part of the record it shows.
 LIST_PAGES = (
-    "records:medications",
-    "records:allergies",
-    "records:immunizations",
-    "records:problems",
-    "records:procedures",
-    "records:visits",
-    "records:documents",
-    "records:care-team",
-    "records:care-plans",
+    ("records:medications", "medications"),
+    ("records:allergies", "allergies"),
+    ("records:immunizations", "immunizations"),
+    ("records:problems", "problems"),
+    ("records:procedures", "procedures"),
+    ("records:visits", "visits"),
+    ("records:documents", "documents"),
+    ("records:care-team", "care_team"),
+    ("records:care-plans", "care_plans"),
 )
 
 
@@ -42,7 +40,7 @@ def pats_document(cast: Cast) -> str:
 
 
 ROUTES: list[Route] = [
-    *(Route(name, url(name), OWN_RECORD_PAGE) for name in LIST_PAGES),
+    *(Route(name, url(name), own_record(part)) for name, part in LIST_PAGES),
     Route("records:visit-detail", pats_visit, PATS_RESOURCE),
     Route("records:document-detail", pats_document, PATS_RESOURCE),
 ]
