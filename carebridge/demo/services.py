@@ -104,9 +104,14 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
     With `with_records`, each patient also gets a generated health record (years of visits,
     vitals, results, medications…), imported through the real FHIR importer.
 
+    A caregiver and a parent can sign in too, to try proxy access (`carebridge.demo.proxies`).
+
     Audit: only the importer's one "import" event per patient. The people are synthetic and no
     one acts on a real record; the next events are the demo users' own sign-ins and views.
     """
+    # Imported here, not at the top: the proxies module builds on this one's helpers.
+    from carebridge.demo.proxies import load_demo_proxies
+
     with transaction.atomic():
         clinic = upsert_clinic()
         locations = upsert_locations(clinic)
@@ -114,9 +119,10 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
         staff = {spec.role: upsert_staff(clinic, spec, password) for spec in STAFF}
         link_clinician(practitioners, staff[StaffRole.CLINICIAN])
         patients = upsert_patients(clinic, password)
+        proxies = load_demo_proxies(clinic, password, front_desk=staff[StaffRole.FRONT_DESK])
         if with_records:
             load_demo_records(clinic, demo_specs(clinic), practitioner_refs(), clinic_today(clinic))
-    return [*(staff_sign_in(spec) for spec in STAFF), *patients]
+    return [*(staff_sign_in(spec) for spec in STAFF), *patients, *proxies]
 
 
 def upsert_clinic() -> Clinic:

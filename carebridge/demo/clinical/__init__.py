@@ -2,8 +2,9 @@
 
 `generate_record_bundle` gives one demo patient's record (visits with notes and instructions,
 vital signs, lab results, problems, medicines, allergies, immunizations, procedures, goals and
-care plans) as a transaction Bundle; `generate_large_record` gives one very long record for
-benchmarks. Both are made entirely from a seeded `random.Random`: no real person's data.
+care plans, and appointments: attended, cancelled and upcoming) as a transaction Bundle;
+`generate_large_record` gives one very long record for benchmarks. Both are made entirely from
+a seeded `random.Random`: no real person's data.
 """
 
 from carebridge.demo.clinical.bundle import PractitionerRef

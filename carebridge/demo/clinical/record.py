@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from carebridge.demo.clinical.allergies import add_allergies, draw_allergens
+from carebridge.demo.clinical.appointments import add_appointments
 from carebridge.demo.clinical.bundle import BundleBuilder, PractitionerRef
 from carebridge.demo.clinical.care import add_care_plans, add_care_team, add_goals
 from carebridge.demo.clinical.chart import Chart, Clinician
@@ -121,6 +122,8 @@ def write_record(chart: Chart, visits: list[Visit], *, mrn_system: str) -> None:
     add_allergies(chart, allergens)
     add_screenings(chart)
     add_care_plans(chart, visits, team, add_goals(chart))
+    # Last, and drawn from nothing random: the rest of the record is as it was without them.
+    add_appointments(chart, visits)
 
 
 def generate_record_bundle(

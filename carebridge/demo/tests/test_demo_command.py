@@ -45,8 +45,9 @@ EXPECTED_COUNTS = {
     "clinics": 1,
     "locations": 2,
     "practitioners": 5,
-    "users": 15,
-    "email_addresses": 15,
+    # Five staff, ten enrolled patients, the caregiver and the parent.
+    "users": 17,
+    "email_addresses": 17,
     "patients": 12,
     "enrolled": 10,
     "staff": 5,
@@ -63,7 +64,12 @@ def test_running_twice_creates_nothing_new():
 
 def test_json_lists_exactly_the_sign_ins():
     sign_ins = json.loads(_demo("--json"))
-    assert [entry["role"] for entry in sign_ins] == [*STAFF_ROLES, *["patient"] * 10]
+    assert [entry["role"] for entry in sign_ins] == [
+        *STAFF_ROLES,
+        *["patient"] * 10,
+        "caregiver",
+        "parent",
+    ]
     assert sign_ins[0] == {
         "role": "clinician",
         "name": "Maya Chen",
@@ -192,4 +198,5 @@ def test_service_returns_sign_ins_in_role_then_mrn_order():
     emails_by_mrn = list(
         Patient.objects.with_portal_account().order_by("mrn").values_list("user__email", flat=True)
     )
-    assert [s.email for s in sign_ins[5:]] == emails_by_mrn
+    assert [s.email for s in sign_ins[5:15]] == emails_by_mrn
+    assert [s.role for s in sign_ins[15:]] == ["caregiver", "parent"]

@@ -64,4 +64,5 @@ EVERY_TYPE = [
     "CareTeam",
     "CarePlan",
     "Goal",
+    "Appointment",
 ]

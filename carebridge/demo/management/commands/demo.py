@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from carebridge.clinic.models import StaffRole
+from carebridge.demo.proxies import CAREGIVER_ROLE, PARENT_ROLE
 from carebridge.demo.services import PATIENT_ROLE, DemoSignIn, load_demo_clinic
 
 DEFAULT_PASSWORD = "carebridge-demo-2026"  # noqa: S105 (published on purpose: demo only)
@@ -33,8 +34,14 @@ def check_password(password: str) -> None:
 
 
 def role_label(role: str) -> str:
-    if role == PATIENT_ROLE:
-        return str(_("Patient"))
+    """The sign-in table's name for a demo role: a patient, a proxy, or a staff role."""
+    labels = {
+        PATIENT_ROLE: _("Patient"),
+        CAREGIVER_ROLE: _("Caregiver"),
+        PARENT_ROLE: _("Parent or guardian"),
+    }
+    if role in labels:
+        return labels[role]
     return str(StaffRole(role).label)
 
 
