@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "carebridge.audit",
     "carebridge.home",
     "carebridge.records",
+    "carebridge.scheduling",
     "carebridge.staff",
     "carebridge.demo",
 ]
@@ -234,6 +235,7 @@ CAREBRIDGE_ENROL_LINK_SECONDS = env_int("CAREBRIDGE_ENROL_LINK_SECONDS", 24 * 36
 CAREBRIDGE_MAINTENANCE_MODE = env_bool("CAREBRIDGE_MAINTENANCE_MODE", default=False)
 CAREBRIDGE_HOME_PANELS = [
     "carebridge.accounts.panels.todo_panel",
+    "carebridge.scheduling.panels.appointments_panel",
     "carebridge.records.panels.results_panel",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/", include("carebridge.proxies.urls")),
     path("account/", include("allauth.urls")),
     path("record/", include("carebridge.records.urls")),
+    path("appointments/", include("carebridge.scheduling.urls")),
     path("shared/", include((shared_urlpatterns, "shared"))),
     path("staff/admin/", admin.site.urls),
     path("staff/", include("carebridge.staff.urls")),

@@ -86,15 +86,6 @@ ROUTES = [
         url("audit:activity"),
         expectations(OK, appointments_caregiver=NOT_FOUND, parent_of_teen=NOT_FOUND),
     ),
-    # The header switcher takes only a POST; choosing "me" is open to anyone signed in.
-    Route("proxies:switch", url("proxies:switch"), expectations(Expect(405))),
-    Route(
-        "proxies:switch",
-        url("proxies:switch"),
-        expectations(TO_HOME),
-        method="post",
-        data={"patient": "me"},
-    ),
     Route("staff:console", url("staff:console"), expectations(NOT_FOUND, staff=OK)),
     Route("staff:patient-list", url("staff:patient-list"), expectations(NOT_FOUND, staff=OK)),
     Route(
@@ -172,14 +163,16 @@ ROUTES = [
     Route(
         "mfa_reauthenticate",
         url("mfa_reauthenticate"),
-        expectations(OK, patients=REAUTH, visitor=REAUTH, no_mfa=REAUTH),
+        expectations(OK, patients=REAUTH, visitor=REAUTH, no_mfa=REAUTH, proxies=REAUTH),
     ),
     Route("mfa_activate_totp", url("mfa_activate_totp"), SENSITIVE_PAGE),
     # Nothing to turn off for those without TOTP.
     Route(
         "mfa_deactivate_totp",
         url("mfa_deactivate_totp"),
-        expectations(REAUTH, patients=NOT_FOUND, visitor=NOT_FOUND, no_mfa=NOT_FOUND),
+        expectations(
+            REAUTH, patients=NOT_FOUND, visitor=NOT_FOUND, no_mfa=NOT_FOUND, proxies=NOT_FOUND
+        ),
     ),
     # No persona has recovery codes yet (they come with TOTP set up through the pages).
     Route(

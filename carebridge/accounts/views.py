@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from carebridge.accounts import services
 from carebridge.accounts.forms import ActivationForm, EnrolEmailForm, EnrolPasswordForm
 from carebridge.accounts.models import ActivationCode, User
-from carebridge.core.http import client_ip
+from carebridge.core.http import AuthenticatedRequest, client_ip
 from carebridge.lib import ratelimit
+from carebridge.proxies import selectors as proxy_selectors
 
 ENROL_SESSION_KEY = "carebridge_enrol_code"
 
@@ -113,8 +114,12 @@ def enrol_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    context = {"has_mfa": is_mfa_enabled(request.user)}
+def overview(request: AuthenticatedRequest) -> HttpResponse:
+    acting = request.acting
+    context = {
+        "has_mfa": is_mfa_enabled(request.user),
+        "proxy_links": proxy_selectors.account_links(request.user, acting.own_patient),
+    }
     return render(request, "accounts/overview.html", context)
 
 

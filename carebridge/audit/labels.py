@@ -50,11 +50,13 @@ OBJECT_TYPES: dict[str, Promise] = {
     "import_job": gettext_lazy("Health record import"),
     "match_review": gettext_lazy("Patient match review"),
     "clinic_settings": gettext_lazy("Clinic settings"),
+    "appointments": gettext_lazy("Appointments"),
     # Caregivers and parents.
     "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
     "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
     "proxy_sharing": gettext_lazy("What you share with your parent or guardian"),
     "proxy_switch": gettext_lazy("Your account, opened by a caregiver or parent"),
+    "proxy_grants": gettext_lazy("People who can help you"),
 }
 
 # What happened, told to the patient whose record it is.
@@ -85,6 +87,8 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "proxy_sharing"): gettext_lazy(
         "Changed what you share with your parent or guardian"
     ),
+    ("view", "proxy_sharing"): gettext_lazy("Viewed what you share with your parent or guardian"),
+    ("view", "proxy_grants"): gettext_lazy("Viewed who can help you with your account"),
 }
 
 ACTING_AS: dict[str, Promise] = {

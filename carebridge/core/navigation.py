@@ -50,6 +50,11 @@ def _may_see_record(request: HttpRequest) -> bool:
     return bool(acting and acting.patient is not None and acting.record_parts != frozenset())
 
 
+def _may_see_appointments(request: HttpRequest) -> bool:
+    acting = getattr(request, "acting", None)
+    return bool(acting and acting.may("appointments"))
+
+
 def _is_staff(request: HttpRequest) -> bool:
     acting = getattr(request, "acting", None)
     return bool(acting and acting.is_staff)
@@ -68,6 +73,7 @@ SECTIONS: list[NavItem] = [
         proxy_label=_("Health record"),
         url_for="carebridge.records.templatetags.record_nav.first_part_url",
     ),
+    NavItem(_("Appointments"), "scheduling:appointments", _may_see_appointments),
     NavItem(_("Clinic console"), "staff:console", _is_staff),
     NavItem(_("My account"), "accounts:overview", _always),
     NavItem(_("Help"), "home:help", _always),

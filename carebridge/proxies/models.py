@@ -138,6 +138,10 @@ class ProxyGrant(models.Model):
 
     class Meta:
         ordering = ["-granted_at"]
+        # Held by the front desk and clinic administrators (see `carebridge.clinic.role_groups`).
+        permissions = [
+            ("grant_proxy_access", "Give and end parents' and guardians' access"),
+        ]
         constraints = [
             # One open grant per person: changes go through that grant, not a second one.
             models.UniqueConstraint(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carebridge.staff import import_views, release_views, reports, views
+from carebridge.staff import import_views, proxy_views, release_views, reports, views
 
 app_name = "staff"
 
@@ -8,6 +8,22 @@ urlpatterns = [
     path("", views.console, name="console"),
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/<uuid:patient_id>/invite/", views.patient_invite, name="patient-invite"),
+    path("patients/<uuid:patient_id>/access/", proxy_views.patient_access, name="patient-access"),
+    path(
+        "patients/<uuid:patient_id>/access/parent/",
+        proxy_views.patient_access_grant,
+        name="patient-access-grant",
+    ),
+    path(
+        "patients/<uuid:patient_id>/access/<uuid:grant_id>/",
+        proxy_views.patient_access_change,
+        name="patient-access-change",
+    ),
+    path(
+        "patients/<uuid:patient_id>/access/<uuid:grant_id>/end/",
+        proxy_views.patient_access_end,
+        name="patient-access-end",
+    ),
     path("audit/", reports.audit_report, name="audit-report"),
     path("audit/export.csv", reports.audit_report_csv, name="audit-report-csv"),
     path("imports/", import_views.import_upload, name="import-upload"),

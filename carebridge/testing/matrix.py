@@ -83,9 +83,8 @@ def expectations(
 ) -> dict[str, Expect]:
     """Expected outcome per persona: a default, then groups, then single personas.
 
-    `proxies` sets the caregivers and parents acting for someone today (by default they get
-    what the signed-in visitor gets: their own account's pages are like anyone's); those whose
-    access has ended get `ended_proxies`, or else the visitor's, since they act for nobody.
+    `proxies` sets the caregivers and parents acting for someone today; those whose access
+    has ended get `ended_proxies`, or else what the visitor gets, since they act for nobody.
     """
     table = dict.fromkeys(PERSONAS, default)
     table["anonymous"] = anonymous or TO_LOGIN

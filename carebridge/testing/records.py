@@ -190,6 +190,39 @@ def document(
     } | extra
 
 
+def appointment(
+    patient: Patient,
+    start: datetime.datetime | None,
+    *,
+    status: str = "booked",
+    kind: str = "Follow-up visit",
+    clinician: str = "Maya Chen, MD",
+    place: str = "Main Street Office",
+    minutes: int = 30,
+    **extra: Any,
+) -> dict[str, Any]:
+    """An appointment at `start` (an aware datetime; None: not yet given a time) for `minutes`,
+    with the patient, a clinician and a place as participants (empty names leave them out)."""
+    resource: dict[str, Any] = {
+        "resourceType": "Appointment",
+        "id": next_id("appt"),
+        "status": status,
+        "participant": [{"actor": subject(patient), "status": "accepted"}],
+    }
+    if kind:
+        resource["serviceType"] = [{"text": kind}]
+    if start is not None:
+        resource["start"] = start.isoformat()
+        resource["end"] = (start + datetime.timedelta(minutes=minutes)).isoformat()
+    if clinician:
+        actor = {"reference": "Practitioner/dr-chen", "display": clinician}
+        resource["participant"].append({"actor": actor, "status": "accepted"})
+    if place:
+        actor = {"reference": "Location/main-street", "display": place}
+        resource["participant"].append({"actor": actor, "status": "accepted"})
+    return resource | extra
+
+
 def in_visit(encounter_id: str) -> dict[str, Any]:
     """The element that links a resource to the visit (merge it into the resource)."""
     return {"encounter": {"reference": f"Encounter/{encounter_id}"}}

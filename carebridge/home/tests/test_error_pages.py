@@ -61,7 +61,7 @@ def test_unknown_address_gives_the_404_page(client):
 
 
 def test_404_for_a_signed_in_patient(patient_client):
-    response = patient_client.get("/appointments/")
+    response = patient_client.get("/no-such-page/")
     assert response.status_code == 404
     _assert_plain_error_page(response, "Page not found")
 

@@ -6,33 +6,37 @@ the same transaction, and sends its e-mails after commit. E-mails never carry he
 information, names, or the clinic's name: only that access was given or ended, and a link.
 """
 
-from carebridge.proxies.services.common import ACCEPT_PATH, clean_scopes, invitation_link
+from carebridge.proxies.services.common import clean_scopes, invitation_link
 from carebridge.proxies.services.grants import (
     change_scopes,
     grant_parental_access,
     revoke_grant,
     set_teen_sharing,
 )
+from carebridge.proxies.services.guardians import give_guardian_access, invite_guardian
 from carebridge.proxies.services.invitations import (
     Invitation,
     accept_invitation,
+    decline_invitation,
     find_invitation,
     invite_caregiver,
 )
 from carebridge.proxies.services.lapsing import LapsedCounts, end_lapsed_grants
 
 __all__ = [
-    "ACCEPT_PATH",
     "Invitation",
     "LapsedCounts",
     "accept_invitation",
     "change_scopes",
     "clean_scopes",
+    "decline_invitation",
     "end_lapsed_grants",
     "find_invitation",
+    "give_guardian_access",
     "grant_parental_access",
     "invitation_link",
     "invite_caregiver",
+    "invite_guardian",
     "revoke_grant",
     "set_teen_sharing",
 ]

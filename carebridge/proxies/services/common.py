@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -30,18 +31,13 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 
-# The page where an invited caregiver accepts. Its view and URL come with the account pages;
-# until then the link is built from this path (keep the two the same).
-ACCEPT_PATH = "/account/caregivers/accept/{token}/"
-SIGN_IN_PATH = "/account/login/"
-
-
 def hash_invite_token(token: str) -> str:
     return salted_hmac("carebridge.proxy-invitation", token).hexdigest()
 
 
 def invitation_link(token: str) -> str:
-    return settings.CAREBRIDGE_BASE_URL + ACCEPT_PATH.format(token=token)
+    """The absolute address of the page where the invited person accepts (the e-mail's link)."""
+    return settings.CAREBRIDGE_BASE_URL + reverse("proxies:invitation-accept", args=[token])
 
 
 def clean_scopes(scopes: Iterable[str], *, allow_empty: bool = False) -> list[str]:
@@ -71,6 +67,16 @@ def clinic_staff(actor: User, patient: Patient) -> StaffMember | None:
     return StaffMember.objects.filter(
         user=actor, is_active=True, clinic_id=patient.clinic_id
     ).first()
+
+
+# The staff permission (front desk, clinic administrators) to give and end parents' access.
+GRANT_PERMISSION = "proxies.grant_proxy_access"
+
+
+def may_manage_proxy_access(actor: User, patient: Patient) -> bool:
+    """Whether the actor is active staff of the patient's clinic whose role gives and ends
+    parents' and guardians' access (`GRANT_PERMISSION`)."""
+    return actor.has_perm(GRANT_PERMISSION) and clinic_staff(actor, patient) is not None
 
 
 def send_after_commit(
@@ -110,7 +116,7 @@ def audit_grant(
 
 
 def sign_in_link() -> str:
-    return settings.CAREBRIDGE_BASE_URL + SIGN_IN_PATH
+    return settings.CAREBRIDGE_BASE_URL + reverse("account_login")
 
 
 def end_grant(grant: ProxyGrant, *, actor: User | None, reason: str, status: str) -> None:

@@ -21,10 +21,10 @@ from carebridge.proxies.models import (
 from carebridge.proxies.services.common import (
     audit_grant,
     clean_scopes,
-    clinic_staff,
     end_grant,
     is_adult,
     is_own_user,
+    may_manage_proxy_access,
     send_after_commit,
     sign_in_link,
     tell_both_access_ended,
@@ -47,12 +47,15 @@ def grant_parental_access(
 ) -> ProxyGrant:
     """Clinic staff give a parent or legal guardian access to a minor's record, at once.
 
-    Staff must belong to the patient's clinic (PermissionError otherwise) and have checked
-    identity and relationship (`note` says how; never clinical details). Only for patients
-    under the clinic's adult age. Audited as staff; the parent is told by e-mail.
+    Staff must belong to the patient's clinic and hold the permission to give parents' access
+    (PermissionError otherwise), and have checked identity and relationship (`note` says how;
+    never clinical details). Only for patients under the clinic's adult age. Audited as staff;
+    the parent is told by e-mail.
     """
-    if clinic_staff(actor, patient) is None:
-        raise PermissionError("Only staff of the patient's clinic may grant parental access.")
+    if not may_manage_proxy_access(actor, patient):
+        raise PermissionError(
+            "Only staff of the patient's clinic who give parents' access may grant it."
+        )
     if relationship not in PARENTAL_RELATIONSHIPS:
         raise ValidationError(_("Parental access is for a parent or legal guardian."))
     if is_adult(patient):
@@ -91,13 +94,30 @@ def grant_parental_access(
 def _changer_role(actor: User, grant: ProxyGrant) -> str:
     """ "self" or "staff" when the actor may change or end this grant; PermissionError if not.
 
-    The patient manages their own caregivers; a parental grant is managed by clinic staff.
+    The patient manages their own caregivers; a parental grant is managed by clinic staff who
+    hold the permission to give parents' access. Those staff may also end a caregiver's grant
+    (say, when the patient asks by phone), but not change it (see `_scope_changer_role`).
     """
     if is_own_user(grant.patient, actor) and not grant.is_parental:
         return "self"
-    if clinic_staff(actor, grant.patient) is not None:
+    if may_manage_proxy_access(actor, grant.patient):
         return "staff"
     raise PermissionError("This user may not change this grant.")
+
+
+def staff_may_change_scopes(grant: ProxyGrant) -> bool:
+    """Staff change what a parental grant covers; what a caregiver may do is the patient's
+    choice (staff may still end a caregiver's access)."""
+    return grant.is_parental
+
+
+def _scope_changer_role(actor: User, grant: ProxyGrant) -> str:
+    """ "self" or "staff" when the actor may change what this grant covers; PermissionError if
+    not."""
+    acting_as = _changer_role(actor, grant)
+    if acting_as == "staff" and not staff_may_change_scopes(grant):
+        raise PermissionError("Only the patient may change what their caregiver may do.")
+    return acting_as
 
 
 def change_scopes(
@@ -105,9 +125,10 @@ def change_scopes(
 ) -> ProxyGrant:
     """The patient (or, for a parental grant, clinic staff) narrows or widens a grant.
 
+    Staff must be of the patient's clinic and hold the permission to give parents' access.
     Takes effect on the proxy's next request. Audited; no e-mail (the proxy sees the change).
     """
-    acting_as = _changer_role(actor, grant)
+    acting_as = _scope_changer_role(actor, grant)
     chosen = clean_scopes(scopes)
     with transaction.atomic():
         locked = (
@@ -179,6 +200,7 @@ def revoke_grant(
 ) -> ProxyGrant:
     """End a grant now: by the patient (own caregivers), clinic staff, or the proxy themselves.
 
+    Staff must be of the patient's clinic and hold the permission to give parents' access.
     `reason` must be the one the actor's role gives (ValueError otherwise). Takes effect on the
     proxy's next request. Ending an ended grant changes nothing. Audited; the proxy and the
     patient are told by e-mail, with no health information.

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +15,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.models import User
+from carebridge.accounts.services import is_email_taken
 from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
 from carebridge.proxies import rules
 from carebridge.proxies.models import (
     EndReason,
@@ -36,7 +40,6 @@ from carebridge.proxies.services.common import (
 )
 
 if TYPE_CHECKING:
-    from carebridge.accounts.models import User
     from carebridge.patients.models import Patient
 
 
@@ -140,6 +143,26 @@ def find_invitation(token: str) -> ProxyGrant | None:
     )
 
 
+def _locked_invitation(token: str) -> ProxyGrant:
+    """The usable invitation this token opens, locked until the transaction ends.
+
+    A used, expired or wrong link raises ValidationError (the same for each, so the page can
+    only ever say one thing). Call inside a transaction.
+    """
+    found = find_invitation(token)
+    grant = (
+        ProxyGrant.objects.select_for_update(of=("self",))
+        .select_related("patient__clinic", "patient__user")
+        .filter(pk=found.pk, status=GrantStatus.INVITED)
+        .first()
+        if found is not None
+        else None
+    )
+    if grant is None:
+        raise ValidationError(_("This invitation has expired or has already been used."))
+    return grant
+
+
 def accept_invitation(*, token: str, user: User, request: HttpRequest | None = None) -> ProxyGrant:
     """The signed-in caregiver accepts: the grant becomes active and the link stops working.
 
@@ -147,17 +170,7 @@ def accept_invitation(*, token: str, user: User, request: HttpRequest | None = N
     already help this patient. Audited as the caregiver's action; the patient is told by e-mail.
     """
     with transaction.atomic():
-        found = find_invitation(token)
-        grant = (
-            ProxyGrant.objects.select_for_update(of=("self",))
-            .select_related("patient__clinic", "patient__user")
-            .filter(pk=found.pk, status=GrantStatus.INVITED)
-            .first()
-            if found is not None
-            else None
-        )
-        if grant is None:
-            raise ValidationError(_("This invitation has expired or has already been used."))
+        grant = _locked_invitation(token)
         if is_own_user(grant.patient, user):
             raise ValidationError(_("You cannot accept an invitation to your own account."))
         if ProxyGrant.objects.for_patient(grant.patient).for_proxy(user).open().exists():
@@ -169,10 +182,72 @@ def accept_invitation(*, token: str, user: User, request: HttpRequest | None = N
         audit_grant(
             actor=user, action=AuditAction.CREATE, grant=grant, acting_as="proxy", request=request
         )
-        send_after_commit(
-            _("[Carebridge] Someone you invited can now help you"),
-            "invitation_accepted",
-            [patient_address(grant.patient)],
-            {"link": sign_in_link()},
+        # A parent's invitation came from clinic staff, not from the child: nobody to tell.
+        if not grant.is_parental:
+            send_after_commit(
+                _("[Carebridge] Someone you invited can now help you"),
+                "invitation_accepted",
+                [patient_address(grant.patient)],
+                {"link": sign_in_link()},
+            )
+    return grant
+
+
+def decline_invitation(*, token: str, user: User, request: HttpRequest | None = None) -> ProxyGrant:
+    """The signed-in invited person says no: the invitation ends and its link stops working.
+
+    The grant ends as expired, with the reason "invitation ended". Refused like an acceptance
+    for a used, expired or wrong link, and for an invitation to the user's own account.
+    Audited as the invited person's action ("proxy"). No e-mail: nobody gained or lost access.
+    """
+    with transaction.atomic():
+        grant = _locked_invitation(token)
+        if is_own_user(grant.patient, user):
+            raise ValidationError(_("You cannot decline an invitation to your own account."))
+        end_grant(grant, actor=user, reason=EndReason.INVITATION_ENDED, status=GrantStatus.EXPIRED)
+        audit_grant(
+            actor=user,
+            action=AuditAction.REVOKE,
+            grant=grant,
+            acting_as="proxy",
+            object_type="proxy_invitation",
+            request=request,
         )
     return grant
+
+
+def enrol_caregiver(
+    *,
+    token: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    request: HttpRequest | None = None,
+) -> User:
+    """Create the invited person's portal account from the invitation link, and accept it.
+
+    The account's e-mail address is the invited one, marked verified: opening the link proves
+    they read mail there. All or nothing, in one transaction: an address already in use, or an
+    invitation used meanwhile, leaves no account behind (ValidationError). Audited: the new
+    account (no patient: it is nobody's record) and the acceptance; the patient is e-mailed.
+    """
+    with transaction.atomic():
+        email = _locked_invitation(token).invite_email
+        if is_email_taken(email):
+            raise ValidationError(
+                _("An account with this e-mail address already exists. Please sign in instead.")
+            )
+        user = User.objects.create_user(
+            email=email, password=password, first_name=first_name, last_name=last_name
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        record_event(
+            actor=user,
+            action=AuditAction.ENROL,
+            object_type="account",
+            object_id=user.pk,
+            acting_as="self",
+            request=request,
+        )
+        accept_invitation(token=token, user=user, request=request)
+    return user

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -14,15 +15,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def child(cast):
-    return factories.make_patient(cast.clinic, mrn="RFC-2001", birth_date=datetime.date(2017, 5, 5))
+    return factories.make_patient(cast.clinic, mrn="RFC-2101", birth_date=datetime.date(2017, 5, 5))
 
 
 @pytest.fixture
 def parent():
-    return factories.make_user(email="paula@example.org")
+    return factories.make_user(email="pam@example.org")
 
 
-def run(*extra, mrn="RFC-2001", proxy="paula@example.org", scopes="record,results,appointments"):
+def run(*extra, mrn="RFC-2101", proxy="pam@example.org", scopes="record,results,appointments"):
     out = io.StringIO()
     args = ["--patient-mrn", mrn, "--proxy-email", proxy, "--relationship", "parent"]
     args += ["--scopes", scopes, "--staff-email", "fran@example.org", *extra]
@@ -32,7 +33,7 @@ def run(*extra, mrn="RFC-2001", proxy="paula@example.org", scopes="record,result
 
 def test_grants_a_parent_and_says_what(cast, child, parent):
     output = run("--clinic", "riverside", "--note", "Passport seen")
-    grant = ProxyGrant.objects.get()
+    grant = ProxyGrant.objects.get(patient=child)
     assert (grant.patient, grant.proxy, grant.status, grant.is_parental) == (
         child,
         parent,
@@ -45,7 +46,7 @@ def test_grants_a_parent_and_says_what(cast, child, parent):
         "Passport seen",
     )
     assert output.splitlines()[0] == (
-        "Granted parent access to paula@example.org for patient RFC-2001: "
+        "Granted parent access to pam@example.org for patient RFC-2101: "
         "Appointments, Health record, Test results."
     )
     event = AuditEvent.objects.get(action=AuditAction.GRANT)
@@ -65,23 +66,50 @@ def test_grants_a_parent_and_says_what(cast, child, parent):
 def test_bad_input_is_refused_with_a_clear_message(cast, child, parent, kwargs, message):
     with pytest.raises(CommandError, match=message.replace(".", r"\.")):
         run(**kwargs)
-    assert not ProxyGrant.objects.exists()
+    assert not ProxyGrant.objects.filter(patient=child).exists()
 
 
 def test_staff_of_another_clinic_is_refused(cast, child, parent):
     out = io.StringIO()
-    args = ["--patient-mrn", "RFC-2001", "--proxy-email", "paula@example.org"]
+    args = ["--patient-mrn", "RFC-2101", "--proxy-email", "pam@example.org"]
     args += ["--relationship", "parent", "--scopes", "record"]
     args += ["--staff-email", "olive@example.org"]
     with pytest.raises(CommandError, match=r"olive@example\.org is not active staff"):
         call_command("grant_proxy", *args, stdout=out)
     with pytest.raises(CommandError, match=r"No staff account uses x@example\.org"):
         call_command("grant_proxy", *args[:-1], "x@example.org", stdout=out)
-    assert not ProxyGrant.objects.exists()
+    assert not ProxyGrant.objects.filter(patient=child).exists()
 
 
 def test_a_second_grant_is_refused(cast, child, parent):
     run()
     with pytest.raises(CommandError, match="already has access"):
         run()
-    assert ProxyGrant.objects.count() == 1
+    assert ProxyGrant.objects.filter(patient=child).count() == 1
+
+
+@pytest.mark.parametrize(
+    "staff_email", ["casey@example.org", "nora@example.org", "bill@example.org"]
+)
+def test_staff_whose_role_does_not_give_parents_access_are_refused(
+    cast, child, parent, staff_email
+):
+    out = io.StringIO()
+    args = ["--patient-mrn", "RFC-2101", "--proxy-email", "pam@example.org"]
+    args += ["--relationship", "parent", "--scopes", "record", "--staff-email", staff_email]
+    with pytest.raises(CommandError, match=re.escape(f"{staff_email} is not active staff")):
+        call_command("grant_proxy", *args, stdout=out)
+    assert not ProxyGrant.objects.filter(patient=child).exists()
+
+
+def test_clinic_administrators_may_grant(cast, child, parent):
+    out = io.StringIO()
+    args = ["--patient-mrn", "RFC-2101", "--proxy-email", "pam@example.org"]
+    args += ["--relationship", "legal_guardian", "--scopes", "billing"]
+    call_command("grant_proxy", *args, "--staff-email", "ada@example.org", stdout=out)
+    grant = ProxyGrant.objects.get(patient=child)
+    assert (grant.granted_by, grant.relationship, grant.scopes) == (
+        cast.clinic_admin,
+        "legal_guardian",
+        ["billing"],
+    )

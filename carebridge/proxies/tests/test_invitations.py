@@ -17,6 +17,15 @@ from carebridge.proxies.services.common import hash_invite_token
 from carebridge.testing import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _without_the_casts_grants(cast):
+    """These tests count grants and events from a clean slate: the shared cast's caregivers
+    and parents (see `testing/proxy_personas.py`) have their grants removed first."""
+    ProxyGrant.objects.all().delete()
+
+
 NOON = datetime.datetime(2025, 6, 1, 16, 0, tzinfo=datetime.UTC)
 
 

@@ -18,6 +18,15 @@ from carebridge.proxies.tasks import end_lapsed_grants_task
 from carebridge.testing import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _without_the_casts_grants(cast):
+    """These tests count grants and events from a clean slate: the shared cast's caregivers
+    and parents (see `testing/proxy_personas.py`) have their grants removed first."""
+    ProxyGrant.objects.all().delete()
+
+
 # Noon in New York on 2 March 2025, the day before the teenager's eighteenth birthday.
 MARCH_2 = datetime.datetime(2025, 3, 2, 17, 0, tzinfo=datetime.UTC)
 
@@ -39,13 +48,13 @@ def grants(cast):
         )
         teen = factories.make_patient(
             cast.clinic,
-            user=factories.make_user(email="terry@example.org"),
+            user=factories.make_user(email="toni@example.org"),
             birth_date=datetime.date(2007, 3, 3),
         )
         parental = grant_parental_access(
             actor=cast.front_desk,
             patient=teen,
-            proxy=factories.make_user(email="paula@example.org"),
+            proxy=factories.make_user(email="pia@example.org"),
             relationship="parent",
             scopes=["appointments", "billing"],
         )
@@ -88,12 +97,12 @@ def test_end_date_and_eighteenth_birthday_end_grants_once(
     assert sorted(message.to[0] for message in mail.outbox) == [
         "chris@example.org",
         "pat@example.org",
-        "paula@example.org",
-        "terry@example.org",
+        "pia@example.org",
+        "toni@example.org",
     ]
     bodies = {message.to[0]: message.body for message in mail.outbox}
     assert "Why: The end date passed." in bodies["chris@example.org"]
-    assert "Why: The patient became an adult." in bodies["terry@example.org"]
+    assert "Why: The patient became an adult." in bodies["toni@example.org"]
     for body in bodies.values():
         assert "appointment" not in body.lower()
     new_events = AuditEvent.objects.order_by("sequence")[events:]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from carebridge.lib.dates import parse_fhir_datetime
+from carebridge.records.indexing.appointments import appointment_columns
 from carebridge.records.indexing.elements import (
     DisplayFor,
     Json,
@@ -73,6 +74,7 @@ START_ELEMENTS = {
     "ExplanationOfBenefit": ("billablePeriod", "created"),
     "ImagingStudy": ("started",),
     "ServiceRequest": ("occurrenceDateTime", "authoredOn"),
+    "Appointment": ("start",),
 }
 END_ELEMENTS = {
     "Condition": ("abatementDateTime", "abatementPeriod"),
@@ -81,6 +83,7 @@ END_ELEMENTS = {
     "CarePlan": ("period",),
     "CareTeam": ("period",),
     "MedicationStatement": ("effectivePeriod",),
+    "Appointment": ("end",),
 }
 PERFORMER_ELEMENTS = {
     "Observation": "performer",
@@ -120,6 +123,8 @@ def index_columns(resource: Json, display_for: DisplayFor) -> dict[str, Any]:
     }
     if resource_type == "Observation":
         columns |= observation_values(resource)
+    elif resource_type == "Appointment":
+        columns |= appointment_columns(resource, display_for)
     return columns
 
 

@@ -110,7 +110,7 @@ def test_the_recipient_opens_the_summary_once_with_the_passcode(cast_with_record
     assert '<th scope="row">Hemoglobin A1c</th><td>7.2 %</td>' in html
     assert "Sam" not in html
     assert (opened["Referrer-Policy"], "no-store" in opened["Cache-Control"]) == (
-        "no-referrer",
+        "same-origin",
         True,
     )
     assert RecordShare.objects.get().opened_at is not None

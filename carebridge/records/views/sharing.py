@@ -167,8 +167,13 @@ def _not_valid(request: HttpRequest) -> HttpResponse:
 
 
 def _secure(response: HttpResponseBase) -> HttpResponseBase:
-    """No caching, no referrer (the address holds the link's key), not for search engines."""
+    """No caching, no referrer beyond this site (the address holds the link's key), not for
+    search engines.
+
+    "same-origin", not "no-referrer": with no referrer at all, browsers send `Origin: null`
+    with the page's own form, and Django's CSRF check then rightly refuses it.
+    """
     no_store(response)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

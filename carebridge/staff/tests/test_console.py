@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from carebridge.testing.personas import PERSONAS, user_for
+from carebridge.testing.proxy_personas import PROXY_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,8 @@ EXPECTED_STATUS = {
     "patient": 404,
     "second_patient": 404,
     "visitor": 404,
+    # Caregivers and parents are not staff, whoever they act for.
+    **dict.fromkeys(PROXY_PERSONAS, 404),
     "clinician": 200,
     "nurse": 200,
     "front_desk": 200,

@@ -12,6 +12,7 @@ from carebridge.accounts.services import match_activation_code
 from carebridge.audit.models import AuditAction, AuditEvent
 from carebridge.testing import factories
 from carebridge.testing.personas import PERSONAS, user_for
+from carebridge.testing.proxy_personas import PROXY_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,8 @@ EXPECTED_STATUS = {
     "patient": 404,
     "second_patient": 404,
     "visitor": 404,
+    # Caregivers and parents are not staff, whoever they act for.
+    **dict.fromkeys(PROXY_PERSONAS, 404),
     "clinician": 404,
     "nurse": 404,
     "front_desk": 200,

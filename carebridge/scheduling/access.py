@@ -1,0 +1,69 @@
+"""Who may see a patient's appointments: the only way the scheduling pages reach a patient.
+
+A patient sees their own; a caregiver or parent sees those of the patient they act for when
+their grant gives the "appointments" scope today (`request.acting.may`). Anyone else (staff,
+a signed-in visitor, a proxy whose access has ended) acts on no patient's account here and
+gets a 404, as does a proxy without the scope, whose attempt is audited as denied.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+
+from carebridge.audit.models import AuditAction, AuditOutcome
+from carebridge.audit.services import record_event
+from carebridge.proxies.models import ProxyScope
+
+if TYPE_CHECKING:
+    from carebridge.core.http import AuthenticatedRequest, PortalRequest
+    from carebridge.patients.models import Patient
+
+OBJECT_TYPE = "appointments"
+
+
+def access_appointments(request: AuthenticatedRequest) -> Patient:
+    """The patient whose appointments the viewer may see, with this view audited.
+
+    Raises 404 when the viewer acts on no patient's account (staff, a visitor, a proxy whose
+    grant has ended). Raises 404 too, audited as denied against that patient, when a proxy's
+    grant does not give the appointments scope today.
+    """
+    patient = request.acting.patient
+    if patient is None:
+        raise Http404
+    if not request.acting.may(ProxyScope.APPOINTMENTS):
+        record_appointments_view(request, patient, outcome=AuditOutcome.DENIED)
+        raise Http404
+    record_appointments_view(request, patient)
+    return patient
+
+
+def appointments_patient(request: PortalRequest) -> Patient | None:
+    """The patient whose appointments the viewer may see, or None; not audited (the caller
+    audits what it then shows, see `record_appointments_view`)."""
+    acting = request.acting
+    if acting.patient is None or not acting.may(ProxyScope.APPOINTMENTS):
+        return None
+    return acting.patient
+
+
+def record_appointments_view(
+    request: PortalRequest,
+    patient: Patient,
+    *,
+    object_id: object = "",
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+) -> None:
+    """Audit a view of the patient's appointments, as whom the viewer acted (self or proxy)."""
+    record_event(
+        actor=request.acting.user,
+        action=AuditAction.VIEW,
+        object_type=OBJECT_TYPE,
+        object_id=object_id,
+        patient=patient,
+        acting_as=request.acting.relationship.value,
+        outcome=outcome,
+        request=request,
+    )

@@ -1,0 +1,48 @@
+"""The appointments tests run on a fixed day: Wednesday 4 March 2026, 10 a.m. in New York,
+four days before the clocks there go forward (Sunday 8 March). The cast is built on that day
+too, so its ages and grant dates are what the personas say."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+
+import pytest
+import time_machine
+from django.test import Client
+
+from carebridge.accounts.models import User
+from carebridge.patients.models import Patient
+from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
+from carebridge.testing.personas import Cast
+
+NOW = datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)
+
+ActAs = Callable[[User, Patient], Client]
+
+
+@pytest.fixture
+def frozen() -> Iterator[datetime.datetime]:
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def cast(frozen: datetime.datetime, cast: Cast) -> Cast:
+    """The shared cast, built on the fixed day."""
+    return cast
+
+
+@pytest.fixture
+def act_as(cast: Cast) -> ActAs:
+    """A client signed in as `user`, who has chosen `patient` in the header switcher."""
+
+    def client_for(user: User, patient: Patient) -> Client:
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[ACTING_FOR_SESSION_KEY] = str(patient.pk)
+        session.save()
+        return client
+
+    return client_for
