@@ -54,6 +54,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     # Caregivers and parents.
     "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
     "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
+    "guardian_invitation": gettext_lazy("Invitation for a parent or guardian"),
     "proxy_sharing": gettext_lazy("What you share with your parent or guardian"),
     "proxy_switch": gettext_lazy("Your account, opened by a caregiver or parent"),
     "proxy_grants": gettext_lazy("People who can help you"),
@@ -79,6 +80,12 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("view", "record_download"): gettext_lazy("Opened the page to download your health record"),
     ("grant", "proxy_invitation"): gettext_lazy("Invited someone to help you as a caregiver"),
     ("revoke", "proxy_invitation"): gettext_lazy("Cancelled an invitation for a caregiver"),
+    ("grant", "guardian_invitation"): gettext_lazy(
+        "Invited a parent or guardian to help with your care"
+    ),
+    ("revoke", "guardian_invitation"): gettext_lazy(
+        "Cancelled an invitation for a parent or guardian"
+    ),
     ("create", "proxy_grant"): gettext_lazy("Accepted your invitation to help you as a caregiver"),
     ("grant", "proxy_grant"): gettext_lazy("Gave a parent or guardian access to your account"),
     ("update", "proxy_grant"): gettext_lazy("Changed what a caregiver or parent may see and do"),

@@ -13,15 +13,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessibleBoundField(BoundField):
-    """Adds aria-invalid and points aria-describedby at the field's hint and error."""
+    """Adds aria-invalid and points aria-describedby at the field's hint and error.
+
+    A group of radio buttons or tick boxes is described on its fieldset by its template (see
+    `records/downloads/includes/choice_group.html`): its options have no id of their own to
+    point from, so they get no aria-describedby that would lead nowhere.
+    """
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            attrs["aria-invalid"] = "true"
+        if self.use_fieldset:
+            return attrs
         described_by = []
         if self.help_text:
             described_by.append(f"{self.id_for_label}_helptext")
         if self.errors:
-            attrs["aria-invalid"] = "true"
             described_by.append(f"{self.id_for_label}_error")
         if described_by:
             attrs["aria-describedby"] = " ".join(described_by)

@@ -115,6 +115,11 @@ def audit_grant(
     )
 
 
+def invitation_type(grant: ProxyGrant) -> str:
+    """The audit object type of an invitation: staff invite a parent, a patient a caregiver."""
+    return "guardian_invitation" if grant.is_parental else "proxy_invitation"
+
+
 def sign_in_link() -> str:
     return settings.CAREBRIDGE_BASE_URL + reverse("account_login")
 

@@ -22,6 +22,7 @@ from carebridge.proxies.services.common import (
     audit_grant,
     clean_scopes,
     end_grant,
+    invitation_type,
     is_adult,
     is_own_user,
     may_manage_proxy_access,
@@ -216,7 +217,9 @@ def revoke_grant(
         )
         if not locked.is_open:
             return locked
-        object_type = "proxy_grant" if locked.status == GrantStatus.ACTIVE else "proxy_invitation"
+        object_type = (
+            "proxy_grant" if locked.status == GrantStatus.ACTIVE else invitation_type(locked)
+        )
         end_grant(locked, actor=actor, reason=reason, status=GrantStatus.REVOKED)
         audit_grant(
             actor=actor,

@@ -122,7 +122,7 @@ def invite_guardian(
             action=AuditAction.GRANT,
             grant=grant,
             acting_as="staff",
-            object_type="proxy_invitation",
+            object_type="guardian_invitation",
             request=request,
         )
         send_after_commit(
@@ -149,7 +149,7 @@ def _end_earlier_invitations(
             action=AuditAction.REVOKE,
             grant=earlier,
             acting_as="staff",
-            object_type="proxy_invitation",
+            object_type="guardian_invitation",
             request=request,
         )
 

@@ -87,7 +87,7 @@ def test_inviting_a_guardian_waits_for_them(cast, django_capture_on_commit_callb
         child,
         "staff",
         AuditAction.GRANT,
-        "proxy_invitation",
+        "guardian_invitation",
     )
 
 
@@ -137,7 +137,7 @@ def test_a_new_invitation_replaces_an_unused_one(cast):
     assert find_invitation(second_token) == second
     ended = AuditEvent.objects.filter(action=AuditAction.REVOKE).get()
     assert (event_of(ended), ended.object_id) == (
-        (cast.front_desk, cast.proxies.child, "staff", AuditAction.REVOKE, "proxy_invitation"),
+        (cast.front_desk, cast.proxies.child, "staff", AuditAction.REVOKE, "guardian_invitation"),
         str(first.pk),
     )
 

@@ -209,7 +209,7 @@ def test_cancelling_an_invitation_tells_nobody(cast, django_capture_on_commit_ca
     assert mail.outbox == []
     assert (last_change().action, last_change().object_type) == (
         AuditAction.REVOKE,
-        "proxy_invitation",
+        "guardian_invitation",
     )
 
 

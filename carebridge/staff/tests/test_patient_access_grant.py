@@ -132,7 +132,7 @@ def test_a_parent_without_an_account_is_invited_then_accepts(
         cast.clinic_admin,
         kit,
         "staff",
-        "proxy_invitation",
+        "guardian_invitation",
     )
     [token] = LINK.findall(message.body)
     parent = factories.make_user(email="new.parent@example.org")

@@ -87,7 +87,9 @@ class Command(BaseCommand):
             )
         except PermissionError as error:
             raise CommandError(
-                _("%(email)s is not active staff of this patient's clinic.")
+                _(
+                    "%(email)s is not active staff of this patient's clinic who may give parents access."
+                )
                 % {"email": options["staff_email"]}
             ) from error
         except ValidationError as error:
