@@ -87,9 +87,7 @@ class Command(BaseCommand):
             )
         except PermissionError as error:
             raise CommandError(
-                _(
-                    "%(email)s is not active staff of this patient's clinic who may give parents access."
-                )
+                _("%(email)s is not active staff of this patient's clinic allowed to give access.")
                 % {"email": options["staff_email"]}
             ) from error
         except ValidationError as error:
