@@ -143,12 +143,29 @@ def _route(
         return only
     if item.resource_type in SHARED_TYPES:
         return shared
-    reference = named_patient(item.resource)
+    reference = named_patient(item.resource) or participant_patient(item.resource, aliases)
     if reference in aliases:
         return aliases[reference]
     if reference.startswith("Patient/"):
         return external.setdefault(reference, Group(patient_reference=reference))
     return shared
+
+
+def participant_patient(resource: Any, aliases: dict[str, Group]) -> str:
+    """For an Appointment (which has no subject): the participant that is a patient, or "".
+
+    A participant is known to be a patient when its reference names a Patient entry of the
+    bundle (by fullUrl or id) or reads "Patient/<id>"; practitioners and places are not.
+    """
+    participants = resource.get("participant") if isinstance(resource, dict) else None
+    for participant in participants if isinstance(participants, list) else []:
+        actor = participant.get("actor") if isinstance(participant, dict) else None
+        reference = actor.get("reference") if isinstance(actor, dict) else None
+        if isinstance(reference, str) and (
+            reference in aliases or reference.startswith("Patient/")
+        ):
+            return reference
+    return ""
 
 
 def named_patient(resource: Any) -> str:
