@@ -6,8 +6,6 @@ invited by e-mail and gets it on accepting (`accept_invitation`), exactly as a c
 
 from __future__ import annotations
 
-import datetime
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,31 +13,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebridge.accounts.models import User
-from carebridge.audit.models import AuditAction
 from carebridge.patients.models import Patient
 from carebridge.proxies import rules
 from carebridge.proxies.models import (
     PARENTAL_RELATIONSHIPS,
-    EndReason,
-    GrantStatus,
     ProxyGrant,
 )
 from carebridge.proxies.services.common import (
-    audit_grant,
     clean_scopes,
-    end_grant,
-    hash_invite_token,
     invitation_link,
     is_adult,
     may_manage_proxy_access,
     send_after_commit,
 )
 from carebridge.proxies.services.grants import grant_parental_access
-from carebridge.proxies.services.invitations import Invitation
+from carebridge.proxies.services.invitations import Invitation, open_invitation
 
 
 def give_guardian_access(
@@ -108,21 +99,24 @@ def invite_guardian(
     email = email.strip().lower()
     _check_may_invite(actor, patient, relationship, email)
     chosen = clean_scopes(scopes)
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
         # One invitation at a time per patient: two colleagues pressing at once wait in turn.
         Patient.objects.select_for_update().only("pk").get(pk=patient.pk)
         grants = ProxyGrant.objects.for_patient(patient)
         if grants.active().filter(proxy__email__iexact=email).exists():
             raise ValidationError(_("This person already has access for this patient."))
-        _end_earlier_invitations(actor, patient, email, request)
-        grant = _create_invited_grant(actor, patient, email, relationship, chosen, note, token)
-        audit_grant(
+        grant, token = open_invitation(
             actor=actor,
-            action=AuditAction.GRANT,
-            grant=grant,
             acting_as="staff",
-            object_type="guardian_invitation",
+            grant=ProxyGrant(
+                patient=patient,
+                relationship=relationship,
+                scopes=chosen,
+                starts_on=rules.clinic_today(patient.clinic),
+                is_parental=True,
+                note=note.strip()[:500],
+                invite_email=email,
+            ),
             request=request,
         )
         send_after_commit(
@@ -132,49 +126,3 @@ def invite_guardian(
             {"link": invitation_link(token), "days": settings.CAREBRIDGE_PROXY_INVITE_DAYS},
         )
     return Invitation(grant=grant, token=token)
-
-
-def _end_earlier_invitations(
-    actor: User, patient: Patient, email: str, request: HttpRequest | None
-) -> None:
-    """A new link replaces a lost one: the earlier unused invitations to `email` stop working."""
-    for earlier in ProxyGrant.objects.for_patient(patient).filter(
-        status=GrantStatus.INVITED, invite_email=email
-    ):
-        end_grant(
-            earlier, actor=actor, reason=EndReason.INVITATION_ENDED, status=GrantStatus.EXPIRED
-        )
-        audit_grant(
-            actor=actor,
-            action=AuditAction.REVOKE,
-            grant=earlier,
-            acting_as="staff",
-            object_type="guardian_invitation",
-            request=request,
-        )
-
-
-def _create_invited_grant(
-    actor: User,
-    patient: Patient,
-    email: str,
-    relationship: str,
-    scopes: list[str],
-    note: str,
-    token: str,
-) -> ProxyGrant:
-    now = timezone.now()
-    return ProxyGrant.objects.create(
-        patient=patient,
-        relationship=relationship,
-        scopes=scopes,
-        starts_on=rules.clinic_today(patient.clinic),
-        status=GrantStatus.INVITED,
-        granted_by=actor,
-        granted_at=now,
-        is_parental=True,
-        note=note.strip()[:500],
-        invite_email=email,
-        invite_token_digest=hash_invite_token(token),
-        invite_expires_at=now + datetime.timedelta(days=settings.CAREBRIDGE_PROXY_INVITE_DAYS),
-    )

@@ -32,6 +32,7 @@ from carebridge.proxies.services.common import (
     end_grant,
     hash_invite_token,
     invitation_link,
+    invitation_type,
     is_adult,
     is_own_user,
     patient_address,
@@ -80,42 +81,18 @@ def invite_caregiver(
         raise ValidationError(_("The end date has already passed."))
     if ProxyGrant.objects.for_patient(patient).active().filter(proxy__email__iexact=email).exists():
         raise ValidationError(_("This person can already help you."))
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
     with transaction.atomic():
-        for earlier in ProxyGrant.objects.for_patient(patient).filter(
-            status=GrantStatus.INVITED, invite_email=email
-        ):
-            end_grant(
-                earlier, actor=actor, reason=EndReason.INVITATION_ENDED, status=GrantStatus.EXPIRED
-            )
-            audit_grant(
-                actor=actor,
-                action=AuditAction.REVOKE,
-                grant=earlier,
-                acting_as="self",
-                object_type="proxy_invitation",
-                request=request,
-            )
-        grant = ProxyGrant.objects.create(
-            patient=patient,
-            relationship=relationship,
-            scopes=chosen,
-            starts_on=today,
-            ends_on=ends_on,
-            status=GrantStatus.INVITED,
-            granted_by=actor,
-            granted_at=now,
-            invite_email=email,
-            invite_token_digest=hash_invite_token(token),
-            invite_expires_at=now + datetime.timedelta(days=settings.CAREBRIDGE_PROXY_INVITE_DAYS),
-        )
-        audit_grant(
+        grant, token = open_invitation(
             actor=actor,
-            action=AuditAction.GRANT,
-            grant=grant,
             acting_as="self",
-            object_type="proxy_invitation",
+            grant=ProxyGrant(
+                patient=patient,
+                relationship=relationship,
+                scopes=chosen,
+                starts_on=today,
+                ends_on=ends_on,
+                invite_email=email,
+            ),
             request=request,
         )
         context = {"link": invitation_link(token), "days": settings.CAREBRIDGE_PROXY_INVITE_DAYS}
@@ -126,6 +103,46 @@ def invite_caregiver(
             context,
         )
     return Invitation(grant=grant, token=token)
+
+
+def open_invitation(
+    *, actor: User, acting_as: str, grant: ProxyGrant, request: HttpRequest | None
+) -> tuple[ProxyGrant, str]:
+    """Save `grant` (unsaved, its `invite_email` set) as invited, with a fresh link's token.
+
+    Call inside the caller's transaction. An earlier unused invitation of the same patient to
+    the same address stops working (a new link replaces a lost one). The token is stored only
+    as an HMAC and expires after CAREBRIDGE_PROXY_INVITE_DAYS. Each step is audited as done by
+    `actor` acting as `acting_as`; the caller sends the e-mail with the returned token.
+    """
+    earlier = ProxyGrant.objects.for_patient(grant.patient).filter(
+        status=GrantStatus.INVITED, invite_email=grant.invite_email
+    )
+    for unused in earlier:
+        end_grant(
+            unused, actor=actor, reason=EndReason.INVITATION_ENDED, status=GrantStatus.EXPIRED
+        )
+        _audit_invitation(actor, AuditAction.REVOKE, unused, acting_as, request)
+    token, now = secrets.token_urlsafe(32), timezone.now()
+    grant.status, grant.granted_by, grant.granted_at = GrantStatus.INVITED, actor, now
+    grant.invite_token_digest = hash_invite_token(token)
+    grant.invite_expires_at = now + datetime.timedelta(days=settings.CAREBRIDGE_PROXY_INVITE_DAYS)
+    grant.save()
+    _audit_invitation(actor, AuditAction.GRANT, grant, acting_as, request)
+    return grant, token
+
+
+def _audit_invitation(
+    actor: User, action: AuditAction, grant: ProxyGrant, acting_as: str, request: HttpRequest | None
+) -> None:
+    audit_grant(
+        actor=actor,
+        action=action,
+        grant=grant,
+        acting_as=acting_as,
+        object_type=invitation_type(grant),
+        request=request,
+    )
 
 
 def find_invitation(token: str) -> ProxyGrant | None:
