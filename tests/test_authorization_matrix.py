@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
+from carebridge.testing.clients import client_for
 from carebridge.testing.matrix import (
     NOT_FOUND,
     OK,
@@ -218,15 +218,8 @@ CASES = [
 def _client_for(cast: Cast, persona: str) -> Client:
     """A client signed in as the persona; a caregiver or parent has chosen, in the switcher,
     the person they help (a choice the portal forgets once their access has ended)."""
-    client = Client()
-    user = user_for(cast, persona)
-    if user is not None:
-        client.force_login(user)
-    if persona in PROXY_PERSONAS:
-        session = client.session
-        session[ACTING_FOR_SESSION_KEY] = str(cast.proxies.acting_for(persona).pk)
-        session.save()
-    return client
+    acting_for = cast.proxies.acting_for(persona) if persona in PROXY_PERSONAS else None
+    return client_for(user_for(cast, persona), acting_for)
 
 
 @pytest.mark.django_db

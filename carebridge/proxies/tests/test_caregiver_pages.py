@@ -5,9 +5,7 @@ import re
 import uuid
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from carebridge.audit.models import AuditAction, AuditEvent
@@ -15,6 +13,7 @@ from carebridge.proxies.models import EndReason, GrantStatus, ProxyGrant
 from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
 from carebridge.proxies.services.invitations import invite_caregiver
 from carebridge.testing import factories
+from carebridge.testing.clients import client_for, flashed
 from carebridge.testing.proxy_personas import make_grant
 
 pytestmark = pytest.mark.django_db
@@ -24,20 +23,6 @@ INVITE_URL = reverse("proxies:caregiver-invite")
 # Session, user, the user-session record (5, with its savepoint), acting context (staff, own
 # record, grants in force), the audited view (5, with its savepoint) and one query for grants.
 QUERY_BUDGET = 16
-
-
-def client_for(user, acting_for=None):
-    client = Client()
-    client.force_login(user)
-    if acting_for is not None:
-        session = client.session
-        session[ACTING_FOR_SESSION_KEY] = str(acting_for.pk)
-        session.save()
-    return client
-
-
-def flashed(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def rows(response, section):

@@ -4,9 +4,7 @@ import datetime
 import uuid
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +12,7 @@ from carebridge.audit.models import AuditAction, AuditEvent
 from carebridge.proxies.models import EndReason, GrantStatus
 from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
 from carebridge.testing import factories
+from carebridge.testing.clients import client_for, flashed
 from carebridge.testing.proxy_personas import make_grant
 
 pytestmark = pytest.mark.django_db
@@ -23,20 +22,6 @@ OVERVIEW_URL = reverse("accounts:overview")
 # Session, user, the user-session record (5, with its savepoint), the acting context (staff,
 # own record, grants in force) and one query for the grants.
 QUERY_BUDGET = 11
-
-
-def client_for(user, acting_for=None):
-    client = Client()
-    client.force_login(user)
-    if acting_for is not None:
-        session = client.session
-        session[ACTING_FOR_SESSION_KEY] = str(acting_for.pk)
-        session.save()
-    return client
-
-
-def flashed(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def stop_url(grant):

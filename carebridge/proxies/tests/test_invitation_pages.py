@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -19,6 +18,8 @@ from carebridge.audit.models import AuditAction, AuditEvent
 from carebridge.proxies.models import EndReason, GrantStatus
 from carebridge.proxies.services.common import invitation_link
 from carebridge.proxies.services.invitations import decline_invitation, invite_caregiver
+from carebridge.testing.clients import client_for as signed_in
+from carebridge.testing.clients import flashed
 
 pytestmark = pytest.mark.django_db
 NOON = datetime.datetime(2025, 6, 1, 16, 0, tzinfo=datetime.UTC)
@@ -43,16 +44,6 @@ def invite(cast, email="chris@example.org"):
         relationship="adult_child",
         scopes=["appointments", "results"],
     )
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def flashed(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def page(response):

@@ -6,23 +6,17 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.proxies.models import EndReason
 from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
 from carebridge.proxies.services.grants import revoke_grant
+from carebridge.testing.clients import client_for as signed_in
 
 pytestmark = pytest.mark.django_db
 
 SWITCH = "/account/acting-for/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def nav_links(html: str) -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from carebridge.audit.models import AuditAction, AuditEvent
@@ -13,6 +12,7 @@ from carebridge.proxies import rules
 from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY, resolve_acting_context
 from carebridge.proxies.rules import FULL_RECORD_PARTS, RESULT_PARTS, TEEN_RECORD_PARTS
 from carebridge.testing import factories
+from carebridge.testing.clients import client_for
 from carebridge.testing.proxy_personas import make_grant, years_before
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +20,6 @@ URL = reverse("proxies:teen-sharing")
 # Session, user, the user-session record (5, with its savepoint), the acting context (staff,
 # own record, grants in force), the parents' grants, and the audited view (5).
 QUERY_BUDGET = 16
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def terry_sees(cast):

@@ -13,7 +13,7 @@ from django.test import Client
 
 from carebridge.accounts.models import User
 from carebridge.patients.models import Patient
-from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
+from carebridge.testing.clients import client_for
 from carebridge.testing.personas import Cast
 
 NOW = datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)
@@ -36,13 +36,5 @@ def cast(frozen: datetime.datetime, cast: Cast) -> Cast:
 @pytest.fixture
 def act_as(cast: Cast) -> ActAs:
     """A client signed in as `user`, who has chosen `patient` in the header switcher."""
-
-    def client_for(user: User, patient: Patient) -> Client:
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[ACTING_FOR_SESSION_KEY] = str(patient.pk)
-        session.save()
-        return client
 
     return client_for

@@ -5,13 +5,13 @@ import re
 import zoneinfo
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from carebridge.audit.models import AuditAction, AuditEvent
 from carebridge.proxies import rules
 from carebridge.testing import factories
+from carebridge.testing.clients import client_for
 from carebridge.testing.proxy_personas import ALL_SCOPES, make_grant
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +22,6 @@ ALL_IN_WORDS = (
 )
 _CARD = re.compile(r'<li>\s*<h3 class="grant-person">(.*?)</h3>(.*?)</li>', re.S)
 _FACT = re.compile(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", re.S)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def access_url(patient):
