@@ -3,6 +3,7 @@ import io
 import re
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -53,6 +54,25 @@ def test_grants_a_parent_and_says_what(cast, child, parent):
     assert (event.actor, event.patient, event.acting_as) == (cast.front_desk, child, "staff")
 
 
+def test_a_parent_without_an_account_is_invited(cast, child, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run(proxy="New.Parent@example.org")
+    grant = ProxyGrant.objects.get(patient=child)
+    assert (grant.status, grant.proxy, grant.invite_email, grant.is_parental) == (
+        GrantStatus.INVITED,
+        None,
+        "new.parent@example.org",
+        True,
+    )
+    assert output.splitlines()[0] == (
+        "Invited new.parent@example.org, who has no portal account yet, to take parent access "
+        "for patient RFC-2101: Appointments, Health record, Test results."
+    )
+    (message,) = mail.outbox
+    assert message.to == ["new.parent@example.org"]
+    assert "/account/caregivers/accept/" in message.body
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -60,7 +80,6 @@ def test_grants_a_parent_and_says_what(cast, child, parent):
         ({"mrn": "RFC-1001"}, "This patient is an adult"),
         ({"scopes": "record,everything"}, "Unknown or missing scopes: everything."),
         ({"scopes": ","}, "Unknown or missing scopes: -."),
-        ({"proxy": "nobody@example.org"}, "No portal account uses nobody@example.org."),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(cast, child, parent, kwargs, message):

@@ -1,8 +1,10 @@
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 
 from carebridge.audit.models import AuditAction, AuditEvent
 from carebridge.proxies import rules
@@ -154,3 +156,15 @@ def test_task_runs_the_service(grants):
     with time_machine.travel(datetime.datetime(2025, 3, 4, 12, 0, tzinfo=datetime.UTC)):
         result = end_lapsed_grants_task.enqueue()
     assert result.return_value == {"expired": 1, "came_of_age": 1, "invitations": 0}
+
+
+def test_the_daily_command_ends_them_and_says_how_many(grants):
+    out = io.StringIO()
+    with time_machine.travel(datetime.datetime(2025, 3, 4, 12, 0, tzinfo=datetime.UTC)):
+        call_command("end_lapsed_grants", stdout=out)
+        call_command("end_lapsed_grants", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Ended 1 past their last day, 1 of patients now adult, and 0 unused invitations.",
+        "Ended 0 past their last day, 0 of patients now adult, and 0 unused invitations.",
+    ]
+    assert ProxyGrant.objects.active().count() == 1

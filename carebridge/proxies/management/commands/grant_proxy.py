@@ -1,8 +1,9 @@
 """`carebridge grant-proxy`: give a parent or guardian access to a minor's record.
 
-For clinic staff who have checked the parent's identity and relationship. The parent must
-already have their own portal account; the grant is made and audited in the staff member's
-name, exactly as from the console, and the parent is told by e-mail.
+For clinic staff who have checked the parent's identity and relationship. A parent with a
+portal account gets access at once; one without is sent an invitation to create one (the
+grant waits until they accept). Made and audited in the staff member's name, exactly as from
+the console; the parent is told by e-mail.
 """
 
 from __future__ import annotations
@@ -15,24 +16,15 @@ from django.utils.translation import gettext as _
 
 from carebridge.accounts.management.commands.invite_patient import find_patient
 from carebridge.accounts.models import User
-from carebridge.proxies.models import ProxyRelationship, ProxyScope
-from carebridge.proxies.services import grant_parental_access
+from carebridge.proxies.models import GrantStatus, ProxyRelationship, ProxyScope
+from carebridge.proxies.services import give_guardian_access
 
 
-def find_user(email: str, *, role: str) -> User:
+def find_staff_user(email: str) -> User:
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is not None:
-        return user
-    if role == "proxy":
-        raise CommandError(
-            _(
-                "No portal account uses %(email)s. The parent or guardian needs their own "
-                "portal account first (a patient of the clinic enrols with an activation code "
-                "from `carebridge invite-patient`); then run this command again."
-            )
-            % {"email": email}
-        )
-    raise CommandError(_("No staff account uses %(email)s.") % {"email": email})
+    if user is None:
+        raise CommandError(_("No staff account uses %(email)s.") % {"email": email})
+    return user
 
 
 def parse_scopes(text: str) -> list[str]:
@@ -47,11 +39,11 @@ def parse_scopes(text: str) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Give a parent or legal guardian (with a portal account) access to a minor's record."
+    help = "Give a parent or legal guardian access to a minor's record (or invite them)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--patient-mrn", required=True, help=_("The child's record number."))
-        parser.add_argument("--proxy-email", required=True, help=_("The parent's account e-mail."))
+        parser.add_argument("--proxy-email", required=True, help=_("The parent's e-mail address."))
         parser.add_argument(
             "--relationship",
             required=True,
@@ -74,13 +66,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         scopes = parse_scopes(options["scopes"])
         patient = find_patient(options["patient_mrn"], options["clinic"])
-        staff = find_user(options["staff_email"], role="staff")
-        proxy = find_user(options["proxy_email"], role="proxy")
+        staff = find_staff_user(options["staff_email"])
         try:
-            grant = grant_parental_access(
+            grant = give_guardian_access(
                 actor=staff,
                 patient=patient,
-                proxy=proxy,
+                email=options["proxy_email"],
                 relationship=options["relationship"],
                 scopes=scopes,
                 note=options["note"],
@@ -93,11 +84,16 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         labels = ", ".join(str(ProxyScope(scope).label) for scope in grant.scopes)
+        done = (
+            _("Invited %(email)s, who has no portal account yet, to take %(relationship)s access")
+            if grant.status == GrantStatus.INVITED
+            else _("Granted %(relationship)s access to %(email)s")
+        )
         self.stdout.write(
-            _("Granted %(relationship)s access to %(email)s for patient %(mrn)s: %(scopes)s.")
+            (done + _(" for patient %(mrn)s: %(scopes)s."))
             % {
                 "relationship": ProxyRelationship(grant.relationship).label.lower(),
-                "email": proxy.email,
+                "email": grant.proxy.email if grant.proxy else grant.invite_email,
                 "mrn": patient.mrn,
                 "scopes": labels,
             }
