@@ -127,13 +127,24 @@ def create_share(
     return NewShare(share=share, passcode=passcode)
 
 
-def sender_name(patient: Patient) -> str:
-    return patient.preferred_name or patient.given_name
+def sender_name(share: RecordShare) -> str:
+    """Who sent the summary, by first name: the patient, or "Cora (for Pat)" when a caregiver
+    or parent sent it on the patient's behalf."""
+    patient = share.patient
+    name = patient.preferred_name or patient.given_name
+    if is_made_by_patient(share):
+        return name
+    sender = share.created_by.first_name or _("Someone")
+    return _("%(sender)s (for %(patient)s)") % {"sender": sender, "patient": name}
+
+
+def is_made_by_patient(share: RecordShare) -> bool:
+    return share.patient.user_id is not None and share.created_by_id == share.patient.user_id
 
 
 def _email_link(share: RecordShare, token: str) -> None:
     link = settings.CAREBRIDGE_BASE_URL + reverse("shared:shared-open", args=[token])
-    name = sender_name(share.patient)
+    name = sender_name(share)
     body = render_to_string(
         "records/email/share_link.txt",
         {"name": name, "link": link, "expires_on": expiry_day(share)},
@@ -156,10 +167,7 @@ def scope_of(share: RecordShare) -> RecordScope:
     """What of the record a share may show: for a share made by someone acting for the patient
     (anyone but the patient themself), nothing labelled sensitive, since they could not see it.
     The sections were already limited to the parts the sender may see when it was made."""
-    made_by_patient = share.patient.user_id is not None and (
-        share.created_by_id == share.patient.user_id
-    )
-    return RecordScope(patient=share.patient, hides_sensitive=not made_by_patient)
+    return RecordScope(patient=share.patient, hides_sensitive=not is_made_by_patient(share))
 
 
 def selection_of(share: RecordShare) -> Selection:

@@ -250,3 +250,25 @@ def test_passcode_tries_are_limited_per_address(cast, send, monkeypatch):
     assert response.status_code == 429
     assert "Too many tries" in response.content.decode()
     assert RecordShare.objects.get().opened_at is None
+
+
+def test_a_caregiver_sends_a_summary_in_her_own_name_for_pat(
+    cast_with_records, django_capture_on_commit_callbacks, settings
+):
+    from carebridge.testing.clients import client_for
+
+    settings.CAREBRIDGE_BASE_URL = "http://testserver"
+    cora = client_for(cast_with_records.proxies.full_caregiver, cast_with_records.patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cora.post(
+            reverse("records:share"), {"recipient_email": "dr.new@example.org", "include": "all"}
+        )
+    assert response.status_code == 200
+    message = mail.outbox[-1]
+    assert message.subject == "[Carebridge] Cora (for Pat) sent you a health summary"
+    assert "Cora (for Pat) sent you a health summary through Carebridge" in message.body
+    share = RecordShare.objects.get()
+    assert (share.created_by, sharing.scope_of(share).hides_sensitive) == (
+        cast_with_records.proxies.full_caregiver,
+        True,
+    )

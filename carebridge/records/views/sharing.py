@@ -111,7 +111,7 @@ def open_shared(request: HttpRequest, token: str) -> HttpResponseBase:
 
 
 def _passcode_context(share: RecordShare, form: PasscodeForm) -> dict[str, Any]:
-    return {"form": form, "sender": sharing.sender_name(share.patient)}
+    return {"form": form, "sender": sharing.sender_name(share)}
 
 
 def _try_passcode(request: HttpRequest, share: RecordShare, form: PasscodeForm) -> HttpResponse:
@@ -141,7 +141,7 @@ def _opened_page(request: HttpRequest, share: RecordShare) -> HttpResponse:
         "summary": build_summary(sharing.scope_of(share), selection),
         "printed_at": timezone.now(),
         "download_minutes": sharing.DOWNLOAD_MINUTES,
-        "sender": sharing.sender_name(patient),
+        "sender": sharing.sender_name(share),
     }
     with timezone.override(patient.clinic.time_zone):
         return render(request, "records/sharing/opened.html", context)
