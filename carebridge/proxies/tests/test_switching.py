@@ -62,6 +62,7 @@ def test_a_helper_who_has_not_chosen_sees_whom_they_may_help(cast):
     assert response.status_code == 200
     assert "You are using your own account" in html
     assert "Open Pat Patient's account" in html
+    assert "You are their caregiver" in html
     assert nav_links(html) == [("/", "Home"), ("/account/", "My account"), ("/help/", "Help")]
 
 
