@@ -23,12 +23,14 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.environment import PYTHON, REPO, bench_environment, manage, new_workdir
 
 EMAIL = "bench.patient@example.test"
+CAREGIVER_EMAIL = "bench.caregiver@example.test"
 PASSWORD = "bench-password-long-enough"  # noqa: S105
 SETUP = """
 import datetime, json
@@ -43,6 +45,7 @@ with open(PATH, "w") as out:
     json.dump(bundle, out)
 """
 ATTACH_USER = """
+import datetime
 from allauth.account.models import EmailAddress
 from django.db.models import Count
 from carebridge.accounts.models import User
@@ -53,15 +56,28 @@ user = User.objects.create_user(email=EMAIL, password=PASSWORD, first_name="Benc
 EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
 patient.user = user
 patient.save()
+from carebridge.proxies.models import ProxyGrant, ProxyScope
+carer = User.objects.create_user(email=CAREGIVER_EMAIL, password=PASSWORD, first_name="Carer")
+EmailAddress.objects.create(user=carer, email=CAREGIVER_EMAIL, verified=True, primary=True)
+ProxyGrant.objects.create(
+    patient=patient, proxy=carer, granted_by=user, relationship="caregiver",
+    scopes=sorted(ProxyScope.values), status="active",
+    starts_on=datetime.date.today() - datetime.timedelta(days=1),
+)
 top = (
-    ClinicalResource.objects.filter(patient=patient, category="laboratory")
+    ClinicalResource.objects.filter(
+        patient=patient, category="laboratory", resource_type="Observation"
+    )
     .values("code").annotate(n=Count("id")).order_by("-n").first()
 )
 newest = (
-    ClinicalResource.objects.filter(patient=patient, code=top["code"])
+    ClinicalResource.objects.filter(
+        patient=patient, code=top["code"], resource_type="Observation"
+    )
     .order_by("-effective_at").values_list("pk", flat=True).first()
 )
-print(newest, top["code"], top["n"], ClinicalResource.objects.filter(patient=patient).count())
+print(newest, top["code"], top["n"], ClinicalResource.objects.filter(patient=patient).count(),
+      patient.pk)
 """
 
 
@@ -71,17 +87,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare(env: dict[str, str], workdir: Path) -> str:
-    """Database, record, user and static files; returns the result whose trend is loaded."""
+def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str]:
+    """Database, record, the patient's and a caregiver's sign-ins, and static files; returns
+    the result whose trend is loaded and the patient's id."""
     manage(env, "migrate", "--noinput")
     record = workdir / "large-record.json"
     manage(env, "shell", "-v", "0", "-c", SETUP.replace("PATH", repr(str(record))))
     manage(env, "import-fhir", str(record), "--json", "--no-progress")
-    attach = ATTACH_USER.replace("EMAIL", repr(EMAIL)).replace("PASSWORD", repr(PASSWORD))
-    result_id, code, count, total = manage(env, "shell", "-v", "0", "-c", attach).split()
+    attach = (
+        ATTACH_USER.replace("CAREGIVER_EMAIL", repr(CAREGIVER_EMAIL))
+        .replace("EMAIL", repr(EMAIL))
+        .replace("PASSWORD", repr(PASSWORD))
+    )
+    result_id, code, count, total, patient_id = manage(
+        env, "shell", "-v", "0", "-c", attach
+    ).split()
     print(f"Patient with {total} resources; trend page for LOINC {code} ({count} results)")
     manage(env, "collectstatic", "--noinput")
-    return result_id
+    return result_id, patient_id
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -111,22 +134,35 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     raise SystemExit("The server did not start.")
 
 
-def sign_in(base_url: str) -> str:
-    """Sign in through the real login page; return the Cookie header for the session."""
+def sign_in(base_url: str, email: str = EMAIL, acting_for: str = "") -> str:
+    """Sign in through the real login page (and, for a caregiver, choose whom to act for in
+    the header switcher); return the Cookie header for the session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base_url}/account/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert token, "no CSRF token on the login page"
-    form = {"csrfmiddlewaretoken": token.group(1), "login": EMAIL, "password": PASSWORD}
-    request = urllib.request.Request(
-        f"{base_url}/account/login/",
-        data=urllib.parse.urlencode(form).encode(),
-        headers={"Referer": f"{base_url}/account/login/"},
-    )
-    landed = opener.open(request)
+    landed = _post_form(opener, base_url, "/account/login/", {"login": email, "password": PASSWORD})
     assert urllib.parse.urlsplit(landed.url).path == "/", f"sign-in ended at {landed.url}"
+    if acting_for:
+        _post_form(opener, base_url, "/account/acting-for/", {"patient": acting_for}, page="/")
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def _post_form(
+    opener: urllib.request.OpenerDirector,
+    base_url: str,
+    action: str,
+    fields: dict[str, str],
+    page: str = "",
+) -> Any:
+    """Post a form with the CSRF token of the page it is on (`page`, by default `action`)."""
+    html = opener.open(f"{base_url}{page or action}").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token, f"no CSRF token on {page or action}"
+    request = urllib.request.Request(
+        f"{base_url}{action}",
+        data=urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}).encode(),
+        headers={"Referer": f"{base_url}{page or action}"},
+    )
+    return opener.open(request)
 
 
 def run_load(config: dict, workdir: Path) -> dict:
@@ -158,6 +194,10 @@ def print_report(results: dict) -> None:
         "throughput x = page requests/s / baseline requests/s (goal ≥ 1.0); "
         "p99 x = page p99 / baseline p99 (lower is better)"
     )
+    failed = [name for name, row in results.items() if row["errors"]]
+    if failed:
+        # A page that answered with errors measured an error page, not the page.
+        raise SystemExit(f"These pages answered with errors: {', '.join(failed)}")
 
 
 def main() -> None:
@@ -168,7 +208,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = new_workdir()
     env = bench_environment(workdir)
-    result_id = prepare(env, workdir)
+    result_id, patient_id = prepare(env, workdir)
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
@@ -185,6 +225,17 @@ def main() -> None:
                 "trend": f"/record/results/{result_id}/trend/",
                 "vitals": "/record/vitals/",
             },
+        }
+        print_report(run_load(config, workdir))
+        # The same pages for a caregiver acting for the patient: what resolving a proxy grant
+        # on every request costs, against the baseline measured again in this second run.
+        print("\nAs a caregiver with every scope, acting for the patient:")
+        config["cookie"] = sign_in(base_url, CAREGIVER_EMAIL, acting_for=patient_id)
+        config["urls"] = {
+            "baseline": "/bench/baseline/",
+            "home": "/",
+            "results": "/record/results/",
+            "trend": f"/record/results/{result_id}/trend/",
         }
         print_report(run_load(config, workdir))
     finally:
