@@ -13,10 +13,12 @@ View = Callable[..., HttpResponseBase]
 
 
 def staff_required(permission: str) -> Callable[[View], View]:
-    """Allow only active staff whose role holds `clinic.<permission>`; others get a 404.
+    """Allow only active staff whose role holds `permission` ("app.codename"; a bare codename
+    is the clinic app's); others get a 404.
 
     A 404 (not a 403) so the console's existence tells a patient nothing.
     """
+    qualified = permission if "." in permission else f"clinic.{permission}"
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -24,7 +26,7 @@ def staff_required(permission: str) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             acting = request.acting  # type: ignore[attr-defined]
-            if not acting.is_staff or not request.user.has_perm(f"clinic.{permission}"):
+            if not acting.is_staff or not request.user.has_perm(qualified):
                 raise Http404
             return view(request, *args, **kwargs)
 

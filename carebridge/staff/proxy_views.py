@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,19 +41,6 @@ from carebridge.staff.proxy_forms import ChangeScopesForm, ParentalAccessForm
 View = Callable[..., HttpResponseBase]
 
 
-def proxy_staff_required(view: View) -> View:
-    """Active staff whose role gives and ends parents' access; everyone else gets a 404."""
-
-    @staff_required("use_staff_console")
-    @wraps(view)
-    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.has_perm(GRANT_PERMISSION):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _patient(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Patient:
     # `staff_required` has already checked that the viewer is active staff.
     staff = request.acting.staff
@@ -73,7 +58,7 @@ def _already_ended(request: AuthenticatedRequest, patient: Patient) -> HttpRespo
     return _back_to_access(patient)
 
 
-@proxy_staff_required
+@staff_required(GRANT_PERMISSION)
 @require_safe
 def patient_access(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpResponse:
     """Who may help the patient, and who could before. Audited as staff viewing the grants."""
@@ -96,7 +81,7 @@ def patient_access(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Http
     return render(request, "staff/patient_access.html", context)
 
 
-@proxy_staff_required
+@staff_required(GRANT_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def patient_access_grant(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpResponse:
     """Give a parent or legal guardian access to a minor's record, after checking who they are.
@@ -153,7 +138,7 @@ def _say_given(request: AuthenticatedRequest, grant: ProxyGrant) -> None:
     messages.success(request, text)
 
 
-@proxy_staff_required
+@staff_required(GRANT_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def patient_access_change(
     request: AuthenticatedRequest, patient_id: uuid.UUID, grant_id: uuid.UUID
@@ -186,7 +171,7 @@ def _change(request: AuthenticatedRequest, grant: ProxyGrant, form: Form) -> boo
     return True
 
 
-@proxy_staff_required
+@staff_required(GRANT_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def patient_access_end(
     request: AuthenticatedRequest, patient_id: uuid.UUID, grant_id: uuid.UUID
