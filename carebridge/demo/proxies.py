@@ -20,14 +20,8 @@ from dataclasses import dataclass
 
 from carebridge.accounts.models import User
 from carebridge.clinic.models import Clinic
+from carebridge.demo.accounts import OWN_ACCOUNT_FROM_AGE, DemoSignIn, upsert_user
 from carebridge.demo.generator import AGE_BANDS, EMAIL_DOMAIN, PatientSpec
-from carebridge.demo.services import (
-    OWN_ACCOUNT_FROM_AGE,
-    DemoSignIn,
-    clinic_today,
-    demo_specs,
-    upsert_user,
-)
 from carebridge.patients.models import Patient
 from carebridge.proxies.models import (
     OPEN_STATUSES,
@@ -91,14 +85,19 @@ class GrantPlan:
     note: str = ""
 
 
-def load_demo_proxies(clinic: Clinic, password: str, *, front_desk: User) -> list[DemoSignIn]:
+def load_demo_proxies(
+    clinic: Clinic,
+    password: str,
+    *,
+    front_desk: User,
+    specs: list[PatientSpec],
+    today: datetime.date,
+) -> list[DemoSignIn]:
     """Create or refresh the demo caregiver and parent and their grants; return their sign-ins.
 
-    Call inside `load_demo_clinic`'s transaction, after the patients. Writes no audit events
-    and sends no e-mails (see the module docstring).
+    Call inside `load_demo_clinic`'s transaction, after the patients (`specs`, as of the
+    clinic's `today`). Writes no audit events and sends no e-mails (see the module docstring).
     """
-    today = clinic_today(clinic)
-    specs = demo_specs(clinic)
     caregiver = upsert_person(CAREGIVER, password)
     parent = upsert_person(PARENT, password)
     plans = [

@@ -10,15 +10,21 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from carebridge.accounts.models import User
 from carebridge.clinic.models import Clinic, Location, Practitioner, StaffMember, StaffRole
+from carebridge.demo.accounts import (
+    OWN_ACCOUNT_FROM_AGE,
+    PATIENT_ROLE,
+    DemoSignIn,
+    upsert_user,
+)
 from carebridge.demo.clinical import PractitionerRef
 from carebridge.demo.generator import EMAIL_DOMAIN, PatientSpec, generate_patients
+from carebridge.demo.proxies import load_demo_proxies
 from carebridge.demo.records import load_demo_records
 from carebridge.patients.models import Patient
 
@@ -26,17 +32,6 @@ CLINIC_SLUG = "riverside"
 CLINIC_TIME_ZONE = "America/New_York"
 PATIENT_COUNT = 12
 # Children under this age get no portal account of their own: a parent will act for them.
-OWN_ACCOUNT_FROM_AGE = 12
-PATIENT_ROLE = "patient"
-
-
-@dataclass(frozen=True)
-class DemoSignIn:
-    """An account someone can sign in to the demo with (all share the demo password)."""
-
-    role: str
-    name: str
-    email: str
 
 
 @dataclass(frozen=True)
@@ -109,9 +104,6 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
     Audit: only the importer's one "import" event per patient. The people are synthetic and no
     one acts on a real record; the next events are the demo users' own sign-ins and views.
     """
-    # Imported here, not at the top: the proxies module builds on this one's helpers.
-    from carebridge.demo.proxies import load_demo_proxies
-
     with transaction.atomic():
         clinic = upsert_clinic()
         locations = upsert_locations(clinic)
@@ -119,7 +111,13 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
         staff = {spec.role: upsert_staff(clinic, spec, password) for spec in STAFF}
         link_clinician(practitioners, staff[StaffRole.CLINICIAN])
         patients = upsert_patients(clinic, password)
-        proxies = load_demo_proxies(clinic, password, front_desk=staff[StaffRole.FRONT_DESK])
+        proxies = load_demo_proxies(
+            clinic,
+            password,
+            front_desk=staff[StaffRole.FRONT_DESK],
+            specs=demo_specs(clinic),
+            today=clinic_today(clinic),
+        )
         if with_records:
             load_demo_records(clinic, demo_specs(clinic), practitioner_refs(), clinic_today(clinic))
     return [*(staff_sign_in(spec) for spec in STAFF), *patients, *proxies]
@@ -169,18 +167,6 @@ def upsert_practitioners(
         practitioner.locations.set([locations[name] for name in spec.locations])
         practitioners[(spec.given_name, spec.family_name)] = practitioner
     return practitioners
-
-
-def upsert_user(*, email: str, given_name: str, family_name: str, password: str) -> User:
-    """The demo account for `email`, with a verified address and the demo password."""
-    user, _ = User.objects.get_or_create(email=email)
-    user.first_name, user.last_name, user.is_active = given_name, family_name, True
-    user.set_password(password)
-    user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
-    return user
 
 
 def upsert_staff(clinic: Clinic, spec: StaffSpec, password: str) -> User:

@@ -17,8 +17,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from carebridge.clinic.models import StaffRole
+from carebridge.demo.accounts import PATIENT_ROLE, DemoSignIn
 from carebridge.demo.proxies import CAREGIVER_ROLE, PARENT_ROLE
-from carebridge.demo.services import PATIENT_ROLE, DemoSignIn, load_demo_clinic
+from carebridge.demo.services import load_demo_clinic
 
 DEFAULT_PASSWORD = "carebridge-demo-2026"  # noqa: S105 (published on purpose: demo only)
 
