@@ -51,6 +51,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "match_review": gettext_lazy("Patient match review"),
     "clinic_settings": gettext_lazy("Clinic settings"),
     "appointments": gettext_lazy("Appointments"),
+    "appointment": gettext_lazy("Appointment"),
     # Caregivers and parents.
     "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
     "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
@@ -96,6 +97,8 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ),
     ("view", "proxy_sharing"): gettext_lazy("Viewed what you share with your parent or guardian"),
     ("view", "proxy_grants"): gettext_lazy("Viewed who can help you with your account"),
+    ("create", "appointment"): gettext_lazy("Booked an appointment"),
+    ("update", "appointment"): gettext_lazy("Changed or cancelled an appointment"),
 }
 
 ACTING_AS: dict[str, Promise] = {
