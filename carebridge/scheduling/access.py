@@ -15,12 +15,17 @@ from django.http import Http404
 from carebridge.audit.models import AuditAction, AuditOutcome
 from carebridge.audit.services import record_event
 from carebridge.proxies.models import ProxyScope
+from carebridge.scheduling.selectors import get_booked_appointment
 
 if TYPE_CHECKING:
+    import uuid
+
     from carebridge.core.http import AuthenticatedRequest, PortalRequest
     from carebridge.patients.models import Patient
+    from carebridge.scheduling.models import Appointment
 
 OBJECT_TYPE = "appointments"
+DENIED = AuditOutcome.DENIED
 
 
 def access_appointments(request: AuthenticatedRequest) -> Patient:
@@ -38,6 +43,26 @@ def access_appointments(request: AuthenticatedRequest) -> Patient:
         raise Http404
     record_appointments_view(request, patient)
     return patient
+
+
+def access_appointment(request: AuthenticatedRequest, appointment_id: uuid.UUID) -> Appointment:
+    """One appointment booked in Carebridge, for its patient or a caregiver or parent with the
+    appointments scope today, with this view audited (the appointment's id).
+
+    Raises 404 as `access_appointments` does, and also when the appointment is not one of the
+    patient's (a missing and a forbidden appointment look the same).
+    """
+    patient = request.acting.patient
+    if patient is None:
+        raise Http404
+    if not request.acting.may(ProxyScope.APPOINTMENTS):
+        record_appointments_view(request, patient, object_id=appointment_id, outcome=DENIED)
+        raise Http404
+    appointment = get_booked_appointment(patient, appointment_id)
+    if appointment is None:
+        raise Http404
+    record_appointments_view(request, patient, object_id=appointment.pk)
+    return appointment
 
 
 def appointments_patient(request: PortalRequest) -> Patient | None:

@@ -7,7 +7,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from carebridge.scheduling.models import Appointment, TimeOff, VisitType, WeeklyHours
+from carebridge.scheduling.models import (
+    Appointment,
+    AppointmentRequest,
+    TimeOff,
+    VisitType,
+    WeeklyHours,
+)
 
 
 @admin.register(VisitType)
@@ -31,11 +37,8 @@ class TimeOffAdmin(admin.ModelAdmin[TimeOff]):
     date_hierarchy = "starts_at"
 
 
-@admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin[Appointment]):
-    list_display = ["starts_at", "practitioner", "location", "status", "booked_as"]
-    list_filter = ["status", "booked_as"]
-    date_hierarchy = "starts_at"
+class ReadOnly:
+    """Listed, never added, changed or deleted here: the services make and change these."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -45,3 +48,19 @@ class AppointmentAdmin(admin.ModelAdmin[Appointment]):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnly, admin.ModelAdmin[Appointment]):
+    list_display = ["starts_at", "practitioner", "location", "status", "booked_as"]
+    list_filter = ["status", "booked_as"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(AppointmentRequest)
+class AppointmentRequestAdmin(ReadOnly, admin.ModelAdmin[AppointmentRequest]):
+    """Read-only until staff answer requests in the console."""
+
+    list_display = ["created_at", "visit_type", "status", "booked_as"]
+    list_filter = ["status", "booked_as"]
+    date_hierarchy = "created_at"

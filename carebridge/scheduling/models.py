@@ -313,3 +313,60 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the clinic")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class AppointmentRequest(models.Model):
+    """A patient's request for a kind of visit that cannot be booked online; staff answer it
+    (approving it books an appointment, linked here).
+
+    `reason` and `preferences` are the patient's own words: health information, never in
+    e-mails, URLs or logs.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="appointment_requests"
+    )
+    visit_type = models.ForeignKey(
+        VisitType, on_delete=models.PROTECT, related_name="appointment_requests"
+    )
+    reason = models.TextField(_("reason for the visit"), blank=True)
+    preferences = models.TextField(_("preferred days and times"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.REQUESTED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    booked_as = models.CharField(_("sent as"), max_length=8, choices=BookedAs.choices)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    staff_reply = models.TextField(_("the clinic's reply"), blank=True)
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("appointment booked"),
+    )
+
+    class Meta:
+        verbose_name = _("appointment request")
+        verbose_name_plural = _("appointment requests")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["patient", "created_at"], name="appt_request_patient_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_type} ({self.get_status_display()})"

@@ -13,10 +13,12 @@ for the patient), none labelled sensitive by its source. Callers check access fi
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,13 +27,31 @@ from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet
 from carebridge.records.scope import RecordScope
 from carebridge.records.selectors.sections import RowPage, page_of
 from carebridge.records.selectors.wording import words_for
+from carebridge.scheduling.availability import Slot
+from carebridge.scheduling.models import (
+    Appointment,
+    AppointmentQuerySet,
+    AppointmentRequest,
+    AppointmentStatus,
+    OnlineBooking,
+    VisitType,
+    VisitTypeQuerySet,
+)
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from carebridge.patients.models import Patient
 
 APPOINTMENT = "Appointment"
 # Statuses of an appointment that is still to come, once its time is not past.
 UPCOMING_STATUSES = ("booked", "pending", "arrived")
+# Statuses of an appointment booked here that is still to come, once its time is not past.
+BOOKED_UPCOMING_STATUSES = (
+    AppointmentStatus.REQUESTED,
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.ARRIVED,
+)
 # The upcoming list is short in practice; past the limit the page says there are more.
 UPCOMING_LIMIT = 50
 PAST_PER_PAGE = 20
@@ -53,7 +73,7 @@ APPOINTMENT_STATUS: dict[str, Promise] = {
 class AppointmentRow:
     """One appointment, ready to show; `starts_at` is shown in the clinic's time zone."""
 
-    pk: int
+    pk: int | uuid.UUID
     starts_at: datetime.datetime | None
     ends_at: datetime.datetime | None
     kind: str
@@ -61,15 +81,20 @@ class AppointmentRow:
     place: str
     status: str
     is_cancelled: bool
+    # Set for an appointment booked in Carebridge: the page to see, change or cancel it.
+    detail_url: str = ""
 
 
 @dataclass(frozen=True)
 class AppointmentListing:
-    """The appointments page: those to come, soonest first, and one page of the others."""
+    """The appointments page: those to come, soonest first (the EHR's and those booked here,
+    together), one page of the EHR's others, and the latest of those booked here."""
 
     upcoming: list[AppointmentRow]
     has_more_upcoming: bool
     past: RowPage[AppointmentRow]
+    booked_past: list[AppointmentRow] = field(default_factory=list)
+    requests: list[AppointmentRequest] = field(default_factory=list)
 
 
 def appointment_rows(patient: Patient, *, hides_sensitive: bool) -> ClinicalResourceQuerySet:
@@ -92,18 +117,65 @@ def list_appointments(
     """Upcoming appointments (booked, pending or checked in, not yet begun), soonest first, and
     a page of all the others (past, cancelled, not yet given a time), latest first.
 
-    Three queries, whatever the number of appointments: the upcoming ones, and the others'
-    count and page.
+    Those booked in Carebridge join the upcoming ones in time order; the latest of their
+    others are listed apart. Five queries, whatever the number of appointments: the EHR's
+    upcoming ones, their others' count and page, the two lists of those booked here, and the
+    requests.
     """
     rows = appointment_rows(patient, hides_sensitive=hides_sensitive)
     soonest = rows.filter(upcoming_filter(now)).order_by("effective_at", "pk")
     upcoming = [to_row(row) for row in soonest[: UPCOMING_LIMIT + 1]]
+    booked = booked_rows(patient)
+    booked_soonest = booked.filter(booked_upcoming_filter(now)).order_by("starts_at")
+    upcoming += [booked_to_row(row) for row in booked_soonest[: UPCOMING_LIMIT + 1]]
+    upcoming.sort(key=lambda row: row.starts_at or now)
     others = rows.exclude(upcoming_filter(now)).newest_first()
+    booked_others = booked.exclude(booked_upcoming_filter(now)).order_by("-starts_at")
     return AppointmentListing(
         upcoming=upcoming[:UPCOMING_LIMIT],
         has_more_upcoming=len(upcoming) > UPCOMING_LIMIT,
         past=page_of(others, page_number, PAST_PER_PAGE, to_row),
+        booked_past=[booked_to_row(row) for row in booked_others[:PAST_PER_PAGE]],
+        requests=list_requests(patient),
     )
+
+
+def list_requests(patient: Patient) -> list[AppointmentRequest]:
+    """The patient's latest requests for visits the clinic arranges, newest first (one query)."""
+    rows = AppointmentRequest.objects.filter(patient=patient).select_related("visit_type")
+    return list(rows.order_by("-created_at", "pk")[:PAST_PER_PAGE])
+
+
+def booked_rows(patient: Patient) -> AppointmentQuerySet:
+    """The patient's appointments booked in Carebridge, with what a row shows."""
+    related = ("practitioner", "location", "visit_type")
+    return Appointment.objects.for_patient(patient).select_related(*related)
+
+
+def booked_upcoming_filter(now: datetime.datetime) -> Q:
+    return Q(status__in=BOOKED_UPCOMING_STATUSES, starts_at__gte=now)
+
+
+def booked_to_row(row: Appointment) -> AppointmentRow:
+    return AppointmentRow(
+        pk=row.pk,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        kind=row.visit_type.name,
+        clinician=row.practitioner.display_name,
+        place=row.location.name,
+        status=str(row.get_status_display()),
+        is_cancelled=row.status == AppointmentStatus.CANCELLED,
+        detail_url=reverse("scheduling:appointment-detail", args=[row.pk]),
+    )
+
+
+def get_booked_appointment(patient: Patient, appointment_id: uuid.UUID) -> Appointment | None:
+    """One of the patient's appointments booked in Carebridge, with the clinic, the place and
+    who booked it; None when the patient has no such appointment (one query)."""
+    related = ("practitioner", "location", "visit_type__clinic", "booked_by", "patient__clinic")
+    rows = Appointment.objects.for_patient(patient).select_related(*related)
+    return rows.filter(pk=appointment_id).first()
 
 
 def get_next_appointment(
@@ -126,3 +198,41 @@ def to_row(row: ClinicalResource) -> AppointmentRow:
         status=words_for(APPOINTMENT_STATUS, row.status),
         is_cancelled=row.status == "cancelled",
     )
+
+
+@dataclass(frozen=True)
+class VisitTypeChoices:
+    """The kinds of visit a patient may book online, and those to ask the clinic for."""
+
+    bookable: VisitTypeQuerySet
+    ask_only: list[VisitType]
+
+
+def list_visit_types(patient: Patient, *, is_established: bool) -> VisitTypeChoices:
+    """The clinic's offered visit types, split by whether this patient may book them online:
+    types for patients seen before are bookable only by an established patient (two queries)."""
+    offered = VisitType.objects.for_clinic(patient.clinic).active()
+    allowed = [OnlineBooking.EVERYONE] + ([OnlineBooking.ESTABLISHED] if is_established else [])
+    return VisitTypeChoices(
+        bookable=offered.filter(online_booking__in=allowed),
+        ask_only=list(offered.exclude(online_booking__in=allowed)),
+    )
+
+
+@dataclass(frozen=True)
+class DayOfTimes:
+    """The free times of one day in the clinic's calendar, soonest first."""
+
+    day: datetime.date
+    slots: list[Slot]
+
+
+def group_by_day(slots: list[Slot], zone: ZoneInfo) -> list[DayOfTimes]:
+    """Slots (sorted by start) grouped by the clinic's local date."""
+    days: list[DayOfTimes] = []
+    for slot in slots:
+        day = slot.starts_at.astimezone(zone).date()
+        if not days or days[-1].day != day:
+            days.append(DayOfTimes(day, []))
+        days[-1].slots.append(slot)
+    return days

@@ -1,9 +1,27 @@
 from django.urls import path
 
-from carebridge.scheduling import views
+from carebridge.scheduling.views import appointments, booking, requesting, rescheduling
 
 app_name = "scheduling"
 
 urlpatterns = [
-    path("", views.appointments, name="appointments"),
+    path("", appointments.appointments, name="appointments"),
+    path("book/", booking.book, name="book"),
+    path("book/times/", booking.book_times, name="book-times"),
+    path("book/confirm/", booking.book_confirm, name="book-confirm"),
+    path("request/", requesting.request_visit, name="request"),
+    path("<uuid:appointment_id>/", appointments.appointment_detail, name="appointment-detail"),
+    path(
+        "<uuid:appointment_id>/calendar.ics", appointments.appointment_ics, name="appointment-ics"
+    ),
+    path(
+        "<uuid:appointment_id>/cancel/",
+        appointments.appointment_cancel,
+        name="appointment-cancel",
+    ),
+    path(
+        "<uuid:appointment_id>/reschedule/",
+        rescheduling.appointment_reschedule,
+        name="appointment-reschedule",
+    ),
 ]

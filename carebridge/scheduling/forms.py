@@ -1,0 +1,153 @@
+"""Input for the patient's appointment pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from carebridge.clinic.models import Location, Practitioner
+from carebridge.scheduling.availability import Slot
+from carebridge.scheduling.models import VisitType
+
+REASON_MAX_LENGTH = 500
+
+
+class FirstRadioSelect(forms.RadioSelect):
+    """Radio buttons whose group is labelled by its first button, so that the error summary's
+    link for the group moves the focus to a real control."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class CancelForm(forms.Form):
+    """Why the appointment is cancelled: optional, kept for the clinic, never e-mailed."""
+
+    reason = forms.CharField(
+        label=_("Why are you cancelling? (optional)"),
+        help_text=_("Only the clinic sees this."),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class VisitChoiceForm(forms.Form):
+    """Step 1 of booking: the kind of visit, and why (optional, for the clinic only)."""
+
+    visit_type = forms.ModelChoiceField(
+        label=_("What kind of appointment?"),
+        queryset=VisitType.objects.none(),
+        widget=FirstRadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Choose the kind of appointment.")},
+    )
+    reason = forms.CharField(
+        label=_("What is the appointment for? (optional)"),
+        help_text=_("Only the clinic sees this. It helps them get ready for the visit."),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, visit_types: QuerySet[VisitType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["visit_type"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = visit_types
+
+
+class TimesFilterForm(forms.Form):
+    """Step 2's filters (in the address, so no health information): who, where, from when."""
+
+    practitioner = forms.ModelChoiceField(
+        label=_("With"),
+        queryset=Practitioner.objects.none(),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    location = forms.ModelChoiceField(
+        label=_("Where"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=_("Anywhere"),
+    )
+    date = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, visit_type: VisitType, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = {
+            "practitioner": visit_type.practitioners.order_by("family_name", "given_name"),
+            "location": visit_type.locations.order_by("name"),
+        }
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class TimeChoiceForm(forms.Form):
+    """A chosen time, as the times page sends it: the kind of visit, and "who.where.when" with
+    ids and the start in ISO 8601 with its offset (no health information: it may be in the
+    address)."""
+
+    visit_type = forms.IntegerField(widget=forms.HiddenInput)
+    time = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": _("Choose one of the times.")}
+    )
+
+    def clean_time(self) -> tuple[int, int, datetime.datetime]:
+        try:
+            practitioner, location, starts_at = self.cleaned_data["time"].split("_", 2)
+            moment = datetime.datetime.fromisoformat(starts_at)
+            chosen = (int(practitioner), int(location), moment)
+        except ValueError:
+            raise forms.ValidationError(_("Choose one of the times."), code="invalid") from None
+        if moment.tzinfo is None:
+            raise forms.ValidationError(_("Choose one of the times."), code="invalid")
+        return chosen
+
+
+def time_value(slot: Slot) -> str:
+    """A slot as the value `TimeChoiceForm.time` reads back."""
+    return f"{slot.practitioner.pk}_{slot.location.pk}_{slot.starts_at.isoformat()}"
+
+
+class RequestForm(forms.Form):
+    """A request for a kind of visit that cannot be booked online; words for the clinic only."""
+
+    visit_type = forms.ModelChoiceField(
+        label=_("What kind of appointment?"),
+        queryset=VisitType.objects.none(),
+        widget=FirstRadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Choose the kind of appointment.")},
+    )
+    reason = forms.CharField(
+        label=_("What is the appointment for? (optional)"),
+        help_text=_("Only the clinic sees this."),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    preferences = forms.CharField(
+        label=_("Which days and times suit you? (optional)"),
+        help_text=_("For example: weekday mornings, not Fridays."),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, visit_types: list[VisitType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["visit_type"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = VisitType.objects.filter(pk__in=[t.pk for t in visit_types])

@@ -1,0 +1,79 @@
+"""An appointment as a calendar file (RFC 5545 iCalendar), for "Add to calendar".
+
+Privacy rule: the file may end up in a shared or synced calendar, so it says only when, where and
+at which clinic; never the reason, the kind of visit or the clinician.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from carebridge.clinic.models import Location
+from carebridge.scheduling.models import Appointment
+
+# RFC 5545 3.1: content lines are folded so that none is longer than 75 octets.
+LINE_OCTETS = 75
+
+
+def ics_time(moment: datetime.datetime) -> str:
+    """A UTC date-time in the form RFC 5545 calls "form #2" (with a trailing Z)."""
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def escape_text(value: str) -> str:
+    """Escape a TEXT value: backslash, semicolon, comma and line breaks (RFC 5545 3.3.11)."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets, never inside a multi-byte character; each
+    continuation starts with one space (which counts towards its 75 octets)."""
+    parts: list[str] = []
+    current, size, limit = "", 0, LINE_OCTETS
+    for char in line:
+        width = len(char.encode())
+        if size + width > limit:
+            parts.append(current)
+            current, size, limit = "", 0, LINE_OCTETS - 1
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def address_words(location: Location) -> str:
+    """The place's street address on one line."""
+    return f"{location.address_line}, {location.city}, {location.state} {location.postal_code}"
+
+
+def portal_host() -> str:
+    return urlsplit(settings.CAREBRIDGE_BASE_URL).hostname or "carebridge"
+
+
+def appointment_ics(appointment: Appointment, *, now: datetime.datetime) -> str:
+    """The calendar file for one appointment: one VEVENT, times in UTC, CRLF line endings."""
+    clinic = appointment.visit_type.clinic
+    location = appointment.location
+    summary = _("Appointment at %(clinic)s") % {"clinic": clinic.name}
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Carebridge//Patient portal//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{appointment.pk}@{portal_host()}",
+        f"DTSTAMP:{ics_time(now)}",
+        f"DTSTART:{ics_time(appointment.starts_at)}",
+        f"DTEND:{ics_time(appointment.ends_at)}",
+        f"SUMMARY:{escape_text(summary)}",
+        f"LOCATION:{escape_text(f'{location.name}, {address_words(location)}')}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "".join(fold(line) + "\r\n" for line in lines)
