@@ -11,6 +11,7 @@ from carebridge.proxies import rules
 from carebridge.proxies.models import GrantStatus, ProxyGrant
 from carebridge.proxies.services.invitations import accept_invitation
 from carebridge.testing import factories
+from carebridge.testing.text import mentions
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_a_parent_with_an_account_has_access_at_once(cast, django_capture_on_com
         "[Carebridge] You can now help with a family member's care",
     )
     for private in PRIVATE:
-        assert private not in message.body
+        assert not mentions(message.body, private)
     event = AuditEvent.objects.filter(action=AuditAction.GRANT).get()
     assert (event.actor, event.patient, event.acting_as, event.object_type) == (
         cast.front_desk,
@@ -126,7 +127,7 @@ def test_a_parent_without_an_account_is_invited_then_accepts(
         "[Carebridge] You are invited to help with a family member's care",
     )
     for private in PRIVATE:
-        assert private not in message.body
+        assert not mentions(message.body, private)
     event = AuditEvent.objects.filter(action=AuditAction.GRANT).get()
     assert (event.actor, event.patient, event.acting_as, event.object_type) == (
         cast.clinic_admin,
