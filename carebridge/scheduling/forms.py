@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from carebridge.clinic.models import Location, Practitioner
 from carebridge.scheduling.availability import Slot
 from carebridge.scheduling.models import VisitType
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 REASON_MAX_LENGTH = 500
 
@@ -36,23 +39,33 @@ class CancelForm(forms.Form):
     )
 
 
-class VisitChoiceForm(forms.Form):
-    """Step 1 of booking: the kind of visit, and why (optional, for the clinic only)."""
-
-    visit_type = forms.ModelChoiceField(
+def visit_type_field() -> forms.ModelChoiceField:
+    """The kind of visit, as radio buttons; each form sets the queryset it may offer."""
+    return forms.ModelChoiceField(
         label=_("What kind of appointment?"),
         queryset=VisitType.objects.none(),
         widget=FirstRadioSelect,
         empty_label=None,
         error_messages={"required": _("Choose the kind of appointment.")},
     )
-    reason = forms.CharField(
+
+
+def purpose_field(help_text: StrOrPromise) -> forms.CharField:
+    """What the appointment is for, in the patient's words: optional, for the clinic only."""
+    return forms.CharField(
         label=_("What is the appointment for? (optional)"),
-        help_text=_("Only the clinic sees this. It helps them get ready for the visit."),
+        help_text=help_text,
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class VisitChoiceForm(forms.Form):
+    """Step 1 of booking: the kind of visit, and why (optional, for the clinic only)."""
+
+    visit_type = visit_type_field()
+    reason = purpose_field(_("Only the clinic sees this. It helps them get ready for the visit."))
 
     def __init__(self, *args: Any, visit_types: QuerySet[VisitType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,20 +137,8 @@ def time_value(slot: Slot) -> str:
 class RequestForm(forms.Form):
     """A request for a kind of visit that cannot be booked online; words for the clinic only."""
 
-    visit_type = forms.ModelChoiceField(
-        label=_("What kind of appointment?"),
-        queryset=VisitType.objects.none(),
-        widget=FirstRadioSelect,
-        empty_label=None,
-        error_messages={"required": _("Choose the kind of appointment.")},
-    )
-    reason = forms.CharField(
-        label=_("What is the appointment for? (optional)"),
-        help_text=_("Only the clinic sees this."),
-        max_length=REASON_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    visit_type = visit_type_field()
+    reason = purpose_field(_("Only the clinic sees this."))
     preferences = forms.CharField(
         label=_("Which days and times suit you? (optional)"),
         help_text=_("For example: weekday mornings, not Fridays."),
