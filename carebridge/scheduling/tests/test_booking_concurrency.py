@@ -12,9 +12,8 @@ from django.db import IntegrityError, connection, connections
 
 from carebridge.audit.models import AuditEvent
 from carebridge.clinic.models import StaffRole
-from carebridge.scheduling import services
 from carebridge.scheduling.models import Appointment, AppointmentStatus
-from carebridge.scheduling.services import SlotTakenError, book_appointment
+from carebridge.scheduling.services import SlotTakenError, book_appointment, booking
 from carebridge.scheduling.tests.factories import (
     Schedule,
     local,
@@ -81,7 +80,7 @@ def test_the_databases_refusal_also_reads_just_taken(
     s = hours_thursday_and_friday(make_schedule(cast.clinic))
     make_appointment(cast.patient, s.visit_type, s.practitioner, s.location, THURSDAY_9AM)
     # As if another booking committed between the re-check and the insert.
-    monkeypatch.setattr(services, "check_slot_free", lambda *args: None)
+    monkeypatch.setattr(booking, "check_slot_free", lambda *args: None)
 
     with pytest.raises(SlotTakenError) as taken:
         book_appointment(

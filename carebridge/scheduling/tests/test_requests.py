@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
-from carebridge.scheduling.appointment_requests import request_appointment
 from carebridge.scheduling.models import AppointmentRequest, OnlineBooking, RequestStatus
+from carebridge.scheduling.services import request_appointment
 from carebridge.scheduling.tests.conftest import NOW
 from carebridge.scheduling.tests.factories import make_visit_type
 from carebridge.scheduling.tests.pages import PAGE, words

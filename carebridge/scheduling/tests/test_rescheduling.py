@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.scheduling.models import Appointment, AppointmentStatus, BookedAs
-from carebridge.scheduling.rescheduling import reschedule_appointment
-from carebridge.scheduling.services import SlotTakenError
+from carebridge.scheduling.services import SlotTakenError, reschedule_appointment
 from carebridge.scheduling.tests.booked import in_hours
 from carebridge.scheduling.tests.factories import local, make_appointment, make_hours, make_schedule
 from carebridge.scheduling.tests.pages import words

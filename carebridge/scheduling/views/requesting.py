@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.scheduling.access import access_appointments
-from carebridge.scheduling.appointment_requests import request_appointment
 from carebridge.scheduling.forms import RequestForm
+from carebridge.scheduling.services import request_appointment
 from carebridge.scheduling.views.booking import bookable_types
 
 

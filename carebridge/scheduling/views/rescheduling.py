@@ -26,8 +26,7 @@ from carebridge.scheduling.access import access_appointment
 from carebridge.scheduling.forms import TimeChoiceForm
 from carebridge.scheduling.models import Appointment
 from carebridge.scheduling.pages import detail_context
-from carebridge.scheduling.rescheduling import reschedule_appointment
-from carebridge.scheduling.services import SlotTakenError, check_may_cancel
+from carebridge.scheduling.services import SlotTakenError, check_may_cancel, reschedule_appointment
 from carebridge.scheduling.views.booking import Choice, chosen, render_confirm, times_context
 
 TEMPLATE_REFUSED = "scheduling/appointment_cancel.html"

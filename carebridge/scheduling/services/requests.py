@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.scheduling.models import AppointmentRequest, VisitType
-from carebridge.scheduling.services import check_may_act, check_online_booking
+from carebridge.scheduling.services.booking import check_may_act, check_online_booking
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from carebridge.audit.models import AuditAction
 from carebridge.clinic.models import Location, Practitioner
 from carebridge.scheduling.models import Appointment, AppointmentStatus
-from carebridge.scheduling.services import (
+from carebridge.scheduling.services.booking import (
     SlotTakenError,
     audit_appointment,
     check_may_act,
