@@ -352,3 +352,17 @@ CAREBRIDGE_IMPORT_MAX_BYTES = env_int("CAREBRIDGE_IMPORT_MAX_BYTES", 200 * 1024 
 CAREBRIDGE_IMPORT_DIR = Path(ENV.get("CAREBRIDGE_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
 # How many days an invitation for a caregiver (sent by a patient) keeps working.
 CAREBRIDGE_PROXY_INVITE_DAYS = env_int("CAREBRIDGE_PROXY_INVITE_DAYS", 7)
+# Appointments. A video visit's link is this pattern with the appointment's random room put in
+# `{room}`; it is shown from this many minutes before the start.
+CAREBRIDGE_VIDEO_URL_PATTERN = ENV.get(
+    "CAREBRIDGE_VIDEO_URL_PATTERN", "https://meet.jit.si/carebridge-{room}"
+)
+CAREBRIDGE_VIDEO_JOIN_MINUTES = env_int("CAREBRIDGE_VIDEO_JOIN_MINUTES", 15)
+# Online check-in opens this many days before a visit.
+CAREBRIDGE_CHECKIN_DAYS = env_int("CAREBRIDGE_CHECKIN_DAYS", 3)
+# Reminder e-mails go this many hours before each visit (`carebridge send-reminders` queues them).
+CAREBRIDGE_REMINDER_HOURS = [int(hours) for hours in env_list("CAREBRIDGE_REMINDER_HOURS", "72,24")]
+# A freed time is offered to this many waitlisted patients at once, each offer lasting this long;
+# the first to accept gets it.
+CAREBRIDGE_WAITLIST_OFFERS_AT_ONCE = env_int("CAREBRIDGE_WAITLIST_OFFERS_AT_ONCE", 3)
+CAREBRIDGE_WAITLIST_OFFER_MINUTES = env_int("CAREBRIDGE_WAITLIST_OFFER_MINUTES", 120)

@@ -11,6 +11,7 @@ never put in e-mails, URLs or logs.
 from __future__ import annotations
 
 import datetime
+import secrets
 import uuid
 
 from django.conf import settings
@@ -82,6 +83,19 @@ class VisitType(models.Model):
         _("patients may cancel until (hours before)"), default=24
     )
     is_active = models.BooleanField(_("offered"), default=True)
+    # Shown at check-in as what the patient should expect to pay; the bill may differ.
+    copay_cents = models.PositiveIntegerField(
+        _("expected copay (cents)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when there is usually nothing to pay at the visit."),
+    )
+    # A simple questionnaire until the forms issue: one question per line, answered at check-in.
+    checkin_questions = models.TextField(
+        _("check-in questions"),
+        blank=True,
+        help_text=_("One question per line. Patients answer them when they check in online."),
+    )
 
     objects = VisitTypeQuerySet.as_manager()
 
@@ -102,6 +116,10 @@ class VisitType(models.Model):
     @property
     def duration(self) -> datetime.timedelta:
         return datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def questions(self) -> list[str]:
+        return [line.strip() for line in self.checkin_questions.splitlines() if line.strip()]
 
 
 class Weekday(models.IntegerChoices):
@@ -229,6 +247,10 @@ class BookedAs(models.TextChoices):
     STAFF = "staff", _("Clinic staff")
 
 
+def new_video_room() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def active(self) -> AppointmentQuerySet:
         """Appointments holding their time: booked or checked in."""
@@ -284,6 +306,19 @@ class Appointment(models.Model):
         verbose_name=_("cancelled by"),
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The room of a video visit, put into `CAREBRIDGE_VIDEO_URL_PATTERN`; random, never guessable.
+    video_room = models.CharField(_("video room"), max_length=64, default=new_video_room)
+    # Staff's marks of the day: when the patient arrived, when the visit ended or was missed.
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -370,3 +405,173 @@ class AppointmentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_type} ({self.get_status_display()})"
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for an earlier time")
+    BOOKED = "booked", _("Got a time")
+    LEFT = "left", _("Taken off the list")
+
+
+class WaitlistEntryQuerySet(models.QuerySet["WaitlistEntry"]):
+    def waiting(self) -> WaitlistEntryQuerySet:
+        return self.filter(status=WaitlistStatus.WAITING)
+
+    def for_patient(self, patient: Patient) -> WaitlistEntryQuerySet:
+        return self.filter(patient=patient)
+
+
+class WaitlistEntry(models.Model):
+    """A patient's "tell me if an earlier time opens" for a visit type, with any practitioner
+    or place (empty) or a chosen one. With `appointment`, accepting an offer moves that
+    appointment to the earlier time; without, it books a new one. Entries are offered freed
+    times in the order they joined (`created_at`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="waitlist")
+    visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, related_name="waitlist")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="waitlist"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="waitlist"
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="waitlist_entries",
+        verbose_name=_("appointment to move earlier"),
+    )
+    # The patient's own words for a new booking: health information, never e-mailed or logged.
+    reason = models.TextField(_("reason for the visit"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_as = models.CharField(_("added as"), max_length=8, choices=BookedAs.choices)
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["visit_type", "status", "created_at"], name="waitlist_type_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_type} ({self.get_status_display()})"
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    TAKEN = "taken", _("Taken by someone else")
+
+
+class WaitlistOffer(models.Model):
+    """A freed time offered to one waitlist entry by e-mail until `expires_at`; several entries
+    may hold offers of one time, and the first to accept gets it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("starts at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("offered at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointment booked"),
+    )
+
+    class Meta:
+        verbose_name = _("waitlist offer")
+        verbose_name_plural = _("waitlist offers")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "practitioner", "starts_at"], name="waitlist_offer_once_per_time"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="waitlist_offer_open")]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} UTC ({self.get_status_display()})"
+
+
+class CheckIn(models.Model):
+    """What the patient confirmed and answered when checking in online before a visit.
+
+    Everything here except the timestamps is health or personal information, shown to the
+    patient, those acting for them and the clinic's staff only; never e-mailed or logged.
+    """
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, primary_key=True, related_name="check_in"
+    )
+    completed_at = models.DateTimeField(_("checked in at"))
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_as = models.CharField(_("checked in as"), max_length=8, choices=BookedAs.choices)
+    contact_confirmed = models.BooleanField(_("contact details confirmed"), default=False)
+    insurance_payer = models.CharField(_("insurance company"), max_length=120, blank=True)
+    insurance_member_id = models.CharField(_("member ID"), max_length=60, blank=True)
+    insurance_group = models.CharField(_("group number"), max_length=60, blank=True)
+    self_pay = models.BooleanField(_("no insurance (paying myself)"), default=False)
+    allergies_confirmed = models.BooleanField(_("allergies confirmed"), default=False)
+    allergy_changes = models.TextField(_("changes to allergies"), blank=True)
+    medications_confirmed = models.BooleanField(_("medicines confirmed"), default=False)
+    medication_changes = models.TextField(_("changes to medicines"), blank=True)
+    # [{"question": ..., "answer": ...}] for the visit type's questions at the time.
+    answers = models.JSONField(_("answers"), default=list, blank=True)
+    copay_cents = models.PositiveIntegerField(_("expected copay (cents)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("online check-in")
+        verbose_name_plural = _("online check-ins")
+
+    def __str__(self) -> str:
+        return f"Check-in {self.completed_at:%Y-%m-%d %H:%M} UTC"
+
+
+class AppointmentReminder(models.Model):
+    """One reminder e-mail of one appointment, `hours_before` its start (`starts_at`, kept so
+    that a moved appointment is reminded of again). The row is the ledger that makes sending
+    safe to run twice."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    hours_before = models.PositiveSmallIntegerField(_("hours before"))
+    starts_at = models.DateTimeField(_("appointment start"))
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment reminder")
+        verbose_name_plural = _("appointment reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "hours_before", "starts_at"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours_before} h before {self.starts_at:%Y-%m-%d %H:%M} UTC"
