@@ -24,11 +24,14 @@ from carebridge.testing.proxy_personas import PROXY_PERSONAS
 from tests.routes import (
     appointments,
     caregivers,
+    checkin,
     downloads,
     results,
     sections,
     staff_proxies,
     staff_records,
+    staff_schedule,
+    waitlist,
 )
 
 # Patterns the matrix does not cover, and why.
@@ -206,6 +209,9 @@ ROUTES = [
     *caregivers.ROUTES,
     *staff_proxies.ROUTES,
     *appointments.ROUTES,
+    *waitlist.ROUTES,
+    *checkin.ROUTES,
+    *staff_schedule.ROUTES,
 ]
 
 CASES = [
