@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebridge.scheduling.ics import address_words
-from carebridge.scheduling.models import Appointment, AppointmentStatus, BookedAs
+from carebridge.scheduling.models import Appointment, AppointmentStatus, BookedAs, VisitMode
 from carebridge.scheduling.services import CANCELLABLE_STATUSES
 
 DIRECTIONS_URL = "https://www.openstreetmap.org/search?"
@@ -30,10 +34,40 @@ def booked_by_words(appointment: Appointment) -> str:
     return _("Booked by the clinic")
 
 
-def detail_context(appointment: Appointment) -> dict[str, Any]:
+@dataclass(frozen=True)
+class VideoVisit:
+    """A video visit still to happen: whether it may be joined now, and from when."""
+
+    opens_at: datetime.datetime
+    is_open: bool
+
+
+def video_join_url(appointment: Appointment) -> str:
+    """The video provider's address of the appointment's room (`CAREBRIDGE_VIDEO_URL_PATTERN`)."""
+    return settings.CAREBRIDGE_VIDEO_URL_PATTERN.replace("{room}", appointment.video_room)
+
+
+def video_visit(appointment: Appointment, now: datetime.datetime) -> VideoVisit | None:
+    """For an active video appointment that has not ended: when joining opens
+    (`CAREBRIDGE_VIDEO_JOIN_MINUTES` before the start) and whether it is open now."""
+    if appointment.visit_type.mode != VisitMode.VIDEO or not appointment.is_active:
+        return None
+    if now >= appointment.ends_at:
+        return None
+    opens_at = appointment.starts_at - datetime.timedelta(
+        minutes=settings.CAREBRIDGE_VIDEO_JOIN_MINUTES
+    )
+    return VideoVisit(opens_at=opens_at, is_open=now >= opens_at)
+
+
+def detail_context(
+    appointment: Appointment, now: datetime.datetime | None = None
+) -> dict[str, Any]:
     """The template context of the appointment page and of the pages that act on it."""
     address = address_words(appointment.location)
     return {
+        "video": video_visit(appointment, now or timezone.now()),
+        "join_minutes": settings.CAREBRIDGE_VIDEO_JOIN_MINUTES,
         "appointment": appointment,
         "clinic": appointment.visit_type.clinic,
         "address": address,

@@ -181,10 +181,18 @@ def get_booked_appointment(patient: Patient, appointment_id: uuid.UUID) -> Appoi
 def get_next_appointment(
     patient: Patient, *, hides_sensitive: bool, now: datetime.datetime
 ) -> AppointmentRow | None:
-    """The soonest upcoming appointment, or None (one query)."""
+    """The soonest upcoming appointment, from the EHR's or those booked in Carebridge, or None
+    (two queries). Appointments booked here carry no sensitivity label: nothing is hidden."""
     rows = appointment_rows(patient, hides_sensitive=hides_sensitive)
-    row = rows.filter(upcoming_filter(now)).order_by("effective_at", "pk").first()
-    return to_row(row) if row is not None else None
+    from_ehr = rows.filter(upcoming_filter(now)).order_by("effective_at", "pk").first()
+    booked = booked_rows(patient).filter(booked_upcoming_filter(now))
+    booked_here = booked.order_by("starts_at", "pk").first()
+    candidates = [to_row(from_ehr)] if from_ehr is not None else []
+    if booked_here is not None:
+        candidates.append(booked_to_row(booked_here))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda row: row.starts_at or now)
 
 
 def to_row(row: ClinicalResource) -> AppointmentRow:

@@ -14,6 +14,7 @@ urlpatterns = [
     path(
         "<uuid:appointment_id>/calendar.ics", appointments.appointment_ics, name="appointment-ics"
     ),
+    path("<uuid:appointment_id>/join/", appointments.appointment_join, name="appointment-join"),
     path(
         "<uuid:appointment_id>/cancel/",
         appointments.appointment_cancel,

@@ -66,6 +66,11 @@ ROUTES: list[Route] = [
         data={"reason": ""},
     ),
     Route(
+        "scheduling:appointment-join",
+        url("scheduling:appointment-join", NO_SUCH_APPOINTMENT),
+        NOBODYS,
+    ),
+    Route(
         "scheduling:appointment-reschedule",
         url("scheduling:appointment-reschedule", NO_SUCH_APPOINTMENT),
         NOBODYS,

@@ -120,3 +120,21 @@ def test_the_times_of_a_real_visit_type(cast, persona):
     assert outcome(response)[0] == expected.status
     assert outcome(response)[1].startswith(expected.location)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("owner", sorted(OWNERS))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_join_a_visit_that_is_not_a_video_visit(cast, owner, persona):
+    """Those who may see the appointment are sent back to its page (it is in person); everyone
+    else gets 404; nobody signed in is sent to log in; nothing changes."""
+    visit = booked_for(cast, owner)
+    client = client_of(cast, persona)
+    before = snapshot()
+    response = client.get(reverse("scheduling:appointment-join", args=[visit.pk]))
+    expected: Expect = OWNERS[owner][persona]
+    if expected == OK:
+        assert outcome(response) == (302, f"/appointments/{visit.pk}/")
+    else:
+        assert outcome(response)[0] == expected.status
+        assert outcome(response)[1].startswith(expected.location)
+    assert snapshot() == before

@@ -11,6 +11,7 @@ import pytest
 from carebridge.audit.models import AuditEvent
 from carebridge.proxies.acting import ActingContext, Relationship
 from carebridge.scheduling.panels import appointments_panel
+from carebridge.scheduling.tests.booked import add_pats_bookings
 from carebridge.scheduling.tests.pages import SENSITIVE, add_pats_appointments, utc, words
 from carebridge.testing.records import appointment, store
 
@@ -94,3 +95,33 @@ def test_the_panel_is_placed_after_the_to_do_list(cast, patient_client):
     page = patient_client.get("/").content.decode()
     headings = re.findall(r'<h2 id="panel-\d">([^<]+)</h2>', page)
     assert headings == ["To do", "Appointments", "Test results"]
+
+
+def test_the_panel_shows_an_appointment_booked_here_when_it_comes_first(cast, patient_client):
+    """Booked in Carebridge on Monday 9 March, before the EHR's of 10 March: the panel shows
+    the booked one, with a link to its page."""
+    store(cast.patient, appointment(cast.patient, utc(3, 10, 14), clinician="Daniel Okafor, DO"))
+    booked = add_pats_bookings(cast.patient, cast.proxies.full_caregiver).upcoming
+    assert panel_text(patient_client) == (
+        "Next appointment: When Monday, March 9, 2026, 9:30 a.m. With Sam Okafor, MD "
+        "Where " + booked.location.name + " See this appointment See all appointments"
+    )
+    page = patient_client.get("/").content.decode()
+    assert f'<a href="/appointments/{booked.pk}/">See this appointment</a>' in page
+    assert "Sore knee" not in page
+    assert audited()[-1] == ("self", str(booked.pk), "success")
+
+
+def test_the_panel_prefers_the_ehrs_appointment_when_it_comes_first(cast, patient_client):
+    store(cast.patient, appointment(cast.patient, utc(3, 5, 14), clinician="Daniel Okafor, DO"))
+    add_pats_bookings(cast.patient, cast.proxies.full_caregiver)
+    assert panel_text(patient_client).startswith(
+        "Next appointment: When Thursday, March 5, 2026, 9 a.m. With Daniel Okafor, DO"
+    )
+
+
+def test_a_cancelled_or_past_booking_is_not_the_next_appointment(cast, patient_client):
+    bookings = add_pats_bookings(cast.patient, cast.proxies.full_caregiver)
+    bookings.upcoming.status = "cancelled"
+    bookings.upcoming.save()
+    assert panel_text(patient_client) == ("You have no upcoming appointments. See all appointments")

@@ -18,13 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.records.selectors.wording import clinic_zone
 from carebridge.scheduling import ics
 from carebridge.scheduling.access import access_appointment, access_appointments
 from carebridge.scheduling.forms import CancelForm
 from carebridge.scheduling.models import Appointment
-from carebridge.scheduling.pages import detail_context
+from carebridge.scheduling.pages import detail_context, video_join_url, video_visit
 from carebridge.scheduling.selectors import list_appointments
 from carebridge.scheduling.services import cancel_appointment, check_may_cancel
 
@@ -62,6 +64,29 @@ def appointment_ics(request: AuthenticatedRequest, appointment_id: uuid.UUID) ->
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     return response
+
+
+@login_required
+@require_safe
+def appointment_join(request: AuthenticatedRequest, appointment_id: uuid.UUID) -> HttpResponse:
+    """Send the patient (or whoever acts for them) to the video visit's room, from
+    `CAREBRIDGE_VIDEO_JOIN_MINUTES` before the start until its end; the room's address is only
+    given out here, and joining is audited as an access to the appointment."""
+    appointment = access_appointment(request, appointment_id)
+    video = video_visit(appointment, timezone.now())
+    if video is None or not video.is_open:
+        messages.info(request, _("This video visit cannot be joined now."))
+        return redirect("scheduling:appointment-detail", appointment.pk)
+    record_event(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="video_visit",
+        object_id=appointment.pk,
+        patient=appointment.patient,
+        acting_as=request.acting.relationship.value,
+        request=request,
+    )
+    return redirect(video_join_url(appointment))
 
 
 @login_required
