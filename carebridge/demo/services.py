@@ -26,6 +26,7 @@ from carebridge.demo.clinical import PractitionerRef
 from carebridge.demo.generator import EMAIL_DOMAIN, PatientSpec, generate_patients
 from carebridge.demo.proxies import load_demo_proxies
 from carebridge.demo.records import load_demo_records
+from carebridge.demo.scheduling import upsert_schedule
 from carebridge.patients.models import Patient
 
 CLINIC_SLUG = "riverside"
@@ -100,6 +101,8 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
     vitals, results, medications…), imported through the real FHIR importer.
 
     A caregiver and a parent can sign in too, to try proxy access (`carebridge.demo.proxies`).
+    The clinic's weekly hours and kinds of visit are set up so that patients can book online
+    (`carebridge.demo.scheduling`).
 
     Audit: only the importer's one "import" event per patient. The people are synthetic and no
     one acts on a real record; the next events are the demo users' own sign-ins and views.
@@ -108,6 +111,7 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
         clinic = upsert_clinic()
         locations = upsert_locations(clinic)
         practitioners = upsert_practitioners(clinic, locations)
+        upsert_schedule(clinic, locations, practitioners)
         staff = {spec.role: upsert_staff(clinic, spec, password) for spec in STAFF}
         link_clinician(practitioners, staff[StaffRole.CLINICIAN])
         patients = upsert_patients(clinic, password)
