@@ -2,14 +2,17 @@
 
 Audit rule: sending a request records a "create" event ("appointment_request", by id) in the
 same transaction, saying who sent it and as whom. Privacy rule: the reason and the preferred
-times are health information, kept for the clinic; they are never e-mailed or logged.
+times are health information, kept for the clinic; they are never e-mailed or logged. The e-mail
+that confirms a request says only that it arrived.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -17,7 +20,12 @@ from django.utils.translation import gettext as _
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.scheduling.models import AppointmentRequest, VisitType
-from carebridge.scheduling.services.booking import check_may_act, check_online_booking
+from carebridge.scheduling.services.booking import (
+    check_may_act,
+    check_online_booking,
+    patient_address,
+    sign_in_link,
+)
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
@@ -71,4 +79,28 @@ def request_appointment(
             acting_as=acting_as,
             request=request,
         )
+        email_request_received(patient)
     return sent
+
+
+def email_request_received(patient: Patient) -> None:
+    """Tell the patient, after commit, that the request arrived; never what it is for."""
+    address = patient_address(patient)
+    if not address:
+        return
+    lines = [
+        _(
+            "The clinic has your appointment request. Staff will answer it, and you will "
+            "get an e-mail when they do."
+        ),
+        _("Sign in to see its status:"),
+        sign_in_link(),
+    ]
+    send = functools.partial(
+        send_mail,
+        subject=_("[Carebridge] We have your appointment request"),
+        message="\n\n".join(lines) + "\n",
+        from_email=None,
+        recipient_list=[address],
+    )
+    transaction.on_commit(send)

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -151,3 +152,28 @@ def test_requests_are_listed_with_their_status(cast, patient_client, physical):
         "Annual physical Sent March 4, 2026 Status Waiting for the clinic",
     ]
     assert "Yearly check" not in section
+
+
+def test_the_patient_is_told_the_request_arrived_and_nothing_of_it(
+    cast, physical, settings, django_capture_on_commit_callbacks
+):
+    settings.CAREBRIDGE_BASE_URL = "https://portal.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        send(cast, physical, reason="Lump on my neck", preferences="Not Tuesdays")
+    assert [(m.subject, m.body, m.to) for m in mail.outbox] == [
+        (
+            "[Carebridge] We have your appointment request",
+            "The clinic has your appointment request. Staff will answer it, and you will get an "
+            "e-mail when they do.\n\nSign in to see its status:\n\n"
+            "https://portal.example.org/account/login/\n",
+            [cast.patient_user.email],
+        )
+    ]
+
+
+def test_a_caregivers_request_is_confirmed_to_the_patients_address(
+    cast, physical, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        send(cast, physical, actor=cast.proxies.appointments_caregiver, acting_as="proxy")
+    assert [m.to for m in mail.outbox] == [[cast.patient_user.email]]
