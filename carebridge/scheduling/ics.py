@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from carebridge.clinic.models import Location
-from carebridge.scheduling.models import Appointment
+from carebridge.scheduling.models import Appointment, AppointmentStatus
 
 # RFC 5545 3.1: content lines are folded so that none is longer than 75 octets.
 LINE_OCTETS = 75
@@ -55,11 +55,27 @@ def portal_host() -> str:
     return urlsplit(settings.CAREBRIDGE_BASE_URL).hostname or "carebridge"
 
 
+def alarm(summary: str) -> list[str]:
+    """A display alarm one hour before the start (RFC 5545 3.6.6)."""
+    return [
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        f"DESCRIPTION:{escape_text(summary)}",
+        "TRIGGER:-PT1H",
+        "END:VALARM",
+    ]
+
+
 def appointment_ics(appointment: Appointment, *, now: datetime.datetime) -> str:
-    """The calendar file for one appointment: one VEVENT, times in UTC, CRLF line endings."""
+    """The calendar file for one appointment: one VEVENT, times in UTC, CRLF line endings.
+
+    A calendar that imported the file before keeps the same event (same UID): the file of a
+    cancelled appointment says STATUS:CANCELLED with a higher SEQUENCE, so importing it again
+    marks the event cancelled. An alarm reminds one hour before."""
     clinic = appointment.visit_type.clinic
     location = appointment.location
     summary = _("Appointment at %(clinic)s") % {"clinic": clinic.name}
+    cancelled = appointment.status == AppointmentStatus.CANCELLED
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -73,6 +89,9 @@ def appointment_ics(appointment: Appointment, *, now: datetime.datetime) -> str:
         f"DTEND:{ics_time(appointment.ends_at)}",
         f"SUMMARY:{escape_text(summary)}",
         f"LOCATION:{escape_text(f'{location.name}, {address_words(location)}')}",
+        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
+        f"SEQUENCE:{1 if cancelled else 0}",
+        *([] if cancelled else alarm(summary)),
         "END:VEVENT",
         "END:VCALENDAR",
     ]

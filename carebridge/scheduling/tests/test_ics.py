@@ -58,9 +58,30 @@ def test_the_file_is_one_event_in_utc_at_the_clinic(cast, patient_client, bookin
             "LOCATION",
             f"{office.name}\\, {office.address_line}\\, Springfield\\, MA 01101",
         ),
+        ("STATUS", "CONFIRMED"),
+        ("SEQUENCE", "0"),
+        ("BEGIN", "VALARM"),
+        ("ACTION", "DISPLAY"),
+        ("DESCRIPTION", "Appointment at Riverside Family Clinic"),
+        ("TRIGGER", "-PT1H"),
+        ("END", "VALARM"),
         ("END", "VEVENT"),
         ("END", "VCALENDAR"),
     ]
+
+
+def test_a_cancelled_appointments_file_cancels_the_same_event(cast, patient_client, bookings):
+    visit = bookings.cancelled
+    response = patient_client.get(reverse("scheduling:appointment-ics", args=[visit.pk]))
+    lines = properties(response.content.decode())
+    assert ("UID", f"{visit.pk}@127.0.0.1") in lines
+    assert lines[-4:] == [
+        ("STATUS", "CANCELLED"),
+        ("SEQUENCE", "1"),
+        ("END", "VEVENT"),
+        ("END", "VCALENDAR"),
+    ]
+    assert ("BEGIN", "VALARM") not in lines
 
 
 def test_the_file_names_neither_the_reason_nor_the_visit_nor_the_clinician(
