@@ -168,15 +168,14 @@ def test_an_unsent_reminder_is_queued_again_after_a_while(
     assert ledger() == [(24, False)]
 
 
-def test_the_command_queues_and_the_database_worker_sends(
-    cast, visit, settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_the_command_queues_and_the_database_worker_sends(cast, visit, settings):
     """The real path: `carebridge appointment-jobs` records the reminder and puts a task in the
-    database queue; `db_worker` (what runs beside the servers) sends it."""
+    database queue; `db_worker` (what runs beside the servers) sends it. Transactional: the
+    worker closes its database connection when done, as it does in production."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with time_machine.travel(local(2026, 3, 8, 10, 0), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("appointment_jobs", stdout=io.StringIO())
+        call_command("appointment_jobs", stdout=io.StringIO())
         assert mail.outbox == []
         assert DBTaskResult.objects.count() == 1
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
