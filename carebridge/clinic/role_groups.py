@@ -16,8 +16,10 @@ from carebridge.clinic.models import ROLE_PERMISSIONS, StaffRole
 
 # Permissions other apps define that staff roles hold, as "app_label.codename".
 OTHER_APP_PERMISSIONS: dict[str, list[str]] = {
-    StaffRole.FRONT_DESK: ["proxies.grant_proxy_access"],
-    StaffRole.CLINIC_ADMIN: ["proxies.grant_proxy_access"],
+    StaffRole.CLINICIAN: ["scheduling.manage_schedule"],
+    StaffRole.NURSE: ["scheduling.manage_schedule"],
+    StaffRole.FRONT_DESK: ["proxies.grant_proxy_access", "scheduling.manage_schedule"],
+    StaffRole.CLINIC_ADMIN: ["proxies.grant_proxy_access", "scheduling.manage_schedule"],
 }
 
 

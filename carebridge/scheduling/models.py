@@ -326,6 +326,7 @@ class Appointment(models.Model):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         ordering = ["starts_at"]
+        permissions = [("manage_schedule", "Can see and manage the clinic's schedule")]
         constraints = [
             # The database's backstop against double booking; `book_appointment` also locks.
             models.UniqueConstraint(

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from carebridge.staff import import_views, proxy_views, release_views, reports, views
+from carebridge.staff import (
+    import_views,
+    proxy_views,
+    release_views,
+    reports,
+    schedule_booking_views,
+    schedule_views,
+    views,
+)
 
 app_name = "staff"
 
@@ -32,4 +40,24 @@ urlpatterns = [
     path("imports/matches/<int:review_id>/", import_views.match_review, name="match-review"),
     path("results/held/", release_views.held_results, name="held-results"),
     path("results/settings/", release_views.release_settings, name="release-settings"),
+    path("schedule/", schedule_views.schedule_day, name="schedule-day"),
+    path("schedule/week/", schedule_views.schedule_week, name="schedule-week"),
+    path(
+        "schedule/appointments/<uuid:appointment_id>/",
+        schedule_views.schedule_appointment,
+        name="schedule-appointment",
+    ),
+    path("schedule/book/", schedule_booking_views.schedule_book, name="schedule-book"),
+    path("schedule/requests/", schedule_booking_views.schedule_requests, name="schedule-requests"),
+    path(
+        "schedule/requests/<uuid:request_id>/",
+        schedule_booking_views.schedule_request,
+        name="schedule-request",
+    ),
+    path("schedule/block/", schedule_views.schedule_block, name="schedule-block"),
+    path(
+        "schedule/block/<int:time_off_id>/remove/",
+        schedule_views.schedule_block_remove,
+        name="schedule-block-remove",
+    ),
 ]

@@ -17,10 +17,14 @@ def test_the_migrations_gave_each_role_its_permissions():
         "clinic.invite_patient",
         "clinic.use_staff_console",
         "proxies.grant_proxy_access",
+        "scheduling.manage_schedule",
     ]
     assert "proxies.grant_proxy_access" in held("clinic_admin")
     for role in ("clinician", "nurse", "billing"):
         assert "proxies.grant_proxy_access" not in held(role)
+    for role in ("clinician", "nurse", "clinic_admin"):
+        assert "scheduling.manage_schedule" in held(role)
+    assert "scheduling.manage_schedule" not in held("billing")
 
 
 def test_sync_puts_back_exactly_each_roles_permissions():
@@ -35,4 +39,5 @@ def test_sync_puts_back_exactly_each_roles_permissions():
         "clinic.invite_patient",
         "clinic.use_staff_console",
         "proxies.grant_proxy_access",
+        "scheduling.manage_schedule",
     ]
