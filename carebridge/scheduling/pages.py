@@ -12,8 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebridge.scheduling.ics import address_words
-from carebridge.scheduling.models import Appointment, AppointmentStatus, BookedAs, VisitMode
-from carebridge.scheduling.services import CANCELLABLE_STATUSES
+from carebridge.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    BookedAs,
+    CheckIn,
+    VisitMode,
+)
+from carebridge.scheduling.services import (
+    CANCELLABLE_STATUSES,
+    CheckInState,
+    check_in_state,
+    opens_on_words,
+)
 
 DIRECTIONS_URL = "https://www.openstreetmap.org/search?"
 
@@ -77,4 +88,33 @@ def detail_context(
         # Whether to offer moving and cancelling; the pages check the window themselves.
         "can_change": appointment.status in CANCELLABLE_STATUSES,
         "time_zone": appointment.visit_type.clinic.time_zone,
+        "check_in": check_in_status(appointment, now or timezone.now()),
     }
+
+
+@dataclass(frozen=True)
+class CheckInStatus:
+    """Online check-in of one appointment: open, not yet (from `opens_on`) or closed, and
+    when it was done (None: not yet done)."""
+
+    state: CheckInState
+    opens_on: str
+    completed_at: datetime.datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is CheckInState.OPEN
+
+    @property
+    def is_not_yet(self) -> bool:
+        return self.state is CheckInState.NOT_YET
+
+
+def check_in_status(appointment: Appointment, now: datetime.datetime) -> CheckInStatus:
+    """Where the appointment stands for online check-in (one query)."""
+    done = CheckIn.objects.filter(appointment=appointment).values_list("completed_at", flat=True)
+    return CheckInStatus(
+        state=check_in_state(appointment, now),
+        opens_on=opens_on_words(appointment),
+        completed_at=done.first(),
+    )

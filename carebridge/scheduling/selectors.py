@@ -33,9 +33,12 @@ from carebridge.scheduling.models import (
     AppointmentQuerySet,
     AppointmentRequest,
     AppointmentStatus,
+    OfferStatus,
     OnlineBooking,
     VisitType,
     VisitTypeQuerySet,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 
 if TYPE_CHECKING:
@@ -83,6 +86,8 @@ class AppointmentRow:
     is_cancelled: bool
     # Set for an appointment booked in Carebridge: the page to see, change or cancel it.
     detail_url: str = ""
+    # Whether the patient (or someone for them) has checked in online for it.
+    is_checked_in_online: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ class AppointmentListing:
     past: RowPage[AppointmentRow]
     booked_past: list[AppointmentRow] = field(default_factory=list)
     requests: list[AppointmentRequest] = field(default_factory=list)
+    # The waiting list: entries still waiting, and the open offers of earlier times.
+    waiting: list[WaitlistEntry] = field(default_factory=list)
+    offers: list[WaitlistOffer] = field(default_factory=list)
 
 
 def appointment_rows(patient: Patient, *, hides_sensitive: bool) -> ClinicalResourceQuerySet:
@@ -118,9 +126,9 @@ def list_appointments(
     a page of all the others (past, cancelled, not yet given a time), latest first.
 
     Those booked in Carebridge join the upcoming ones in time order; the latest of their
-    others are listed apart. Five queries, whatever the number of appointments: the EHR's
-    upcoming ones, their others' count and page, the two lists of those booked here, and the
-    requests.
+    others are listed apart. Seven queries, whatever the number of appointments: the EHR's
+    upcoming ones, their others' count and page, the two lists of those booked here, the
+    requests, and the waiting list's entries and open offers.
     """
     rows = appointment_rows(patient, hides_sensitive=hides_sensitive)
     soonest = rows.filter(upcoming_filter(now)).order_by("effective_at", "pk")
@@ -137,6 +145,8 @@ def list_appointments(
         past=page_of(others, page_number, PAST_PER_PAGE, to_row),
         booked_past=[booked_to_row(row) for row in booked_others[:PAST_PER_PAGE]],
         requests=list_requests(patient),
+        waiting=list_waiting(patient),
+        offers=list_open_offers(patient, now),
     )
 
 
@@ -148,7 +158,7 @@ def list_requests(patient: Patient) -> list[AppointmentRequest]:
 
 def booked_rows(patient: Patient) -> AppointmentQuerySet:
     """The patient's appointments booked in Carebridge, with what a row shows."""
-    related = ("practitioner", "location", "visit_type")
+    related = ("practitioner", "location", "visit_type", "check_in")
     return Appointment.objects.for_patient(patient).select_related(*related)
 
 
@@ -167,6 +177,7 @@ def booked_to_row(row: Appointment) -> AppointmentRow:
         status=str(row.get_status_display()),
         is_cancelled=row.status == AppointmentStatus.CANCELLED,
         detail_url=reverse("scheduling:appointment-detail", args=[row.pk]),
+        is_checked_in_online=hasattr(row, "check_in"),
     )
 
 
@@ -244,3 +255,44 @@ def group_by_day(slots: list[Slot], zone: ZoneInfo) -> list[DayOfTimes]:
             days.append(DayOfTimes(day, []))
         days[-1].slots.append(slot)
     return days
+
+
+# The waiting list shows at most this many entries; patients rarely have more than one or two.
+WAITLIST_LIMIT = 20
+
+
+def list_waiting(patient: Patient) -> list[WaitlistEntry]:
+    """The patient's waitlist entries still waiting, in the order they joined (one query)."""
+    related = ("visit_type", "practitioner", "location", "appointment")
+    rows = WaitlistEntry.objects.waiting().for_patient(patient).select_related(*related)
+    return list(rows.order_by("created_at", "pk")[:WAITLIST_LIMIT])
+
+
+def list_open_offers(patient: Patient, now: datetime.datetime) -> list[WaitlistOffer]:
+    """The patient's offers of earlier times still open to answer, soonest time first (one
+    query)."""
+    rows = WaitlistOffer.objects.filter(
+        entry__patient=patient, status=OfferStatus.OPEN, expires_at__gt=now
+    )
+    rows = rows.select_related("entry__visit_type", "practitioner", "location")
+    return list(rows.order_by("starts_at", "pk")[:WAITLIST_LIMIT])
+
+
+def get_waitlist_entry(patient: Patient, entry_id: uuid.UUID) -> WaitlistEntry | None:
+    """One of the patient's waitlist entries, or None (one query)."""
+    related = ("visit_type__clinic", "practitioner", "location", "appointment", "patient")
+    rows = WaitlistEntry.objects.for_patient(patient).select_related(*related)
+    return rows.filter(pk=entry_id).first()
+
+
+def get_waitlist_offer(patient: Patient, offer_id: uuid.UUID) -> WaitlistOffer | None:
+    """One offer of an earlier time made to the patient, with its entry, or None (one query)."""
+    related = (
+        "entry__visit_type__clinic",
+        "entry__appointment",
+        "entry__patient",
+        "practitioner",
+        "location",
+    )
+    rows = WaitlistOffer.objects.filter(entry__patient=patient).select_related(*related)
+    return rows.filter(pk=offer_id).first()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from carebridge.scheduling.views import appointments, booking, requesting, rescheduling
+from carebridge.scheduling.views import appointments, booking, checkin, requesting, rescheduling
+from carebridge.scheduling.views import waitlist as waitlist_views
 
 app_name = "scheduling"
 
@@ -25,4 +26,18 @@ urlpatterns = [
         rescheduling.appointment_reschedule,
         name="appointment-reschedule",
     ),
+    path(
+        "<uuid:appointment_id>/check-in/",
+        checkin.appointment_check_in,
+        name="appointment-check-in",
+    ),
+    # The waiting list (issue 5).
+    path("waitlist/join/", waitlist_views.waitlist_join, name="waitlist-join"),
+    path(
+        "<uuid:appointment_id>/waitlist/",
+        waitlist_views.appointment_waitlist,
+        name="appointment-waitlist",
+    ),
+    path("waitlist/<uuid:entry_id>/leave/", waitlist_views.waitlist_leave, name="waitlist-leave"),
+    path("offers/<uuid:offer_id>/", waitlist_views.waitlist_offer, name="waitlist-offer"),
 ]

@@ -9,7 +9,7 @@ import datetime
 
 from playwright.sync_api import Page, expect
 
-from carebridge.scheduling.models import OnlineBooking
+from carebridge.scheduling.models import OnlineBooking, WaitlistEntry, WaitlistOffer
 from carebridge.scheduling.tests.factories import make_hours, make_visit_type
 from carebridge.testing import factories
 from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
@@ -31,7 +31,14 @@ def _clinic_with_hours() -> None:
     doctor = factories.make_practitioner(clinic, given_name="Maya", family_name="Chen")
     for weekday in range(7):
         make_hours(doctor, location, weekday, "08:00", "18:00")
-    make_visit_type(clinic, practitioners=[doctor], locations=[location], name="Annual check-up")
+    make_visit_type(
+        clinic,
+        practitioners=[doctor],
+        locations=[location],
+        name="Annual check-up",
+        copay_cents=2500,
+        checkin_questions="Any new symptoms?",
+    )
     make_visit_type(
         clinic,
         practitioners=[doctor],
@@ -77,5 +84,43 @@ def test_booking_pages_pass_axe_and_reflow(page: Page) -> None:
     _check(page)
     page.goto(detail + "reschedule/")
     _check(page)
+    # The soonest time is within the check-in window: the form, then its errors.
+    page.goto(detail + "check-in/")
+    _check(page)
+    page.get_by_role("button", name="Check in", exact=True).click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    _check(page)
     page.goto("/appointments/request/")
     _check(page)
+    # The waiting list: to move the appointment earlier, then for a new booking from the times
+    # page; the list on the appointments page, leaving it, and an offer of an earlier time.
+    page.goto(detail + "waitlist/")
+    _check(page)
+    page.get_by_role("button", name="Put me on the waiting list").click()
+    expect(page.get_by_role("heading", name="Waiting list")).to_be_visible()
+    _check(page)
+    page.goto("/appointments/book/")
+    page.get_by_label("Annual check-up").check()
+    page.get_by_role("button", name="Next: choose a time").click()
+    page.get_by_role("link", name="None of these times suit me? Join the waiting list").click()
+    _check(page)
+    page.get_by_role("button", name="Put me on the waiting list").click()
+    page.goto(f"/appointments/offers/{_offer_an_earlier_time().pk}/")
+    _check(page)
+    page.goto("/appointments/")
+    page.get_by_role("link", name="Take me off the list").first.click()
+    _check(page)
+
+
+def _offer_an_earlier_time() -> WaitlistOffer:
+    """An open offer, as the waiting list makes one, of tomorrow at 8 to Rosa's first entry."""
+    entry = WaitlistEntry.objects.select_related("visit_type").order_by("created_at").first()
+    assert entry is not None
+    tomorrow = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+    return WaitlistOffer.objects.create(
+        entry=entry,
+        practitioner=entry.visit_type.practitioners.get(),
+        location=entry.visit_type.locations.get(),
+        starts_at=tomorrow.replace(hour=13, minute=0, second=0, microsecond=0),
+        expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=2),
+    )

@@ -319,25 +319,34 @@ def book_appointment(
     return appointment
 
 
-def check_may_cancel(appointment: Appointment, acting_as: str, now: datetime.datetime) -> None:
+def check_may_cancel(
+    appointment: Appointment, acting_as: str, now: datetime.datetime, *, moving: bool = False
+) -> None:
     """ValidationError unless the appointment is still to come, and, for patients and their
-    caregivers, the cancellation window has not closed (staff may cancel at any time)."""
+    caregivers, the cancellation window has not closed (staff may cancel at any time). The
+    same window applies to moving an appointment (`moving`), and the refusal says so."""
     if appointment.status not in CANCELLABLE_STATUSES:
-        raise ValidationError(
-            _("This appointment can no longer be cancelled."), code="not_cancellable"
-        )
+        if moving:
+            message = _("This appointment can no longer be moved.")
+        else:
+            message = _("This appointment can no longer be cancelled.")
+        raise ValidationError(message, code="not_cancellable")
     if acting_as == BookedAs.STAFF:
         return
     hours = appointment.visit_type.cancel_before_hours
     if now > appointment.starts_at - datetime.timedelta(hours=hours):
-        raise ValidationError(
-            _(
+        words = {"hours": hours, "phone": appointment.patient.clinic.phone}
+        if moving:
+            message = _(
+                "Appointments can be moved online until %(hours)s hours before they start. "
+                "To move it now, please call the clinic on %(phone)s."
+            )
+        else:
+            message = _(
                 "Appointments can be cancelled online until %(hours)s hours before they start. "
                 "To cancel now, please call the clinic on %(phone)s."
             )
-            % {"hours": hours, "phone": appointment.patient.clinic.phone},
-            code="too_late_to_cancel",
-        )
+        raise ValidationError(message % words, code="too_late_to_cancel")
 
 
 def cancel_appointment(
@@ -374,4 +383,8 @@ def cancel_appointment(
             _("[Carebridge] An appointment was cancelled"),
             _("Your appointment on %(date)s at %(time)s has been cancelled.") % when_words(locked),
         )
+        # Imported here: the waiting list books through this module.
+        from carebridge.scheduling.services.waitlist_offers import queue_offer_freed_time
+
+        queue_offer_freed_time(locked)
     return locked

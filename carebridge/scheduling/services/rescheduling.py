@@ -32,6 +32,7 @@ from carebridge.scheduling.services.booking import (
     next_slots,
     when_words,
 )
+from carebridge.scheduling.services.waitlist_offers import queue_offer_freed_time
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
@@ -45,7 +46,7 @@ def cancel_as_rescheduled(
     """Lock the old appointment, check again that it may still be cancelled, and cancel it,
     which frees its time for the new booking in the same transaction."""
     locked = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
-    check_may_cancel(locked, acting_as, now)
+    check_may_cancel(locked, acting_as, now, moving=True)
     locked.status = AppointmentStatus.CANCELLED
     locked.cancelled_at, locked.cancelled_by, locked.cancel_reason = now, actor, RESCHEDULED
     locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
@@ -76,7 +77,7 @@ def reschedule_appointment(
     now = timezone.now()
     patient, visit_type = appointment.patient, appointment.visit_type
     check_may_act(actor, acting_as, patient)
-    check_may_cancel(appointment, acting_as, now)
+    check_may_cancel(appointment, acting_as, now, moving=True)
     check_offered(visit_type, practitioner, location, patient)
     check_online_booking(visit_type, patient, acting_as)
     starts_at = starts_at.astimezone(datetime.UTC)
@@ -106,6 +107,8 @@ def reschedule_appointment(
                 _("[Carebridge] An appointment was moved"),
                 _("Your appointment has been moved to %(date)s at %(time)s.") % when_words(new),
             )
+            # The old time is free now: offer it to the waiting list after commit.
+            queue_offer_freed_time(old)
     except IntegrityError:
         raise SlotTakenError(next_slots(visit_type, practitioner, starts_at)) from None
     return new

@@ -114,7 +114,7 @@ def attempt(arguments: dict[str, Any], barrier: threading.Barrier, outcomes: lis
     connection.vendor != "postgresql",
     reason="Concurrent bookings need PostgreSQL: SQLite serialises every write.",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_people_try_the_same_time_at_once(frozen: object) -> None:
     clinic = factories.make_clinic(time_zone="America/New_York")
     s = hours_thursday_and_friday(make_schedule(clinic))

@@ -168,7 +168,7 @@ def test_an_unsent_reminder_is_queued_again_after_a_while(
     assert ledger() == [(24, False)]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_command_queues_and_the_database_worker_sends(cast, visit, settings):
     """The real path: `carebridge appointment-jobs` records the reminder and puts a task in the
     database queue; `db_worker` (what runs beside the servers) sends it. Transactional: the

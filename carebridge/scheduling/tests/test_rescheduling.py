@@ -129,6 +129,10 @@ def test_not_inside_the_cancellation_window(cast, visit, schedule):
     ):
         move(cast, visit, schedule, local(2026, 3, 19, 9))
     assert refused.value.code == "too_late_to_cancel"
+    assert refused.value.messages == [
+        "Appointments can be moved online until 24 hours before they start. "
+        "To move it now, please call the clinic on 555-0100."
+    ]
     visit.refresh_from_db()
     assert visit.status == AppointmentStatus.BOOKED
     assert Appointment.objects.count() == 1
@@ -140,6 +144,7 @@ def test_a_cancelled_appointment_cannot_be_moved(cast, visit, schedule):
     with pytest.raises(ValidationError) as refused:
         move(cast, visit, schedule, local(2026, 3, 5, 9))
     assert refused.value.code == "not_cancellable"
+    assert refused.value.messages == ["This appointment can no longer be moved."]
     assert Appointment.objects.count() == 1
 
 
@@ -215,5 +220,6 @@ def test_inside_the_window_the_page_says_why(cast, act_as, visit):
     with time_machine.travel(in_hours(visit, 2), tick=False):
         html = act_as(cast.patient_user, None).get(page(visit)).content.decode()
     assert "<h1>This appointment cannot be moved online</h1>" in html
-    assert "To cancel now, please call the clinic on 555-0100." in html
+    assert "To move it now, please call the clinic on 555-0100." in html
+    assert "To cancel now" not in html
     assert 'href="tel:555-0100"' in html

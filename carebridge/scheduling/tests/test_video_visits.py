@@ -72,9 +72,7 @@ def test_before_the_window_the_page_says_when_the_button_appears(cast, video):
     assert joined() == []
 
 
-def test_from_the_window_the_button_leads_to_the_providers_room(
-    cast, video, settings
-):
+def test_from_the_window_the_button_leads_to_the_providers_room(cast, video, settings):
     settings.CAREBRIDGE_VIDEO_URL_PATTERN = "https://video.example.org/rooms/{room}?lang=en"
     with time_machine.travel(local(2026, 3, 9, 9, 15), tick=False):
         html = detail(cast.patient.user, video)
@@ -83,9 +81,7 @@ def test_from_the_window_the_button_leads_to_the_providers_room(
     assert f'href="/appointments/{video.pk}/join/"' in html
     assert video.video_room not in html
     assert response.status_code == 302
-    assert response["Location"] == (
-        f"https://video.example.org/rooms/{video.video_room}?lang=en"
-    )
+    assert response["Location"] == (f"https://video.example.org/rooms/{video.video_room}?lang=en")
     assert joined() == [(cast.patient.user.email, "self", str(video.pk))]
 
 

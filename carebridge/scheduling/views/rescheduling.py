@@ -39,7 +39,9 @@ def appointment_reschedule(
 ) -> HttpResponse:
     appointment = access_appointment(request, appointment_id)
     try:
-        check_may_cancel(appointment, request.acting.relationship.value, timezone.now())
+        check_may_cancel(
+            appointment, request.acting.relationship.value, timezone.now(), moving=True
+        )
     except ValidationError as refusal:
         return render_refusal(request, appointment, refusal.messages[0])
     data = (request.POST if request.method == "POST" else request.GET).copy()

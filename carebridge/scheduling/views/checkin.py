@@ -1,0 +1,140 @@
+"""Online check-in before a visit: one page of contact details, insurance, allergies and
+medicines, the visit's questions and the expected copay; saving goes back to the appointment.
+
+The allergy and medicine lists are shown only to a viewer who may see those parts of the record
+(a caregiver or parent may not); showing them is audited as a view of that part. What is typed
+travels only in the POST body.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from carebridge.core.http import AuthenticatedRequest
+from carebridge.records.access import access_record
+from carebridge.records.selectors.sections import list_allergies, list_medications
+from carebridge.scheduling.access import access_appointment
+from carebridge.scheduling.checkin_forms import CHANGED, REVIEWED_PARTS, RIGHT, CheckInForm
+from carebridge.scheduling.models import Appointment, CheckIn
+from carebridge.scheduling.pages import detail_context
+from carebridge.scheduling.services import check_in, check_may_check_in, copay_words
+from carebridge.scheduling.services.booking import patient_address
+from carebridge.scheduling.services.checkin import CONTACT_FIELDS
+from carebridge.scheduling.views.appointments import render_in_clinic_zone
+
+TEMPLATE_CLOSED = "scheduling/checkin_closed.html"
+INSURANCE_FIELDS = ("insurance_payer", "insurance_member_id", "insurance_group", "self_pay")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def appointment_check_in(request: AuthenticatedRequest, appointment_id: uuid.UUID) -> HttpResponse:
+    appointment = access_appointment(request, appointment_id)
+    try:
+        check_may_check_in(appointment, timezone.now())
+    except ValidationError as refusal:
+        context = detail_context(appointment) | {"refusal": refusal.messages[0]}
+        return render_in_clinic_zone(request, appointment, TEMPLATE_CLOSED, context)
+    parts = tuple(part for part in REVIEWED_PARTS if request.acting.may_see_part(part))
+    form = CheckInForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial_values(appointment),
+        questions=appointment.visit_type.questions,
+        reviewed_parts=parts,
+    )
+    if form.is_valid():
+        try:
+            check_in(
+                actor=request.user,
+                acting_as=request.acting.relationship.value,
+                appointment=appointment,
+                now=timezone.now(),
+                data=form.to_data(),
+                request=request,
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("You are checked in. Thank you."))
+            return redirect("scheduling:appointment-detail", appointment.pk)
+    context = detail_context(appointment) | page_context(request, appointment, form, parts)
+    return render_in_clinic_zone(request, appointment, "scheduling/checkin.html", context)
+
+
+def page_context(
+    request: AuthenticatedRequest,
+    appointment: Appointment,
+    form: CheckInForm,
+    parts: tuple[str, ...],
+) -> dict[str, Any]:
+    return {
+        "form": form,
+        "email": patient_address(appointment.patient),
+        "copay": copay_words(appointment.visit_type.copay_cents),
+        "shows_allergies": "allergies" in parts,
+        "shows_medications": "medications" in parts,
+        **record_lists(request, parts),
+    }
+
+
+def record_lists(request: AuthenticatedRequest, parts: tuple[str, ...]) -> dict[str, Any]:
+    """The names on the allergy and medicine lists the viewer may see (one query each), each
+    audited as a view of that part of the record."""
+    lists: dict[str, Any] = {}
+    if "allergies" in parts:
+        allergies = list_allergies(
+            access_record(request, object_type="allergies", part="allergies")
+        )
+        lists["allergy_names"] = [row.substance for row in allergies.current]
+        lists["no_known_allergies"] = allergies.has_no_known_allergies
+    if "medications" in parts:
+        medications = list_medications(
+            access_record(request, object_type="medications", part="medications")
+        )
+        lists["medication_names"] = [row.name for row in medications.active]
+    return lists
+
+
+def initial_values(appointment: Appointment) -> dict[str, Any]:
+    """The patient's contact details, and what this appointment's check-in said (when updating
+    it) or else the insurance of the patient's latest check-in (two queries)."""
+    patient = appointment.patient
+    initial: dict[str, Any] = {name: getattr(patient, name) for name in CONTACT_FIELDS}
+    checked_in = CheckIn.objects.filter(appointment=appointment).first()
+    if checked_in is not None:
+        return initial | answered(checked_in, appointment.visit_type.questions)
+    earlier = (
+        CheckIn.objects.filter(appointment__patient=patient)
+        .exclude(appointment=appointment)
+        .order_by("-completed_at")
+        .first()
+    )
+    if earlier is not None:
+        initial |= {name: getattr(earlier, name) for name in INSURANCE_FIELDS}
+    return initial
+
+
+def answered(checked_in: CheckIn, questions: list[str]) -> dict[str, Any]:
+    """The form's values as this check-in saved them, for updating it."""
+    values: dict[str, Any] = {name: getattr(checked_in, name) for name in INSURANCE_FIELDS}
+    values["contact_confirmed"] = checked_in.contact_confirmed
+    for part, changes in REVIEWED_PARTS.items():
+        confirmed = getattr(checked_in, f"{part}_confirmed")
+        said = getattr(checked_in, changes)
+        if confirmed or said:
+            values[part] = RIGHT if confirmed else CHANGED
+            values[changes] = said
+    saved = {item.get("question"): item.get("answer", "") for item in checked_in.answers}
+    for number, question in enumerate(questions):
+        values[f"answer_{number}"] = saved.get(question, "")
+    return values
