@@ -5,6 +5,7 @@ order, the offer e-mail, expiry passing the time down the list, and the first ac
 from __future__ import annotations
 
 import datetime
+import io
 import threading
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection, connections
 
 from carebridge.audit.models import AuditEvent
@@ -664,3 +666,23 @@ def test_when_everyone_accepts_at_once_one_gets_the_time(frozen: object) -> None
     assert statuses == ["accepted", "taken", "taken"]
     entries = sorted(WaitlistEntry.objects.values_list("status", flat=True))
     assert entries == ["booked", "waiting", "waiting"]
+
+
+def test_the_appointment_jobs_command_passes_expired_offers_on(
+    cast, schedule, settings, django_capture_on_commit_callbacks
+):
+    """`carebridge appointment-jobs`, run every few minutes, is what expires offers."""
+    settings.CAREBRIDGE_WAITLIST_OFFERS_AT_ONCE = 1
+    entries = [
+        join(waiter(cast, name), schedule, minutes_ago=m) for name, m in (("Ann", 2), ("Bea", 1))
+    ]
+    offer_and_send(django_capture_on_commit_callbacks, free(cast.second_patient, schedule))
+    output = io.StringIO()
+    with (
+        time_machine.travel(NOW + datetime.timedelta(minutes=120), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("appointment_jobs", stdout=output)
+    assert output.getvalue() == "Reminders queued: 0. Waitlist offers expired: 1.\n"
+    assert offered(entries) == ["Ann", "Bea"]
+    assert [m.to[0] for m in mail.outbox] == ["ann@example.org", "bea@example.org"]

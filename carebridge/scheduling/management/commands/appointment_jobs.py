@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebridge.scheduling.services.reminders import queue_due_reminders
+from carebridge.scheduling.services.waitlist import expire_offers
 
 
 class Command(BaseCommand):
@@ -25,4 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         queued = queue_due_reminders(now=now)
-        self.stdout.write(_("Reminders queued: %(queued)d.") % {"queued": queued})
+        expired = expire_offers(now=now)
+        self.stdout.write(
+            _("Reminders queued: %(queued)d. Waitlist offers expired: %(expired)d.")
+            % {"queued": queued, "expired": expired}
+        )
