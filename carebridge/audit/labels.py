@@ -27,6 +27,10 @@ OBJECT_TYPES: dict[str, Promise] = {
     "audit_report": gettext_lazy("Audit report"),
     "session": gettext_lazy("Sign-in session"),
     "session_timeout": gettext_lazy("Sign-in session (timed out)"),
+    "second_step": gettext_lazy("Two-step verification code"),
+    "patient": gettext_lazy("Patient details"),
+    "patient_list": gettext_lazy("Patient list"),
+    "match_review_list": gettext_lazy("Patient matches to review"),
     # The health record: one entry per page or object the record section shows.
     "record_summary": gettext_lazy("Health summary"),
     "results": gettext_lazy("Test results"),
@@ -52,6 +56,13 @@ OBJECT_TYPES: dict[str, Promise] = {
     "clinic_settings": gettext_lazy("Clinic settings"),
     "appointments": gettext_lazy("Appointments"),
     "appointment": gettext_lazy("Appointment"),
+    "appointment_request": gettext_lazy("Appointment request"),
+    "appointment_requests": gettext_lazy("Appointment requests"),
+    "check_in": gettext_lazy("Online check-in"),
+    "video_visit": gettext_lazy("Video visit"),
+    "waitlist_entry": gettext_lazy("Waiting list for an earlier appointment"),
+    "waitlist_offer": gettext_lazy("Offer of an earlier appointment time"),
+    "time_off": gettext_lazy("Blocked time in the schedule"),
     # Caregivers and parents.
     "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
     "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
@@ -99,6 +110,18 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("view", "proxy_grants"): gettext_lazy("Viewed who can help you with your account"),
     ("create", "appointment"): gettext_lazy("Booked an appointment"),
     ("update", "appointment"): gettext_lazy("Changed or cancelled an appointment"),
+    ("create", "appointment_request"): gettext_lazy("Asked the clinic for an appointment"),
+    ("update", "appointment_request"): gettext_lazy("Answered your appointment request"),
+    ("view", "appointment_request"): gettext_lazy("Viewed your appointment request"),
+    ("create", "check_in"): gettext_lazy("Checked in online for an appointment"),
+    ("update", "check_in"): gettext_lazy("Changed an online check-in"),
+    ("view", "video_visit"): gettext_lazy("Joined a video visit"),
+    ("create", "waitlist_entry"): gettext_lazy("Joined the waiting list for an earlier time"),
+    ("update", "waitlist_entry"): gettext_lazy(
+        "Left the waiting list, or got an earlier time from it"
+    ),
+    ("create", "waitlist_offer"): gettext_lazy("Offered you an earlier appointment time"),
+    ("update", "waitlist_offer"): gettext_lazy("Answered an offer of an earlier time"),
 }
 
 ACTING_AS: dict[str, Promise] = {
