@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.scheduling.forms import FirstRadioSelect
-from carebridge.scheduling.services.checkin import CheckInData, ContactDetails
+from carebridge.scheduling.services.checkin import CONTACT_FIELDS, CheckInData, ContactDetails
 
 RIGHT = "right"
 CHANGED = "changed"
@@ -79,10 +79,16 @@ class CheckInForm(forms.Form):
         *args: Any,
         questions: list[str],
         reviewed_parts: tuple[str, ...],
+        may_change_contact: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
+        # Read-only for a caregiver or parent without the account scope: a disabled field
+        # keeps the patient's own value whatever is posted.
+        if not may_change_contact:
+            for name in CONTACT_FIELDS:
+                self.fields[name].disabled = True
         self.reviewed_parts = reviewed_parts
         for part, changes in REVIEWED_PARTS.items():
             if part not in reviewed_parts:

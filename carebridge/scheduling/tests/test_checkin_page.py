@@ -445,3 +445,26 @@ def test_the_query_count_does_not_grow_with_the_record(
     many += [medication(pat, f"Medicine {n}") for n in range(60)]
     store(pat, *many)
     assert queries(patient_client, page(visit), django_assert_max_num_queries) == small
+
+
+def test_abe_cannot_change_pats_phone_or_address(cast, act_as, visit):
+    """Without the account scope the contact details are shown read-only, and a posted change
+    is ignored: Pat's details stay hers, and no patient update is audited."""
+    client = act_as(cast.proxies.appointments_caregiver, cast.patient)
+    html = client.get(page(visit)).content.decode()
+    assert re.search(r'name="phone" value="555-0111"[^>]*disabled', html)
+    fields = valid(phone="555-0199", address_line="22 Oak Road")
+    for name in ("allergies", "allergy_changes", "medications", "medication_changes"):
+        del fields[name]
+    assert client.post(page(visit), fields).status_code == 302
+    cast.patient.refresh_from_db()
+    assert (cast.patient.phone, cast.patient.address_line) == ("555-0111", "1 Elm Street")
+    assert events("patient") == []
+
+
+def test_cora_with_the_account_scope_may_correct_them(cast, act_as, visit):
+    client = act_as(cast.proxies.full_caregiver, cast.patient)
+    assert client.post(page(visit), valid(phone="555-0199")).status_code == 302
+    cast.patient.refresh_from_db()
+    assert cast.patient.phone == "555-0199"
+    assert [e[:3] for e in events("patient")] == [("cora@example.org", "proxy", "update")]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from carebridge.core.http import AuthenticatedRequest
+from carebridge.proxies.models import ProxyScope
 from carebridge.records.access import access_record
 from carebridge.records.selectors.sections import list_allergies, list_medications
 from carebridge.scheduling.access import access_appointment
@@ -51,6 +52,7 @@ def appointment_check_in(request: AuthenticatedRequest, appointment_id: uuid.UUI
         initial=initial_values(appointment),
         questions=appointment.visit_type.questions,
         reviewed_parts=parts,
+        may_change_contact=may_change_contact(request),
     )
     if form.is_valid():
         try:
@@ -69,6 +71,12 @@ def appointment_check_in(request: AuthenticatedRequest, appointment_id: uuid.UUI
             return redirect("scheduling:appointment-detail", appointment.pk)
     context = detail_context(appointment) | page_context(request, appointment, form, parts)
     return render_in_clinic_zone(request, appointment, "scheduling/checkin.html", context)
+
+
+def may_change_contact(request: AuthenticatedRequest) -> bool:
+    """The patient may correct their phone and address; a caregiver or parent only with the
+    account scope (the same that lets them see the account's activity)."""
+    return not request.acting.is_proxy or request.acting.may(ProxyScope.ACCOUNT)
 
 
 def page_context(
