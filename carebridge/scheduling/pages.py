@@ -18,6 +18,7 @@ from carebridge.scheduling.models import (
     BookedAs,
     CheckIn,
     VisitMode,
+    WaitlistEntry,
 )
 from carebridge.scheduling.services import (
     CANCELLABLE_STATUSES,
@@ -71,6 +72,13 @@ def video_visit(appointment: Appointment, now: datetime.datetime) -> VideoVisit 
     return VideoVisit(opens_at=opens_at, is_open=now >= opens_at)
 
 
+def is_waiting_for_earlier(appointment: Appointment) -> bool:
+    """Whether the patient is on the waiting list for an earlier time than this one (a query)."""
+    if appointment.status != AppointmentStatus.BOOKED:
+        return False
+    return WaitlistEntry.objects.waiting().filter(appointment=appointment).exists()
+
+
 def detail_context(
     appointment: Appointment, now: datetime.datetime | None = None
 ) -> dict[str, Any]:
@@ -78,6 +86,7 @@ def detail_context(
     address = address_words(appointment.location)
     return {
         "video": video_visit(appointment, now or timezone.now()),
+        "is_waiting": is_waiting_for_earlier(appointment),
         "join_minutes": settings.CAREBRIDGE_VIDEO_JOIN_MINUTES,
         "appointment": appointment,
         "clinic": appointment.visit_type.clinic,

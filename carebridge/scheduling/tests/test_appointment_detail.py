@@ -65,11 +65,15 @@ def test_the_page_links_to_the_calendar_file_and_cancelling(patient_client, book
     assert f'href="/appointments/{visit.pk}/cancel/"' in html
 
 
-def test_a_cancelled_appointment_offers_neither(patient_client, bookings):
+def test_a_cancelled_appointment_offers_only_to_mark_it_cancelled_in_a_calendar(
+    patient_client, bookings
+):
     visit = bookings.cancelled
     response = patient_client.get(page(visit))
+    html = response.content.decode()
     assert "Status Cancelled" in facts(response)
-    assert "calendar.ics" not in response.content.decode()
+    assert "Add to calendar" not in html
+    assert "Mark it cancelled in your calendar (.ics file)" in html
     assert "/cancel/" not in response.content.decode()
 
 

@@ -72,6 +72,11 @@ def test_the_file_is_one_event_in_utc_at_the_clinic(cast, patient_client, bookin
 
 def test_a_cancelled_appointments_file_cancels_the_same_event(cast, patient_client, bookings):
     visit = bookings.cancelled
+    detail = patient_client.get(reverse("scheduling:appointment-detail", args=[visit.pk]))
+    link = reverse("scheduling:appointment-ics", args=[visit.pk])
+    assert f'<a href="{link}">Mark it cancelled in your calendar (.ics file)</a>' in (
+        detail.content.decode()
+    )
     response = patient_client.get(reverse("scheduling:appointment-ics", args=[visit.pk]))
     lines = properties(response.content.decode())
     assert ("UID", f"{visit.pk}@127.0.0.1") in lines

@@ -145,6 +145,12 @@ def test_joining_to_move_an_appointment_earlier(cast, patient_client, schedule):
         schedule.practitioner,
         None,
     )
+    # The appointment's page now says so instead of offering to join again.
+    detail = patient_client.get(reverse("scheduling:appointment-detail", args=[visit.pk]))
+    html = detail.content.decode()
+    assert "Tell me if an earlier time opens" not in html
+    assert "You are on the waiting list for an earlier time." in html
+    assert '<a href="/appointments/#waitlist-heading">See the waiting list</a>' in html
 
 
 def test_a_cancelled_appointment_cannot_wait_for_an_earlier_time(cast, patient_client, schedule):
