@@ -61,6 +61,26 @@ def purpose_field(help_text: StrOrPromise) -> forms.CharField:
     )
 
 
+def practitioner_field(label: Any, empty_label: Any) -> forms.ModelChoiceField:
+    """An optional choice of clinician; the form sets the queryset to those on offer."""
+    return forms.ModelChoiceField(
+        label=label, queryset=Practitioner.objects.none(), required=False, empty_label=empty_label
+    )
+
+
+def location_field(label: Any, empty_label: Any) -> forms.ModelChoiceField:
+    """An optional choice of place; the form sets the queryset to those on offer."""
+    return forms.ModelChoiceField(
+        label=label, queryset=Location.objects.none(), required=False, empty_label=empty_label
+    )
+
+
+def date_field(label: Any, *, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class VisitChoiceForm(forms.Form):
     """Step 1 of booking: the kind of visit, and why (optional, for the clinic only)."""
 
@@ -77,23 +97,9 @@ class VisitChoiceForm(forms.Form):
 class TimesFilterForm(forms.Form):
     """Step 2's filters (in the address, so no health information): who, where, from when."""
 
-    practitioner = forms.ModelChoiceField(
-        label=_("With"),
-        queryset=Practitioner.objects.none(),
-        required=False,
-        empty_label=_("Anyone"),
-    )
-    location = forms.ModelChoiceField(
-        label=_("Where"),
-        queryset=Location.objects.none(),
-        required=False,
-        empty_label=_("Anywhere"),
-    )
-    date = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    practitioner = practitioner_field(_("With"), _("Anyone"))
+    location = location_field(_("Where"), _("Anywhere"))
+    date = date_field(_("From"))
 
     def __init__(self, *args: Any, visit_type: VisitType, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,25 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carebridge.clinic.models import Location, Practitioner
+from carebridge.scheduling.forms import location_field, practitioner_field
 from carebridge.scheduling.models import VisitType
 
 
 class WaitlistJoinForm(forms.Form):
     """Whom and where an earlier time may be with: anyone and anywhere, or a chosen one."""
 
-    practitioner = forms.ModelChoiceField(
-        label=_("With"),
-        queryset=Practitioner.objects.none(),
-        required=False,
-        empty_label=_("Anyone"),
-    )
-    location = forms.ModelChoiceField(
-        label=_("Where"),
-        queryset=Location.objects.none(),
-        required=False,
-        empty_label=_("Anywhere"),
-    )
+    practitioner = practitioner_field(_("With"), _("Anyone"))
+    location = location_field(_("Where"), _("Anywhere"))
 
     def __init__(self, *args: Any, visit_type: VisitType, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,8 +14,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from carebridge.clinic.models import Clinic, Location, Practitioner
-from carebridge.scheduling.forms import REASON_MAX_LENGTH
+from carebridge.clinic.models import Clinic
+from carebridge.scheduling.forms import (
+    REASON_MAX_LENGTH,
+    date_field,
+    location_field,
+    practitioner_field,
+)
 from carebridge.scheduling.models import VisitType
 from carebridge.staff import schedule_selectors as selectors
 
@@ -32,21 +37,9 @@ def _set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
 class ScheduleFilterForm(forms.Form):
     """Which day (or week), whose and where: the day and week views' filters."""
 
-    date = forms.DateField(
-        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    practitioner = forms.ModelChoiceField(
-        label=_("Clinician"),
-        queryset=Practitioner.objects.none(),
-        required=False,
-        empty_label=_("Everyone"),
-    )
-    location = forms.ModelChoiceField(
-        label=_("Place"),
-        queryset=Location.objects.none(),
-        required=False,
-        empty_label=_("Every place"),
-    )
+    date = date_field(_("Day"))
+    practitioner = practitioner_field(_("Clinician"), _("Everyone"))
+    location = location_field(_("Place"), _("Every place"))
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,21 +56,9 @@ class StaffTimesForm(forms.Form):
         empty_label=None,
         error_messages={"required": _("Choose the kind of visit.")},
     )
-    practitioner = forms.ModelChoiceField(
-        label=_("Clinician"),
-        queryset=Practitioner.objects.none(),
-        required=False,
-        empty_label=_("Anyone"),
-    )
-    location = forms.ModelChoiceField(
-        label=_("Place"),
-        queryset=Location.objects.none(),
-        required=False,
-        empty_label=_("Anywhere"),
-    )
-    date = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    practitioner = practitioner_field(_("Clinician"), _("Anyone"))
+    location = location_field(_("Place"), _("Anywhere"))
+    date = date_field(_("From"))
 
     def __init__(self, *args: Any, clinic: Clinic, with_type: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,25 +141,13 @@ class BlockTimeForm(forms.Form):
     """Time to block, as the clinic's clock has it; `cleaned_data` gains `starts_at` and
     `ends_at` as aware datetimes."""
 
-    practitioner = forms.ModelChoiceField(
-        label=_("Whose time"),
-        queryset=Practitioner.objects.none(),
-        required=False,
-        empty_label=_("The whole clinic"),
-    )
-    location = forms.ModelChoiceField(
-        label=_("Where"),
-        queryset=Location.objects.none(),
-        required=False,
-        empty_label=_("Every place"),
-    )
-    start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    practitioner = practitioner_field(_("Whose time"), _("The whole clinic"))
+    location = location_field(_("Where"), _("Every place"))
+    start_date = date_field(_("Start date"), required=True)
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = date_field(_("End date"), required=True)
     end_time = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}))
     note = forms.CharField(
         label=_("Note for staff (optional)"),
