@@ -309,3 +309,27 @@ def test_the_times_page_costs_the_same_queries_for_few_and_many_appointments(
         )
     many = _times_queries(patient_client, schedule, django_assert_max_num_queries)
     assert many == few
+
+
+def test_pat_books_a_time_after_the_clocks_change_through_the_pages(
+    cast, patient_client, schedule, django_capture_on_commit_callbacks
+):
+    """On Wednesday 4 March (EST) Pat picks 9 a.m. on Thursday 12 March, after the clocks went
+    forward on the 8th: the time offered, the confirmation, the stored time (13:00 UTC, not
+    14:00), the appointment's page and the e-mail all say 9 a.m."""
+    choose(patient_client, schedule)
+    html = patient_client.get(TIMES, {"type": schedule.visit_type.pk}).content.decode()
+    after = time_of(schedule, local(2026, 3, 12, 9))
+    assert f'value="{after}"' in html
+    confirm = patient_client.get(CONFIRM, {"visit_type": schedule.visit_type.pk, "time": after})
+    assert "When Thursday, March 12, 2026, 9 a.m." in words(confirm.content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = patient_client.post(
+            CONFIRM, {"visit_type": schedule.visit_type.pk, "time": after}
+        )
+    visit = Appointment.objects.get()
+    assert visit.starts_at == datetime.datetime(2026, 3, 12, 13, 0, tzinfo=datetime.UTC)
+    page = patient_client.get(response["Location"]).content.decode()
+    minutes = schedule.visit_type.duration_minutes
+    assert f"When Thursday, March 12, 2026, 9 a.m. ({minutes} minutes)" in words(page)
+    assert "on Thursday 12 March 2026 at 9:00 AM EDT." in mail.outbox[0].body
