@@ -5,7 +5,8 @@
 Builds a fresh SQLite database holding one patient with a generated 20-year record of 10,000
 observations, starts the real server (gunicorn, DEBUG off) and signs in through the login
 page. Then another process (`bench/loadgen.py`) loads, in turn, a bare Django page rendering a
-50-row table (the baseline) and the home, results, trend and vitals pages, and this script
+50-row table (the baseline) and the home, results, trend and vitals pages, the appointments
+list and the booking times page (a clinician with 200 booked times), and this script
 reports each page's throughput and p99 latency as ratios to the baseline measured in the same
 run. Issue 3's goal: a throughput ratio of at least 1.0 for home, results and trend.
 """
@@ -79,6 +80,45 @@ newest = (
 print(newest, top["code"], top["n"], ClinicalResource.objects.filter(patient=patient).count(),
       patient.pk)
 """
+# A clinician working weekdays 8:00 to 17:00 with 200 of the next 90 days' times already booked:
+# the booking times page computes free times around them.
+SCHEDULE = """
+import datetime, zoneinfo
+from django.utils import timezone
+from carebridge.clinic.models import Location, Practitioner
+from carebridge.patients.models import Patient
+from carebridge.scheduling.models import Appointment, VisitType, WeeklyHours
+patient = Patient.objects.get()
+clinic = patient.clinic
+place = Location.objects.create(
+    clinic=clinic, name="Bench Office", address_line="1 Main St", city="Town", state="NY",
+    postal_code="12000",
+)
+doctor = Practitioner.objects.create(clinic=clinic, given_name="Bea", family_name="Bench")
+doctor.locations.add(place)
+visit = VisitType.objects.create(clinic=clinic, name="Check-up", online_booking="everyone")
+visit.practitioners.add(doctor)
+visit.locations.add(place)
+for weekday in range(5):
+    WeeklyHours.objects.create(
+        practitioner=doctor, location=place, weekday=weekday,
+        starts_at=datetime.time(8), ends_at=datetime.time(17),
+    )
+zone = zoneinfo.ZoneInfo(clinic.time_zone)
+day = timezone.localdate(timezone=zone) + datetime.timedelta(days=1)
+made = 0
+while made < 200:
+    if day.weekday() < 5:
+        for hour in (9, 11, 14, 16):
+            start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
+            Appointment.objects.create(
+                patient=patient, practitioner=doctor, location=place, visit_type=visit,
+                starts_at=start, ends_at=start + visit.duration, booked_as="staff",
+            )
+            made += 1
+    day += datetime.timedelta(days=1)
+print(visit.pk)
+"""
 
 
 def free_port() -> int:
@@ -87,9 +127,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str]:
-    """Database, record, the patient's and a caregiver's sign-ins, and static files; returns
-    the result whose trend is loaded and the patient's id."""
+def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str, str]:
+    """Database, record, the patient's and a caregiver's sign-ins, a booking schedule, and
+    static files; returns the result whose trend is loaded, the patient's id and the visit
+    type whose free times are loaded."""
     manage(env, "migrate", "--noinput")
     record = workdir / "large-record.json"
     manage(env, "shell", "-v", "0", "-c", SETUP.replace("PATH", repr(str(record))))
@@ -103,8 +144,9 @@ def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str]:
         env, "shell", "-v", "0", "-c", attach
     ).split()
     print(f"Patient with {total} resources; trend page for LOINC {code} ({count} results)")
+    visit_type_id = manage(env, "shell", "-v", "0", "-c", SCHEDULE).strip()
     manage(env, "collectstatic", "--noinput")
-    return result_id, patient_id
+    return result_id, patient_id, visit_type_id
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -134,15 +176,19 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     raise SystemExit("The server did not start.")
 
 
-def sign_in(base_url: str, email: str = EMAIL, acting_for: str = "") -> str:
+def sign_in(base_url: str, email: str = EMAIL, acting_for: str = "", visit_type: str = "") -> str:
     """Sign in through the real login page (and, for a caregiver, choose whom to act for in
-    the header switcher); return the Cookie header for the session."""
+    the header switcher; with `visit_type`, choose it in step 1 of booking); return the Cookie
+    header for the session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     landed = _post_form(opener, base_url, "/account/login/", {"login": email, "password": PASSWORD})
     assert urllib.parse.urlsplit(landed.url).path == "/", f"sign-in ended at {landed.url}"
     if acting_for:
         _post_form(opener, base_url, "/account/acting-for/", {"patient": acting_for}, page="/")
+    if visit_type:
+        fields = {"visit_type": visit_type, "reason": "Bench"}
+        _post_form(opener, base_url, "/appointments/book/", fields)
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
@@ -208,14 +254,14 @@ def main() -> None:
     args = parser.parse_args()
     workdir = new_workdir()
     env = bench_environment(workdir)
-    result_id, patient_id = prepare(env, workdir)
+    result_id, patient_id, visit_type_id = prepare(env, workdir)
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
         base_url = f"http://127.0.0.1:{port}"
         config = {
             "base_url": base_url,
-            "cookie": sign_in(base_url),
+            "cookie": sign_in(base_url, visit_type=visit_type_id),
             "concurrency": args.concurrency,
             "duration": args.duration,
             "urls": {
@@ -224,6 +270,8 @@ def main() -> None:
                 "results": "/record/results/",
                 "trend": f"/record/results/{result_id}/trend/",
                 "vitals": "/record/vitals/",
+                "appointments": "/appointments/",
+                "booking times": f"/appointments/book/times/?type={visit_type_id}",
             },
         }
         print_report(run_load(config, workdir))
