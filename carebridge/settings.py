@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "carebridge.home",
     "carebridge.records",
     "carebridge.scheduling",
+    "carebridge.messaging",
     "carebridge.staff",
     "carebridge.demo",
 ]
