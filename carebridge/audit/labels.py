@@ -63,6 +63,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "waitlist_entry": gettext_lazy("Waiting list for an earlier appointment"),
     "waitlist_offer": gettext_lazy("Offer of an earlier appointment time"),
     "time_off": gettext_lazy("Blocked time in the schedule"),
+    "message_thread": gettext_lazy("Message conversation"),
     # Caregivers and parents.
     "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
     "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
@@ -122,6 +123,8 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ),
     ("create", "waitlist_offer"): gettext_lazy("Offered you an earlier appointment time"),
     ("update", "waitlist_offer"): gettext_lazy("Answered an offer of an earlier time"),
+    ("create", "message_thread"): gettext_lazy("Wrote to your care team"),
+    ("update", "message_thread"): gettext_lazy("Added a message to a conversation"),
 }
 
 ACTING_AS: dict[str, Promise] = {

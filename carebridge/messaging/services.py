@@ -1,0 +1,319 @@
+"""Writing to the care team and answering: threads, messages, attachments and read marks.
+
+Audit rule: starting a thread, replying and reading are recorded ("message_thread", by id) in the
+same transaction, with who acted and as whom. Privacy rule: the e-mails sent after commit say
+only that there is something new, with a sign-in link; never the subject, the words, the files,
+the team or the clinician.
+
+Attachments are all checked (`attachments.check_attachment`) before anything is written: a
+refused file leaves nothing of the message behind. Accepted files are written to
+`CAREBRIDGE_ATTACHMENT_DIR` under random names before the transaction and removed again if it
+fails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
+from carebridge.clinic.models import Practitioner, StaffMember
+from carebridge.messaging.attachments import AttachmentError, CheckedFile, check_attachment
+from carebridge.messaging.models import (
+    Attachment,
+    CareTeam,
+    Message,
+    Thread,
+    ThreadRead,
+    ThreadStatus,
+    WrittenAs,
+)
+from carebridge.proxies.resolution import resolve_acting_context
+
+if TYPE_CHECKING:
+    from carebridge.accounts.models import User
+    from carebridge.patients.models import Patient
+
+# The proxy scope that lets a caregiver or parent write for the patient (see `proxies.models`).
+MESSAGING_SCOPE = "messaging"
+SUBJECT_MAX_LENGTH = 150
+OBJECT_TYPE = "message_thread"
+
+
+def attachment_dir() -> Path:
+    return Path(settings.CAREBRIDGE_ATTACHMENT_DIR)
+
+
+def check_may_write(actor: User, acting_as: str, patient: Patient) -> None:
+    """PermissionDenied unless the actor is the patient or a caregiver or parent whose access
+    includes messages today. Only the proxies app decides who may act for whom."""
+    if acting_as == WrittenAs.SELF:
+        allowed = patient.user_id is not None and patient.user_id == actor.pk
+    elif acting_as == WrittenAs.PROXY:
+        acting = resolve_acting_context(actor, str(patient.pk))
+        allowed = acting.is_proxy and acting.may(MESSAGING_SCOPE)
+    else:
+        allowed = False
+    if not allowed:
+        raise PermissionDenied
+
+
+def check_team_member(actor: User, team: CareTeam) -> None:
+    """PermissionDenied unless the actor is active staff of the team's clinic who answers for
+    the team."""
+    member = StaffMember.objects.filter(
+        user=actor, is_active=True, clinic_id=team.clinic_id, care_teams=team
+    )
+    if not member.exists():
+        raise PermissionDenied
+
+
+def check_team(team: CareTeam, patient: Patient, practitioner: Practitioner | None) -> None:
+    """ValidationError unless the team is one of the patient's clinic's, taking messages, and
+    the clinician (if chosen) is one of its members."""
+    if team.clinic_id != patient.clinic_id or not team.is_active:
+        raise ValidationError(_("Please choose one of your care teams."), code="not_your_team")
+    if practitioner is not None and not team.practitioners.filter(pk=practitioner.pk).exists():
+        raise ValidationError(_("Please choose a clinician of this care team."), code="not_in_team")
+
+
+def check_files(files: Sequence[tuple[str, bytes]]) -> list[CheckedFile]:
+    """Check every file, or raise for the first refused one: nothing is written before this."""
+    most = settings.CAREBRIDGE_ATTACHMENTS_PER_MESSAGE
+    if len(files) > most:
+        raise AttachmentError(
+            _("You can attach up to %(most)d files to one message.") % {"most": most},
+            code="too_many",
+        )
+    return [check_attachment(name, data) for name, data in files]
+
+
+def write_files(checked: list[CheckedFile]) -> list[Path]:
+    folder = attachment_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for item in checked:
+        path = folder / secrets.token_hex(16)
+        path.write_bytes(item.data)
+        paths.append(path)
+    return paths
+
+
+def remove_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def add_message(
+    *,
+    thread: Thread,
+    actor: User,
+    author_as: str,
+    body: str,
+    checked: list[CheckedFile],
+    paths: list[Path],
+    now: datetime.datetime,
+    internal: bool = False,
+) -> Message:
+    message = Message.objects.create(
+        thread=thread,
+        author=actor,
+        author_as=author_as,
+        body=body,
+        is_internal=internal,
+        sent_at=now,
+    )
+    Attachment.objects.bulk_create(
+        Attachment(
+            message=message,
+            original_name=item.name,
+            content_type=item.content_type,
+            size=len(item.data),
+            sha256=item.sha256,
+            stored_name=path.name,
+        )
+        for item, path in zip(checked, paths, strict=True)
+    )
+    return message
+
+
+def audit_thread(
+    actor: User, action: AuditAction, thread: Thread, acting_as: str, request: HttpRequest | None
+) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        object_type=OBJECT_TYPE,
+        object_id=thread.pk,
+        patient=thread.patient,
+        acting_as=acting_as,
+        request=request,
+    )
+
+
+def check_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write your message."), code="empty")
+    return body
+
+
+def start_thread(
+    *,
+    actor: User,
+    acting_as: str,
+    patient: Patient,
+    team: CareTeam,
+    topic: str,
+    subject: str,
+    body: str,
+    now: datetime.datetime,
+    files: Sequence[tuple[str, bytes]] = (),
+    practitioner: Practitioner | None = None,
+    request: HttpRequest | None = None,
+) -> Thread:
+    """Write to one of the patient's care teams, as the patient or a caregiver or parent with
+    the messaging scope. Everything is checked first (who, which team, the words, every file);
+    then the thread, its first message and its files are saved in one transaction, audited, and
+    the team's staff are told by e-mail after commit."""
+    check_may_write(actor, acting_as, patient)
+    check_team(team, patient, practitioner)
+    subject = subject.strip()[:SUBJECT_MAX_LENGTH]
+    if not subject:
+        raise ValidationError(_("Give your message a subject."), code="no_subject")
+    body = check_body(body)
+    checked = check_files(files)
+    paths = write_files(checked)
+    try:
+        with transaction.atomic():
+            thread = Thread.objects.create(
+                patient=patient,
+                team=team,
+                practitioner=practitioner,
+                topic=topic,
+                subject=subject,
+                created_by=actor,
+                created_as=acting_as,
+                last_message_at=now,
+            )
+            add_message(
+                thread=thread,
+                actor=actor,
+                author_as=acting_as,
+                body=body,
+                checked=checked,
+                paths=paths,
+                now=now,
+            )
+            audit_thread(actor, AuditAction.CREATE, thread, acting_as, request)
+            tell_team(team)
+    except BaseException:
+        remove_files(paths)
+        raise
+    return thread
+
+
+def reply(
+    *,
+    actor: User,
+    acting_as: str,
+    thread: Thread,
+    body: str,
+    now: datetime.datetime,
+    files: Sequence[tuple[str, bytes]] = (),
+    internal: bool = False,
+    request: HttpRequest | None = None,
+) -> Message:
+    """Add a message to a thread: from the patient's side (which reopens a thread waiting for
+    them), or from a member of the thread's team (a reply, which the patient is told of, or an
+    internal note, which nobody on the patient's side ever sees)."""
+    if acting_as == WrittenAs.STAFF:
+        check_team_member(actor, thread.team)
+    else:
+        check_may_write(actor, acting_as, thread.patient)
+        if internal:
+            raise PermissionDenied
+    body = check_body(body)
+    checked = check_files(files)
+    paths = write_files(checked)
+    try:
+        with transaction.atomic():
+            locked = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
+            message = add_message(
+                thread=locked,
+                actor=actor,
+                author_as=acting_as,
+                body=body,
+                checked=checked,
+                paths=paths,
+                now=now,
+                internal=internal,
+            )
+            if not internal:
+                locked.last_message_at = now
+                if acting_as != WrittenAs.STAFF and locked.status in (
+                    ThreadStatus.WAITING_ON_PATIENT,
+                    ThreadStatus.CLOSED,
+                ):
+                    locked.status = ThreadStatus.NEW
+                locked.save(update_fields=["last_message_at", "status"])
+            audit_thread(actor, AuditAction.UPDATE, locked, acting_as, request)
+            if acting_as == WrittenAs.STAFF and not internal:
+                tell_patient(locked.patient)
+            elif not internal:
+                tell_team(locked.team)
+    except BaseException:
+        remove_files(paths)
+        raise
+    return message
+
+
+def mark_read(*, user: User, thread: Thread, now: datetime.datetime) -> None:
+    """Everything in the thread up to `now` is read by this user (one row per user)."""
+    ThreadRead.objects.update_or_create(thread=thread, user=user, defaults={"read_at": now})
+
+
+def sign_in_link() -> str:
+    return settings.CAREBRIDGE_BASE_URL + reverse("account_login")
+
+
+def queue_email(addresses: list[str], subject: str, sentence: str) -> None:
+    if not addresses:
+        return
+    message = "\n\n".join([sentence, _("Sign in to read it:"), sign_in_link()]) + "\n"
+    for address in addresses:
+        send = functools.partial(
+            send_mail, subject=subject, message=message, from_email=None, recipient_list=[address]
+        )
+        transaction.on_commit(send)
+
+
+def tell_patient(patient: Patient) -> None:
+    address = patient.user.email if patient.user is not None else patient.email
+    queue_email(
+        [address] if address else [],
+        _("[Carebridge] You have a new message"),
+        _("You have a new message from your care team."),
+    )
+
+
+def tell_team(team: CareTeam) -> None:
+    members = team.members.filter(is_active=True).select_related("user")
+    queue_email(
+        sorted(member.user.email for member in members),
+        _("[Carebridge] New message in a team inbox"),
+        _("A patient has written to one of your team inboxes."),
+    )
