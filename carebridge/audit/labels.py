@@ -64,6 +64,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "waitlist_offer": gettext_lazy("Offer of an earlier appointment time"),
     "time_off": gettext_lazy("Blocked time in the schedule"),
     "message_thread": gettext_lazy("Message conversation"),
+    "care_request": gettext_lazy("Refill, referral or records request"),
+    "message_attachment": gettext_lazy("Message attachment"),
     # Caregivers and parents.
     "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
     "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
@@ -125,6 +127,10 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "waitlist_offer"): gettext_lazy("Answered an offer of an earlier time"),
     ("create", "message_thread"): gettext_lazy("Wrote to your care team"),
     ("update", "message_thread"): gettext_lazy("Added a message to a conversation"),
+    ("create", "care_request"): gettext_lazy("Sent a refill, referral or records request"),
+    ("update", "care_request"): gettext_lazy(
+        "Looked at or answered a refill, referral or records request"
+    ),
 }
 
 ACTING_AS: dict[str, Promise] = {
