@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "carebridge.records",
     "carebridge.scheduling",
     "carebridge.messaging",
+    "carebridge.notifications",
     "carebridge.staff",
     "carebridge.demo",
 ]
@@ -237,6 +238,7 @@ CAREBRIDGE_MAINTENANCE_MODE = env_bool("CAREBRIDGE_MAINTENANCE_MODE", default=Fa
 CAREBRIDGE_HOME_PANELS = [
     "carebridge.accounts.panels.todo_panel",
     "carebridge.scheduling.panels.appointments_panel",
+    "carebridge.messaging.panels.messages_panel",
     "carebridge.records.panels.results_panel",
 ]
 
@@ -371,6 +373,8 @@ CAREBRIDGE_WAITLIST_OFFER_MINUTES = env_int("CAREBRIDGE_WAITLIST_OFFER_MINUTES",
 # pictures above this many pixels are refused before they are decoded.
 CAREBRIDGE_ATTACHMENT_MAX_BYTES = env_int("CAREBRIDGE_ATTACHMENT_MAX_BYTES", 10_000_000)
 CAREBRIDGE_ATTACHMENTS_PER_MESSAGE = env_int("CAREBRIDGE_ATTACHMENTS_PER_MESSAGE", 5)
+# How many working days the clinic takes at most to answer a message (shown to patients).
+CAREBRIDGE_MESSAGE_REPLY_DAYS = env_int("CAREBRIDGE_MESSAGE_REPLY_DAYS", 2)
 CAREBRIDGE_ATTACHMENT_MAX_PIXELS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PIXELS", 40_000_000)
 # Where attachments are kept: private (never served directly), shared by every app server.
 CAREBRIDGE_ATTACHMENT_DIR = Path(

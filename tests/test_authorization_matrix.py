@@ -26,8 +26,11 @@ from tests.routes import (
     caregivers,
     checkin,
     downloads,
+    messaging,
+    notifications,
     results,
     sections,
+    staff_inbox,
     staff_proxies,
     staff_records,
     staff_schedule,
@@ -212,6 +215,9 @@ ROUTES = [
     *waitlist.ROUTES,
     *checkin.ROUTES,
     *staff_schedule.ROUTES,
+    *staff_inbox.ROUTES,
+    *messaging.ROUTES,
+    *notifications.ROUTES,
 ]
 
 CASES = [

@@ -55,6 +55,11 @@ def _may_see_appointments(request: HttpRequest) -> bool:
     return bool(acting and acting.may("appointments"))
 
 
+def _may_see_messages(request: HttpRequest) -> bool:
+    acting = getattr(request, "acting", None)
+    return bool(acting and acting.patient is not None and acting.may("messaging"))
+
+
 def _is_staff(request: HttpRequest) -> bool:
     acting = getattr(request, "acting", None)
     return bool(acting and acting.is_staff)
@@ -74,6 +79,7 @@ SECTIONS: list[NavItem] = [
         url_for="carebridge.records.templatetags.record_nav.first_part_url",
     ),
     NavItem(_("Appointments"), "scheduling:appointments", _may_see_appointments),
+    NavItem(_("Messages"), "messaging:threads", _may_see_messages),
     NavItem(_("Clinic console"), "staff:console", _is_staff),
     NavItem(_("My account"), "accounts:overview", _always),
     NavItem(_("Help"), "home:help", _always),

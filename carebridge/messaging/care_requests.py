@@ -21,7 +21,8 @@ from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import StaffMember, StaffRole
 from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind, WrittenAs
-from carebridge.messaging.services import check_may_write, queue_email
+from carebridge.messaging.services import check_may_write
+from carebridge.notifications.services import notify_new_message
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
@@ -152,11 +153,13 @@ def answer_request(
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         audit(actor, AuditAction.UPDATE, locked, WrittenAs.STAFF, request)
         patient = locked.patient
-        address = patient.user.email if patient.user is not None else patient.email
-        queue_email(
-            [address] if address else [],
-            _("[Carebridge] There is an answer to your request"),
-            _("The clinic has answered a request you sent."),
+        users = [patient.user] if patient.user is not None else []
+        notify_new_message(
+            users=users,
+            addresses=[] if users or not patient.email else [patient.email],
+            subject=_("[Carebridge] There is an answer to your request"),
+            sentence=_("The clinic has answered a request you sent."),
+            now=now,
         )
     return locked
 

@@ -14,7 +14,6 @@ fails.
 from __future__ import annotations
 
 import datetime
-import functools
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,10 +21,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
@@ -41,6 +38,7 @@ from carebridge.messaging.models import (
     ThreadStatus,
     WrittenAs,
 )
+from carebridge.notifications.services import notify_new_message
 from carebridge.proxies.resolution import resolve_acting_context
 
 if TYPE_CHECKING:
@@ -219,7 +217,7 @@ def start_thread(
                 now=now,
             )
             audit_thread(actor, AuditAction.CREATE, thread, acting_as, request)
-            tell_team(team)
+            tell_team(team, now)
     except BaseException:
         remove_files(paths)
         raise
@@ -272,9 +270,9 @@ def reply(
                 locked.save(update_fields=["last_message_at", "status"])
             audit_thread(actor, AuditAction.UPDATE, locked, acting_as, request)
             if acting_as == WrittenAs.STAFF and not internal:
-                tell_patient(locked.patient)
+                tell_patient(locked.patient, now)
             elif not internal:
-                tell_team(locked.team)
+                tell_team(locked.team, now)
     except BaseException:
         remove_files(paths)
         raise
@@ -286,34 +284,26 @@ def mark_read(*, user: User, thread: Thread, now: datetime.datetime) -> None:
     ThreadRead.objects.update_or_create(thread=thread, user=user, defaults={"read_at": now})
 
 
-def sign_in_link() -> str:
-    return settings.CAREBRIDGE_BASE_URL + reverse("account_login")
-
-
-def queue_email(addresses: list[str], subject: str, sentence: str) -> None:
-    if not addresses:
-        return
-    message = "\n\n".join([sentence, _("Sign in to read it:"), sign_in_link()]) + "\n"
-    for address in addresses:
-        send = functools.partial(
-            send_mail, subject=subject, message=message, from_email=None, recipient_list=[address]
-        )
-        transaction.on_commit(send)
-
-
-def tell_patient(patient: Patient) -> None:
-    address = patient.user.email if patient.user is not None else patient.email
-    queue_email(
-        [address] if address else [],
-        _("[Carebridge] You have a new message"),
-        _("You have a new message from your care team."),
+def tell_patient(patient: Patient, now: datetime.datetime) -> None:
+    """The patient hears that there is a new message, as they chose (by address if they have
+    no account)."""
+    users = [patient.user] if patient.user is not None else []
+    notify_new_message(
+        users=users,
+        addresses=[] if users or not patient.email else [patient.email],
+        subject=_("[Carebridge] You have a new message"),
+        sentence=_("You have a new message from your care team."),
+        now=now,
     )
 
 
-def tell_team(team: CareTeam) -> None:
+def tell_team(team: CareTeam, now: datetime.datetime) -> None:
+    """The team's staff hear that a patient wrote, each as they chose."""
     members = team.members.filter(is_active=True).select_related("user")
-    queue_email(
-        sorted(member.user.email for member in members),
-        _("[Carebridge] New message in a team inbox"),
-        _("A patient has written to one of your team inboxes."),
+    notify_new_message(
+        users=[member.user for member in members],
+        addresses=[],
+        subject=_("[Carebridge] New message in a team inbox"),
+        sentence=_("A patient has written to one of your team inboxes."),
+        now=now,
     )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from carebridge.staff import (
     import_views,
+    inbox_views,
     proxy_views,
     release_views,
     reports,
@@ -60,4 +61,13 @@ urlpatterns = [
         schedule_views.schedule_block_remove,
         name="schedule-block-remove",
     ),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/threads/<uuid:thread_id>/", inbox_views.inbox_thread, name="inbox-thread"),
+    path(
+        "inbox/threads/<uuid:thread_id>/attachments/<uuid:attachment_id>/",
+        inbox_views.inbox_attachment,
+        name="inbox-attachment",
+    ),
+    path("inbox/requests/", inbox_views.request_queue, name="inbox-requests"),
+    path("inbox/requests/<uuid:request_id>/", inbox_views.request_detail, name="inbox-request"),
 ]

@@ -80,7 +80,7 @@ def test_every_patient_page_has_the_layout_and_honest_navigation(confirmed_patie
     _assert_layout(page)
     assert "Signed in as <strong>Pat Patient</strong>" in page
     labels = [label for label, _, _ in _navigation(page)]
-    assert labels == ["Home", "My record", "Appointments", "My account", "Help"]
+    assert labels == ["Home", "My record", "Appointments", "Messages", "My account", "Help"]
 
 
 @pytest.mark.parametrize("url", SIGNED_OUT_PAGES)
@@ -100,6 +100,7 @@ def test_the_current_section_is_marked(patient_client):
         ("Home", "/", True),
         ("My record", "/record/", False),
         ("Appointments", "/appointments/", False),
+        ("Messages", "/messages/", False),
         ("My account", "/account/", False),
         ("Help", "/help/", False),
     ]
@@ -108,6 +109,7 @@ def test_the_current_section_is_marked(patient_client):
         ("Home", "/", False),
         ("My record", "/record/", False),
         ("Appointments", "/appointments/", False),
+        ("Messages", "/messages/", False),
         ("My account", "/account/", True),
         ("Help", "/help/", False),
     ]
@@ -135,7 +137,7 @@ def test_someone_who_is_neither_patient_nor_staff_sees_only_their_account(cast):
     assert response["Location"] == "/account/"
 
 
-@pytest.mark.parametrize("url", ["/messages/", "/billing/"])
+@pytest.mark.parametrize("url", ["/billing/"])
 def test_sections_not_built_yet_do_not_exist(patient_client, url):
     assert patient_client.get(url).status_code == 404
     page = patient_client.get("/").content.decode()

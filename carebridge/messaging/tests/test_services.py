@@ -261,3 +261,17 @@ def test_reading_keeps_one_mark_per_person(cast, team):
     assert [(m.user, m.read_at) for m in marks] == [
         (cast.patient_user, NOW + datetime.timedelta(minutes=5))
     ]
+
+
+def test_a_patient_on_the_daily_email_is_not_emailed_for_each_reply(
+    cast, team, django_capture_on_commit_callbacks
+):
+    from carebridge.notifications.models import NotificationPreference
+    from carebridge.notifications.services import choose_message_emails
+
+    thread = write(cast, team)
+    choose_message_emails(user=cast.patient_user, choice="daily")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(actor=cast.nurse, acting_as="staff", thread=thread, body="Answer", now=NOW)
+    assert mail.outbox == []
+    assert NotificationPreference.objects.get(user=cast.patient_user).pending_since == NOW

@@ -94,7 +94,7 @@ def test_no_panel_for_a_proxy_without_the_scope_or_anyone_acting_for_nobody(cast
 def test_the_panel_is_placed_after_the_to_do_list(cast, patient_client):
     page = patient_client.get("/").content.decode()
     headings = re.findall(r'<h2 id="panel-\d">([^<]+)</h2>', page)
-    assert headings == ["To do", "Appointments", "Test results"]
+    assert headings == ["To do", "Appointments", "Messages", "Test results"]
 
 
 def test_the_panel_shows_an_appointment_booked_here_when_it_comes_first(cast, patient_client):

@@ -1,0 +1,107 @@
+"""Who may see a patient's messages: the only way the messaging pages reach a patient.
+
+A patient sees their own conversations; a caregiver or parent sees those of the patient they
+act for when their grant gives the "messaging" scope today. Anyone else (staff, a visitor, a
+proxy whose access has ended) acts for no patient here and gets a 404, as does a proxy without
+the scope, whose attempt is audited as denied. A missing thread and someone else's look the same.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+
+from carebridge.audit.models import AuditAction, AuditOutcome
+from carebridge.audit.services import record_event
+from carebridge.messaging.models import Attachment, Thread
+from carebridge.messaging.services import MESSAGING_SCOPE, OBJECT_TYPE
+
+if TYPE_CHECKING:
+    import uuid
+
+    from carebridge.core.http import AuthenticatedRequest, PortalRequest
+    from carebridge.patients.models import Patient
+
+ATTACHMENT_OBJECT_TYPE = "message_attachment"
+DENIED = AuditOutcome.DENIED
+
+
+def messaging_patient(request: PortalRequest, *, object_id: object = "") -> Patient:
+    """The patient whose messages the viewer may use, or 404 (audited as denied for a proxy
+    acting for a patient without the messaging scope)."""
+    patient = request.acting.patient
+    if patient is None:
+        raise Http404
+    if not request.acting.may(MESSAGING_SCOPE):
+        record_messages_view(request, patient, object_id=object_id, outcome=DENIED)
+        raise Http404
+    return patient
+
+
+def access_threads(request: AuthenticatedRequest) -> Patient:
+    """The patient whose conversations the viewer may list, with the view audited."""
+    patient = messaging_patient(request)
+    record_messages_view(request, patient)
+    return patient
+
+
+def access_thread(request: AuthenticatedRequest, thread_id: uuid.UUID) -> Thread:
+    """One of the patient's conversations, for the patient or a proxy with the messaging scope,
+    with the view audited (the thread's id); 404 otherwise."""
+    patient = messaging_patient(request, object_id=thread_id)
+    thread = (
+        Thread.objects.for_patient(patient)
+        .select_related("team", "practitioner", "patient")
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None:
+        raise Http404
+    record_messages_view(request, patient, object_id=thread.pk)
+    return thread
+
+
+def access_attachment(
+    request: AuthenticatedRequest, thread_id: uuid.UUID, attachment_id: uuid.UUID
+) -> Attachment:
+    """A file of a message the patient's side may read (sent, never a staff note) in one of the
+    patient's conversations, with the download audited; 404 otherwise."""
+    patient = messaging_patient(request, object_id=attachment_id)
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id,
+            message__thread_id=thread_id,
+            message__thread__patient=patient,
+            message__is_internal=False,
+            message__sent_at__isnull=False,
+        )
+        .select_related("message__thread")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    record_messages_view(
+        request, patient, object_id=attachment.pk, object_type=ATTACHMENT_OBJECT_TYPE
+    )
+    return attachment
+
+
+def record_messages_view(
+    request: PortalRequest,
+    patient: Patient,
+    *,
+    object_id: object = "",
+    object_type: str = OBJECT_TYPE,
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+) -> None:
+    record_event(
+        actor=request.acting.user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        patient=patient,
+        acting_as=request.acting.relationship.value,
+        outcome=outcome,
+        request=request,
+    )

@@ -1,0 +1,110 @@
+"""The forms of the patient's messaging pages: writing to a care team, and replying.
+
+Files are read whole here (`file_bytes()` gives a list of (name, bytes)); what they are, how
+large and how many is checked by the service, whose refusals the views show as form errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from carebridge.clinic.models import Practitioner
+from carebridge.messaging.models import CareTeam, Topic
+from carebridge.messaging.services import SUBJECT_MAX_LENGTH
+
+BODY_MAX_LENGTH = 10_000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files (the service limits how many); cleans to a list of uploads."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        uploads = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+
+
+def files_help() -> str:
+    return str(
+        _("Optional. Up to %(most)d PDF, JPEG or PNG files, each up to 10 MB.")
+        % {"most": settings.CAREBRIDGE_ATTACHMENTS_PER_MESSAGE}
+    )
+
+
+class FilesMixin:
+    cleaned_data: dict[str, Any]
+
+    def file_bytes(self) -> list[tuple[str, bytes]]:
+        """Each uploaded file's name and bytes, in the order they were chosen."""
+        return [(upload.name or "", upload.read()) for upload in self.cleaned_data["attachments"]]
+
+
+class ComposeForm(FilesMixin, forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=CareTeam.objects.none(),
+        label=_("Care team"),
+        empty_label=_("Choose a care team"),
+        error_messages={"required": _("Choose the care team to write to.")},
+    )
+    practitioner = forms.ModelChoiceField(
+        queryset=Practitioner.objects.none(),
+        label=_("Clinician (optional)"),
+        required=False,
+        empty_label=_("Anyone in the team"),
+        help_text=_("Choose a clinician only if you want one person in the team to answer."),
+    )
+    topic = forms.ChoiceField(
+        choices=Topic.choices,
+        widget=forms.RadioSelect,
+        label=_("What is it about?"),
+        error_messages={"required": _("Choose what your message is about.")},
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=SUBJECT_MAX_LENGTH,
+        help_text=_("A few words, such as “Question about my blood test”."),
+        error_messages={"required": _("Give your message a subject.")},
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=BODY_MAX_LENGTH,
+        error_messages={"required": _("Write your message.")},
+    )
+    attachments = MultipleFileField(label=_("Files"), required=False)
+
+    def __init__(self, *args: Any, teams: Any, practitioners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team_field = self.fields["team"]
+        practitioner_field = self.fields["practitioner"]
+        assert isinstance(team_field, forms.ModelChoiceField)
+        assert isinstance(practitioner_field, forms.ModelChoiceField)
+        team_field.queryset = teams
+        practitioner_field.queryset = practitioners
+        self.fields["attachments"].help_text = files_help()
+
+
+class ReplyForm(FilesMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=BODY_MAX_LENGTH,
+        error_messages={"required": _("Write your message.")},
+    )
+    attachments = MultipleFileField(label=_("Files"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = files_help()

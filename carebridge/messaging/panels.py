@@ -1,0 +1,42 @@
+"""Messages' contribution to the home page: how many conversations have something unread."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from carebridge.core.http import PortalRequest
+from carebridge.home.panels import HomePanel
+from carebridge.messaging.selectors import count_unread
+from carebridge.messaging.services import MESSAGING_SCOPE
+
+
+def messages_panel(request: HttpRequest) -> HomePanel | None:
+    """The number of unread conversations (never a subject or a sender), for a viewer who may
+    use the patient's messages; None for anyone else. Saying how many is not a view of any
+    message, so nothing is audited."""
+    portal = cast(PortalRequest, request)
+    patient = portal.acting.patient
+    if patient is None or not portal.acting.may(MESSAGING_SCOPE) or portal.user.is_anonymous:
+        return None
+    unread = count_unread(patient, portal.user)
+    items = []
+    if unread:
+        text = ngettext(
+            "%(count)d conversation has a message you have not read.",
+            "%(count)d conversations have messages you have not read.",
+            unread,
+        ) % {"count": unread}
+        items.append({"text": text})
+    return HomePanel(
+        title=_("Messages"),
+        template="messaging/panel.html",
+        empty_text=_("No new messages."),
+        items=items,
+        link_url=reverse("messaging:threads"),
+        link_text=_("Go to messages"),
+    )

@@ -1,0 +1,199 @@
+"""What the staff inbox reads: the teams a member answers for, their threads, one thread with
+its messages, and the open requests from the record.
+
+A member of staff sees only the teams they answer for, in their own clinic; a thread of any
+other team, or a request of another clinic, is not found (the views turn that into a 404).
+Lists run a constant number of queries however many threads or requests there are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from carebridge.clinic.models import StaffMember
+from carebridge.messaging.care_requests import ANSWERED_BY, OPEN_STATUSES
+from carebridge.messaging.models import (
+    Attachment,
+    CareRequest,
+    CareTeam,
+    Message,
+    Thread,
+    ThreadRead,
+    ThreadStatus,
+    WrittenAs,
+)
+
+ALL_OPEN = "open"
+
+
+def member_teams(staff: StaffMember) -> list[CareTeam]:
+    """The teams this member answers for, in their own clinic, by name."""
+    return list(CareTeam.objects.filter(members=staff, clinic_id=staff.clinic_id).order_by("name"))
+
+
+def inbox_threads(
+    *, team: CareTeam, user_id: int, status: str = ALL_OPEN, mine: bool = False
+) -> QuerySet[Thread]:
+    """The team's threads, newest activity first, with whether this user has read the latest.
+
+    `status` is a thread status, "open" (every status but closed) or "" (all)."""
+    threads = Thread.objects.filter(team=team)
+    if status == ALL_OPEN:
+        threads = threads.exclude(status=ThreadStatus.CLOSED)
+    elif status:
+        threads = threads.filter(status=status)
+    if mine:
+        threads = threads.filter(assigned_to_id=user_id)
+    activity = Coalesce("last_message_at", "created_at")
+    read_at = ThreadRead.objects.filter(thread=OuterRef("pk"), user_id=user_id).values("read_at")
+    return (
+        threads.select_related("patient", "assigned_to")
+        .annotate(activity_at=activity, read_at=Subquery(read_at[:1]))
+        .order_by("-activity_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ThreadRow:
+    thread: Thread
+    age: str
+    unread: bool
+
+
+def thread_rows(threads: list[Thread], now: datetime.datetime) -> list[ThreadRow]:
+    """The list's rows: the age of each thread in words, and whether it is unread."""
+    return [
+        ThreadRow(
+            thread=thread,
+            age=age_words(thread.activity_at, now),  # type: ignore[attr-defined]
+            unread=thread.read_at is None  # type: ignore[attr-defined]
+            or thread.read_at < thread.activity_at,  # type: ignore[attr-defined]
+        )
+        for thread in threads
+    ]
+
+
+def age_words(moment: datetime.datetime, now: datetime.datetime) -> str:
+    """How long ago, in the largest unit only: "3 days", "2 hours"."""
+    return timesince(moment, now, depth=1)
+
+
+def get_member_thread(staff: StaffMember, thread_id: uuid.UUID) -> Thread:
+    """A thread of one of the member's teams, or 404."""
+    found = (
+        Thread.objects.filter(pk=thread_id, team__members=staff, team__clinic_id=staff.clinic_id)
+        .select_related("patient__clinic", "patient__user", "team", "assigned_to", "practitioner")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass(frozen=True)
+class MessageView:
+    message: Message
+    author: str
+    attachments: list[Attachment]
+
+
+def author_words(message: Message, thread: Thread) -> str:
+    """Who wrote it, in words: the patient, "X on behalf of Y", or the member of staff."""
+    patient_name = thread.patient.display_name
+    if message.author_as == WrittenAs.SELF:
+        return patient_name
+    if message.author_as == WrittenAs.PROXY:
+        return _("%(writer)s on behalf of %(patient)s") % {
+            "writer": message.author.display_name,
+            "patient": patient_name,
+        }
+    return message.author.display_name
+
+
+def thread_messages(thread: Thread) -> list[MessageView]:
+    """Every sent message, internal notes included, oldest first (two queries)."""
+    rows = (
+        Message.objects.sent()
+        .filter(thread=thread)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at"))
+        )
+        .order_by("sent_at", "created_at")
+    )
+    return [
+        MessageView(
+            message=row, author=author_words(row, thread), attachments=list(row.attachments.all())
+        )
+        for row in rows
+    ]
+
+
+def get_thread_attachment(thread: Thread, attachment_id: uuid.UUID) -> Attachment:
+    found = Attachment.objects.filter(
+        pk=attachment_id, message__thread=thread, message__sent_at__isnull=False
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def team_members(team: CareTeam) -> list[StaffMember]:
+    return list(team.members.filter(is_active=True).select_related("user").order_by("user__email"))
+
+
+def other_teams(thread: Thread) -> list[CareTeam]:
+    return list(
+        CareTeam.objects.filter(clinic_id=thread.team.clinic_id, is_active=True)
+        .exclude(pk=thread.team_id)
+        .order_by("name")
+    )
+
+
+def kinds_answered_by(staff: StaffMember) -> list[str]:
+    return [kind for kind, roles in ANSWERED_BY.items() if staff.role in roles]
+
+
+def open_requests(staff: StaffMember, kind: str) -> QuerySet[CareRequest]:
+    """The clinic's open requests of one kind, oldest first."""
+    return (
+        CareRequest.objects.filter(
+            kind=kind, status__in=OPEN_STATUSES, patient__clinic_id=staff.clinic_id
+        )
+        .select_related("patient", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def get_clinic_request(staff: StaffMember, request_id: uuid.UUID) -> CareRequest:
+    """A request of the member's clinic of a kind their role answers, or 404."""
+    found = (
+        CareRequest.objects.filter(
+            pk=request_id,
+            patient__clinic_id=staff.clinic_id,
+            kind__in=kinds_answered_by(staff),
+        )
+        .select_related("patient", "created_by", "decided_by")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def asked_by_words(care_request: CareRequest) -> str:
+    patient_name = care_request.patient.display_name
+    if care_request.created_as == WrittenAs.SELF:
+        return patient_name
+    return _("%(writer)s on behalf of %(patient)s") % {
+        "writer": care_request.created_by.display_name,
+        "patient": patient_name,
+    }
