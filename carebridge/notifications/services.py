@@ -31,12 +31,18 @@ def sign_in_link() -> str:
     return settings.CAREBRIDGE_BASE_URL + reverse("account_login")
 
 
-def email_after_commit(address: str, subject: str, sentence: str) -> None:
-    body = "\n\n".join([sentence, _("Sign in to read it:"), sign_in_link()]) + "\n"
+def send_after_commit(address: str, subject: str, paragraphs: list[str]) -> None:
+    """Send one plain-text notice once the transaction commits: the one way the portal's
+    notices leave. Privacy rule: callers pass no health information."""
+    body = "\n\n".join(paragraphs) + "\n"
     send = functools.partial(
         send_mail, subject=subject, message=body, from_email=None, recipient_list=[address]
     )
     transaction.on_commit(send)
+
+
+def email_after_commit(address: str, subject: str, sentence: str) -> None:
+    send_after_commit(address, subject, [sentence, _("Sign in to read it:"), sign_in_link()])
 
 
 def notify_new_message(

@@ -9,22 +9,19 @@ the reason, the kind of visit, the clinician or the place. Sign in to see the de
 from __future__ import annotations
 
 import datetime
-import functools
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Location, Practitioner, StaffMember
+from carebridge.notifications.services import send_after_commit, sign_in_link
 from carebridge.proxies.resolution import resolve_acting_context
 from carebridge.records.models import ClinicalResource
 from carebridge.scheduling.availability import Slot, available_slots
@@ -185,10 +182,6 @@ def check_slot_free(
     )
 
 
-def sign_in_link() -> str:
-    return settings.CAREBRIDGE_BASE_URL + reverse("account_login")
-
-
 def patient_address(patient: Patient) -> str:
     return patient.user.email if patient.user is not None else patient.email
 
@@ -208,11 +201,9 @@ def email_patient(appointment: Appointment, subject: str, sentence: str) -> None
     address = patient_address(appointment.patient)
     if not address:
         return
-    message = "\n\n".join([sentence, _("Sign in to see the details:"), sign_in_link()]) + "\n"
-    send = functools.partial(
-        send_mail, subject=subject, message=message, from_email=None, recipient_list=[address]
+    send_after_commit(
+        address, subject, [sentence, _("Sign in to see the details:"), sign_in_link()]
     )
-    transaction.on_commit(send)
 
 
 def audit_appointment(

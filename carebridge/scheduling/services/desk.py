@@ -11,11 +11,9 @@ the reason are read after signing in.
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Clinic, Location, Practitioner, StaffMember
+from carebridge.notifications.services import send_after_commit
 from carebridge.scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -192,15 +191,8 @@ def email_request_answered(patient: Patient) -> None:
     if not address:
         return
     words = _("The clinic has answered your appointment request. Sign in to see the answer:")
-    message = f"{words}\n\n{sign_in_link()}\n"
-    send = functools.partial(
-        send_mail,
-        subject=_("[Carebridge] The clinic has answered your appointment request"),
-        message=message,
-        from_email=None,
-        recipient_list=[address],
-    )
-    transaction.on_commit(send)
+    subject = _("[Carebridge] The clinic has answered your appointment request")
+    send_after_commit(address, subject, [words, sign_in_link()])
 
 
 def _locked_request(appointment_request: AppointmentRequest) -> AppointmentRequest:

@@ -8,17 +8,16 @@ that confirms a request says only that it arrived.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
+from carebridge.notifications.services import send_after_commit
 from carebridge.scheduling.models import AppointmentRequest, VisitType
 from carebridge.scheduling.services.booking import (
     check_may_act,
@@ -96,11 +95,4 @@ def email_request_received(patient: Patient) -> None:
         _("Sign in to see its status:"),
         sign_in_link(),
     ]
-    send = functools.partial(
-        send_mail,
-        subject=_("[Carebridge] We have your appointment request"),
-        message="\n\n".join(lines) + "\n",
-        from_email=None,
-        recipient_list=[address],
-    )
-    transaction.on_commit(send)
+    send_after_commit(address, _("[Carebridge] We have your appointment request"), lines)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Location, Practitioner
+from carebridge.notifications.services import send_after_commit
 from carebridge.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -200,24 +200,16 @@ def email_offer(offer: WaitlistOffer, patient: Patient, zone: zoneinfo.ZoneInfo)
         return
     link = settings.CAREBRIDGE_BASE_URL + reverse("scheduling:waitlist-offer", args=[offer.pk])
     until = moment_words(offer.expires_at, zone)
-    message = "\n\n".join(
-        [
-            _("An earlier appointment time is available: %(date)s at %(time)s.")
-            % moment_words(offer.starts_at, zone),
-            _("This offer lasts until %(time)s on %(date)s.") % until,
-            _("The first person to accept it gets the time."),
-            _("Sign in to see the offer and accept it or say no:"),
-            link,
-        ]
-    )
-    send = functools.partial(
-        send_mail,
-        subject=_("[Carebridge] An earlier appointment time is available"),
-        message=message + "\n",
-        from_email=None,
-        recipient_list=[address],
-    )
-    transaction.on_commit(send)
+    paragraphs = [
+        _("An earlier appointment time is available: %(date)s at %(time)s.")
+        % moment_words(offer.starts_at, zone),
+        _("This offer lasts until %(time)s on %(date)s.") % until,
+        _("The first person to accept it gets the time."),
+        _("Sign in to see the offer and accept it or say no:"),
+        link,
+    ]
+    subject = _("[Carebridge] An earlier appointment time is available")
+    send_after_commit(address, subject, paragraphs)
 
 
 def end_entries_to_move(appointment: Appointment, now: datetime.datetime) -> None:
