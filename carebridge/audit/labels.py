@@ -66,6 +66,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "message_thread": gettext_lazy("Message conversation"),
     "care_request": gettext_lazy("Refill, referral or records request"),
     "message_attachment": gettext_lazy("Message attachment"),
+    "message_draft": gettext_lazy("Draft message"),
+    "message_folder": gettext_lazy("Message archive"),
     # Caregivers and parents.
     "proxy_grant": gettext_lazy("Access for a caregiver or parent"),
     "proxy_invitation": gettext_lazy("Invitation for a caregiver"),
@@ -127,6 +129,10 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "waitlist_offer"): gettext_lazy("Answered an offer of an earlier time"),
     ("create", "message_thread"): gettext_lazy("Wrote to your care team"),
     ("update", "message_thread"): gettext_lazy("Added a message to a conversation"),
+    ("create", "message_draft"): gettext_lazy("Saved a draft message"),
+    ("update", "message_draft"): gettext_lazy("Changed a draft message"),
+    ("delete", "message_draft"): gettext_lazy("Deleted a draft message"),
+    ("update", "message_folder"): gettext_lazy("Moved a conversation to or from the archive"),
     ("create", "care_request"): gettext_lazy("Sent a refill, referral or records request"),
     ("update", "care_request"): gettext_lazy(
         "Looked at or answered a refill, referral or records request"

@@ -26,6 +26,9 @@ class NavItem:
     # Where the entry leads for this viewer, when not always `url_name` (a section whose first
     # page depends on what the viewer may see). Dotted path to a function of the request.
     url_for: str = ""
+    # How many things are waiting in the section for this viewer (unread messages), shown
+    # beside the label. Dotted path to a function of the request returning a number.
+    count_for: str = ""
 
     def url(self, request: HttpRequest) -> str:
         if self.url_for:
@@ -37,6 +40,9 @@ class NavItem:
         if self.proxy_label and acting is not None and acting.is_proxy:
             return str(self.proxy_label)
         return str(self.label)
+
+    def count(self, request: HttpRequest) -> int:
+        return int(import_string(self.count_for)(request)) if self.count_for else 0
 
 
 def _has_home(request: HttpRequest) -> bool:
@@ -79,14 +85,19 @@ SECTIONS: list[NavItem] = [
         url_for="carebridge.records.templatetags.record_nav.first_part_url",
     ),
     NavItem(_("Appointments"), "scheduling:appointments", _may_see_appointments),
-    NavItem(_("Messages"), "messaging:threads", _may_see_messages),
+    NavItem(
+        _("Messages"),
+        "messaging:threads",
+        _may_see_messages,
+        count_for="carebridge.messaging.panels.unread_count",
+    ),
     NavItem(_("Clinic console"), "staff:console", _is_staff),
     NavItem(_("My account"), "accounts:overview", _always),
     NavItem(_("Help"), "home:help", _always),
 ]
 
 
-def navigation_for(request: HttpRequest) -> list[dict[str, str]]:
+def navigation_for(request: HttpRequest) -> list[dict[str, str | int]]:
     current = request.path
     items = []
     for item in SECTIONS:
@@ -97,6 +108,11 @@ def navigation_for(request: HttpRequest) -> list[dict[str, str]]:
         section = reverse(item.url_name)
         is_current = current == section if section == "/" else current.startswith(section)
         items.append(
-            {"label": item.label_for(request), "url": url, "current": "page" if is_current else ""}
+            {
+                "label": item.label_for(request),
+                "url": url,
+                "current": "page" if is_current else "",
+                "count": item.count(request),
+            }
         )
     return items

@@ -14,7 +14,8 @@ from django.http import Http404
 
 from carebridge.audit.models import AuditAction, AuditOutcome
 from carebridge.audit.services import record_event
-from carebridge.messaging.models import Attachment, Thread
+from carebridge.messaging.drafts import DRAFT_OBJECT_TYPE
+from carebridge.messaging.models import Attachment, Message, Thread
 from carebridge.messaging.services import MESSAGING_SCOPE, OBJECT_TYPE
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def access_thread(request: AuthenticatedRequest, thread_id: uuid.UUID) -> Thread
     patient = messaging_patient(request, object_id=thread_id)
     thread = (
         Thread.objects.for_patient(patient)
+        .sent()
         .select_related("team", "practitioner", "patient")
         .filter(pk=thread_id)
         .first()
@@ -60,6 +62,23 @@ def access_thread(request: AuthenticatedRequest, thread_id: uuid.UUID) -> Thread
         raise Http404
     record_messages_view(request, patient, object_id=thread.pk)
     return thread
+
+
+def access_draft(request: AuthenticatedRequest, message_id: uuid.UUID) -> Message:
+    """One of the viewer's own unsent drafts for the patient they act for (a draft is only ever
+    its writer's), with the view audited; 404 otherwise."""
+    patient = messaging_patient(request, object_id=message_id)
+    draft = (
+        Message.objects.drafts()
+        .filter(pk=message_id, author=request.user, thread__patient=patient)
+        .select_related("thread__team", "thread__practitioner", "thread__patient")
+        .prefetch_related("attachments")
+        .first()
+    )
+    if draft is None:
+        raise Http404
+    record_messages_view(request, patient, object_id=draft.pk, object_type=DRAFT_OBJECT_TYPE)
+    return draft
 
 
 def access_attachment(

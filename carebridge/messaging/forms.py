@@ -6,6 +6,8 @@ large and how many is checked by the service, whose refusals the views show as f
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -14,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.clinic.models import Practitioner
-from carebridge.messaging.models import CareTeam, Topic
+from carebridge.messaging.models import Attachment, CareTeam, Topic
 from carebridge.messaging.services import SUBJECT_MAX_LENGTH
 
 BODY_MAX_LENGTH = 10_000
@@ -43,15 +45,40 @@ def files_help() -> str:
     )
 
 
-class FilesMixin:
-    cleaned_data: dict[str, Any]
+class DraftMixin(forms.Form):
+    """Files, and what a draft needs: sending asks for every required field, saving a draft
+    for none of the words (`for_draft`); a draft's kept files (`kept`) can be removed."""
+
+    REQUIRED_TO_SEND: tuple[str, ...] = ()
+
+    def __init__(
+        self, *args: Any, for_draft: bool = False, kept: Sequence[Attachment] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = files_help()
+        for name in self.REQUIRED_TO_SEND:
+            self.fields[name].required = not for_draft
+        if kept:
+            self.fields["remove"] = forms.TypedMultipleChoiceField(
+                choices=[(str(a.pk), a.original_name) for a in kept],
+                coerce=uuid.UUID,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label=_("Remove files from the draft"),
+            )
 
     def file_bytes(self) -> list[tuple[str, bytes]]:
         """Each uploaded file's name and bytes, in the order they were chosen."""
         return [(upload.name or "", upload.read()) for upload in self.cleaned_data["attachments"]]
 
+    def removed(self) -> list[uuid.UUID]:
+        """The kept files the writer chose to remove."""
+        return list(self.cleaned_data.get("remove", []))
 
-class ComposeForm(FilesMixin, forms.Form):
+
+class ComposeForm(DraftMixin):
+    REQUIRED_TO_SEND = ("subject", "body")
+
     team = forms.ModelChoiceField(
         queryset=CareTeam.objects.none(),
         label=_("Care team"),
@@ -93,10 +120,11 @@ class ComposeForm(FilesMixin, forms.Form):
         assert isinstance(practitioner_field, forms.ModelChoiceField)
         team_field.queryset = teams
         practitioner_field.queryset = practitioners
-        self.fields["attachments"].help_text = files_help()
 
 
-class ReplyForm(FilesMixin, forms.Form):
+class ReplyForm(DraftMixin):
+    REQUIRED_TO_SEND = ("body",)
+
     body = forms.CharField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -105,6 +133,11 @@ class ReplyForm(FilesMixin, forms.Form):
     )
     attachments = MultipleFileField(label=_("Files"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = files_help()
+
+class SearchForm(forms.Form):
+    text = forms.CharField(
+        label=_("Search your messages"),
+        max_length=200,
+        required=False,
+        help_text=_("Words from the subject or the messages."),
+    )

@@ -84,6 +84,11 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
     def open(self) -> ThreadQuerySet:
         return self.exclude(status=ThreadStatus.CLOSED)
 
+    def sent(self) -> ThreadQuerySet:
+        """Threads whose first message has been sent: a thread that is still a draft has no
+        `last_message_at` and is seen only by its writer, never by the clinic."""
+        return self.filter(last_message_at__isnull=False)
+
 
 class Thread(models.Model):
     """A conversation between one patient's side and one care team, on one topic."""
@@ -169,7 +174,13 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=Q(is_internal=False) | Q(author_as=WrittenAs.STAFF),
                 name="message_internal_notes_by_staff_only",
-            )
+            ),
+            # Each writer keeps at most one unsent draft per conversation.
+            models.UniqueConstraint(
+                fields=["thread", "author"],
+                condition=Q(sent_at__isnull=True),
+                name="message_one_draft_per_writer",
+            ),
         ]
         indexes = [models.Index(fields=["thread", "sent_at"], name="message_thread_sent")]
 

@@ -40,3 +40,14 @@ def messages_panel(request: HttpRequest) -> HomePanel | None:
         link_url=reverse("messaging:threads"),
         link_text=_("Go to messages"),
     )
+
+
+def unread_count(request: HttpRequest) -> int:
+    """The navigation's count beside "Messages": unread conversations of the patient the viewer
+    acts for (the entry is shown only to those who may use their messages). One query; nothing
+    is audited, as for the home panel."""
+    portal = cast(PortalRequest, request)
+    patient = portal.acting.patient
+    if patient is None or portal.user.is_anonymous:
+        return 0
+    return count_unread(patient, portal.user)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 THREADS_PER_PAGE = 20
+SEARCH_WORDS_MOST = 10
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,39 @@ class ThreadListing:
     rows: list[ThreadRow]
 
 
-def list_threads(patient: Patient, viewer: User, page_number: str | None) -> ThreadListing:
-    """The patient's conversations, newest activity first, 20 a page; each row says whether
-    the viewer has read its last message (a fixed number of queries)."""
+def list_threads(
+    patient: Patient, viewer: User, page_number: str | None, *, archived: bool = False
+) -> ThreadListing:
+    """The patient's sent conversations in the inbox (or the archive), newest activity first,
+    20 a page; each row says whether the viewer has read its last message (a fixed number of
+    queries)."""
+    threads = Thread.objects.for_patient(patient).sent()
+    threads = threads.filter(archived_by_patient_at__isnull=not archived)
+    return paged_rows(threads, viewer, page_number)
+
+
+def search_threads(
+    patient: Patient, viewer: User, text: str, page_number: str | None
+) -> ThreadListing:
+    """The patient's sent conversations, archived ones included, in which every word of `text`
+    is in the subject or in a message the patient's side may read (never in a staff note),
+    newest first, 20 a page, in a fixed number of queries."""
+    threads = Thread.objects.for_patient(patient).sent()
+    for word in search_words(text):
+        bodies = Message.objects.for_patient_side().filter(body__icontains=word)
+        threads = threads.filter(Q(subject__icontains=word) | Q(pk__in=bodies.values("thread")))
+    return paged_rows(threads, viewer, page_number)
+
+
+def search_words(text: str) -> list[str]:
+    """The distinct words searched for, at most ten of them."""
+    return list(dict.fromkeys(text.split()))[:SEARCH_WORDS_MOST]
+
+
+def paged_rows(threads: QuerySet[Thread], viewer: User, page_number: str | None) -> ThreadListing:
     read_at = ThreadRead.objects.filter(thread=OuterRef("pk"), user=viewer).values("read_at")[:1]
     threads = (
-        Thread.objects.for_patient(patient)
-        .select_related("team")
+        threads.select_related("team")
         .annotate(viewer_read_at=Subquery(read_at))
         .order_by("-last_message_at", "-created_at", "pk")
     )
@@ -99,6 +126,24 @@ def practitioners_for(patient: Patient) -> QuerySet[Practitioner]:
         .distinct()
         .order_by("family_name", "given_name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    draft: Message
+    is_reply: bool
+
+
+def list_drafts(patient: Patient, viewer: User) -> list[DraftRow]:
+    """The viewer's own unsent drafts for this patient, newest first (one query): a draft is
+    never shown to anyone but its writer."""
+    drafts = (
+        Message.objects.drafts()
+        .filter(author=viewer, thread__patient=patient)
+        .select_related("thread__team")
+        .order_by("-created_at", "pk")
+    )
+    return [DraftRow(draft=d, is_reply=d.thread.last_message_at is not None) for d in drafts]
 
 
 def count_unread(patient: Patient, viewer: User) -> int:

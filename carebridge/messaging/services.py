@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 MESSAGING_SCOPE = "messaging"
 SUBJECT_MAX_LENGTH = 150
 OBJECT_TYPE = "message_thread"
+FOLDER_OBJECT_TYPE = "message_folder"
 
 
 def attachment_dir() -> Path:
@@ -88,10 +89,11 @@ def check_team(team: CareTeam, patient: Patient, practitioner: Practitioner | No
         raise ValidationError(_("Please choose a clinician of this care team."), code="not_in_team")
 
 
-def check_files(files: Sequence[tuple[str, bytes]]) -> list[CheckedFile]:
-    """Check every file, or raise for the first refused one: nothing is written before this."""
+def check_files(files: Sequence[tuple[str, bytes]], *, already: int = 0) -> list[CheckedFile]:
+    """Check every file, or raise for the first refused one: nothing is written before this.
+    `already` counts the files a draft keeps, which share the limit."""
     most = settings.CAREBRIDGE_ATTACHMENTS_PER_MESSAGE
-    if len(files) > most:
+    if already + len(files) > most:
         raise AttachmentError(
             _("You can attach up to %(most)d files to one message.") % {"most": most},
             code="too_many",
@@ -134,6 +136,12 @@ def add_message(
         is_internal=internal,
         sent_at=now,
     )
+    attach_files(message, checked, paths)
+    return message
+
+
+def attach_files(message: Message, checked: list[CheckedFile], paths: list[Path]) -> None:
+    """Record the checked files, already written to `paths`, as the message's attachments."""
     Attachment.objects.bulk_create(
         Attachment(
             message=message,
@@ -145,7 +153,6 @@ def add_message(
         )
         for item, path in zip(checked, paths, strict=True)
     )
-    return message
 
 
 def audit_thread(
@@ -261,22 +268,58 @@ def reply(
                 internal=internal,
             )
             if not internal:
-                locked.last_message_at = now
-                if acting_as != WrittenAs.STAFF and locked.status in (
-                    ThreadStatus.WAITING_ON_PATIENT,
-                    ThreadStatus.CLOSED,
-                ):
-                    locked.status = ThreadStatus.NEW
-                locked.save(update_fields=["last_message_at", "status"])
+                record_new_message(locked, acting_as, now)
             audit_thread(actor, AuditAction.UPDATE, locked, acting_as, request)
-            if acting_as == WrittenAs.STAFF and not internal:
-                tell_patient(locked.patient, now)
-            elif not internal:
-                tell_team(locked.team, now)
     except BaseException:
         remove_files(paths)
         raise
     return message
+
+
+def record_new_message(thread: Thread, acting_as: str, now: datetime.datetime) -> None:
+    """A message both sides read was added to a locked thread: it is the latest activity, it
+    brings the thread back from the patient's archive, the patient's side writing again reopens
+    a thread that waited for them or was closed, and the other side is told after commit."""
+    thread.last_message_at = now
+    thread.archived_by_patient_at = None
+    if acting_as != WrittenAs.STAFF and thread.status in (
+        ThreadStatus.WAITING_ON_PATIENT,
+        ThreadStatus.CLOSED,
+    ):
+        thread.status = ThreadStatus.NEW
+    thread.save(update_fields=["last_message_at", "archived_by_patient_at", "status"])
+    if acting_as == WrittenAs.STAFF:
+        tell_patient(thread.patient, now)
+    else:
+        tell_team(thread.team, now)
+
+
+def archive_thread(
+    *,
+    actor: User,
+    acting_as: str,
+    thread: Thread,
+    archived: bool,
+    now: datetime.datetime,
+    request: HttpRequest | None = None,
+) -> Thread:
+    """Move a conversation into the patient's archive or back (the clinic still sees it; a new
+    message brings it back by itself). Audited as a change of the patient's message folders."""
+    check_may_write(actor, acting_as, thread.patient)
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
+        locked.archived_by_patient_at = now if archived else None
+        locked.save(update_fields=["archived_by_patient_at"])
+        record_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=FOLDER_OBJECT_TYPE,
+            object_id=locked.pk,
+            patient=locked.patient,
+            acting_as=acting_as,
+            request=request,
+        )
+    return locked
 
 
 def mark_read(*, user: User, thread: Thread, now: datetime.datetime) -> None:

@@ -17,27 +17,36 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from carebridge.core.http import AuthenticatedRequest
-from carebridge.messaging import services
+from carebridge.messaging import drafts, services
 from carebridge.messaging.access import (
     access_attachment,
+    access_draft,
     access_thread,
     access_threads,
     messaging_patient,
 )
-from carebridge.messaging.forms import ComposeForm, ReplyForm
-from carebridge.messaging.models import Thread
+from carebridge.messaging.forms import ComposeForm, DraftMixin, ReplyForm, SearchForm
+from carebridge.messaging.models import Message, Thread
 from carebridge.messaging.selectors import (
+    list_drafts,
     list_threads,
     practitioners_for,
+    search_threads,
     teams_for,
     thread_messages,
 )
+from carebridge.patients.models import Patient
 from carebridge.records.selectors.wording import clinic_zone
+
+# The writing forms' two buttons: send now, or keep it as a draft.
+SEND = "send"
+DRAFT = "draft"
 
 
 def render_in_zone(
@@ -60,91 +69,271 @@ def add_refusal(form: Form, error: ValidationError) -> None:
         form.add_error(None, text)
 
 
+ARCHIVED = "archived"
+SEARCH_SESSION_KEY = "messaging_search"
+
+
 @login_required
 @require_safe
 def threads(request: AuthenticatedRequest) -> HttpResponse:
     patient = access_threads(request)
-    listing = list_threads(patient, request.user, request.GET.get("page"))
-    return render_in_zone(request, "messaging/threads.html", {"listing": listing})
+    archived = request.GET.get("show") == ARCHIVED
+    listing = list_threads(patient, request.user, request.GET.get("page"), archived=archived)
+    context = {
+        "listing": listing,
+        "archived": archived,
+        "drafts": [] if archived else list_drafts(patient, request.user),
+        "search_form": SearchForm(),
+    }
+    return render_in_zone(request, "messaging/threads.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def search(request: AuthenticatedRequest) -> HttpResponse:
+    """Search words are health information, so they never go in the URL: they are posted, kept
+    in the session for this patient, and the results are shown after a redirect (so going back
+    and paging work)."""
+    patient = access_threads(request)
+    searches = request.session.get(SEARCH_SESSION_KEY, {})
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        text = form.cleaned_data["text"].strip() if form.is_valid() else ""
+        request.session[SEARCH_SESSION_KEY] = searches | {str(patient.pk): text}
+        return redirect("messaging:search" if text else "messaging:threads")
+    text = searches.get(str(patient.pk), "")
+    if not text:
+        return redirect("messaging:threads")
+    listing = search_threads(patient, request.user, text, request.GET.get("page"))
+    context = {"listing": listing, "search_form": SearchForm(initial={"text": text}), "text": text}
+    return render_in_zone(request, "messaging/search.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def compose(request: AuthenticatedRequest) -> HttpResponse:
-    patient = messaging_patient(request)
+    return compose_page(request, messaging_patient(request), draft=None)
+
+
+def compose_page(
+    request: AuthenticatedRequest, patient: Patient, draft: Message | None
+) -> HttpResponse:
+    """Writing a new conversation, from nothing or from the writer's draft: "send" or "draft"
+    (keep it unsent)."""
     choices = {"teams": teams_for(patient), "practitioners": practitioners_for(patient)}
+    kept = list(draft.attachments.all()) if draft else []
     if request.method != "POST":
-        form = ComposeForm(**choices)
+        form = ComposeForm(initial=draft_initial(draft), kept=kept, **choices)
     else:
-        form = ComposeForm(request.POST, request.FILES, **choices)
+        action = request.POST.get("action", SEND)
+        data, files = request.POST, request.FILES
+        form = ComposeForm(data, files, kept=kept, for_draft=action == DRAFT, **choices)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                thread = services.start_thread(
-                    actor=request.user,
-                    acting_as=request.acting.relationship.value,
-                    patient=patient,
-                    team=data["team"],
-                    practitioner=data["practitioner"],
-                    topic=data["topic"],
-                    subject=data["subject"],
-                    body=data["body"],
-                    files=form.file_bytes(),
-                    now=timezone.now(),
-                    request=request,
-                )
+                return write_new(request, patient, form, draft, action)
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as error:
                 add_refusal(form, error)
-            else:
-                messages.success(request, _("Your message is sent."))
-                return redirect("messaging:thread", thread.pk)
-    return render_in_zone(request, "messaging/compose.html", {"form": form})
+    context = {"form": form, "draft": draft}
+    return render_in_zone(request, "messaging/compose.html", context)
+
+
+def draft_initial(draft: Message | None) -> dict[str, Any]:
+    if draft is None:
+        return {}
+    thread = draft.thread
+    return {
+        "team": thread.team_id,
+        "practitioner": thread.practitioner_id,
+        "topic": thread.topic,
+        "subject": thread.subject,
+        "body": draft.body,
+    }
+
+
+def write_new(
+    request: AuthenticatedRequest,
+    patient: Patient,
+    form: ComposeForm,
+    draft: Message | None,
+    action: str,
+) -> HttpResponse:
+    data = form.cleaned_data
+    if action != DRAFT and draft is None:
+        thread = services.start_thread(
+            actor=request.user,
+            acting_as=request.acting.relationship.value,
+            patient=patient,
+            team=data["team"],
+            practitioner=data["practitioner"],
+            topic=data["topic"],
+            subject=data["subject"],
+            body=data["body"],
+            files=form.file_bytes(),
+            now=timezone.now(),
+            request=request,
+        )
+        messages.success(request, _("Your message is sent."))
+        return redirect("messaging:thread", thread.pk)
+    fields = drafts.NewThreadFields(
+        team=data["team"],
+        topic=data["topic"],
+        subject=data["subject"],
+        practitioner=data["practitioner"],
+    )
+    saved = save_from_form(request, patient, form, draft=draft, fields=fields)
+    return after_saving(request, saved, action)
+
+
+def save_from_form(
+    request: AuthenticatedRequest, patient: Patient, form: DraftMixin, **where: Any
+) -> Message:
+    return drafts.save_draft(
+        actor=request.user,
+        acting_as=request.acting.relationship.value,
+        patient=patient,
+        body=form.cleaned_data["body"],
+        files=form.file_bytes(),
+        remove=form.removed(),
+        now=timezone.now(),
+        request=request,
+        **where,
+    )
+
+
+def after_saving(request: AuthenticatedRequest, saved: Message, action: str) -> HttpResponse:
+    """Kept as a draft, the writer comes back to it; otherwise it is sent now."""
+    if action == DRAFT:
+        messages.success(request, _("Your draft is saved. It is not sent yet."))
+        if saved.thread.last_message_at is None:
+            return redirect("messaging:draft", saved.pk)
+        return redirect(reverse("messaging:thread", args=[saved.thread_id]) + "#reply-heading")
+    thread = drafts.send_draft(
+        actor=request.user,
+        acting_as=request.acting.relationship.value,
+        draft=saved,
+        now=timezone.now(),
+        request=request,
+    )
+    messages.success(request, _("Your message is sent."))
+    return redirect("messaging:thread", thread.pk)
 
 
 def thread_page(
-    request: AuthenticatedRequest, thread: Thread, form: ReplyForm, status: int = 200
+    request: AuthenticatedRequest,
+    thread: Thread,
+    form: ReplyForm | None = None,
+    draft: Message | None = None,
 ) -> HttpResponse:
     shown = thread_messages(thread)
     services.mark_read(user=request.user, thread=thread, now=timezone.now())
-    context = {"thread": thread, "shown": shown, "form": form}
-    response = render_in_zone(request, "messaging/thread.html", context)
-    response.status_code = status
-    return response
+    if form is None:
+        kept = list(draft.attachments.all()) if draft else []
+        form = ReplyForm(initial={"body": draft.body if draft else ""}, kept=kept)
+    context = {"thread": thread, "shown": shown, "form": form, "draft": draft}
+    return render_in_zone(request, "messaging/thread.html", context)
 
 
 @login_required
 @require_safe
 def thread_detail(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpResponse:
     thread = access_thread(request, thread_id)
-    return thread_page(request, thread, ReplyForm())
+    return thread_page(request, thread, draft=drafts.find_reply_draft(thread, request.user))
 
 
 @login_required
 @require_POST
 def thread_reply(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpResponse:
     thread = access_thread(request, thread_id)
-    form = ReplyForm(request.POST, request.FILES)
+    draft = drafts.find_reply_draft(thread, request.user)
+    kept = list(draft.attachments.all()) if draft else []
+    action = request.POST.get("action", SEND)
+    form = ReplyForm(request.POST, request.FILES, kept=kept, for_draft=action == DRAFT)
     if form.is_valid():
         try:
-            services.reply(
-                actor=request.user,
-                acting_as=request.acting.relationship.value,
-                thread=thread,
-                body=form.cleaned_data["body"],
-                files=form.file_bytes(),
-                now=timezone.now(),
-                request=request,
-            )
+            return write_reply(request, thread, form, draft, action)
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
             add_refusal(form, error)
-        else:
-            messages.success(request, _("Your message is sent."))
-            return redirect("messaging:thread", thread.pk)
-    return thread_page(request, thread, form)
+    return thread_page(request, thread, form, draft)
+
+
+def write_reply(
+    request: AuthenticatedRequest,
+    thread: Thread,
+    form: ReplyForm,
+    draft: Message | None,
+    action: str,
+) -> HttpResponse:
+    if action == DRAFT or draft is not None:
+        saved = save_from_form(request, thread.patient, form, draft=draft, thread=thread)
+        return after_saving(request, saved, action)
+    services.reply(
+        actor=request.user,
+        acting_as=request.acting.relationship.value,
+        thread=thread,
+        body=form.cleaned_data["body"],
+        files=form.file_bytes(),
+        now=timezone.now(),
+        request=request,
+    )
+    messages.success(request, _("Your message is sent."))
+    return redirect("messaging:thread", thread.pk)
+
+
+@login_required
+@require_POST
+def thread_archive(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpResponse:
+    """Move the conversation to the archive, or back ("restore")."""
+    thread = access_thread(request, thread_id)
+    archived = request.POST.get("action") != "restore"
+    try:
+        services.archive_thread(
+            actor=request.user,
+            acting_as=request.acting.relationship.value,
+            thread=thread,
+            archived=archived,
+            now=timezone.now(),
+            request=request,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    if archived:
+        messages.success(request, _("The conversation is in your archive."))
+        return redirect("messaging:threads")
+    messages.success(request, _("The conversation is back in your messages."))
+    return redirect("messaging:thread", thread.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft_edit(request: AuthenticatedRequest, message_id: uuid.UUID) -> HttpResponse:
+    """The writer's draft: a new conversation opens in the writing form; a reply opens its
+    conversation, where the reply form holds it."""
+    draft = access_draft(request, message_id)
+    if draft.thread.last_message_at is not None:
+        return redirect(reverse("messaging:thread", args=[draft.thread_id]) + "#reply-heading")
+    return compose_page(request, draft.thread.patient, draft=draft)
+
+
+@login_required
+@require_POST
+def draft_delete(request: AuthenticatedRequest, message_id: uuid.UUID) -> HttpResponse:
+    draft = access_draft(request, message_id)
+    thread_id, is_reply = draft.thread_id, draft.thread.last_message_at is not None
+    try:
+        drafts.discard_draft(
+            actor=request.user,
+            acting_as=request.acting.relationship.value,
+            draft=draft,
+            request=request,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Your draft is deleted."))
+    return redirect("messaging:thread", thread_id) if is_reply else redirect("messaging:threads")
 
 
 @login_required

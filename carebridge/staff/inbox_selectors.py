@@ -45,7 +45,8 @@ def inbox_threads(
     """The team's threads, newest activity first, with whether this user has read the latest.
 
     `status` is a thread status, "open" (every status but closed) or "" (all)."""
-    threads = Thread.objects.filter(team=team)
+    # A conversation that is still a patient's draft is not the clinic's to see.
+    threads = Thread.objects.sent().filter(team=team)
     if status == ALL_OPEN:
         threads = threads.exclude(status=ThreadStatus.CLOSED)
     elif status:
@@ -89,7 +90,8 @@ def age_words(moment: datetime.datetime, now: datetime.datetime) -> str:
 def get_member_thread(staff: StaffMember, thread_id: uuid.UUID) -> Thread:
     """A thread of one of the member's teams, or 404."""
     found = (
-        Thread.objects.filter(pk=thread_id, team__members=staff, team__clinic_id=staff.clinic_id)
+        Thread.objects.sent()
+        .filter(pk=thread_id, team__members=staff, team__clinic_id=staff.clinic_id)
         .select_related("patient__clinic", "patient__user", "team", "assigned_to", "practitioner")
         .first()
     )
