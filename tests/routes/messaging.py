@@ -13,15 +13,26 @@ everyone signed in gets 404. Who gets a real thread of Pat's is checked persona 
 
 from __future__ import annotations
 
-from carebridge.testing.matrix import NOT_FOUND, OK, Route, expectations, url
+from carebridge.testing.matrix import NOT_FOUND, OK, Expect, Route, expectations, url
 
 NO_SUCH_THREAD = "00000000-0000-4000-8000-000000000001"
 NO_SUCH_ATTACHMENT = "00000000-0000-4000-8000-000000000002"
+NO_SUCH_DRAFT = "00000000-0000-4000-8000-000000000003"
 NOBODYS = expectations(NOT_FOUND)
 WRITERS = expectations(
     NOT_FOUND,
     patients=OK,
     proxies=OK,
+    ended_proxies=NOT_FOUND,
+    appointments_caregiver=NOT_FOUND,
+)
+
+# With no search kept for the patient, the search page sends a writer back to the list; posting
+# no words clears the search and does the same (only the session changes).
+BACK_TO_LIST = expectations(
+    NOT_FOUND,
+    patients=Expect(302, "/messages/"),
+    proxies=Expect(302, "/messages/"),
     ended_proxies=NOT_FOUND,
     appointments_caregiver=NOT_FOUND,
 )
@@ -38,6 +49,31 @@ ROUTES: list[Route] = [
         NOBODYS,
         method="post",
         data={"body": "Hello"},
+    ),
+    Route("messaging:search", url("messaging:search"), BACK_TO_LIST),
+    Route(
+        "messaging:search", url("messaging:search"), BACK_TO_LIST, method="post", data={"text": ""}
+    ),
+    Route("messaging:draft", url("messaging:draft", NO_SUCH_DRAFT), NOBODYS),
+    Route(
+        "messaging:draft",
+        url("messaging:draft", NO_SUCH_DRAFT),
+        NOBODYS,
+        method="post",
+        data={"action": "send", "body": "Hello"},
+    ),
+    Route(
+        "messaging:draft-delete",
+        url("messaging:draft-delete", NO_SUCH_DRAFT),
+        NOBODYS,
+        method="post",
+    ),
+    Route(
+        "messaging:thread-archive",
+        url("messaging:thread-archive", NO_SUCH_THREAD),
+        NOBODYS,
+        method="post",
+        data={"action": "archive"},
     ),
     Route(
         "messaging:attachment",
