@@ -218,12 +218,10 @@ def test_a_draft_cannot_be_sent_by_someone_else_or_twice(
 ):
     draft = save_new(client_for(cast.patient_user), team)
     with pytest.raises(PermissionDenied):
-        drafts.send_draft(
-            actor=cast.second_patient_user, acting_as="self", draft=draft, now=NOW
-        )
+        drafts.send_draft(actor=cast.second_patient_user, acting_as="self", draft=draft, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
         drafts.send_draft(actor=cast.patient_user, acting_as="self", draft=draft, now=NOW)
-    with pytest.raises(ValidationError, match="This draft has already been sent."):
+    with pytest.raises(ValidationError, match=r"This draft has already been sent\."):
         drafts.send_draft(actor=cast.patient_user, acting_as="self", draft=draft, now=NOW)
     assert len(mail.outbox) == 1
 
