@@ -12,7 +12,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.timesince import timesince
@@ -173,6 +173,30 @@ def open_requests(staff: StaffMember, kind: str) -> QuerySet[CareRequest]:
         .select_related("patient", "created_by")
         .order_by("created_at", "pk")
     )
+
+
+def count_member_unread(staff: StaffMember, user_id: int) -> int:
+    """How many open threads of the member's teams have activity this user has not read (one
+    query), for the console's link to the inbox."""
+    read_at = ThreadRead.objects.filter(thread=OuterRef("pk"), user_id=user_id).values("read_at")
+    threads = (
+        Thread.objects.sent()
+        .open()
+        .filter(team__members=staff, team__clinic_id=staff.clinic_id)
+        .annotate(read_at=Subquery(read_at[:1]))
+    )
+    unread = threads.filter(Q(read_at__isnull=True) | Q(read_at__lt=F("last_message_at")))
+    return unread.distinct().count()
+
+
+def count_open_requests(staff: StaffMember) -> int:
+    """How many of the clinic's requests of the kinds this member answers are still open (one
+    query)."""
+    return CareRequest.objects.filter(
+        kind__in=kinds_answered_by(staff),
+        status__in=OPEN_STATUSES,
+        patient__clinic_id=staff.clinic_id,
+    ).count()
 
 
 def get_clinic_request(staff: StaffMember, request_id: uuid.UUID) -> CareRequest:

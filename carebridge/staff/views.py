@@ -24,7 +24,7 @@ from carebridge.audit.services import record_event
 from carebridge.clinic.models import StaffMember
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import Patient
-from carebridge.staff import selectors
+from carebridge.staff import inbox_selectors, selectors
 from carebridge.staff.access import staff_required
 from carebridge.staff.forms import PatientSearchForm
 
@@ -67,7 +67,14 @@ def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
 @staff_required("use_staff_console")
 def console(request: AuthenticatedRequest) -> HttpResponse:
     staff = _staff(request)
-    context = {"clinic": staff.clinic, "staff": staff, "links": _console_links(request)}
+    context = {
+        "clinic": staff.clinic,
+        "staff": staff,
+        "links": _console_links(request),
+        "unread_messages": inbox_selectors.count_member_unread(staff, request.user.pk),
+        "answers_requests": bool(inbox_selectors.kinds_answered_by(staff)),
+        "open_requests": inbox_selectors.count_open_requests(staff),
+    }
     return render(request, "staff/console.html", context)
 
 
