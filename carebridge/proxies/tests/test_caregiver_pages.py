@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("proxies:caregivers")
 INVITE_URL = reverse("proxies:caregiver-invite")
 # Session, user, the user-session record (5, with its savepoint), acting context (staff, own
-# record, grants in force), the audited view (5, with its savepoint) and one query for grants.
-QUERY_BUDGET = 16
+# record, grants in force), the audited view (5, with its savepoint), one query for grants, and
+# the navigation's count of unread messages.
+QUERY_BUDGET = 17
 
 
 def rows(response, section):
