@@ -373,8 +373,6 @@ CAREBRIDGE_WAITLIST_OFFER_MINUTES = env_int("CAREBRIDGE_WAITLIST_OFFER_MINUTES",
 # pictures above this many pixels are refused before they are decoded.
 CAREBRIDGE_ATTACHMENT_MAX_BYTES = env_int("CAREBRIDGE_ATTACHMENT_MAX_BYTES", 10_000_000)
 CAREBRIDGE_ATTACHMENTS_PER_MESSAGE = env_int("CAREBRIDGE_ATTACHMENTS_PER_MESSAGE", 5)
-# How many working days the clinic takes at most to answer a message (shown to patients).
-CAREBRIDGE_MESSAGE_REPLY_DAYS = env_int("CAREBRIDGE_MESSAGE_REPLY_DAYS", 2)
 CAREBRIDGE_ATTACHMENT_MAX_PIXELS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PIXELS", 40_000_000)
 # Where attachments are kept: private (never served directly), shared by every app server.
 CAREBRIDGE_ATTACHMENT_DIR = Path(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+MESSAGE_REPLY_DAYS_MOST = 30
 
 
 class Clinic(models.Model):
@@ -32,6 +35,12 @@ class Clinic(models.Model):
     )
     proxy_parental_access_until_age = models.PositiveSmallIntegerField(
         _("parental access ends at this age"), default=18
+    )
+    # Shown to patients before they write: "The clinic answers messages within N working days."
+    message_reply_days = models.PositiveSmallIntegerField(
+        _("working days the clinic takes to answer a message"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MESSAGE_REPLY_DAYS_MOST)],
     )
 
     class Meta:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,7 +57,7 @@ def render_in_zone(
     context = context | {
         "time_zone": zone.key,
         "clinic": patient.clinic,
-        "reply_days": settings.CAREBRIDGE_MESSAGE_REPLY_DAYS,
+        "reply_days": patient.clinic.message_reply_days,
     }
     with timezone.override(zone):
         return render(request, template, context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.clinic.models import MESSAGE_REPLY_DAYS_MOST
 from carebridge.records.models import RESULT_CATEGORY_CHOICES
 
 
@@ -31,4 +32,17 @@ class HeldCategoriesForm(forms.Form):
         choices=RESULT_CATEGORY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class MessageSettingsForm(forms.Form):
+    reply_days = forms.IntegerField(
+        label=_("Working days the clinic takes to answer a message"),
+        help_text=_(
+            "Patients read this before they write: “The clinic answers messages within "
+            "2 working days.”"
+        ),
+        min_value=1,
+        max_value=MESSAGE_REPLY_DAYS_MOST,
+        error_messages={"required": _("Say how many working days the clinic takes to answer.")},
     )

@@ -27,7 +27,7 @@ from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import StaffMember
 from carebridge.core.http import AuthenticatedRequest
-from carebridge.messaging import care_requests, services, triage
+from carebridge.messaging import care_requests, clinic_settings, services, triage
 from carebridge.messaging.models import RequestKind, Thread, WrittenAs
 from carebridge.patients.models import Patient
 from carebridge.records.scope import RecordScope
@@ -36,6 +36,7 @@ from carebridge.records.selectors.sections import list_allergies, list_medicatio
 from carebridge.records.selectors.wording import clinic_zone
 from carebridge.staff import inbox_selectors as selectors
 from carebridge.staff.access import staff_required
+from carebridge.staff.forms import MessageSettingsForm
 from carebridge.staff.inbox_forms import (
     AnswerForm,
     AssignForm,
@@ -337,3 +338,23 @@ def request_detail(request: AuthenticatedRequest, request_id: uuid.UUID) -> Http
     }
     with timezone.override(clinic_zone(care_request.patient)):
         return render(request, "staff/inbox_request.html", context, status=400 if problem else 200)
+
+
+@staff_required("manage_clinic")
+@require_http_methods(["GET", "HEAD", "POST"])
+def message_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """The clinic's messaging settings (clinic administrators): how soon it answers."""
+    clinic = _staff(request).clinic
+    form = MessageSettingsForm(initial={"reply_days": clinic.message_reply_days})
+    if request.method == "POST":
+        form = MessageSettingsForm(request.POST)
+        if form.is_valid():
+            clinic_settings.set_message_reply_days(
+                actor=request.user,
+                clinic=clinic,
+                days=form.cleaned_data["reply_days"],
+                request=request,
+            )
+            messages.success(request, _("Saved. Patients see this before they write."))
+            return redirect("staff:message-settings")
+    return render(request, "staff/message_settings.html", {"form": form, "clinic": clinic})

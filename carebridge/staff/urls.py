@@ -69,5 +69,6 @@ urlpatterns = [
         name="inbox-attachment",
     ),
     path("inbox/requests/", inbox_views.request_queue, name="inbox-requests"),
+    path("inbox/settings/", inbox_views.message_settings, name="message-settings"),
     path("inbox/requests/<uuid:request_id>/", inbox_views.request_detail, name="inbox-request"),
 ]

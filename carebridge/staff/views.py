@@ -55,6 +55,8 @@ def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
         links.append(
             {"label": _("Result release settings"), "url": reverse("staff:release-settings")}
         )
+    if user.has_perm("clinic.manage_clinic"):
+        links.append({"label": _("Message settings"), "url": reverse("staff:message-settings")})
     if user.has_perm("clinic.view_audit_report"):
         links.append({"label": _("Audit report"), "url": reverse("staff:audit-report")})
     # Django's admin is not scoped to one clinic, so only the deployment's own administrators

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-from carebridge.testing.matrix import NOT_FOUND, OK, Route, expectations, url
+from carebridge.testing.matrix import NOT_FOUND, OK, Expect, Route, expectations, url
 from carebridge.testing.personas import Cast
 
 NO_SUCH_ID = "00000000-0000-4000-8000-000000000000"
@@ -32,6 +32,9 @@ RECORDS_STAFF = expectations(
     other_clinic_admin=OK,
 )
 NOBODYS = expectations(NOT_FOUND)
+# Each clinic's administrators set their own clinic's message settings.
+ADMINS_ONLY = expectations(NOT_FOUND, clinic_admin=OK, other_clinic_admin=OK)
+TO_MESSAGE_SETTINGS = Expect(302, "/staff/inbox/settings/")
 
 
 def with_query(name: str, query: str) -> Callable[[Cast], str]:
@@ -73,5 +76,15 @@ ROUTES: list[Route] = [
         NOBODYS,
         method="post",
         data={"action": "approve"},
+    ),
+    Route("staff:message-settings", url("staff:message-settings"), ADMINS_ONLY),
+    Route(
+        "staff:message-settings",
+        url("staff:message-settings"),
+        expectations(
+            NOT_FOUND, clinic_admin=TO_MESSAGE_SETTINGS, other_clinic_admin=TO_MESSAGE_SETTINGS
+        ),
+        method="post",
+        data={"reply_days": "3"},
     ),
 ]

@@ -243,7 +243,8 @@ def test_compose_shows_the_emergency_note_and_the_choices(cast, team, doctor, se
     assert "Dana Doc" in html or "Doc" in html
     assert 'type="radio"' in html and "Technical help" in html
     assert "multiple" in html and 'enctype="multipart/form-data"' in html
-    settings.CAREBRIDGE_MESSAGE_REPLY_DAYS = 3
+    cast.clinic.message_reply_days = 3
+    cast.clinic.save()
     html = client_for(cast.patient_user).get(NEW).content.decode()
     assert "The clinic answers messages within 3 working days." in " ".join(html.split())
 
