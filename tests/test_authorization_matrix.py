@@ -23,6 +23,7 @@ from carebridge.testing.personas import PERSONAS, Cast, user_for
 from carebridge.testing.proxy_personas import PROXY_PERSONAS
 from tests.routes import (
     appointments,
+    care_requests,
     caregivers,
     checkin,
     downloads,
@@ -217,6 +218,7 @@ ROUTES = [
     *staff_schedule.ROUTES,
     *staff_inbox.ROUTES,
     *messaging.ROUTES,
+    *care_requests.ROUTES,
     *notifications.ROUTES,
 ]
 

@@ -14,8 +14,9 @@ from django.http import Http404
 
 from carebridge.audit.models import AuditAction, AuditOutcome
 from carebridge.audit.services import record_event
+from carebridge.messaging import care_requests
 from carebridge.messaging.drafts import DRAFT_OBJECT_TYPE
-from carebridge.messaging.models import Attachment, Message, Thread
+from carebridge.messaging.models import Attachment, CareRequest, Message, Thread
 from carebridge.messaging.services import MESSAGING_SCOPE, OBJECT_TYPE
 
 if TYPE_CHECKING:
@@ -28,14 +29,18 @@ ATTACHMENT_OBJECT_TYPE = "message_attachment"
 DENIED = AuditOutcome.DENIED
 
 
-def messaging_patient(request: PortalRequest, *, object_id: object = "") -> Patient:
+def messaging_patient(
+    request: PortalRequest, *, object_id: object = "", object_type: str = OBJECT_TYPE
+) -> Patient:
     """The patient whose messages the viewer may use, or 404 (audited as denied for a proxy
     acting for a patient without the messaging scope)."""
     patient = request.acting.patient
     if patient is None:
         raise Http404
     if not request.acting.may(MESSAGING_SCOPE):
-        record_messages_view(request, patient, object_id=object_id, outcome=DENIED)
+        record_messages_view(
+            request, patient, object_id=object_id, object_type=object_type, outcome=DENIED
+        )
         raise Http404
     return patient
 
@@ -104,6 +109,31 @@ def access_attachment(
         request, patient, object_id=attachment.pk, object_type=ATTACHMENT_OBJECT_TYPE
     )
     return attachment
+
+
+def access_care_requests(request: AuthenticatedRequest) -> Patient:
+    """The patient whose requests from the record the viewer may list, with the view audited
+    ("care_request", no id)."""
+    patient = messaging_patient(request, object_type=care_requests.OBJECT_TYPE)
+    record_messages_view(request, patient, object_type=care_requests.OBJECT_TYPE)
+    return patient
+
+
+def access_care_request(request: AuthenticatedRequest, request_id: uuid.UUID) -> CareRequest:
+    """One of the patient's requests from the record (refill, referral, records), for the
+    patient or a proxy with the messaging scope, with the view audited (the request's id);
+    404 otherwise, and for another patient's request, which is not audited as seen."""
+    object_type = care_requests.OBJECT_TYPE
+    patient = messaging_patient(request, object_id=request_id, object_type=object_type)
+    found = (
+        CareRequest.objects.filter(patient=patient, pk=request_id)
+        .select_related("patient", "created_by")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    record_messages_view(request, patient, object_id=found.pk, object_type=object_type)
+    return found
 
 
 def record_messages_view(

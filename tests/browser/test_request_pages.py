@@ -1,0 +1,82 @@
+"""The patient's requests from the record in a real browser, checked by axe-core at 1,280 and
+320 px: the empty list, the chooser, the refill form (with its errors, then sent), the request's
+page, and the list again."""
+
+from __future__ import annotations
+
+import datetime
+
+from playwright.sync_api import Page, expect
+
+from carebridge.testing import factories
+from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.records import RXNORM, coded, next_id, store, subject
+
+EMAIL = "rosa.lind@example.org"
+MEDICINE = "Metformin Hydrochloride 500 MG Extended Release Oral Tablet"
+
+
+def _check(page: Page) -> None:
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert_no_horizontal_scroll(page)
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _patient_taking_a_medicine() -> None:
+    clinic = factories.make_clinic(name="Riverside Family Clinic", slug="riverside")
+    rosa = factories.make_patient(
+        clinic,
+        user=factories.make_user(email=EMAIL, first_name="Rosa", last_name="Lind"),
+        given_name="Rosa",
+        family_name="Lind",
+        birth_date=datetime.date(1950, 2, 2),
+    )
+    store(
+        rosa,
+        {
+            "resourceType": "MedicationRequest",
+            "id": next_id("med"),
+            "status": "active",
+            "intent": "order",
+            "medicationCodeableConcept": coded(RXNORM, "860975", MEDICINE),
+            "subject": subject(rosa),
+            "authoredOn": "2025-02-03",
+        },
+    )
+
+
+def test_request_pages_pass_axe_and_reflow(page: Page) -> None:
+    _patient_taking_a_medicine()
+    page.goto("/account/login/")
+    page.get_by_label("Email").fill(EMAIL)
+    password = page.get_by_label("Password")
+    password.fill(factories.TEST_PASSWORD)
+    password.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Rosa Lind")
+
+    page.goto("/messages/")
+    page.get_by_role("link", name="Your requests").click()
+    expect(page.get_by_text("There are no requests yet.")).to_be_visible()
+    _check(page)
+    page.get_by_role("link", name="Make a new request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What would you like to ask for?")
+    _check(page)
+    page.get_by_role("link", name="A prescription refill").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask for a refill")
+    _check(page)
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    _check(page)
+
+    page.get_by_label(MEDICINE).check()
+    page.get_by_label("Pharmacy").fill("Main Street Pharmacy, Riverside")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prescription refill")
+    expect(page.get_by_text("Your request is sent.")).to_be_visible()
+    expect(page.get_by_text("Not yet").first).to_be_visible()
+    _check(page)
+    page.get_by_role("link", name="Back to your requests").click()
+    expect(page.get_by_role("link", name="Prescription refill")).to_be_visible()
+    _check(page)
