@@ -497,3 +497,10 @@ def test_messages_is_in_the_navigation_for_pat_and_cora_not_abe(cast, team):
     assert 'href="/messages/"' in cora_page
     abe_page = client_for(abe(cast), acting_for=cast.patient).get("/appointments/")
     assert 'href="/messages/"' not in abe_page.content.decode()
+
+
+def test_the_error_summary_links_a_missing_topic_to_its_first_choice(cast, team):
+    response = client_for(cast.patient_user).post(NEW, compose_data(team, topic=""))
+    html = response.content.decode()
+    assert '<a href="#id_topic_0">What is it about?: Choose what your message is about.</a>' in html
+    assert 'id="id_topic_0"' in html
