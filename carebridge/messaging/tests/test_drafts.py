@@ -292,4 +292,3 @@ def test_a_staff_reply_leaves_the_patients_draft_alone(cast, team):
     page = client.get(f"/messages/{thread.pk}/").content.decode()
     assert "Please send a photo." in page
     assert ">\nDraft words</textarea>" in page
-
