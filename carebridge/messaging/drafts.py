@@ -86,7 +86,7 @@ def save_draft(
     `remove` names the draft's files to drop. Audited; nobody is told."""
     check_may_write(actor, acting_as, patient)
     if fields is not None:
-        check_team(fields.team, patient, fields.practitioner)
+        check_team(fields.team, patient, fields.practitioner, fields.topic)
     if draft is None and thread is not None:
         draft = find_reply_draft(thread, actor)
     kept = [a for a in draft.attachments.all() if a.pk not in remove] if draft else []
@@ -188,7 +188,7 @@ def send_draft(
 
 
 def check_unsent_thread(thread: Thread) -> None:
-    check_team(thread.team, thread.patient, thread.practitioner)
+    check_team(thread.team, thread.patient, thread.practitioner, thread.topic)
     if not thread.subject.strip():
         raise ValidationError(_("Give your message a subject."), code="no_subject")
 

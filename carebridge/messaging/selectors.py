@@ -7,11 +7,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from carebridge.clinic.models import Practitioner
-from carebridge.messaging.models import CareTeam, Message, Thread, ThreadRead, WrittenAs
+from carebridge.messaging.models import (
+    CareTeam,
+    Message,
+    Thread,
+    ThreadRead,
+    Topic,
+    WrittenAs,
+)
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
@@ -113,8 +120,30 @@ def author_words(message: Message, thread: Thread) -> str:
 
 
 def teams_for(patient: Patient) -> QuerySet[CareTeam]:
-    """The care teams of the patient's clinic taking messages."""
-    return CareTeam.objects.filter(clinic_id=patient.clinic_id, is_active=True).order_by("name")
+    """The care teams of the patient's clinic taking messages, with their clinicians."""
+    active = CareTeam.objects.filter(clinic_id=patient.clinic_id, is_active=True)
+    clinicians = Practitioner.objects.order_by("family_name", "given_name", "pk")
+    return active.prefetch_related(Prefetch("practitioners", queryset=clinicians)).order_by("name")
+
+
+@dataclass(frozen=True)
+class TeamGuide:
+    """What the writing page says about a team, to help choose: who is in it, what it answers."""
+
+    team: CareTeam
+    clinicians: list[Practitioner]
+    topics: list[str]
+
+
+def team_guides(teams: QuerySet[CareTeam]) -> list[TeamGuide]:
+    return [
+        TeamGuide(
+            team=team,
+            clinicians=list(team.practitioners.all()),
+            topics=[str(Topic(value).label) for value in team.topics if value in Topic.values],
+        )
+        for team in teams
+    ]
 
 
 def practitioners_for(patient: Patient) -> QuerySet[Practitioner]:

@@ -80,13 +80,25 @@ def check_team_member(actor: User, team: CareTeam) -> None:
         raise PermissionDenied
 
 
-def check_team(team: CareTeam, patient: Patient, practitioner: Practitioner | None) -> None:
-    """ValidationError unless the team is one of the patient's clinic's, taking messages, and
-    the clinician (if chosen) is one of its members."""
+def check_team(
+    team: CareTeam, patient: Patient, practitioner: Practitioner | None, topic: str = ""
+) -> None:
+    """ValidationError unless the team is one of the patient's clinic's, taking messages, the
+    clinician (if chosen) is one of its members, and the team answers the topic (a team with no
+    topics listed answers every topic)."""
     if team.clinic_id != patient.clinic_id or not team.is_active:
         raise ValidationError(_("Please choose one of your care teams."), code="not_your_team")
     if practitioner is not None and not team.practitioners.filter(pk=practitioner.pk).exists():
         raise ValidationError(_("Please choose a clinician of this care team."), code="not_in_team")
+    if topic and team.topics and topic not in team.topics:
+        raise ValidationError(
+            _(
+                "The %(team)s team does not answer messages about this. Please choose another "
+                "team or another topic."
+            )
+            % {"team": team.name},
+            code="not_this_topic",
+        )
 
 
 def check_files(files: Sequence[tuple[str, bytes]], *, already: int = 0) -> list[CheckedFile]:
@@ -195,7 +207,7 @@ def start_thread(
     then the thread, its first message and its files are saved in one transaction, audited, and
     the team's staff are told by e-mail after commit."""
     check_may_write(actor, acting_as, patient)
-    check_team(team, patient, practitioner)
+    check_team(team, patient, practitioner, topic)
     subject = subject.strip()[:SUBJECT_MAX_LENGTH]
     if not subject:
         raise ValidationError(_("Give your message a subject."), code="no_subject")

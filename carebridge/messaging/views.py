@@ -37,6 +37,7 @@ from carebridge.messaging.selectors import (
     list_threads,
     practitioners_for,
     search_threads,
+    team_guides,
     teams_for,
     thread_messages,
 )
@@ -134,7 +135,7 @@ def compose_page(
                 raise Http404 from None
             except ValidationError as error:
                 add_refusal(form, error)
-    context = {"form": form, "draft": draft}
+    context = {"form": form, "draft": draft, "guides": team_guides(choices["teams"])}
     return render_in_zone(request, "messaging/compose.html", context)
 
 

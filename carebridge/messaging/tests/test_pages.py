@@ -504,3 +504,38 @@ def test_the_error_summary_links_a_missing_topic_to_its_first_choice(cast, team)
     html = response.content.decode()
     assert '<a href="#id_topic_0">What is it about?: Choose what your message is about.</a>' in html
     assert 'id="id_topic_0"' in html
+
+
+def test_the_writing_page_says_who_is_in_each_team_and_what_it_answers(cast, team, doctor):
+    team.description = "Your family doctors and nurses."
+    team.save()
+    desk = CareTeam.objects.create(
+        clinic=cast.clinic, name="Front desk", topics=[Topic.APPOINTMENTS, Topic.BILLING]
+    )
+    assert desk.topics == ["appointments", "billing"]
+    html = " ".join(client_for(cast.patient_user).get(NEW).content.decode().split())
+    assert "<summary>Which care team should I write to?</summary>" in html
+    assert (
+        "<dt>Family medicine</dt> <dd> <p>Your family doctors and nurses.</p> "
+        "<p>Clinicians: Dana Doc, MD</p> <p>Answers messages about: anything</p> </dd>"
+    ) in html
+    assert (
+        "<dt>Front desk</dt> <dd> <p>Answers messages about: Appointments, Billing</p> </dd>"
+    ) in html
+
+
+def test_a_team_answers_only_its_topics(cast, team, folder):
+    desk = CareTeam.objects.create(
+        clinic=cast.clinic, name="Front desk", topics=[Topic.APPOINTMENTS, Topic.BILLING]
+    )
+    client = client_for(cast.patient_user)
+    data = compose_data(desk, topic=Topic.CLINICAL, attachments=[upload("a.png", png())])
+    response = client.post(NEW, data)
+    assert response.status_code == 200
+    assert (
+        "The Front desk team does not answer messages about this. Please choose another team "
+        "or another topic."
+    ) in response.content.decode()
+    assert nothing_saved(folder)
+    assert client.post(NEW, compose_data(desk, topic=Topic.BILLING)).status_code == 302
+    assert Thread.objects.get().team == desk
