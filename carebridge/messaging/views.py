@@ -120,7 +120,8 @@ def compose_page(
 ) -> HttpResponse:
     """Writing a new conversation, from nothing or from the writer's draft: "send" or "draft"
     (keep it unsent)."""
-    choices = {"teams": teams_for(patient), "practitioners": practitioners_for(patient)}
+    teams = teams_for(patient)
+    choices = {"teams": teams, "practitioners": practitioners_for(patient)}
     kept = list(draft.attachments.all()) if draft else []
     if request.method != "POST":
         form = ComposeForm(initial=draft_initial(draft), kept=kept, **choices)
@@ -135,7 +136,7 @@ def compose_page(
                 raise Http404 from None
             except ValidationError as error:
                 add_refusal(form, error)
-    context = {"form": form, "draft": draft, "guides": team_guides(choices["teams"])}
+    context = {"form": form, "draft": draft, "guides": team_guides(teams)}
     return render_in_zone(request, "messaging/compose.html", context)
 
 
