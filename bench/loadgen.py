@@ -2,8 +2,9 @@
 
     python bench/loadgen.py CONFIG.json
 
-CONFIG holds the base URL, the cookie header to send, the concurrency, the duration per URL
-and the URLs by name. For each URL in turn, `concurrency` threads request it back to back for
+CONFIG holds the base URL, the cookie header to send (and, in `cookies`, another one for some
+URLs by name: a second person's session), the concurrency, the duration per URL and the URLs by
+name. For each URL in turn, `concurrency` threads request it back to back for
 `duration` seconds; it prints JSON with, per name, requests, errors, throughput (requests/s)
 and the 50th and 99th percentile latency in milliseconds.
 """
@@ -28,7 +29,7 @@ def one_request(host: str, port: int, path: str, cookie: str) -> tuple[float, in
     return time.perf_counter() - started, response.status
 
 
-def hammer(config: dict, path: str) -> dict:
+def hammer(config: dict, path: str, cookie: str) -> dict:
     parts = urlsplit(config["base_url"])
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     latencies: list[float] = []
@@ -38,7 +39,7 @@ def hammer(config: dict, path: str) -> dict:
 
     def worker() -> None:
         while time.perf_counter() < deadline:
-            elapsed, status = one_request(host, port, path, config["cookie"])
+            elapsed, status = one_request(host, port, path, cookie)
             with lock:
                 latencies.append(elapsed)
                 if status != 200:
@@ -65,10 +66,12 @@ def hammer(config: dict, path: str) -> dict:
 def main() -> None:
     with open(sys.argv[1]) as handle:
         config = json.load(handle)
+    other = config.get("cookies", {})
+    cookies = {name: other.get(name, config["cookie"]) for name in config["urls"]}
     # A short warm-up so every worker has loaded its code and templates.
-    for path in config["urls"].values():
-        hammer(config | {"duration": 1.0}, path)
-    results = {name: hammer(config, path) for name, path in config["urls"].items()}
+    for name, path in config["urls"].items():
+        hammer(config | {"duration": 1.0}, path, cookies[name])
+    results = {name: hammer(config, path, cookies[name]) for name, path in config["urls"].items()}
     print(json.dumps(results))
 
 

@@ -3,17 +3,22 @@
     .venv/bin/python bench/page_load.py [--duration 10] [--concurrency 4] [--workers 2]
 
 Builds a fresh SQLite database holding one patient with a generated 20-year record of 10,000
-observations, starts the real server (gunicorn, DEBUG off) and signs in through the login
-page. Then another process (`bench/loadgen.py`) loads, in turn, a bare Django page rendering a
-50-row table (the baseline) and the home, results, trend and vitals pages, the appointments
-list and the booking times page (a clinician with 200 booked times), and this script
-reports each page's throughput and p99 latency as ratios to the baseline measured in the same
-run. Issue 3's goal: a throughput ratio of at least 1.0 for home, results and trend.
+observations and 300 conversations with a care team (one of them 100 messages long), starts
+the real server (gunicorn, DEBUG off) and signs in through the login page (a nurse of that
+team with her authenticator code too). Then another process (`bench/loadgen.py`) loads, in
+turn, a bare Django page rendering a 50-row table (the baseline) and the home, results, trend
+and vitals pages, the appointments list and the booking times page (a clinician with 200 booked
+times), the patient's messages and the 100-message conversation, and the nurse's team inbox;
+this script reports each page's throughput and p99 latency as ratios to the baseline measured
+in the same run. Issue 3's goal: a throughput ratio of at least 1.0 for home, results and trend.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
 import http.cookiejar
 import json
 import re
@@ -32,7 +37,13 @@ from bench.environment import PYTHON, REPO, bench_environment, manage, new_workd
 
 EMAIL = "bench.patient@example.test"
 CAREGIVER_EMAIL = "bench.caregiver@example.test"
+STAFF_EMAIL = "bench.nurse@example.test"
 PASSWORD = "bench-password-long-enough"  # noqa: S105
+# The nurse's authenticator secret (base32, as allauth stores it): staff must use MFA.
+TOTP_SECRET = "MNQXEZLCOJUWIZ3FFVRGK3TDNAWW2ZTB"  # noqa: S105
+TOTP_PERIOD = 30
+THREADS = 300
+LONG_THREAD = 100
 SETUP = """
 import datetime, json
 from allauth.account.models import EmailAddress
@@ -121,16 +132,77 @@ print(visit.pk)
 """
 
 
+# The patient's conversations with one care team, bulk-created: THREADS threads of two messages
+# (the patient's, then the nurse's answer), the newest of them LONG_THREAD messages long. The
+# patient has read every other thread; the nurse, every fourth, and has a third assigned to her.
+MESSAGES = """
+import datetime
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from carebridge.accounts.models import User
+from carebridge.clinic.models import StaffMember, StaffRole
+from carebridge.messaging.models import CareTeam, Message, Thread, ThreadRead, ThreadStatus
+from carebridge.patients.models import Patient
+patient = Patient.objects.select_related("user").get()
+nurse = User.objects.create_user(
+    email=STAFF_EMAIL, password=PASSWORD, first_name="Nina", last_name="Nurse"
+)
+EmailAddress.objects.create(user=nurse, email=STAFF_EMAIL, verified=True, primary=True)
+member = StaffMember.objects.create(user=nurse, clinic=patient.clinic, role=StaffRole.NURSE)
+nurse.groups.add(Group.objects.get(name=str(StaffRole.NURSE)))
+TOTP.activate(nurse, TOTP_SECRET)
+team = CareTeam.objects.create(clinic=patient.clinic, name="Bench team")
+team.members.add(member)
+now = timezone.now()
+statuses = [ThreadStatus.NEW, ThreadStatus.IN_PROGRESS, ThreadStatus.WAITING_ON_PATIENT]
+threads = Thread.objects.bulk_create(
+    Thread(
+        patient=patient, team=team, topic="clinical", subject=f"Question {n} about my medicines",
+        status=statuses[n % 3], assigned_to=nurse if n % 3 == 1 else None,
+        created_by=patient.user, created_as="self",
+        last_message_at=now - datetime.timedelta(hours=n + 1),
+    )
+    for n in range(THREADS)
+)
+QUESTION = (
+    "Hello, I have been taking the new tablets every morning with breakfast for two weeks. "
+    "Is it fine to take them in the evening instead? They make me a little sleepy at work."
+)
+ANSWER = (
+    "Thank you for your message. Yes, you can take them in the evening instead, at about the "
+    "same time each day. If the sleepiness does not get better in a week, let us know."
+)
+def message(thread, k, count):
+    by_staff = k % 2 == 1
+    return Message(
+        thread=thread, author=nurse if by_staff else patient.user,
+        author_as="staff" if by_staff else "self", body=ANSWER if by_staff else QUESTION,
+        sent_at=thread.last_message_at - datetime.timedelta(minutes=30 * (count - 1 - k)),
+    )
+counts = [LONG_THREAD] + [2] * (THREADS - 1)
+Message.objects.bulk_create(
+    message(thread, k, count) for thread, count in zip(threads, counts) for k in range(count)
+)
+ThreadRead.objects.bulk_create(
+    [ThreadRead(thread=t, user=patient.user, read_at=t.last_message_at) for t in threads[::2]]
+    + [ThreadRead(thread=t, user=nurse, read_at=t.last_message_at) for t in threads[::4]]
+)
+print(threads[0].pk, Message.objects.filter(thread=threads[0]).count())
+"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str, str]:
-    """Database, record, the patient's and a caregiver's sign-ins, a booking schedule, and
-    static files; returns the result whose trend is loaded, the patient's id and the visit
-    type whose free times are loaded."""
+def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str, str, str]:
+    """Database, record, the patient's and a caregiver's sign-ins, a booking schedule, the
+    conversations and their nurse, and static files; returns the result whose trend is loaded,
+    the patient's id, the visit type whose free times are loaded and the long thread's id."""
     manage(env, "migrate", "--noinput")
     record = workdir / "large-record.json"
     manage(env, "shell", "-v", "0", "-c", SETUP.replace("PATH", repr(str(record))))
@@ -145,8 +217,18 @@ def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str, str]:
     ).split()
     print(f"Patient with {total} resources; trend page for LOINC {code} ({count} results)")
     visit_type_id = manage(env, "shell", "-v", "0", "-c", SCHEDULE).strip()
+    names = {
+        "STAFF_EMAIL": STAFF_EMAIL,
+        "PASSWORD": PASSWORD,
+        "TOTP_SECRET": TOTP_SECRET,
+        "THREADS": THREADS,
+        "LONG_THREAD": LONG_THREAD,
+    }
+    prelude = "".join(f"{name} = {value!r}\n" for name, value in names.items())
+    thread_id, length = manage(env, "shell", "-v", "0", "-c", prelude + MESSAGES).split()
+    print(f"{THREADS} conversations; the thread page loads one of {length} messages")
     manage(env, "collectstatic", "--noinput")
-    return result_id, patient_id, visit_type_id
+    return result_id, patient_id, visit_type_id, thread_id
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -192,6 +274,44 @@ def sign_in(base_url: str, email: str = EMAIL, acting_for: str = "", visit_type:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
+def totp_code(secret: str) -> str:
+    """The nurse's authenticator code now (RFC 6238: HMAC-SHA1, 30 s, 6 digits, as allauth's
+    defaults). The server accepts only the current window, so near its end this waits."""
+    left = TOTP_PERIOD - time.time() % TOTP_PERIOD
+    if left < 3:
+        time.sleep(left + 0.1)
+    counter = int(time.time()) // TOTP_PERIOD
+    digest = hmac.new(base64.b32decode(secret), counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def sign_in_staff(base_url: str) -> str:
+    """Sign the nurse in through the login page and the two-step verification page; return
+    the Cookie header for the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    fields = {"login": STAFF_EMAIL, "password": PASSWORD}
+    landed = _post_form(opener, base_url, "/account/login/", fields)
+    step = "/account/2fa/authenticate/"
+    assert urllib.parse.urlsplit(landed.url).path == step, f"sign-in ended at {landed.url}"
+    landed = _post_form(opener, base_url, step, {"code": totp_code(TOTP_SECRET)})
+    # Staff land on the clinic console.
+    ended = urllib.parse.urlsplit(landed.url).path
+    assert ended == "/staff/", f"verification ended at {landed.url}"
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def check_shows(base_url: str, cookie: str, path: str, text: str) -> None:
+    """Stop unless the page answers 200 and shows `text`: measure the page, not another one."""
+    request = urllib.request.Request(f"{base_url}{path}", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request) as response:
+        page = response.read().decode()
+        landed = urllib.parse.urlsplit(response.url).path
+    assert landed == path.split("?")[0] and text in page, f"{path} does not show {text!r}"
+
+
 def _post_form(
     opener: urllib.request.OpenerDirector,
     base_url: str,
@@ -226,14 +346,14 @@ def run_load(config: dict, workdir: Path) -> dict:
 def print_report(results: dict) -> None:
     base = results["baseline"]
     print(
-        f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'throughput x':>15}{'p99 x':>8}"
+        f"{'page':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'throughput x':>15}{'p99 x':>8}"
         f"{'errors':>8}"
     )
     for name, row in results.items():
         ratio = row["throughput"] / base["throughput"]
         p99_ratio = row["p99_ms"] / base["p99_ms"]
         print(
-            f"{name:<10}{row['throughput']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
+            f"{name:<16}{row['throughput']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
             f"{ratio:>15.2f}{p99_ratio:>8.2f}{row['errors']:>8}"
         )
     print(
@@ -254,7 +374,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = new_workdir()
     env = bench_environment(workdir)
-    result_id, patient_id, visit_type_id = prepare(env, workdir)
+    result_id, patient_id, visit_type_id, thread_id = prepare(env, workdir)
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
@@ -272,13 +392,22 @@ def main() -> None:
                 "vitals": "/record/vitals/",
                 "appointments": "/appointments/",
                 "booking times": f"/appointments/book/times/?type={visit_type_id}",
+                "messages": "/messages/",
+                "message thread": f"/messages/{thread_id}/",
+                "staff inbox": "/staff/inbox/",
             },
+            "cookies": {"staff inbox": sign_in_staff(base_url)},
         }
+        newest = "Question 0 about my medicines"
+        check_shows(base_url, config["cookie"], "/messages/", newest)
+        check_shows(base_url, config["cookie"], f"/messages/{thread_id}/", newest)
+        check_shows(base_url, config["cookies"]["staff inbox"], "/staff/inbox/", newest)
         print_report(run_load(config, workdir))
         # The same pages for a caregiver acting for the patient: what resolving a proxy grant
         # on every request costs, against the baseline measured again in this second run.
         print("\nAs a caregiver with every scope, acting for the patient:")
         config["cookie"] = sign_in(base_url, CAREGIVER_EMAIL, acting_for=patient_id)
+        config["cookies"] = {}
         config["urls"] = {
             "baseline": "/bench/baseline/",
             "home": "/",

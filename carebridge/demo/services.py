@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from carebridge.accounts.models import User
@@ -24,6 +27,7 @@ from carebridge.demo.accounts import (
 )
 from carebridge.demo.clinical import PractitionerRef
 from carebridge.demo.generator import EMAIL_DOMAIN, PatientSpec, generate_patients
+from carebridge.demo.messaging import load_demo_messaging
 from carebridge.demo.proxies import load_demo_proxies
 from carebridge.demo.records import load_demo_records
 from carebridge.demo.scheduling import upsert_schedule
@@ -102,12 +106,15 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
 
     A caregiver and a parent can sign in too, to try proxy access (`carebridge.demo.proxies`).
     The clinic's weekly hours and kinds of visit are set up so that patients can book online
-    (`carebridge.demo.scheduling`).
+    (`carebridge.demo.scheduling`). The clinic has care teams to write to, and the first
+    enrolled patient an answered conversation and a refill request (`carebridge.demo.messaging`).
 
-    Audit: only the importer's one "import" event per patient. The people are synthetic and no
-    one acts on a real record; the next events are the demo users' own sign-ins and views.
+    Audit: the importer's one "import" event per patient, and the messaging services' events
+    for that first conversation and request. The people are synthetic and no one acts on a real
+    record; the next events are the demo users' own sign-ins and views. No e-mail is sent (see
+    `no_emails`).
     """
-    with transaction.atomic():
+    with no_emails(), transaction.atomic():
         clinic = upsert_clinic()
         locations = upsert_locations(clinic)
         practitioners = upsert_practitioners(clinic, locations)
@@ -122,9 +129,28 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
             specs=demo_specs(clinic),
             today=clinic_today(clinic),
         )
+        load_demo_messaging(
+            clinic,
+            practitioners=practitioners,
+            staff=staff,
+            specs=demo_specs(clinic),
+            now=timezone.now(),
+        )
         if with_records:
             load_demo_records(clinic, demo_specs(clinic), practitioner_refs(), clinic_today(clinic))
     return [*(staff_sign_in(spec) for spec in STAFF), *patients, *proxies]
+
+
+@contextmanager
+def no_emails() -> Iterator[None]:
+    """While the demo loads, e-mails go to Django's dummy backend: nowhere.
+
+    The messaging services queue "you have a new message" e-mails, sent when the transaction
+    commits (so this must enclose it). The demo's people are synthetic; and in development the
+    console backend would print those e-mails into `carebridge demo`'s output, `--json` too.
+    """
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        yield
 
 
 def upsert_clinic() -> Clinic:

@@ -10,7 +10,6 @@ import json
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
@@ -180,11 +179,15 @@ def test_chosen_patients_are_the_oldest_the_youngest_child_and_a_teenager():
     assert 12 <= teen_grant.patient.age(TODAY) <= 17
 
 
-def test_no_audit_events_and_no_emails(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _load()
-    assert AuditEvent.objects.count() == 0
-    assert mail.outbox == []
+def test_the_grants_write_no_audit_events():
+    _load()
+    # The only events are those of the sample conversation and refill request, which go
+    # through the messaging services (`test_demo_messaging`); that no e-mail leaves the demo is
+    # checked there too, with real commits.
+    assert set(AuditEvent.objects.values_list("object_type", flat=True)) == {
+        "message_thread",
+        "care_request",
+    }
 
 
 def test_running_twice_keeps_the_same_grants():
