@@ -110,6 +110,30 @@ def assert_no_horizontal_scroll(page: Page) -> None:
     )
 
 
+def assert_accessible_on_desktop_and_phone(page: Page) -> None:
+    """axe-core finds nothing at the page's own width and at 320 px, where nothing scrolls
+    sideways; the viewport is put back to 1,280 px afterwards."""
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert_no_horizontal_scroll(page)
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def sign_in_patient(page: Page, email: str, name: str) -> None:
+    """Sign in through the login page with the test password; the home page greets `name`."""
+    from playwright.sync_api import expect
+
+    from carebridge.testing.factories import TEST_PASSWORD
+
+    page.goto("/account/login/")
+    page.get_by_label("Email").fill(email)
+    password = page.get_by_label("Password")
+    password.fill(TEST_PASSWORD)
+    password.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {name}")
+
+
 def totp_code(secret: str, *, min_seconds_left: float = 3.0) -> str:
     """The authenticator app's current code for `secret`.
 

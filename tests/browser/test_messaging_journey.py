@@ -34,7 +34,11 @@ from carebridge.messaging.models import (
 from carebridge.messaging.models import CareTeam as Team
 from carebridge.patients.models import Patient
 from carebridge.testing import factories
-from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.browser import (
+    assert_accessible_on_desktop_and_phone,
+    assert_no_axe_violations,
+    sign_in_patient,
+)
 from carebridge.testing.records import RXNORM, coded, next_id, store, subject
 from carebridge.testing.text import mentions
 from tests.browser.test_staff_schedule import sign_in_staff
@@ -60,12 +64,10 @@ def attachment_folder(settings: Any, tmp_path: Path) -> Path:
 
 def _check(page: Page, *, phone: bool = True) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    assert_no_axe_violations(page)
     if phone:
-        page.set_viewport_size({"width": 320, "height": 800})
-        assert_no_horizontal_scroll(page)
+        assert_accessible_on_desktop_and_phone(page)
+    else:
         assert_no_axe_violations(page)
-        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _clinic() -> tuple[Patient, User]:
@@ -117,15 +119,6 @@ def _photo(folder: Path) -> Path:
     return path
 
 
-def _sign_in(page: Page) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Email").fill(PATIENT_EMAIL)
-    password = page.get_by_label("Password")
-    password.fill(factories.TEST_PASSWORD)
-    password.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Rosa Lind")
-
-
 def _notices() -> list[Any]:
     return [m for m in mail.outbox if m.subject != SIGN_IN_SUBJECT]
 
@@ -139,7 +132,7 @@ def test_message_with_a_photo_reply_archive_search_and_an_approved_refill(
     page: Page, browser: Browser, live_server: LiveServer, tmp_path: Path
 ) -> None:
     rosa, nurse = _clinic()
-    _sign_in(page)
+    sign_in_patient(page, PATIENT_EMAIL, "Rosa Lind")
 
     # Start a message and keep it as a draft.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Messages").click()

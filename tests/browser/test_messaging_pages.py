@@ -14,7 +14,8 @@ from playwright.sync_api import Page, expect
 
 from carebridge.messaging.models import CareTeam
 from carebridge.testing import factories
-from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.browser import assert_accessible_on_desktop_and_phone as _check
+from carebridge.testing.browser import sign_in_patient
 
 EMAIL = "rosa.lind@example.org"
 
@@ -23,14 +24,6 @@ EMAIL = "rosa.lind@example.org"
 def folder(settings: Any, tmp_path: Path) -> Path:
     settings.CAREBRIDGE_ATTACHMENT_DIR = tmp_path / "attachments"
     return settings.CAREBRIDGE_ATTACHMENT_DIR
-
-
-def _check(page: Page) -> None:
-    assert_no_axe_violations(page)
-    page.set_viewport_size({"width": 320, "height": 800})
-    assert_no_horizontal_scroll(page)
-    assert_no_axe_violations(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _clinic_with_a_team() -> None:
@@ -49,12 +42,7 @@ def _clinic_with_a_team() -> None:
 
 def test_messaging_pages_pass_axe_and_reflow(page: Page, tmp_path: Path) -> None:
     _clinic_with_a_team()
-    page.goto("/account/login/")
-    page.get_by_label("Email").fill(EMAIL)
-    password = page.get_by_label("Password")
-    password.fill(factories.TEST_PASSWORD)
-    password.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Rosa Lind")
+    sign_in_patient(page, EMAIL, "Rosa Lind")
 
     page.goto("/messages/")
     expect(page.get_by_text("There are no messages yet.")).to_be_visible()

@@ -9,19 +9,12 @@ import datetime
 from playwright.sync_api import Page, expect
 
 from carebridge.testing import factories
-from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.browser import assert_accessible_on_desktop_and_phone as _check
+from carebridge.testing.browser import sign_in_patient
 from carebridge.testing.records import RXNORM, coded, next_id, store, subject
 
 EMAIL = "rosa.lind@example.org"
 MEDICINE = "Metformin Hydrochloride 500 MG Extended Release Oral Tablet"
-
-
-def _check(page: Page) -> None:
-    assert_no_axe_violations(page)
-    page.set_viewport_size({"width": 320, "height": 800})
-    assert_no_horizontal_scroll(page)
-    assert_no_axe_violations(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _patient_taking_a_medicine() -> None:
@@ -49,12 +42,7 @@ def _patient_taking_a_medicine() -> None:
 
 def test_request_pages_pass_axe_and_reflow(page: Page) -> None:
     _patient_taking_a_medicine()
-    page.goto("/account/login/")
-    page.get_by_label("Email").fill(EMAIL)
-    password = page.get_by_label("Password")
-    password.fill(factories.TEST_PASSWORD)
-    password.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Rosa Lind")
+    sign_in_patient(page, EMAIL, "Rosa Lind")
 
     page.goto("/messages/")
     page.get_by_role("link", name="Your requests").click()

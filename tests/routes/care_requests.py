@@ -15,17 +15,10 @@ a real request of Pat's is checked persona by persona in
 
 from __future__ import annotations
 
-from carebridge.testing.matrix import NOT_FOUND, OK, Route, expectations, url
+from carebridge.testing.matrix import Route, url
+from tests.routes.messaging import NOBODYS, WRITERS
 
-NO_SUCH_REQUEST = "00000000-0000-4000-8000-000000000003"
-NOBODYS = expectations(NOT_FOUND)
-WRITERS = expectations(
-    NOT_FOUND,
-    patients=OK,
-    proxies=OK,
-    ended_proxies=NOT_FOUND,
-    appointments_caregiver=NOT_FOUND,
-)
+NO_SUCH_REQUEST = "00000000-0000-4000-8000-000000000004"
 FORMS = ("messaging:request-refill", "messaging:request-referral", "messaging:request-records")
 
 ROUTES: list[Route] = [

@@ -4,41 +4,25 @@ note), and the unread count beside "Messages" in the navigation."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from carebridge.audit.models import AuditEvent
-from carebridge.clinic.models import StaffMember
 from carebridge.messaging import services
 from carebridge.messaging.models import CareTeam, Thread
+from carebridge.messaging.tests.conftest import NOW
 from carebridge.messaging.tests.test_pages import staff_reply, write
 from carebridge.testing.clients import client_for, flashed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "folder")]
 
-NOW = datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)
 LATER = NOW + datetime.timedelta(hours=3)
 LIST = "/messages/"
 ARCHIVE = "/messages/?show=archived"
 SEARCH = "/messages/search/"
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[datetime.datetime]:
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
-
-
-@pytest.fixture
-def team(cast: Any) -> CareTeam:
-    team = CareTeam.objects.create(clinic=cast.clinic, name="Family medicine")
-    team.members.add(StaffMember.objects.get(user=cast.nurse))
-    return team
 
 
 def subjects(html: str, *candidates: str) -> list[str]:

@@ -3,48 +3,24 @@ seen by nobody else (not the patient a caregiver writes for, never the clinic); 
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from carebridge.audit.models import AuditEvent
-from carebridge.clinic.models import StaffMember
 from carebridge.messaging import drafts
 from carebridge.messaging.models import Attachment, CareTeam, Message, Thread, ThreadStatus
+from carebridge.messaging.tests.conftest import NOW
 from carebridge.messaging.tests.test_pages import compose_data, png, staff_reply, stored, upload
 from carebridge.messaging.tests.test_pages import write as write_thread
 from carebridge.testing.clients import client_for, flashed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "folder")]
 
-NOW = datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)
 NEW = "/messages/new/"
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[datetime.datetime]:
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
-
-
-@pytest.fixture(autouse=True)
-def folder(settings: Any, tmp_path: Path) -> Path:
-    settings.CAREBRIDGE_ATTACHMENT_DIR = tmp_path / "attachments"
-    return settings.CAREBRIDGE_ATTACHMENT_DIR
-
-
-@pytest.fixture
-def team(cast: Any) -> CareTeam:
-    team = CareTeam.objects.create(clinic=cast.clinic, name="Family medicine")
-    team.members.add(StaffMember.objects.get(user=cast.nurse))
-    return team
 
 
 def save_new(client: Any, team: CareTeam, **changes: Any) -> Message:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from carebridge.audit.models import AuditEvent
-from carebridge.clinic.models import StaffMember
 from carebridge.messaging import services
 from carebridge.messaging.models import (
     Attachment,
@@ -31,13 +29,13 @@ from carebridge.messaging.models import (
     ThreadStatus,
     Topic,
 )
+from carebridge.messaging.tests.conftest import NOW
 from carebridge.testing import factories
 from carebridge.testing.clients import client_for, flashed
 from carebridge.testing.text import mentions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "folder")]
 
-NOW = datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)
 EMERGENCY = (
     "Messages are not for emergencies. If you need help now, call 911. "
     "The clinic answers messages within 2 working days."
@@ -56,32 +54,6 @@ def upload(name: str, data: bytes) -> io.BytesIO:
     handle = io.BytesIO(data)
     handle.name = name
     return handle
-
-
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[datetime.datetime]:
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
-
-
-@pytest.fixture(autouse=True)
-def folder(settings: Any, tmp_path: Path) -> Path:
-    settings.CAREBRIDGE_ATTACHMENT_DIR = tmp_path / "attachments"
-    return settings.CAREBRIDGE_ATTACHMENT_DIR
-
-
-@pytest.fixture
-def team(cast: Any) -> CareTeam:
-    team = CareTeam.objects.create(clinic=cast.clinic, name="Family medicine")
-    team.members.add(StaffMember.objects.get(user=cast.nurse))
-    return team
-
-
-@pytest.fixture
-def doctor(cast: Any, team: CareTeam) -> Any:
-    practitioner = factories.make_practitioner(cast.clinic, given_name="Dana", family_name="Doc")
-    team.practitioners.add(practitioner)
-    return practitioner
 
 
 def cora(cast: Any) -> Any:
