@@ -135,7 +135,7 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "message_folder"): gettext_lazy("Moved a conversation to or from the archive"),
     ("create", "care_request"): gettext_lazy("Sent a refill, referral or records request"),
     ("update", "care_request"): gettext_lazy(
-        "Looked at or answered a refill, referral or records request"
+        "Looked at, answered or withdrew a refill, referral or records request"
     ),
 }
 

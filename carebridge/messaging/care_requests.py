@@ -146,6 +146,11 @@ def answer_request(
         )
     with transaction.atomic():
         locked = CareRequest.objects.select_for_update(of=("self",)).get(pk=care_request.pk)
+        if locked.status == CareRequestStatus.WITHDRAWN:
+            raise ValidationError(
+                _("The patient has withdrawn this request: there is nothing to answer."),
+                code="withdrawn",
+            )
         if locked.status not in OPEN_STATUSES:
             raise ValidationError(_("This request has already been answered."), code="answered")
         locked.status = CareRequestStatus.APPROVED if approve else CareRequestStatus.DENIED
@@ -161,6 +166,31 @@ def answer_request(
             sentence=_("The clinic has answered a request you sent."),
             now=now,
         )
+    return locked
+
+
+def withdraw_request(
+    *,
+    actor: User,
+    acting_as: str,
+    care_request: CareRequest,
+    now: datetime.datetime,
+    request: HttpRequest | None = None,
+) -> CareRequest:
+    """The patient (or a caregiver or parent with the messaging scope) no longer needs it:
+    possible until the clinic answers, after which it is refused. The clinic's queue drops it;
+    who withdrew it and when are kept. Audited; nobody is e-mailed."""
+    check_may_write(actor, acting_as, care_request.patient)
+    with transaction.atomic():
+        locked = CareRequest.objects.select_for_update(of=("self",)).get(pk=care_request.pk)
+        if locked.status not in OPEN_STATUSES:
+            raise ValidationError(
+                _("This request has already been answered or withdrawn."), code="closed"
+            )
+        locked.status = CareRequestStatus.WITHDRAWN
+        locked.decided_by, locked.decided_at = actor, now
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        audit(actor, AuditAction.UPDATE, locked, acting_as, request)
     return locked
 
 

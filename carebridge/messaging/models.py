@@ -250,6 +250,7 @@ class CareRequestStatus(models.TextChoices):
     IN_REVIEW = "in_review", _("Being looked at")
     APPROVED = "approved", _("Approved")
     DENIED = "denied", _("Not approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class CareRequest(models.Model):
@@ -272,6 +273,7 @@ class CareRequest(models.Model):
     )
     created_as = models.CharField(_("asked as"), max_length=8, choices=WrittenAs.choices)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    # Who answered it and when; for a withdrawn request, who withdrew it and when.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

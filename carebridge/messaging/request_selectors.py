@@ -110,8 +110,11 @@ def get_request_page(care_request: CareRequest, patient: Patient) -> RequestPage
 
 
 def request_steps(care_request: CareRequest) -> list[Step]:
-    """Sent; being looked at; the answer, with the clinic's note. No query."""
+    """Sent; being looked at; the answer, with the clinic's note (or: withdrawn). No query."""
     status = care_request.status
+    if status == CareRequestStatus.WITHDRAWN:
+        sent = Step("sent", StepState.DONE, when=care_request.created_at)
+        return [sent, Step("withdrawn", StepState.DONE, when=care_request.decided_at)]
     if status == CareRequestStatus.SUBMITTED:
         looked_at = StepState.NOT_YET
     else:

@@ -17,8 +17,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.messaging import care_requests
@@ -64,7 +65,30 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
 def request_detail(request: AuthenticatedRequest, request_id: uuid.UUID) -> HttpResponse:
     care_request = access_care_request(request, request_id)
     shown = get_request_page(care_request, care_request.patient)
-    return render_in_zone(request, "messaging/requests/detail.html", {"shown": shown})
+    context = {"shown": shown, "is_open": care_request.status in care_requests.OPEN_STATUSES}
+    return render_in_zone(request, "messaging/requests/detail.html", context)
+
+
+@login_required
+@require_POST
+def request_withdraw(request: AuthenticatedRequest, request_id: uuid.UUID) -> HttpResponse:
+    """Withdraw a request the clinic has not answered yet; an answered one says so."""
+    care_request = access_care_request(request, request_id)
+    try:
+        care_requests.withdraw_request(
+            actor=request.user,
+            acting_as=request.acting.relationship.value,
+            care_request=care_request,
+            now=timezone.now(),
+            request=request,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Your request is withdrawn. The clinic will not answer it."))
+    return redirect("messaging:request", care_request.pk)
 
 
 @login_required

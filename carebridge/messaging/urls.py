@@ -14,6 +14,11 @@ urlpatterns = [
     path("requests/new/referral/", request_views.request_referral, name="request-referral"),
     path("requests/new/records/", request_views.request_records, name="request-records"),
     path("requests/<uuid:request_id>/", request_views.request_detail, name="request"),
+    path(
+        "requests/<uuid:request_id>/withdraw/",
+        request_views.request_withdraw,
+        name="request-withdraw",
+    ),
     path("search/", views.search, name="search"),
     path("drafts/<uuid:message_id>/", views.draft_edit, name="draft"),
     path("drafts/<uuid:message_id>/delete/", views.draft_delete, name="draft-delete"),

@@ -28,4 +28,10 @@ ROUTES: list[Route] = [
     # An empty form: a writer gets the page back with its errors; nothing is stored.
     *(Route(name, url(name), WRITERS, method="post") for name in FORMS),
     Route("messaging:request", url("messaging:request", NO_SUCH_REQUEST), NOBODYS),
+    Route(
+        "messaging:request-withdraw",
+        url("messaging:request-withdraw", NO_SUCH_REQUEST),
+        NOBODYS,
+        method="post",
+    ),
 ]

@@ -214,7 +214,9 @@ def test_a_new_request_shows_its_steps_still_to_come(cast):
         "Prescription refill Sent to the clinic What was asked Asked by Pat Patient "
         "Medicines Metformin 500 MG Pharmacy Main Street Pharmacy Note Nearly out "
         f"What has happened Done Sent to the clinic on {SHOWN_NOW} "
-        "Not yet Being looked at Not yet Answer from the clinic"
+        "Not yet Being looked at Not yet Answer from the clinic "
+        "No longer needed? You can withdraw the request until the clinic answers it. "
+        "The clinic will then not answer it. Withdraw this request"
     )
     assert views_of("care_request", object_id=str(asked.pk)) == [
         (cast.patient_user.pk, str(asked.pk), "success", "self")
