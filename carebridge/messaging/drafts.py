@@ -30,14 +30,16 @@ from carebridge.audit.services import record_event
 from carebridge.messaging.models import Attachment, CareTeam, Message, Thread
 from carebridge.messaging.services import (
     SUBJECT_MAX_LENGTH,
-    attach_files,
-    attachment_dir,
     audit_thread,
     check_body,
-    check_files,
     check_may_write,
     check_team,
     record_new_message,
+)
+from carebridge.messaging.storage import (
+    attach_files,
+    attachment_dir,
+    check_files,
     remove_files,
     write_files,
 )
@@ -161,11 +163,14 @@ def send_draft(
     acting_as: str,
     draft: Message,
     now: datetime.datetime,
+    submission: uuid.UUID | None = None,
     request: HttpRequest | None = None,
 ) -> Thread:
     """Send the writer's draft with its files: a new conversation reaches its team, a reply
     joins its conversation. Checked again as at sending (who, the team, a subject, the words);
-    a draft is sent once. The other side is told after commit, as for any message."""
+    a draft is sent once, and keeps the sending form's `submission` key so that the same form
+    posted again is not sent as a new message. The other side is told after commit, as for any
+    message."""
     thread = draft.thread
     check_may_write(actor, acting_as, thread.patient)
     if draft.author_id != actor.pk:
@@ -179,8 +184,8 @@ def send_draft(
         if is_new:
             check_unsent_thread(locked)
         message.body = check_body(message.body)
-        message.sent_at = now
-        message.save(update_fields=["body", "sent_at"])
+        message.sent_at, message.submission = now, submission
+        message.save(update_fields=["body", "sent_at", "submission"])
         record_new_message(locked, acting_as, now)
         action = AuditAction.CREATE if is_new else AuditAction.UPDATE
         audit_thread(actor, action, locked, acting_as, request)

@@ -45,11 +45,18 @@ def files_help() -> str:
     )
 
 
+def submission_field() -> forms.UUIDField:
+    """A sending form's one-time key, new each time the form is shown: the services treat the
+    same key posted again (a double click, a reload) as the same message."""
+    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+
 class DraftMixin(forms.Form):
     """Files, and what a draft needs: sending asks for every required field, saving a draft
     for none of the words (`for_draft`); a draft's kept files (`kept`) can be removed."""
 
     REQUIRED_TO_SEND: tuple[str, ...] = ()
+    submission = submission_field()
 
     def __init__(
         self, *args: Any, for_draft: bool = False, kept: Sequence[Attachment] = (), **kwargs: Any

@@ -163,6 +163,9 @@ class Message(models.Model):
     is_internal = models.BooleanField(_("note for staff only"), default=False)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The sending form's one-time key: the same form posted twice (a double click, a reload)
+    # is the same message, never a second one.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = MessageQuerySet.as_manager()
 

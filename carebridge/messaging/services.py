@@ -14,23 +14,21 @@ fails.
 from __future__ import annotations
 
 import datetime
-import secrets
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Practitioner, StaffMember
-from carebridge.messaging.attachments import AttachmentError, CheckedFile, check_attachment
+from carebridge.messaging.attachments import CheckedFile
 from carebridge.messaging.models import (
-    Attachment,
     CareTeam,
     Message,
     Thread,
@@ -38,6 +36,7 @@ from carebridge.messaging.models import (
     ThreadStatus,
     WrittenAs,
 )
+from carebridge.messaging.storage import attach_files, check_files, remove_files, write_files
 from carebridge.notifications.services import notify_new_message
 from carebridge.proxies.resolution import resolve_acting_context
 
@@ -50,10 +49,6 @@ MESSAGING_SCOPE = "messaging"
 SUBJECT_MAX_LENGTH = 150
 OBJECT_TYPE = "message_thread"
 FOLDER_OBJECT_TYPE = "message_folder"
-
-
-def attachment_dir() -> Path:
-    return Path(settings.CAREBRIDGE_ATTACHMENT_DIR)
 
 
 def check_may_write(actor: User, acting_as: str, patient: Patient) -> None:
@@ -101,34 +96,6 @@ def check_team(
         )
 
 
-def check_files(files: Sequence[tuple[str, bytes]], *, already: int = 0) -> list[CheckedFile]:
-    """Check every file, or raise for the first refused one: nothing is written before this.
-    `already` counts the files a draft keeps, which share the limit."""
-    most = settings.CAREBRIDGE_ATTACHMENTS_PER_MESSAGE
-    if already + len(files) > most:
-        raise AttachmentError(
-            _("You can attach up to %(most)d files to one message.") % {"most": most},
-            code="too_many",
-        )
-    return [check_attachment(name, data) for name, data in files]
-
-
-def write_files(checked: list[CheckedFile]) -> list[Path]:
-    folder = attachment_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for item in checked:
-        path = folder / secrets.token_hex(16)
-        path.write_bytes(item.data)
-        paths.append(path)
-    return paths
-
-
-def remove_files(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
 def add_message(
     *,
     thread: Thread,
@@ -139,6 +106,7 @@ def add_message(
     paths: list[Path],
     now: datetime.datetime,
     internal: bool = False,
+    submission: uuid.UUID | None = None,
 ) -> Message:
     message = Message.objects.create(
         thread=thread,
@@ -147,24 +115,10 @@ def add_message(
         body=body,
         is_internal=internal,
         sent_at=now,
+        submission=submission,
     )
     attach_files(message, checked, paths)
     return message
-
-
-def attach_files(message: Message, checked: list[CheckedFile], paths: list[Path]) -> None:
-    """Record the checked files, already written to `paths`, as the message's attachments."""
-    Attachment.objects.bulk_create(
-        Attachment(
-            message=message,
-            original_name=item.name,
-            content_type=item.content_type,
-            size=len(item.data),
-            sha256=item.sha256,
-            stored_name=path.name,
-        )
-        for item, path in zip(checked, paths, strict=True)
-    )
 
 
 def audit_thread(
@@ -200,13 +154,18 @@ def start_thread(
     now: datetime.datetime,
     files: Sequence[tuple[str, bytes]] = (),
     practitioner: Practitioner | None = None,
+    submission: uuid.UUID | None = None,
     request: HttpRequest | None = None,
 ) -> Thread:
     """Write to one of the patient's care teams, as the patient or a caregiver or parent with
     the messaging scope. Everything is checked first (who, which team, the words, every file);
     then the thread, its first message and its files are saved in one transaction, audited, and
-    the team's staff are told by e-mail after commit."""
+    the team's staff are told by e-mail after commit. The same `submission` (the form's one-time
+    key) posted again returns the conversation it started: nothing is written twice."""
     check_may_write(actor, acting_as, patient)
+    earlier = sent_before(actor, submission)
+    if earlier is not None:
+        return earlier.thread
     check_team(team, patient, practitioner, topic)
     subject = subject.strip()[:SUBJECT_MAX_LENGTH]
     if not subject:
@@ -234,9 +193,13 @@ def start_thread(
                 checked=checked,
                 paths=paths,
                 now=now,
+                submission=submission,
             )
             audit_thread(actor, AuditAction.CREATE, thread, acting_as, request)
             tell_team(team, now)
+    except IntegrityError:
+        remove_files(paths)
+        return sent_at_the_same_time(actor, submission).thread
     except BaseException:
         remove_files(paths)
         raise
@@ -252,17 +215,22 @@ def reply(
     now: datetime.datetime,
     files: Sequence[tuple[str, bytes]] = (),
     internal: bool = False,
+    submission: uuid.UUID | None = None,
     request: HttpRequest | None = None,
 ) -> Message:
     """Add a message to a thread: from the patient's side (which reopens a thread waiting for
     them), or from a member of the thread's team (a reply, which the patient is told of, or an
-    internal note, which nobody on the patient's side ever sees)."""
+    internal note, which nobody on the patient's side ever sees). The same `submission` posted
+    again returns the message it added."""
     if acting_as == WrittenAs.STAFF:
         check_team_member(actor, thread.team)
     else:
         check_may_write(actor, acting_as, thread.patient)
         if internal:
             raise PermissionDenied
+    earlier = sent_before(actor, submission)
+    if earlier is not None:
+        return earlier
     body = check_body(body)
     checked = check_files(files)
     paths = write_files(checked)
@@ -278,14 +246,38 @@ def reply(
                 paths=paths,
                 now=now,
                 internal=internal,
+                submission=submission,
             )
             if not internal:
                 record_new_message(locked, acting_as, now)
             audit_thread(actor, AuditAction.UPDATE, locked, acting_as, request)
+    except IntegrityError:
+        remove_files(paths)
+        return sent_at_the_same_time(actor, submission)
     except BaseException:
         remove_files(paths)
         raise
     return message
+
+
+def sent_before(actor: User, submission: uuid.UUID | None) -> Message | None:
+    """The message this user already sent with this form, if the form is posted again."""
+    if submission is None:
+        return None
+    return (
+        Message.objects.filter(submission=submission, author=actor).select_related("thread").first()
+    )
+
+
+def sent_at_the_same_time(actor: User, submission: uuid.UUID | None) -> Message:
+    """After a clash on the form's key: the same form posted twice at once, whose other post
+    won. A key that is not this user's is refused (it cannot come from their own form)."""
+    earlier = sent_before(actor, submission)
+    if earlier is None:
+        raise ValidationError(
+            _("This form was already used. Please write your message again."), code="reused"
+        )
+    return earlier
 
 
 def record_new_message(thread: Thread, acting_as: str, now: datetime.datetime) -> None:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from carebridge.core.http import AuthenticatedRequest
-from carebridge.messaging import drafts, services
+from carebridge.messaging import drafts, services, storage
 from carebridge.messaging.access import (
     access_attachment,
     access_draft,
@@ -173,6 +173,7 @@ def write_new(
             body=data["body"],
             files=form.file_bytes(),
             now=timezone.now(),
+            submission=data["submission"],
             request=request,
         )
         messages.success(request, _("Your message is sent."))
@@ -184,7 +185,7 @@ def write_new(
         practitioner=data["practitioner"],
     )
     saved = save_from_form(request, patient, form, draft=draft, fields=fields)
-    return after_saving(request, saved, action)
+    return after_saving(request, saved, action, data["submission"])
 
 
 def save_from_form(
@@ -203,7 +204,9 @@ def save_from_form(
     )
 
 
-def after_saving(request: AuthenticatedRequest, saved: Message, action: str) -> HttpResponse:
+def after_saving(
+    request: AuthenticatedRequest, saved: Message, action: str, submission: uuid.UUID | None
+) -> HttpResponse:
     """Kept as a draft, the writer comes back to it; otherwise it is sent now."""
     if action == DRAFT:
         messages.success(request, _("Your draft is saved. It is not sent yet."))
@@ -215,6 +218,7 @@ def after_saving(request: AuthenticatedRequest, saved: Message, action: str) -> 
         acting_as=request.acting.relationship.value,
         draft=saved,
         now=timezone.now(),
+        submission=submission,
         request=request,
     )
     messages.success(request, _("Your message is sent."))
@@ -270,7 +274,7 @@ def write_reply(
 ) -> HttpResponse:
     if action == DRAFT or draft is not None:
         saved = save_from_form(request, thread.patient, form, draft=draft, thread=thread)
-        return after_saving(request, saved, action)
+        return after_saving(request, saved, action, form.cleaned_data["submission"])
     services.reply(
         actor=request.user,
         acting_as=request.acting.relationship.value,
@@ -278,6 +282,7 @@ def write_reply(
         body=form.cleaned_data["body"],
         files=form.file_bytes(),
         now=timezone.now(),
+        submission=form.cleaned_data["submission"],
         request=request,
     )
     messages.success(request, _("Your message is sent."))
@@ -343,7 +348,7 @@ def attachment_download(
     request: AuthenticatedRequest, thread_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> FileResponse:
     attachment = access_attachment(request, thread_id, attachment_id)
-    path = services.attachment_dir() / attachment.stored_name
+    path = storage.attachment_dir() / attachment.stored_name
     try:
         handle = path.open("rb")
     except FileNotFoundError:

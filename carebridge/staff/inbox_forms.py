@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.clinic.models import StaffMember
+from carebridge.messaging.forms import submission_field
 from carebridge.messaging.models import CareTeam, Priority, ThreadStatus
 from carebridge.staff.inbox_selectors import ALL_OPEN
 
@@ -73,6 +74,7 @@ class TemplateChoiceForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    submission = submission_field()
     body = forms.CharField(
         label=_("Your reply to the patient"),
         max_length=BODY_MAX_LENGTH,
@@ -81,6 +83,7 @@ class ReplyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    submission = submission_field()
     body = forms.CharField(
         label=_("Internal note (the patient does not see this)"),
         max_length=BODY_MAX_LENGTH,

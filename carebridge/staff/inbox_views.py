@@ -27,7 +27,7 @@ from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import StaffMember
 from carebridge.core.http import AuthenticatedRequest
-from carebridge.messaging import care_requests, clinic_settings, services, triage
+from carebridge.messaging import care_requests, clinic_settings, services, storage, triage
 from carebridge.messaging.models import RequestKind, Thread, WrittenAs
 from carebridge.patients.models import Patient
 from carebridge.records.scope import RecordScope
@@ -161,6 +161,7 @@ def _apply(
             now=now,
             files=files,
             internal=action == "note",
+            submission=form.cleaned_data["submission"],
             request=request,
         )
         return (
@@ -257,7 +258,7 @@ def inbox_attachment(
     thread = selectors.get_member_thread(_staff(request), thread_id)
     attachment = selectors.get_thread_attachment(thread, attachment_id)
     try:
-        handle = (services.attachment_dir() / attachment.stored_name).open("rb")
+        handle = (storage.attachment_dir() / attachment.stored_name).open("rb")
     except FileNotFoundError:
         raise Http404 from None
     _audit_view(request, "message_attachment", attachment.pk, thread.patient)

@@ -1,0 +1,63 @@
+"""Where message attachments are kept: checked all together before anything is written, written
+under random names to `CAREBRIDGE_ATTACHMENT_DIR` (private storage, never served by the web
+server), recorded against their message, and removed again when what they belonged to is not
+saved or is deleted."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from carebridge.messaging.attachments import AttachmentError, CheckedFile, check_attachment
+from carebridge.messaging.models import Attachment, Message
+
+
+def attachment_dir() -> Path:
+    return Path(settings.CAREBRIDGE_ATTACHMENT_DIR)
+
+
+def check_files(files: Sequence[tuple[str, bytes]], *, already: int = 0) -> list[CheckedFile]:
+    """Check every file, or raise for the first refused one: nothing is written before this.
+    `already` counts the files a draft keeps, which share the limit."""
+    most = settings.CAREBRIDGE_ATTACHMENTS_PER_MESSAGE
+    if already + len(files) > most:
+        raise AttachmentError(
+            _("You can attach up to %(most)d files to one message.") % {"most": most},
+            code="too_many",
+        )
+    return [check_attachment(name, data) for name, data in files]
+
+
+def write_files(checked: list[CheckedFile]) -> list[Path]:
+    folder = attachment_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for item in checked:
+        path = folder / secrets.token_hex(16)
+        path.write_bytes(item.data)
+        paths.append(path)
+    return paths
+
+
+def remove_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def attach_files(message: Message, checked: list[CheckedFile], paths: list[Path]) -> None:
+    """Record the checked files, already written to `paths`, as the message's attachments."""
+    Attachment.objects.bulk_create(
+        Attachment(
+            message=message,
+            original_name=item.name,
+            content_type=item.content_type,
+            size=len(item.data),
+            sha256=item.sha256,
+            stored_name=path.name,
+        )
+        for item, path in zip(checked, paths, strict=True)
+    )
