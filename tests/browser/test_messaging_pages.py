@@ -10,12 +10,17 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from carebridge.messaging.models import CareTeam
 from carebridge.testing import factories
 from carebridge.testing.browser import assert_accessible_on_desktop_and_phone as _check
-from carebridge.testing.browser import sign_in_patient
+from carebridge.testing.browser import (
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    sign_in_patient,
+)
 
 EMAIL = "rosa.lind@example.org"
 
@@ -75,3 +80,65 @@ def test_messaging_pages_pass_axe_and_reflow(page: Page, tmp_path: Path) -> None
     page.goto("/messages/")
     expect(page.get_by_role("link", name="Rash on my arm")).to_be_visible()
     _check(page)
+
+
+# The focused control's name as its label (or its own text) gives it.
+FOCUSED_NAME = """() => {
+  const e = document.activeElement;
+  return (e.labels && e.labels[0] ? e.labels[0].innerText : e.innerText || "").trim();
+}"""
+
+
+def _tab_to(page: Page, name: str, most: int = 40) -> None:
+    """Press Tab until the control called `name` has the focus, as a keyboard user would."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        focused: str = page.evaluate(FOCUSED_NAME)
+        if focused == name:
+            return
+    raise AssertionError(f"Tab never reached {name!r} on {page.url}")
+
+
+def test_a_message_is_written_and_sent_with_the_keyboard_alone(page: Page) -> None:
+    _clinic_with_a_team()
+    sign_in_patient(page, EMAIL, "Rosa Lind")
+    page.goto("/messages/")
+    _tab_to(page, "Write a message")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Write a message")
+    _tab_to(page, "Care team")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Care team")).to_have_value(
+        str(CareTeam.objects.get(name="Family medicine").pk)
+    )
+    _tab_to(page, "A question for my clinician")
+    page.keyboard.press("Space")
+    expect(page.get_by_label("A question for my clinician")).to_be_checked()
+    _tab_to(page, "Subject")
+    page.keyboard.type("Question about my pills")
+    _tab_to(page, "Message")
+    page.keyboard.type("Should I take them with food?")
+    _tab_to(page, "Send the message")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question about my pills")
+    expect(page.get_by_text("Your message is sent.")).to_be_visible()
+
+
+def test_the_messages_pages_reflow_at_200_percent_zoom(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    _clinic_with_a_team()
+    # 200 % zoom on a 1,280 px window lays pages out in 640 CSS pixels at twice the density.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 640, "height": 800}, device_scale_factor=2
+    )
+    try:
+        page = context.new_page()
+        sign_in_patient(page, EMAIL, "Rosa Lind")
+        for path in ("/messages/", "/messages/new/", "/messages/requests/new/"):
+            page.goto(path)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert_no_horizontal_scroll(page)
+            assert_no_axe_violations(page)
+    finally:
+        context.close()
