@@ -160,6 +160,21 @@ def heart_rate(patient: Patient, day: datetime.date, value: float) -> dict[str, 
     return vital(patient, code="8867-4", display="Heart rate", value=value, unit="/min", day=day)
 
 
+def medication_request(
+    patient: Patient, name: str, status: str = "active", **extra: Any
+) -> dict[str, Any]:
+    """A prescription of `name` (RxNorm display), written on 3 February 2024."""
+    return {
+        "resourceType": "MedicationRequest",
+        "id": next_id("med"),
+        "status": status,
+        "intent": "order",
+        "medicationCodeableConcept": coded(RXNORM, "1", name),
+        "subject": subject(patient),
+        "authoredOn": "2024-02-03",
+    } | extra
+
+
 def encounter(patient: Patient, start: str, **extra: Any) -> dict[str, Any]:
     """An office visit starting at `start` (a FHIR date-time)."""
     return {

@@ -39,7 +39,7 @@ from carebridge.scheduling.models import (
 from carebridge.scheduling.tests.factories import make_hours, make_visit_type
 from carebridge.testing import factories
 from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
-from carebridge.testing.records import RXNORM, SNOMED, coded, next_id, store, subject
+from carebridge.testing.records import SNOMED, coded, medication_request, next_id, store, subject
 from carebridge.testing.text import mentions
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -152,7 +152,11 @@ def _patient(email: str, given: str, family: str, *, with_record: bool = False) 
         postal_code="01101",
     )
     if with_record:
-        store(patient, _allergy(patient, "Penicillin"), _medication(patient, "Metformin 500 mg"))
+        store(
+            patient,
+            _allergy(patient, "Penicillin"),
+            medication_request(patient, "Metformin 500 mg"),
+        )
     return patient
 
 
@@ -163,18 +167,6 @@ def _allergy(patient: Patient, name: str) -> dict[str, Any]:
         "code": coded(SNOMED, "7", name),
         "patient": subject(patient),
         "recordedDate": "2020-05-06",
-    }
-
-
-def _medication(patient: Patient, name: str) -> dict[str, Any]:
-    return {
-        "resourceType": "MedicationRequest",
-        "id": next_id("med"),
-        "status": "active",
-        "intent": "order",
-        "medicationCodeableConcept": coded(RXNORM, "1", name),
-        "subject": subject(patient),
-        "authoredOn": "2024-02-03",
     }
 
 

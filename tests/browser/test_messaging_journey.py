@@ -39,7 +39,7 @@ from carebridge.testing.browser import (
     assert_no_axe_violations,
     sign_in_patient,
 )
-from carebridge.testing.records import RXNORM, coded, next_id, store, subject
+from carebridge.testing.records import medication_request, store
 from carebridge.testing.text import mentions
 from tests.browser.test_staff_schedule import sign_in_staff
 
@@ -94,20 +94,8 @@ def _clinic() -> tuple[Patient, User]:
         mrn="RFC-3001",
         birth_date=datetime.date(1950, 2, 2),
     )
-    store(rosa, _medication(rosa, MEDICINE), _medication(rosa, "Lisinopril 10 mg"))
+    store(rosa, medication_request(rosa, MEDICINE), medication_request(rosa, "Lisinopril 10 mg"))
     return rosa, nurse
-
-
-def _medication(patient: Patient, name: str) -> dict[str, Any]:
-    return {
-        "resourceType": "MedicationRequest",
-        "id": next_id("med"),
-        "status": "active",
-        "intent": "order",
-        "medicationCodeableConcept": coded(RXNORM, "1", name),
-        "subject": subject(patient),
-        "authoredOn": "2024-02-03",
-    }
 
 
 def _photo(folder: Path) -> Path:

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from carebridge.testing import factories
 from carebridge.testing.browser import assert_accessible_on_desktop_and_phone as _check
 from carebridge.testing.browser import sign_in_patient
-from carebridge.testing.records import RXNORM, coded, next_id, store, subject
+from carebridge.testing.records import medication_request, store
 
 EMAIL = "rosa.lind@example.org"
 MEDICINE = "Metformin Hydrochloride 500 MG Extended Release Oral Tablet"
@@ -26,18 +26,7 @@ def _patient_taking_a_medicine() -> None:
         family_name="Lind",
         birth_date=datetime.date(1950, 2, 2),
     )
-    store(
-        rosa,
-        {
-            "resourceType": "MedicationRequest",
-            "id": next_id("med"),
-            "status": "active",
-            "intent": "order",
-            "medicationCodeableConcept": coded(RXNORM, "860975", MEDICINE),
-            "subject": subject(rosa),
-            "authoredOn": "2025-02-03",
-        },
-    )
+    store(rosa, medication_request(rosa, MEDICINE))
 
 
 def test_request_pages_pass_axe_and_reflow(page: Page) -> None:

@@ -23,7 +23,7 @@ from carebridge.messaging.care_requests import answer_request, start_review, sub
 from carebridge.messaging.models import CareRequest, RequestKind
 from carebridge.proxies.models import ProxyGrant
 from carebridge.testing.clients import client_for, flashed
-from carebridge.testing.records import RXNORM, coded, next_id, store, subject
+from carebridge.testing.records import medication_request, store
 
 pytestmark = pytest.mark.django_db
 
@@ -62,18 +62,6 @@ def ask(cast: Any, kind: str = RequestKind.REFILL, details: Any = None, **change
 
 def answer(cast: Any, asked: CareRequest, *, approve: bool, note: str) -> CareRequest:
     return answer_request(actor=cast.nurse, care_request=asked, approve=approve, note=note, now=NOW)
-
-
-def medication(patient: Any, name: str, status: str) -> dict[str, Any]:
-    return {
-        "resourceType": "MedicationRequest",
-        "id": next_id("med"),
-        "status": status,
-        "intent": "order",
-        "medicationCodeableConcept": coded(RXNORM, "1", name),
-        "subject": subject(patient),
-        "authoredOn": "2025-02-03",
-    }
 
 
 def main_text(response: Any) -> str:
@@ -267,9 +255,9 @@ def test_refill_offers_the_current_medicines_and_the_last_pharmacy(cast_with_rec
     cast = cast_with_records
     metformin, warfarin, _stopped = store(
         cast.patient,
-        medication(cast.patient, "Metformin 500 MG Oral Tablet", "active"),
-        medication(cast.patient, "Warfarin 5 MG Oral Tablet", "on-hold"),
-        medication(cast.patient, "Ibuprofen 200 MG Oral Tablet", "stopped"),
+        medication_request(cast.patient, "Metformin 500 MG Oral Tablet", "active"),
+        medication_request(cast.patient, "Warfarin 5 MG Oral Tablet", "on-hold"),
+        medication_request(cast.patient, "Ibuprofen 200 MG Oral Tablet", "stopped"),
     )
     ask(cast, details=REFILL_DETAILS | {"pharmacy": "Old Pharmacy"})
     ask(cast, details=REFILL_DETAILS | {"pharmacy": "Corner Pharmacy, Riverside"})
@@ -291,7 +279,9 @@ def test_refill_offers_the_current_medicines_and_the_last_pharmacy(cast_with_rec
 
 def test_refill_sends_two_chosen_medicines(cast_with_records):
     cast = cast_with_records
-    (metformin,) = store(cast.patient, medication(cast.patient, "Metformin 500 MG", "active"))
+    (metformin,) = store(
+        cast.patient, medication_request(cast.patient, "Metformin 500 MG", "active")
+    )
     client = client_for(cast.patient_user)
     response = client.post(
         REFILL,
@@ -360,7 +350,7 @@ def test_no_current_medicines_offers_a_message_instead(cast):
 
 def test_terry_who_may_not_see_tess_medicines_types_them(cast):
     terry, tess = cast.proxies.parent_of_teen, cast.proxies.teen
-    store(tess, medication(tess, "Isotretinoin 20 MG", "active"))
+    store(tess, medication_request(tess, "Isotretinoin 20 MG", "active"))
     client = client_for(terry, acting_for=tess)
     response = client.get(REFILL)
     assert "Isotretinoin" not in response.content.decode()

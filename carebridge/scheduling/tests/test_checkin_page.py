@@ -18,7 +18,7 @@ from carebridge.scheduling.tests.pages import words
 from carebridge.testing import factories
 from carebridge.testing.clients import flashed
 from carebridge.testing.proxy_personas import make_grant
-from carebridge.testing.records import RXNORM, SNOMED, coded, next_id, store, subject
+from carebridge.testing.records import SNOMED, coded, medication_request, next_id, store, subject
 from carebridge.testing.text import mentions
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +27,6 @@ COPAY = (
     "You may be asked to pay $25.00 at your visit. "
     "The final amount can change after your insurance is billed."
 )
-
-
-def medication(patient: Any, name: str) -> dict[str, Any]:
-    return {
-        "resourceType": "MedicationRequest",
-        "id": next_id("med"),
-        "status": "active",
-        "intent": "order",
-        "medicationCodeableConcept": coded(RXNORM, "1", name),
-        "subject": subject(patient),
-        "authoredOn": "2024-02-03",
-    }
 
 
 def allergy(patient: Any, name: str) -> dict[str, Any]:
@@ -57,7 +45,7 @@ def pat(cast):
     pat.phone, pat.address_line, pat.city = "555-0111", "1 Elm Street", "Springfield"
     pat.state, pat.postal_code = "MA", "01101"
     pat.save()
-    store(pat, allergy(pat, "Penicillin"), medication(pat, "Metformin 500 mg"))
+    store(pat, allergy(pat, "Penicillin"), medication_request(pat, "Metformin 500 mg"))
     return pat
 
 
@@ -401,7 +389,7 @@ def test_abe_checks_in_for_pat_without_seeing_her_allergies_or_medicines(cast, a
 
 def test_terry_sees_tess_allergies_but_not_her_medicines(cast, act_as, schedule):
     tess = cast.proxies.teen
-    store(tess, allergy(tess, "Latex"), medication(tess, "Sertraline"))
+    store(tess, allergy(tess, "Latex"), medication_request(tess, "Sertraline"))
     booked = (schedule.visit_type, schedule.practitioner, schedule.location)
     visit = make_appointment(tess, *booked, local(2026, 3, 5, 14))
     html = act_as(cast.proxies.parent_of_teen, tess).get(page(visit)).content.decode()
@@ -442,7 +430,7 @@ def test_the_query_count_does_not_grow_with_the_record(
     patient_client.get(page(visit))
     small = queries(patient_client, page(visit), django_assert_max_num_queries)
     many = [allergy(pat, f"Substance {n}") for n in range(60)]
-    many += [medication(pat, f"Medicine {n}") for n in range(60)]
+    many += [medication_request(pat, f"Medicine {n}") for n in range(60)]
     store(pat, *many)
     assert queries(patient_client, page(visit), django_assert_max_num_queries) == small
 
