@@ -86,6 +86,18 @@ def access_draft(request: AuthenticatedRequest, message_id: uuid.UUID) -> Messag
     return draft
 
 
+def own_sent_message(request: AuthenticatedRequest, message_id: uuid.UUID) -> Message | None:
+    """The viewer's own message with this id, already sent, in a conversation of the patient
+    they act for: what a draft's address leads to once it is sent (a second click on "Send")."""
+    patient = messaging_patient(request, object_id=message_id)
+    return (
+        Message.objects.sent()
+        .filter(pk=message_id, author=request.user, thread__patient=patient)
+        .only("pk", "thread_id")
+        .first()
+    )
+
+
 def access_attachment(
     request: AuthenticatedRequest, thread_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> Attachment:

@@ -29,6 +29,7 @@ from carebridge.messaging.access import (
     access_thread,
     access_threads,
     messaging_patient,
+    own_sent_message,
 )
 from carebridge.messaging.forms import ComposeForm, DraftMixin, ReplyForm, SearchForm
 from carebridge.messaging.models import Message, Thread
@@ -318,6 +319,10 @@ def thread_archive(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpR
 def draft_edit(request: AuthenticatedRequest, message_id: uuid.UUID) -> HttpResponse:
     """The writer's draft: a new conversation opens in the writing form; a reply opens its
     conversation, where the reply form holds it."""
+    sent = own_sent_message(request, message_id)
+    if sent is not None:
+        messages.info(request, _("This message has been sent."))
+        return redirect("messaging:thread", sent.thread_id)
     draft = access_draft(request, message_id)
     if draft.thread.last_message_at is not None:
         return redirect(reverse("messaging:thread", args=[draft.thread_id]) + "#reply-heading")

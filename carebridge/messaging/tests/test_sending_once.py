@@ -19,7 +19,7 @@ from carebridge.messaging.services import reply, start_thread
 from carebridge.messaging.tests.conftest import NOW
 from carebridge.messaging.tests.test_pages import compose_data, png, stored, upload, write
 from carebridge.testing import factories
-from carebridge.testing.clients import client_for
+from carebridge.testing.clients import client_for, flashed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "folder")]
 
@@ -177,3 +177,20 @@ def test_five_posts_of_one_form_at_the_same_moment_add_one_message() -> None:
     assert outcomes == [second] * POSTS
     assert second.submission == key
     assert Message.objects.filter(thread=thread).count() == 2
+
+
+def test_a_second_click_on_sending_a_draft_leads_to_the_sent_conversation(cast, team):
+    client = client_for(cast.patient_user)
+    client.post(NEW, compose_data(team, action="draft"))
+    draft = Message.objects.drafts().get()
+    url = f"/messages/drafts/{draft.pk}/"
+    key = key_on(client.get(url).content.decode())
+    data = compose_data(team, action="send", submission=key)
+    assert client.post(url, data)["Location"] == f"/messages/{draft.thread_id}/"
+    again = client.post(url, data)
+    assert again.status_code == 302
+    assert again["Location"] == f"/messages/{draft.thread_id}/"
+    assert flashed(again)[-1] == "This message has been sent."
+    assert Message.objects.get().sent_at == NOW
+    # Someone else still finds nothing there.
+    assert client_for(cast.second_patient_user).get(url).status_code == 404
