@@ -69,33 +69,22 @@ def access_thread(request: AuthenticatedRequest, thread_id: uuid.UUID) -> Thread
     return thread
 
 
-def access_draft(request: AuthenticatedRequest, message_id: uuid.UUID) -> Message:
-    """One of the viewer's own unsent drafts for the patient they act for (a draft is only ever
-    its writer's), with the view audited; 404 otherwise."""
+def access_own_message(request: AuthenticatedRequest, message_id: uuid.UUID) -> Message:
+    """One of the viewer's own messages for the patient they act for: an unsent draft (a draft
+    is only ever its writer's; the view is audited), or, once sent, the message its draft's
+    address now leads to (its conversation's page audits the view). 404 otherwise."""
     patient = messaging_patient(request, object_id=message_id)
-    draft = (
-        Message.objects.drafts()
-        .filter(pk=message_id, author=request.user, thread__patient=patient)
+    found = (
+        Message.objects.filter(pk=message_id, author=request.user, thread__patient=patient)
         .select_related("thread__team", "thread__practitioner", "thread__patient")
         .prefetch_related("attachments")
         .first()
     )
-    if draft is None:
+    if found is None:
         raise Http404
-    record_messages_view(request, patient, object_id=draft.pk, object_type=DRAFT_OBJECT_TYPE)
-    return draft
-
-
-def own_sent_message(request: AuthenticatedRequest, message_id: uuid.UUID) -> Message | None:
-    """The viewer's own message with this id, already sent, in a conversation of the patient
-    they act for: what a draft's address leads to once it is sent (a second click on "Send")."""
-    patient = messaging_patient(request, object_id=message_id)
-    return (
-        Message.objects.sent()
-        .filter(pk=message_id, author=request.user, thread__patient=patient)
-        .only("pk", "thread_id")
-        .first()
-    )
+    if found.is_draft:
+        record_messages_view(request, patient, object_id=found.pk, object_type=DRAFT_OBJECT_TYPE)
+    return found
 
 
 def access_attachment(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -100,7 +101,7 @@ def save_draft(
         with transaction.atomic():
             saved = store_draft(actor, acting_as, patient, body.strip(), draft, thread, fields)
             attach_files(saved, checked, paths)
-            drop_files(saved, remove)
+            delete_attachments(saved.attachments.filter(pk__in=list(remove)))
             action = AuditAction.CREATE if draft is None else AuditAction.UPDATE
             audit_draft(actor, action, saved, acting_as, request)
     except BaseException:
@@ -121,7 +122,7 @@ def store_draft(
     if draft is not None:
         draft.body = body
         draft.save(update_fields=["body"])
-        if fields is not None and draft.thread.last_message_at is None:
+        if fields is not None and not draft.thread.is_sent:
             update_unsent_thread(draft.thread, fields)
         return draft
     if thread is None:
@@ -148,12 +149,10 @@ def update_unsent_thread(thread: Thread, fields: NewThreadFields) -> None:
     thread.save(update_fields=list(thread_values(fields)))
 
 
-def drop_files(draft: Message, remove: Sequence[uuid.UUID]) -> None:
-    """Remove the chosen files from the draft; their stored copies go once the change is
-    committed."""
-    dropped = Attachment.objects.filter(message=draft, pk__in=list(remove))
-    paths = [attachment_dir() / name for name in dropped.values_list("stored_name", flat=True)]
-    dropped.delete()
+def delete_attachments(attachments: QuerySet[Attachment]) -> None:
+    """Delete these attachments; their stored copies go once the change is committed."""
+    paths = [attachment_dir() / name for name in attachments.values_list("stored_name", flat=True)]
+    attachments.delete()
     transaction.on_commit(lambda: remove_files(paths))
 
 
@@ -180,7 +179,7 @@ def send_draft(
         message = Message.objects.drafts().filter(pk=draft.pk).first()
         if message is None:
             raise ValidationError(_("This draft has already been sent."), code="sent")
-        is_new = locked.last_message_at is None
+        is_new = not locked.is_sent
         if is_new:
             check_unsent_thread(locked)
         message.body = check_body(message.body)
@@ -208,9 +207,9 @@ def discard_draft(
     thread = draft.thread
     with transaction.atomic():
         audit_draft(actor, AuditAction.DELETE, draft, acting_as, request)
-        drop_files(draft, list(draft.attachments.values_list("pk", flat=True)))
+        delete_attachments(draft.attachments.all())
         draft.delete()
-        if thread.last_message_at is None:
+        if not thread.is_sent:
             thread.delete()
 
 

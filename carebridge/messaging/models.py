@@ -12,7 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.clinic.models import Clinic, Practitioner, StaffMember
@@ -89,6 +89,16 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
         `last_message_at` and is seen only by its writer, never by the clinic."""
         return self.filter(last_message_at__isnull=False)
 
+    def with_read_at(self, user_id: int) -> ThreadQuerySet:
+        """Each thread with `read_at`: when this user last read it (None if never)."""
+        reads = ThreadRead.objects.filter(thread=OuterRef("pk"), user_id=user_id)
+        return self.annotate(read_at=Subquery(reads.values("read_at")[:1]))
+
+    def unread_by(self, user_id: int) -> ThreadQuerySet:
+        """Sent threads with a message newer than this user's last reading of them."""
+        unread = Q(read_at__isnull=True) | Q(read_at__lt=F("last_message_at"))
+        return self.sent().with_read_at(user_id).filter(unread)
+
 
 class Thread(models.Model):
     """A conversation between one patient's side and one care team, on one topic."""
@@ -137,6 +147,11 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return f"Thread {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_sent(self) -> bool:
+        """False while the thread is its writer's unsent draft of a new conversation."""
+        return self.last_message_at is not None
 
 
 class MessageQuerySet(models.QuerySet["Message"]):

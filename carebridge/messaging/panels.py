@@ -9,10 +9,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from carebridge.accounts.models import User
 from carebridge.core.http import PortalRequest
 from carebridge.home.panels import HomePanel
 from carebridge.messaging.selectors import count_unread
 from carebridge.messaging.services import MESSAGING_SCOPE
+from carebridge.patients.models import Patient
+
+# Where a request keeps the count of unread conversations once it has been queried.
+UNREAD_ATTRIBUTE = "_carebridge_unread_messages"
 
 
 def messages_panel(request: HttpRequest) -> HomePanel | None:
@@ -23,7 +28,7 @@ def messages_panel(request: HttpRequest) -> HomePanel | None:
     patient = portal.acting.patient
     if patient is None or not portal.acting.may(MESSAGING_SCOPE) or portal.user.is_anonymous:
         return None
-    unread = count_unread(patient, portal.user)
+    unread = unread_once(portal, patient, portal.user)
     items = []
     if unread:
         text = ngettext(
@@ -50,4 +55,14 @@ def unread_count(request: HttpRequest) -> int:
     patient = portal.acting.patient
     if patient is None or portal.user.is_anonymous:
         return 0
-    return count_unread(patient, portal.user)
+    return unread_once(portal, patient, portal.user)
+
+
+def unread_once(portal: PortalRequest, patient: Patient, viewer: User) -> int:
+    """The count, queried once per request: the home page shows it in its panel and in the
+    navigation."""
+    counted: int | None = getattr(portal, UNREAD_ATTRIBUTE, None)
+    if counted is None:
+        counted = count_unread(patient, viewer)
+        setattr(portal, UNREAD_ATTRIBUTE, counted)
+    return counted

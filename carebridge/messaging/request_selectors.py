@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.utils.translation import gettext as _
 
-from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind, WrittenAs
+from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind
+from carebridge.messaging.selectors import writer_words
 from carebridge.records.models import ResourceType
 from carebridge.records.selectors.sections import ACTIVE_MEDICATION, visible_of_types
 
@@ -68,12 +68,7 @@ def asked_for(care_request: CareRequest) -> str:
 
 def asked_by(care_request: CareRequest, patient: Patient) -> str:
     """The patient's name, or "Cora Caregiver on behalf of Pat Patient"."""
-    if care_request.created_as != WrittenAs.PROXY:
-        return patient.display_name
-    return _("%(proxy)s on behalf of %(patient)s") % {
-        "proxy": care_request.created_by.display_name,
-        "patient": patient.display_name,
-    }
+    return writer_words(care_request.created_as, care_request.created_by, patient)
 
 
 class StepState(enum.StrEnum):

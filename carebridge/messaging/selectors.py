@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from carebridge.clinic.models import Practitioner
@@ -15,7 +15,7 @@ from carebridge.messaging.models import (
     CareTeam,
     Message,
     Thread,
-    ThreadRead,
+    ThreadQuerySet,
     Topic,
     WrittenAs,
 )
@@ -69,16 +69,15 @@ def search_words(text: str) -> list[str]:
     return list(dict.fromkeys(text.split()))[:SEARCH_WORDS_MOST]
 
 
-def paged_rows(threads: QuerySet[Thread], viewer: User, page_number: str | None) -> ThreadListing:
-    read_at = ThreadRead.objects.filter(thread=OuterRef("pk"), user=viewer).values("read_at")[:1]
+def paged_rows(threads: ThreadQuerySet, viewer: User, page_number: str | None) -> ThreadListing:
     threads = (
-        threads.select_related("team")
-        .annotate(viewer_read_at=Subquery(read_at))
+        threads.with_read_at(viewer.pk)
+        .select_related("team")
         .order_by("-last_message_at", "-created_at", "pk")
     )
     page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
     rows = [
-        ThreadRow(thread=thread, unread=is_unread(thread, thread.viewer_read_at))
+        ThreadRow(thread=thread, unread=is_unread(thread, thread.read_at))
         for thread in page.object_list
     ]
     return ThreadListing(page=page, rows=rows)
@@ -111,19 +110,23 @@ def thread_messages(thread: Thread) -> list[ShownMessage]:
 def author_words(message: Message, thread: Thread) -> str:
     if message.author_as == WrittenAs.STAFF:
         return _("%(name)s (care team)") % {"name": message.author.display_name}
-    if message.author_as == WrittenAs.PROXY:
-        return _("%(proxy)s on behalf of %(patient)s") % {
-            "proxy": message.author.display_name,
-            "patient": thread.patient.display_name,
+    return writer_words(message.author_as, message.author, thread.patient)
+
+
+def writer_words(written_as: str, writer: User, patient: Patient) -> str:
+    """Who wrote or asked on the patient's side, in words: the patient's name, or "Cora
+    Caregiver on behalf of Pat Patient" for a caregiver or parent."""
+    if written_as == WrittenAs.PROXY:
+        return _("%(writer)s on behalf of %(patient)s") % {
+            "writer": writer.display_name,
+            "patient": patient.display_name,
         }
-    return thread.patient.display_name
+    return patient.display_name
 
 
 def teams_for(patient: Patient) -> QuerySet[CareTeam]:
-    """The care teams of the patient's clinic taking messages, with their clinicians."""
-    active = CareTeam.objects.filter(clinic_id=patient.clinic_id, is_active=True)
-    clinicians = Practitioner.objects.order_by("family_name", "given_name", "pk")
-    return active.prefetch_related(Prefetch("practitioners", queryset=clinicians)).order_by("name")
+    """The care teams of the patient's clinic taking messages."""
+    return CareTeam.objects.filter(clinic_id=patient.clinic_id, is_active=True).order_by("name")
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,16 @@ class TeamGuide:
 
 
 def team_guides(teams: QuerySet[CareTeam]) -> list[TeamGuide]:
+    """Each team with its clinicians and the topics it answers, in words (two queries)."""
+    clinicians = Practitioner.objects.order_by("family_name", "given_name", "pk")
+    with_clinicians = teams.prefetch_related(Prefetch("practitioners", queryset=clinicians))
     return [
         TeamGuide(
             team=team,
             clinicians=list(team.practitioners.all()),
             topics=[str(Topic(value).label) for value in team.topics if value in Topic.values],
         )
-        for team in teams
+        for team in with_clinicians
     ]
 
 
@@ -157,30 +163,19 @@ def practitioners_for(patient: Patient) -> QuerySet[Practitioner]:
     )
 
 
-@dataclass(frozen=True)
-class DraftRow:
-    draft: Message
-    is_reply: bool
-
-
-def list_drafts(patient: Patient, viewer: User) -> list[DraftRow]:
-    """The viewer's own unsent drafts for this patient, newest first (one query): a draft is
-    never shown to anyone but its writer."""
+def list_drafts(patient: Patient, viewer: User) -> list[Message]:
+    """The viewer's own unsent drafts for this patient, newest first, with their conversation
+    (one query): a draft is never shown to anyone but its writer."""
     drafts = (
         Message.objects.drafts()
         .filter(author=viewer, thread__patient=patient)
         .select_related("thread__team")
         .order_by("-created_at", "pk")
     )
-    return [DraftRow(draft=d, is_reply=d.thread.last_message_at is not None) for d in drafts]
+    return list(drafts)
 
 
 def count_unread(patient: Patient, viewer: User) -> int:
     """How many of the patient's conversations have a message the viewer has not read (one
     query)."""
-    read_at = ThreadRead.objects.filter(thread=OuterRef("pk"), user=viewer).values("read_at")[:1]
-    threads = Thread.objects.for_patient(patient).annotate(viewer_read_at=Subquery(read_at))
-    unread = threads.filter(last_message_at__isnull=False).filter(
-        Q(viewer_read_at__isnull=True) | Q(viewer_read_at__lt=F("last_message_at"))
-    )
-    return unread.count()
+    return Thread.objects.for_patient(patient).unread_by(viewer.pk).count()

@@ -122,12 +122,17 @@ def add_message(
 
 
 def audit_thread(
-    actor: User, action: AuditAction, thread: Thread, acting_as: str, request: HttpRequest | None
+    actor: User,
+    action: AuditAction,
+    thread: Thread,
+    acting_as: str,
+    request: HttpRequest | None,
+    object_type: str = OBJECT_TYPE,
 ) -> None:
     record_event(
         actor=actor,
         action=action,
-        object_type=OBJECT_TYPE,
+        object_type=object_type,
         object_id=thread.pk,
         patient=thread.patient,
         acting_as=acting_as,
@@ -314,15 +319,7 @@ def archive_thread(
         locked = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
         locked.archived_by_patient_at = now if archived else None
         locked.save(update_fields=["archived_by_patient_at"])
-        record_event(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            object_type=FOLDER_OBJECT_TYPE,
-            object_id=locked.pk,
-            patient=locked.patient,
-            acting_as=acting_as,
-            request=request,
-        )
+        audit_thread(actor, AuditAction.UPDATE, locked, acting_as, request, FOLDER_OBJECT_TYPE)
     return locked
 
 

@@ -25,11 +25,10 @@ from carebridge.core.http import AuthenticatedRequest
 from carebridge.messaging import drafts, services, storage
 from carebridge.messaging.access import (
     access_attachment,
-    access_draft,
+    access_own_message,
     access_thread,
     access_threads,
     messaging_patient,
-    own_sent_message,
 )
 from carebridge.messaging.forms import ComposeForm, DraftMixin, ReplyForm, SearchForm
 from carebridge.messaging.models import Message, Thread
@@ -211,7 +210,7 @@ def after_saving(
     """Kept as a draft, the writer comes back to it; otherwise it is sent now."""
     if action == DRAFT:
         messages.success(request, _("Your draft is saved. It is not sent yet."))
-        if saved.thread.last_message_at is None:
+        if not saved.thread.is_sent:
             return redirect("messaging:draft", saved.pk)
         return redirect(reverse("messaging:thread", args=[saved.thread_id]) + "#reply-heading")
     thread = drafts.send_draft(
@@ -319,12 +318,11 @@ def thread_archive(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpR
 def draft_edit(request: AuthenticatedRequest, message_id: uuid.UUID) -> HttpResponse:
     """The writer's draft: a new conversation opens in the writing form; a reply opens its
     conversation, where the reply form holds it."""
-    sent = own_sent_message(request, message_id)
-    if sent is not None:
+    draft = access_own_message(request, message_id)
+    if not draft.is_draft:
         messages.info(request, _("This message has been sent."))
-        return redirect("messaging:thread", sent.thread_id)
-    draft = access_draft(request, message_id)
-    if draft.thread.last_message_at is not None:
+        return redirect("messaging:thread", draft.thread_id)
+    if draft.thread.is_sent:
         return redirect(reverse("messaging:thread", args=[draft.thread_id]) + "#reply-heading")
     return compose_page(request, draft.thread.patient, draft=draft)
 
@@ -332,8 +330,10 @@ def draft_edit(request: AuthenticatedRequest, message_id: uuid.UUID) -> HttpResp
 @login_required
 @require_POST
 def draft_delete(request: AuthenticatedRequest, message_id: uuid.UUID) -> HttpResponse:
-    draft = access_draft(request, message_id)
-    thread_id, is_reply = draft.thread_id, draft.thread.last_message_at is not None
+    draft = access_own_message(request, message_id)
+    if not draft.is_draft:
+        raise Http404
+    thread_id, is_reply = draft.thread_id, draft.thread.is_sent
     try:
         drafts.discard_draft(
             actor=request.user,

@@ -12,11 +12,9 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.timesince import timesince
-from django.utils.translation import gettext as _
 
 from carebridge.clinic.models import StaffMember
 from carebridge.messaging.care_requests import ANSWERED_BY, OPEN_STATUSES
@@ -26,10 +24,10 @@ from carebridge.messaging.models import (
     CareTeam,
     Message,
     Thread,
-    ThreadRead,
     ThreadStatus,
     WrittenAs,
 )
+from carebridge.messaging.selectors import is_unread, writer_words
 
 ALL_OPEN = "open"
 
@@ -53,12 +51,10 @@ def inbox_threads(
         threads = threads.filter(status=status)
     if mine:
         threads = threads.filter(assigned_to_id=user_id)
-    activity = Coalesce("last_message_at", "created_at")
-    read_at = ThreadRead.objects.filter(thread=OuterRef("pk"), user_id=user_id).values("read_at")
     return (
-        threads.select_related("patient", "assigned_to")
-        .annotate(activity_at=activity, read_at=Subquery(read_at[:1]))
-        .order_by("-activity_at", "pk")
+        threads.with_read_at(user_id)
+        .select_related("patient", "assigned_to")
+        .order_by("-last_message_at", "pk")
     )
 
 
@@ -74,9 +70,8 @@ def thread_rows(threads: list[Thread], now: datetime.datetime) -> list[ThreadRow
     return [
         ThreadRow(
             thread=thread,
-            age=age_words(thread.activity_at, now),  # type: ignore[attr-defined]
-            unread=thread.read_at is None  # type: ignore[attr-defined]
-            or thread.read_at < thread.activity_at,  # type: ignore[attr-defined]
+            age=age_words(thread.last_message_at, now),  # type: ignore[arg-type]
+            unread=is_unread(thread, thread.read_at),  # type: ignore[attr-defined]
         )
         for thread in threads
     ]
@@ -109,15 +104,9 @@ class MessageView:
 
 def author_words(message: Message, thread: Thread) -> str:
     """Who wrote it, in words: the patient, "X on behalf of Y", or the member of staff."""
-    patient_name = thread.patient.display_name
-    if message.author_as == WrittenAs.SELF:
-        return patient_name
-    if message.author_as == WrittenAs.PROXY:
-        return _("%(writer)s on behalf of %(patient)s") % {
-            "writer": message.author.display_name,
-            "patient": patient_name,
-        }
-    return message.author.display_name
+    if message.author_as == WrittenAs.STAFF:
+        return message.author.display_name
+    return writer_words(message.author_as, message.author, thread.patient)
 
 
 def thread_messages(thread: Thread) -> list[MessageView]:
@@ -178,15 +167,8 @@ def open_requests(staff: StaffMember, kind: str) -> QuerySet[CareRequest]:
 def count_member_unread(staff: StaffMember, user_id: int) -> int:
     """How many open threads of the member's teams have activity this user has not read (one
     query), for the console's link to the inbox."""
-    read_at = ThreadRead.objects.filter(thread=OuterRef("pk"), user_id=user_id).values("read_at")
-    threads = (
-        Thread.objects.sent()
-        .open()
-        .filter(team__members=staff, team__clinic_id=staff.clinic_id)
-        .annotate(read_at=Subquery(read_at[:1]))
-    )
-    unread = threads.filter(Q(read_at__isnull=True) | Q(read_at__lt=F("last_message_at")))
-    return unread.distinct().count()
+    threads = Thread.objects.open().filter(team__members=staff, team__clinic_id=staff.clinic_id)
+    return threads.unread_by(user_id).count()
 
 
 def count_open_requests(staff: StaffMember) -> int:
@@ -216,10 +198,4 @@ def get_clinic_request(staff: StaffMember, request_id: uuid.UUID) -> CareRequest
 
 
 def asked_by_words(care_request: CareRequest) -> str:
-    patient_name = care_request.patient.display_name
-    if care_request.created_as == WrittenAs.SELF:
-        return patient_name
-    return _("%(writer)s on behalf of %(patient)s") % {
-        "writer": care_request.created_by.display_name,
-        "patient": patient_name,
-    }
+    return writer_words(care_request.created_as, care_request.created_by, care_request.patient)
