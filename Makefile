@@ -29,8 +29,12 @@ run: install
 		jobs=$$!; trap "kill $$worker $$jobs 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/carebridge runserver $(HOST):$(PORT)
 
+# One pytest worker per core, each with its own test database (PYTEST_WORKERS=0 runs in-process);
+# PYTEST_ARGS narrows the run, e.g. PYTEST_ARGS=carebridge/messaging or PYTEST_ARGS='-m browser'.
+PYTEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import copy
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -13,17 +15,27 @@ if TYPE_CHECKING:
 # Django models are imported inside fixtures: this plugin loads before Django is set up.
 
 
+def _test_settings(storages: dict[str, Any]) -> dict[str, Any]:
+    return {
+        # Argon2 is deliberately slow; tests that check hashing itself put it back.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "STORAGES": {
+            **storages,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Every test client loads the middleware again; WhiteNoise would list every static
+        # file each time. Looking files up when asked serves the same files.
+        "WHITENOISE_AUTOREFRESH": True,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     """Fast hashing, immediate tasks, in-memory mail, and no rate-limit state between tests."""
-    # Argon2 is deliberately slow; tests that check hashing itself put it back.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    for name, value in _test_settings(settings.STORAGES).items():
+        setattr(settings, name, value)
     from django.core.cache import cache
 
     cache.clear()
@@ -31,16 +43,123 @@ def _fast_and_isolated(settings):
     cache.clear()
 
 
+# --- The cast, built once per test module where that is safe ---------------------------------
+#
+# Building the cast and its records is most of what a small test costs. Where every test of a
+# module that touches the database asks for the cast, and none needs real commits, the module
+# builds it once inside a transaction of its own; each test runs in a savepoint inside it
+# (pytest-django's ordinary `db` handling), so whatever a test changes is rolled back, and it
+# gets a deep copy of the cast, so changes to the Python objects are not seen by the next test
+# either. Any other module builds the cast for each test, as before.
+
+_TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+# Fixtures that move the clock before the cast is built (the scheduling and messaging tests'
+# `frozen`, the staff inbox's `frozen_clock`): a cast built once, at the real time, is not the
+# one those tests expect. Any fixture whose code uses time-machine counts.
+_CLOCK_LIBRARIES = {"time_machine"}
+
+
+def _fixtures(item: pytest.Item) -> set[str]:
+    return set(getattr(item, "fixturenames", ()))
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return "db" in _fixtures(item) or item.get_closest_marker("django_db") is not None
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool(_TRANSACTIONAL_FIXTURES & _fixtures(item))
+
+
+def _moves_the_clock(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        _CLOCK_LIBRARIES & set(definition.func.__code__.co_names)
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+def _module_items(request: pytest.FixtureRequest) -> list[pytest.Item]:
+    module = request.node
+    return [item for item in request.session.items if item.parent is module]
+
+
+def _shared_variant(items: list[pytest.Item]) -> str | None:
+    """'records' or 'plain' when the module can share one cast; None when it cannot."""
+    database_items = [item for item in items if _uses_database(item)]
+    if any(_is_transactional(item) or _moves_the_clock(item) for item in items):
+        return None
+    if not database_items or any("cast" not in _fixtures(item) for item in database_items):
+        return None
+    if all("cast_with_records" in _fixtures(item) for item in database_items):
+        return "records"
+    return "plain"
+
+
+@pytest.fixture(scope="module")
+def _module_cast(request, django_db_setup, django_db_blocker) -> Iterator[tuple[str, Cast] | None]:
+    variant = _shared_variant(_module_items(request))
+    if variant is None:
+        yield None
+        return
+    from django.db import transaction
+
+    outer = transaction.atomic()
+    # Code under test may open durable blocks; the test case's own savepoints allow that.
+    outer._from_testcase = True  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            cast = _build_cast(with_records=variant == "records")
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield variant, cast
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def _build_cast(*, with_records: bool) -> Cast:
+    """The cast as a test would build it: with the tests' settings (fast password hashes)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from carebridge.testing.personas import add_records, build_cast
+
+    with override_settings(**_test_settings(settings.STORAGES)):
+        cast = build_cast()
+        return add_records(cast) if with_records else cast
+
+
 @pytest.fixture
-def cast(db) -> Cast:
+def cast(db, _module_cast) -> Cast:
+    if _module_cast is not None:
+        return copy.deepcopy(_module_cast[1])
     from carebridge.testing.personas import build_cast
 
     return build_cast()
 
 
 @pytest.fixture
-def cast_with_records(cast: Cast) -> Cast:
+def cast_with_records(cast: Cast, _module_cast) -> Cast:
     """The cast, with a sample health record for Pat and one for Sam."""
+    if _module_cast is not None and _module_cast[0] == "records":
+        return cast
     from carebridge.testing.personas import add_records
 
     return add_records(cast)
