@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "carebridge.notifications",
     "carebridge.staff",
     "carebridge.demo",
+    "carebridge.backups",
 ]
 
 MIDDLEWARE = [
