@@ -54,7 +54,9 @@ def _take_all(counters: list[_Counter]) -> Attempt | None:
 
 
 def _account_id(login: str) -> int | None:
-    return User.objects.filter(email__iexact=login.strip()).values_list("pk", flat=True).first()
+    # Addresses are stored in lower case (UserManager), so the unique index answers this.
+    email = login.strip().lower()
+    return User.objects.filter(email=email).values_list("pk", flat=True).first()
 
 
 def _account_subject(login: str, account_id: int | None) -> str:

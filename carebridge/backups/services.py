@@ -33,7 +33,11 @@ from carebridge.messaging.models import Attachment
 
 
 def create_backup(*, dest: Path) -> dict[str, Any]:
-    """Write one archive of the database and the attachment and import folders to `dest`."""
+    """Write one archive of the database and the attachment and import folders to `dest`.
+
+    Privacy: the archive holds every patient's record, so it is created readable by its owner
+    only; its manifest names no patient and no file. Not audited (see the module's docstring).
+    """
     if dest.exists():
         raise BackupError(f"{dest} already exists: choose a new name for each backup.")
     manifest = {
@@ -134,7 +138,10 @@ def _restore_from(tar: tarfile.TarFile, *, force: bool, work: Path) -> dict[str,
 
 def restore_backup(*, source: Path, force: bool = False) -> RestoreSummary:
     """Restore the database, then the files, from an archive; verify the audit trail and every
-    attachment. Nothing is replaced until every member has been extracted and checked."""
+    attachment. Nothing is replaced until every member has been extracted and checked.
+
+    Audit: the restored trail is the backed-up one, verified; the restore adds no event to it.
+    """
     # Stage next to the attachment folder, so that moving it in is a rename.
     work_parent = archive.folders()["attachments"].parent
     work_parent.mkdir(parents=True, exist_ok=True)

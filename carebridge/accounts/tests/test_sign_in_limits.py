@@ -8,6 +8,7 @@ two-step tests, Pat's password) and signs in from another browser and address.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -179,3 +180,20 @@ def test_reset_emails_are_limited_for_unknown_browsers_not_the_owners(cast: Cast
     assert len(mail.outbox) == 5
     assert owner.post(RESET_URL, {"email": "pat@example.org"}).status_code == 302
     assert len(mail.outbox) == 6
+
+
+def test_a_password_reset_unlocks_the_account_for_unknown_browsers(cast: Cast) -> None:
+    attacker = _attacker()
+    for _ in range(5):
+        sign_in(attacker, "pat@example.org", WRONG)
+    # Pat, on a new phone, is locked out; a reset proves Pat holds the mailbox.
+    phone = Client(REMOTE_ADDR="192.0.2.1")
+    assert _refused(sign_in(phone, "pat@example.org"))
+    phone.post(RESET_URL, {"email": "pat@example.org"})
+    link = re.search(r"https?://[^/\s]+(/account/password/reset/key/\S+/)", mail.outbox[-1].body)
+    assert link is not None
+    form_url = phone.get(link.group(1))["Location"]
+    new_password = "a new and long passphrase"
+    response = phone.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    assert sign_in(phone, "pat@example.org", new_password).status_code == 302
