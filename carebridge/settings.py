@@ -225,7 +225,10 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 ACCOUNT_FORMS = {"reset_password": "carebridge.accounts.forms.PortalResetPasswordForm"}
-MFA_FORMS = {"authenticate": "carebridge.accounts.forms.TwoStepForm"}
+MFA_FORMS = {
+    "authenticate": "carebridge.accounts.forms.TwoStepForm",
+    "reauthenticate": "carebridge.accounts.forms.TwoStepReauthenticateForm",
+}
 # Sign-in limits (carebridge.accounts.limits). Failures from one address (IP), failures at one
 # account from browsers it has never signed in on, and failures from one known browser (one
 # with the device cookie a successful sign-in sets) are each counted in their own window.

@@ -8,7 +8,7 @@ from typing import Any
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import context as allauth_context
-from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -76,18 +76,28 @@ class EnrolPasswordForm(forms.Form):
         return cleaned
 
 
-class TwoStepForm(AuthenticateForm):
-    """The two-step code at sign-in, limited per address and per account on unknown browsers
-    (or per known browser) instead of allauth's per-account lock (carebridge.accounts.limits)."""
+class _LimitedCodeMixin:
+    """Count each two-step code try per address and per account on unknown browsers (or per
+    known browser) instead of allauth's per-account lock (carebridge.accounts.limits)."""
+
+    user: User
 
     def clean_code(self) -> str:
         attempt = limits.take_two_step_attempt(allauth_context.request, user=self.user)
         if attempt is None:
             raise get_account_adapter().validation_error("too_many_login_attempts")
-        code: str = super().clean_code()
+        code: str = super().clean_code()  # type: ignore[misc]
         # A right code was not a guess.
         attempt.give_back()
         return code
+
+
+class TwoStepForm(_LimitedCodeMixin, AuthenticateForm):
+    """The two-step code (or a recovery code) at sign-in."""
+
+
+class TwoStepReauthenticateForm(_LimitedCodeMixin, ReauthenticateForm):
+    """The two-step code asked again before a sensitive change."""
 
 
 class PortalResetPasswordForm(ResetPasswordForm):

@@ -197,3 +197,14 @@ def test_a_password_reset_unlocks_the_account_for_unknown_browsers(cast: Cast) -
     response = phone.post(form_url, {"password1": new_password, "password2": new_password})
     assert response.status_code == 302
     assert sign_in(phone, "pat@example.org", new_password).status_code == 302
+
+
+def test_two_step_codes_asked_again_when_signed_in_are_limited_too(cast: Cast) -> None:
+    secret = factories.enable_totp(cast.patient_user)
+    browser = Client()
+    browser.force_login(cast.patient_user)
+    for _ in range(5):
+        response = browser.post("/account/2fa/reauthenticate/", {"code": wrong_totp_code(secret)})
+        assert "Incorrect code." in response.content.decode()
+    response = browser.post("/account/2fa/reauthenticate/", {"code": totp_code(secret)})
+    assert TOO_MANY in response.content.decode()
