@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "carebridge.notifications",
     "carebridge.staff",
     "carebridge.demo",
+    "carebridge.backups",
 ]
 
 MIDDLEWARE = [
@@ -142,14 +143,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits live here; shared across app servers when Redis is used) -----------
+# --- Cache and rate limits: shared by every worker and server --------------------------------
+# allauth's limits live in the cache and Carebridge's attempt counters (carebridge.lib.ratelimit)
+# in Redis or the database, so that two gunicorn workers, or two servers, never each allow the
+# configured attempts. A per-process memory cache would multiply every limit.
 REDIS_URL = ENV.get("REDIS_URL", "")
+# The database cache's table (created by core's migration 0001).
+DATABASE_CACHE_TABLE = "carebridge_cache"
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+        }
+    }
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
@@ -203,13 +214,35 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Carebridge] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
-    "reset_password": "20/m/ip,5/m/key",
+    # Failed sign-ins and two-step codes are limited by carebridge.accounts.limits instead
+    # (per address, per account on unknown devices, per known device): see docs/adr/0005.
+    "login_failed": "",
+    # The per-address limit on reset e-mails is carebridge.accounts.limits too.
+    "reset_password": "20/m/ip",
     "reset_password_from_key": "20/m/ip",
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+ACCOUNT_FORMS = {"reset_password": "carebridge.accounts.forms.PortalResetPasswordForm"}
+MFA_FORMS = {
+    "authenticate": "carebridge.accounts.forms.TwoStepForm",
+    "reauthenticate": "carebridge.accounts.forms.TwoStepReauthenticateForm",
+}
+# Sign-in limits (carebridge.accounts.limits). Failures from one address (IP), failures at one
+# account from browsers it has never signed in on, and failures from one known browser (one
+# with the device cookie a successful sign-in sets) are each counted in their own window.
+CAREBRIDGE_SIGN_IN_FAILURES_PER_ADDRESS = env_int("CAREBRIDGE_SIGN_IN_FAILURES_PER_ADDRESS", 10)
+CAREBRIDGE_SIGN_IN_ADDRESS_WINDOW_SECONDS = env_int("CAREBRIDGE_SIGN_IN_ADDRESS_WINDOW_SECONDS", 60)
+CAREBRIDGE_SIGN_IN_FAILURES_PER_ACCOUNT = env_int("CAREBRIDGE_SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+CAREBRIDGE_SIGN_IN_FAILURES_PER_DEVICE = env_int("CAREBRIDGE_SIGN_IN_FAILURES_PER_DEVICE", 5)
+CAREBRIDGE_SIGN_IN_WINDOW_SECONDS = env_int("CAREBRIDGE_SIGN_IN_WINDOW_SECONDS", 300)
+# Password-reset e-mails for one account: from unknown browsers together, and from each known one.
+CAREBRIDGE_RESET_EMAILS_PER_ACCOUNT = env_int("CAREBRIDGE_RESET_EMAILS_PER_ACCOUNT", 5)
+CAREBRIDGE_RESET_WINDOW_SECONDS = env_int("CAREBRIDGE_RESET_WINDOW_SECONDS", 60)
+# The device cookie: signed, HttpOnly, kept this many days after each successful sign-in.
+CAREBRIDGE_DEVICE_COOKIE_NAME = "carebridge_device"
+CAREBRIDGE_DEVICE_COOKIE_DAYS = env_int("CAREBRIDGE_DEVICE_COOKIE_DAYS", 365)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Carebridge"

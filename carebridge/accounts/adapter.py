@@ -8,7 +8,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.http import HttpRequest, HttpResponse
 
-from carebridge.accounts import services
+from carebridge.accounts import limits, services
+from carebridge.accounts.devices import remember_device
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -18,10 +19,33 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         services.record_sign_in(request=request, user=user)
-        return super().post_login(request, user, **kwargs)
+        response = super().post_login(request, user, **kwargs)
+        # This browser is now known to the account: it keeps its own failure count from here on.
+        remember_device(request, response, account_id=user.pk)
+        return response
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # Replaces allauth's per-e-mail `login_failed` limit, which let anyone who knows an
+        # address lock its owner out (see carebridge.accounts.limits and docs/adr/0005).
+        attempt = limits.take_sign_in_attempt(request, login=str(credentials.get("email", "")))
+        if attempt is None:
+            raise self.validation_error("too_many_login_attempts")
+        self._sign_in_attempt = attempt
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        attempt: limits.Attempt | None = getattr(self, "_sign_in_attempt", None)
+        # A right password was not a guess: it does not count against anyone.
+        if user is not None and attempt is not None:
+            attempt.give_back()
+        return user
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         services.record_sign_in_failure(request=request)
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth calls this after a successful password reset, to lift its per-e-mail lock.
+        limits.forget_unknown_browser_failures(login=str(credentials.get("email", "")))
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # allauth reads the request from a context variable that lives only while the request

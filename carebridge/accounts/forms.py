@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.forms import ResetPasswordForm
+from allauth.core import context as allauth_context
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.accounts import limits
 from carebridge.accounts.models import User
 
 
@@ -69,3 +74,42 @@ class EnrolPasswordForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords are not the same."))
         return cleaned
+
+
+class _LimitedCodeMixin:
+    """Count each two-step code try per address and per account on unknown browsers (or per
+    known browser) instead of allauth's per-account lock (carebridge.accounts.limits)."""
+
+    user: User
+
+    def clean_code(self) -> str:
+        attempt = limits.take_two_step_attempt(allauth_context.request, user=self.user)
+        if attempt is None:
+            raise get_account_adapter().validation_error("too_many_login_attempts")
+        code: str = super().clean_code()  # type: ignore[misc]
+        # A right code was not a guess.
+        attempt.give_back()
+        return code
+
+
+class TwoStepForm(_LimitedCodeMixin, AuthenticateForm):
+    """The two-step code (or a recovery code) at sign-in."""
+
+
+class TwoStepReauthenticateForm(_LimitedCodeMixin, ReauthenticateForm):
+    """The two-step code asked again before a sensitive change."""
+
+
+class PortalResetPasswordForm(ResetPasswordForm):
+    """Reset e-mails to one address are limited for unknown browsers together and for each
+    known browser on its own, so a flood from elsewhere does not stop the owner's own request.
+    The reply is the same whether or not the address has an account."""
+
+    def clean_email(self) -> str:
+        email: str = super().clean_email()
+        if not limits.take_reset_email(allauth_context.request, email=email):
+            raise forms.ValidationError(
+                _("Too many reset e-mails were asked for this address. Try again in a minute."),
+                code="too_many_reset_emails",
+            )
+        return email

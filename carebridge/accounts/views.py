@@ -29,9 +29,13 @@ def _submitted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _enrol_limited(request: HttpRequest) -> bool:
-    return ratelimit.is_limited(
-        "enrol", client_ip(request), limit=settings.CAREBRIDGE_ENROL_ATTEMPTS
+def _take_enrol_attempt(request: HttpRequest) -> bool:
+    """Count a try from this address; False once it has used them all (shared and exact)."""
+    return ratelimit.take(
+        "enrol",
+        client_ip(request),
+        limit=settings.CAREBRIDGE_ENROL_ATTEMPTS,
+        window_seconds=settings.CAREBRIDGE_ENROL_WINDOW_SECONDS,
     )
 
 
@@ -40,26 +44,25 @@ def enrol_start(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home:home")
     form = ActivationForm(_submitted(request))
-    if request.method == "POST":
-        if _enrol_limited(request):
+    # Only a complete answer is a guess; a form with a field missing costs nothing.
+    if request.method == "POST" and form.is_valid():
+        if not _take_enrol_attempt(request):
             return render(request, "accounts/enrol_limited.html", status=429)
-        if form.is_valid():
-            activation = services.match_activation_code(
-                form.cleaned_data["code"], form.cleaned_data["birth_date"]
-            )
-            if activation is not None:
-                request.session[ENROL_SESSION_KEY] = activation.pk
-                return redirect("accounts:enrol-email")
-            ratelimit.count_attempt(
-                "enrol", client_ip(request), window_seconds=settings.CAREBRIDGE_ENROL_WINDOW_SECONDS
-            )
-            form.add_error(
-                None,
-                _(
-                    "We could not match that activation code and date of birth. Check both and "
-                    "try again, or call your clinic for a new code."
-                ),
-            )
+        activation = services.match_activation_code(
+            form.cleaned_data["code"], form.cleaned_data["birth_date"]
+        )
+        if activation is not None:
+            # A right answer was not a guess.
+            ratelimit.give_back("enrol", client_ip(request))
+            request.session[ENROL_SESSION_KEY] = activation.pk
+            return redirect("accounts:enrol-email")
+        form.add_error(
+            None,
+            _(
+                "We could not match that activation code and date of birth. Check both and "
+                "try again, or call your clinic for a new code."
+            ),
+        )
     return render(request, "accounts/enrol_start.html", {"form": form})
 
 

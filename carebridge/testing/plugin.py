@@ -25,6 +25,10 @@ def _test_settings(storages: dict[str, Any]) -> dict[str, Any]:
             **storages,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
+        # Each test starts with an empty cache of its own. The deployment's database cache would
+        # keep allauth's rate-limit entries across tests that commit (the browser journeys);
+        # the attempt counters are rows in the test database whatever the cache.
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         # Every test client loads the middleware again; WhiteNoise would list every static
         # file each time. Looking files up when asked serves the same files.
         "WHITENOISE_AUTOREFRESH": True,

@@ -40,16 +40,13 @@ RATE_LIMIT_ACTION = "proxy-invitation"
 
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     """The invitation: create an account or sign in (visitor), or accept or decline (signed in)."""
-    if request.method == "POST":
-        if ratelimit.is_limited(
-            RATE_LIMIT_ACTION, client_ip(request), limit=settings.CAREBRIDGE_ENROL_ATTEMPTS
-        ):
-            return _secure(render(request, "proxies/invitation_limited.html", status=429))
-        ratelimit.count_attempt(
-            RATE_LIMIT_ACTION,
-            client_ip(request),
-            window_seconds=settings.CAREBRIDGE_ENROL_WINDOW_SECONDS,
-        )
+    if request.method == "POST" and not ratelimit.take(
+        RATE_LIMIT_ACTION,
+        client_ip(request),
+        limit=settings.CAREBRIDGE_ENROL_ATTEMPTS,
+        window_seconds=settings.CAREBRIDGE_ENROL_WINDOW_SECONDS,
+    ):
+        return _secure(render(request, "proxies/invitation_limited.html", status=429))
     grant = find_invitation(token)
     if grant is None:
         return _secure(render(request, "proxies/invitation_invalid.html", status=404))

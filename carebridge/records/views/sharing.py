@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebridge.core.http import AuthenticatedRequest, client_ip
-from carebridge.lib.ratelimit import count_attempt, is_limited
+from carebridge.lib.ratelimit import take
 from carebridge.patients.models import Patient
 from carebridge.records import sharing
 from carebridge.records.access import access_record
@@ -102,9 +102,13 @@ def open_shared(request: HttpRequest, token: str) -> HttpResponseBase:
         return _secure(_not_valid(request))
     form = PasscodeForm(request.POST or None)
     if request.method == "POST":
-        if is_limited("record-share-open", client_ip(request), limit=TRIES_PER_ADDRESS):
+        if not take(
+            "record-share-open",
+            client_ip(request),
+            limit=TRIES_PER_ADDRESS,
+            window_seconds=TRIES_WINDOW_SECONDS,
+        ):
             return _secure(render(request, "records/sharing/too_many.html", status=429))
-        count_attempt("record-share-open", client_ip(request), window_seconds=TRIES_WINDOW_SECONDS)
         if form.is_valid():
             return _secure(_try_passcode(request, share, form))
     return _secure(render(request, "records/sharing/passcode.html", _passcode_context(share, form)))
