@@ -10,10 +10,8 @@ group's own transaction: a job run again skips them, and its summary is the sum 
 
 from __future__ import annotations
 
-import gc
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -21,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from carebridge.records.importing.bundles import Group, Item, document_items, group_items
+from carebridge.records.importing.bundles import (
+    Group,
+    Item,
+    document_items,
+    group_items,
+    ndjson_groups,
+)
 from carebridge.records.importing.matching import MatchKind, add_identifiers, create_patient
 from carebridge.records.importing.outcomes import (
     fail_group,
@@ -34,9 +38,8 @@ from carebridge.records.importing.planning import Plan, assign_ids, check_items,
 from carebridge.records.importing.readers import (
     ReadError,
     SourceFile,
-    line_position,
+    collector_paused,
     read_json,
-    read_ndjson,
 )
 from carebridge.records.importing.references import Resolver
 from carebridge.records.importing.storing import name_of, store_group
@@ -116,25 +119,8 @@ def import_files(
     return run.book.total()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while one file is imported.
-
-    A parsed export is millions of small dicts and lists, none of them in a cycle; as they pile
-    up the collector walks them again and again, for nothing (about 8 % of an import's time).
-    It runs as usual between files, so memory held by real cycles is still freed.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _import_document(run: ImportRun, source: SourceFile) -> None:
-    with _collector_paused():
+    with collector_paused():
         _import_document_now(run, source)
 
 
@@ -153,31 +139,13 @@ def _import_ndjson(run: ImportRun, files: list[SourceFile]) -> None:
     """Bulk-data files are read together; their reading errors are a part of their own, first."""
     reading = ImportSummary()
     reading_key = f"{NDJSON_GROUPS}#read"
-    with _collector_paused():
-        groups, unreadable = _read_ndjson(reading, files)
+    with collector_paused():
+        groups, unreadable = ndjson_groups(files, reading.add_error)
         if not run.book.is_done(UnitKind.GROUP, reading_key):
             run.book.record(UnitKind.GROUP, reading_key, reading.as_part())
         _import_groups(run, groups, unreadable, prefix=NDJSON_GROUPS)
     for source in files:
         run.book.record(UnitKind.FILE, source.name, ImportSummary().as_part())
-
-
-def _read_ndjson(
-    reading: ImportSummary, files: Iterable[SourceFile]
-) -> tuple[list[Group], set[str]]:
-    items: list[Item] = []
-    unreadable: set[str] = set()
-    for source in files:
-        try:
-            for number, value in read_ndjson(source):
-                if isinstance(value, ReadError):
-                    reading.add_error(source.name, value.position, value.message)
-                    unreadable.add(source.name)
-                else:
-                    items.append(Item(source.name, line_position(number), value))
-        except ReadError as error:
-            reading.add_error(source.name, error.position, error.message)
-    return group_items(items), unreadable
 
 
 def _import_groups(
