@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
+from carebridge.lib.files import FileWriteError, make_folder, remove_folder, write_all
 from carebridge.records.importing.pipeline import Progress, import_files
 from carebridge.records.importing.readers import SourceFile, find_files, whole_file
 from carebridge.records.importing.units import (
@@ -94,16 +95,22 @@ def _enqueue(job_id: uuid.UUID) -> None:
 
 
 def _save_uploads(folder: Path, files: Sequence[UploadedFile]) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=False)
+    """Write the uploads, all or none: on a full disk or a write error the folder is removed
+    and `FileWriteError` raised, before anything is written to the database."""
+    refusal = _(
+        "We could not save your file right now. Nothing was imported. Please try again later."
+    )
+    make_folder(folder, refusal=refusal, exist_ok=False)
     names: list[str] = []
     for upload in files:
         name = get_valid_filename(Path(upload.name or "upload.json").name)
-        if name in names:
-            name = f"{len(names) + 1}-{name}"
-        with (folder / name).open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        names.append(name)
+        names.append(f"{len(names) + 1}-{name}" if name in names else name)
+    pending = [(folder / name, upload.chunks()) for name, upload in zip(names, files, strict=True)]
+    try:
+        write_all(pending, refusal=refusal)
+    except FileWriteError:
+        remove_folder(folder)
+        raise
     return names
 
 
