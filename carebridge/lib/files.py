@@ -34,15 +34,28 @@ def write_all(pending: Iterable[Pending], *, refusal: str) -> list[Path]:
     written: list[Path] = []
     try:
         for path, chunks in pending:
-            with path.open("xb") as out:
-                written.append(path)
-                for chunk in chunks:
-                    out.write(chunk)
+            _write_one(path, chunks, written)
     except OSError as error:
         remove_all(written)
         logger.error("Files not saved: %s (errno %s)", type(error).__name__, error.errno)
         raise FileWriteError(refusal, code="write_failed") from error
     return written
+
+
+def _write_one(path: Path, chunks: Iterable[bytes], written: list[Path]) -> None:
+    try:
+        out = path.open("xb")
+    except FileExistsError:
+        # Someone else's file: never removed.
+        raise
+    except OSError:
+        # The file may exist, empty, when the error came after its creation.
+        written.append(path)
+        raise
+    written.append(path)
+    with out:
+        for chunk in chunks:
+            out.write(chunk)
 
 
 def make_folder(folder: Path, *, refusal: str, exist_ok: bool = True) -> None:
