@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from carebridge.records.importing import pipeline
@@ -37,8 +38,11 @@ WHOLE = {
 
 
 @pytest.fixture(autouse=True)
-def database_tasks(settings: Any) -> Iterator[None]:
+def database_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The library's loop closes connections whose autocommit differs from the settings', as
+    # the test's own transaction makes it on PostgreSQL: not here, inside that transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     yield
     shutdown.clear_stop()
 
