@@ -137,7 +137,7 @@ def _job_context(request: AuthenticatedRequest, job: ImportJob) -> dict[str, Any
         "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
         "pending_reviews": sum(1 for review in reviews if review.status == MatchStatus.PENDING),
         "can_review": request.user.has_perm("clinic.review_patient_matches"),
-        "can_retry": job.status == ImportStatus.STOPPED,
+        "can_retry": selectors.can_retry_job(job),
     }
 
 

@@ -35,6 +35,7 @@ from carebridge.audit.services import record_event
 from carebridge.lib.files import FileWriteError, make_folder, remove_folder, write_all
 from carebridge.records.importing.pipeline import Progress, import_files
 from carebridge.records.importing.readers import SourceFile, find_files, whole_file
+from carebridge.records.importing.selectors import lost_jobs
 from carebridge.records.importing.units import (
     ImportInterruptedError,
     UnitBook,
@@ -146,12 +147,7 @@ def run_job(job_id: str) -> None:
 
 def _claim(job_id: str) -> bool:
     """Take a queued job, or a running one whose worker's lease has expired."""
-    lost = (
-        Q(status=ImportStatus.RUNNING)
-        & ~Q(claimed_by="")
-        & ~Q(claimed_by__in=leases.live_worker_ids())
-    )
-    claimable = ImportJob.objects.filter(Q(status=ImportStatus.QUEUED) | lost, pk=job_id)
+    claimable = ImportJob.objects.filter(Q(status=ImportStatus.QUEUED) | lost_jobs(), pk=job_id)
     worker = leases.current_worker_id()
     return bool(claimable.update(status=ImportStatus.RUNNING, claimed_by=worker))
 
@@ -283,14 +279,16 @@ def retry_import(
 ) -> ImportJob:
     """Queue a stopped import again with the files already uploaded; it resumes where it stopped.
 
-    Only a job of `clinic` stopped by a passing fault, whose files are still there. Audit: an
-    "import" event on "import_job_retry" (naming no patient), in the change's transaction.
+    Only a job of `clinic` whose files are still there, stopped by a passing fault or left
+    running by a worker whose lease expired (queuing it twice is harmless: one run claims it).
+    Audit: an "import" event on "import_job_retry" (naming no patient), in the same transaction.
     """
     job = ImportJob.objects.filter(pk=job_id, clinic=clinic).first()
     if job is None or not job.upload_path or not Path(job.upload_path).is_dir():
         raise ImportNotRetryableError
     with transaction.atomic():
-        queued = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.STOPPED).update(
+        retryable = Q(status=ImportStatus.STOPPED) | lost_jobs()
+        queued = ImportJob.objects.filter(retryable, pk=job.pk).update(
             status=ImportStatus.QUEUED, claimed_by="", finished_at=None
         )
         if not queued:

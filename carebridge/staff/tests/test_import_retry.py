@@ -4,6 +4,7 @@ Ada the clinic admin imports; the front desk may not; another clinic's admin see
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.importing import pipeline
@@ -20,6 +22,7 @@ from carebridge.records.models import ClinicalResource, ImportJob, ImportStatus,
 from carebridge.records.tests.importing_files import bundle, entry, observation, patient
 from carebridge.testing.clients import client_for
 from carebridge.testing.disk import IMPORT_REFUSAL, disk_full_after
+from carebridge.worker.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,22 @@ def test_others_cannot_retry(cast, monkeypatch, django_capture_on_commit_callbac
     run_job(str(job.pk))
     job.refresh_from_db()
     assert job.status == ImportStatus.STOPPED
+
+
+def test_a_job_left_running_by_a_lost_worker_can_be_retried(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    job = stopped_job(cast, monkeypatch, django_capture_on_commit_callbacks)
+    long_ago = timezone.now() - datetime.timedelta(seconds=600)
+    WorkerHeartbeat.objects.create(worker_id="alive", host="h", pid=1)
+    WorkerHeartbeat.objects.create(worker_id="lost", host="h", pid=2, last_seen=long_ago)
+    client = client_for(cast.clinic_admin)
+    page = reverse("staff:import-detail", args=[job.pk])
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, claimed_by="alive")
+    assert "import-retry" not in client.get(page).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(claimed_by="lost")
+    assert "import-retry" in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("staff:import-retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.units_done, job.summary["created"]) == (ImportStatus.DONE, 2, 4)
