@@ -58,7 +58,10 @@ def get_match_review(*, clinic: Clinic, review_id: int) -> PatientMatchReview:
 
 
 def can_retry_job(job: ImportJob) -> bool:
-    """Whether staff may retry the job: stopped by a passing fault, or its worker lost."""
+    """Whether staff may retry the job: an upload (a command's files are not kept) stopped by a
+    passing fault, or whose worker was lost."""
+    if not job.upload_path:
+        return False
     if job.status == ImportStatus.STOPPED:
         return True
     return job.status == ImportStatus.RUNNING and (
