@@ -62,6 +62,7 @@ class LeaseWorker(Worker):
         shutdown.clear_stop()
         leases.set_current_worker_id(self.worker_id)
         leases.register_worker(worker_id=self.worker_id)
+        leases.forget_old_workers()
         logger.info("Worker %s started (lease %ss).", self.worker_id, leases.lease().seconds)
         try:
             if self.delay_start and self.interval:

@@ -113,7 +113,6 @@ def test_the_heartbeat_is_at_least_three_times_a_lease(settings):
 def test_the_heartbeat_thread_beats_while_the_body_runs(monkeypatch):
     beats: list[str] = []
     monkeypatch.setattr(leases, "beat", lambda *, worker_id: beats.append(worker_id))
-    monkeypatch.setattr(leases.connection, "close", lambda: None)
     with leases.beating(worker_id="w1", every=0.01):
         deadline = timezone.now() + datetime.timedelta(seconds=5)
         while len(beats) < 3 and timezone.now() < deadline:
