@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "carebridge.audit",
     "carebridge.home",
     "carebridge.records",
+    "carebridge.worker",
     "carebridge.scheduling",
     "carebridge.messaging",
     "carebridge.notifications",
@@ -168,6 +169,15 @@ TASKS = {
         "BACKEND": ENV.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# The task worker (`carebridge worker`): a task whose worker has not been heard from for this many
+# seconds is taken back and run again, at most this many times in all; the worker says it is alive
+# this often while a task runs. Functions (dotted paths) run on idle ticks, at most this often.
+CAREBRIDGE_TASK_LEASE_SECONDS = env_int("CAREBRIDGE_TASK_LEASE_SECONDS", 120)
+CAREBRIDGE_TASK_MAX_ATTEMPTS = env_int("CAREBRIDGE_TASK_MAX_ATTEMPTS", 3)
+CAREBRIDGE_WORKER_HEARTBEAT_SECONDS = env_int("CAREBRIDGE_WORKER_HEARTBEAT_SECONDS", 10)
+CAREBRIDGE_WORKER_PERIODIC = env_list("CAREBRIDGE_WORKER_PERIODIC")
+CAREBRIDGE_WORKER_PERIODIC_SECONDS = env_int("CAREBRIDGE_WORKER_PERIODIC_SECONDS", 5)
 
 # --- Accounts, passwords and MFA ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from carebridge.lib.files import make_folder, remove_all, write_all
 from carebridge.messaging.attachments import AttachmentError, CheckedFile, check_attachment
 from carebridge.messaging.models import Attachment, Message
 
@@ -33,19 +34,20 @@ def check_files(files: Sequence[tuple[str, bytes]], *, already: int = 0) -> list
 
 
 def write_files(checked: list[CheckedFile]) -> list[Path]:
+    """Write the checked files under random names, all or none: on a full disk or a write
+    error every file written is removed and `FileWriteError` (a `ValidationError`, shown at the
+    top of the form) is raised, before anything is written to the database."""
+    if not checked:
+        return []
+    refusal = _("We could not save your file right now. Nothing was sent. Please try again later.")
     folder = attachment_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for item in checked:
-        path = folder / secrets.token_hex(16)
-        path.write_bytes(item.data)
-        paths.append(path)
-    return paths
+    make_folder(folder, refusal=refusal)
+    pending = [(folder / secrets.token_hex(16), [item.data]) for item in checked]
+    return write_all(pending, refusal=refusal)
 
 
 def remove_files(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+    remove_all(paths)
 
 
 def attach_files(message: Message, checked: list[CheckedFile], paths: list[Path]) -> None:

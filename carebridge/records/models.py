@@ -234,6 +234,8 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Finished")
     FAILED = "failed", _("Finished with errors")
+    # A passing fault (the database or the disk) stopped it; its files are kept for a retry.
+    STOPPED = "stopped", _("Stopped — can be retried")
 
 
 class ImportJob(models.Model):
@@ -258,6 +260,9 @@ class ImportJob(models.Model):
     units_total = models.PositiveIntegerField(default=0)
     units_done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
+    # The task worker running it (`carebridge worker`'s id): another worker may take over a
+    # running job only once that worker's lease has expired.
+    claimed_by = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -272,6 +277,36 @@ class ImportJob(models.Model):
         if not self.units_total:
             return 100 if self.status in (ImportStatus.DONE, ImportStatus.FAILED) else 0
         return min(100, round(100 * self.units_done / self.units_total))
+
+
+class UnitKind(models.TextChoices):
+    FILE = "file", _("File")
+    GROUP = "group", _("Group")
+
+
+class ImportUnit(models.Model):
+    """A finished part of an import job: a file, or one group (a patient's resources) of it.
+
+    Written in the same transaction as the group's resources, so a job run again (after its
+    worker died, was stopped, or a retry) skips exactly what was stored. `summary` is what the
+    part added to the job's summary; the job's summary is the sum of its parts, never a recount.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="units")
+    kind = models.CharField(max_length=5, choices=UnitKind.choices)
+    # A file's name, or "<file name>#<group number>" ("ndjson#<n>" for bulk-data groups).
+    key = models.CharField(max_length=600)
+    summary = models.JSONField(default=dict)
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "kind", "key"], name="import_unit_once"),
+        ]
+        ordering = ["job", "finished_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
 
 
 class MatchStatus(models.TextChoices):

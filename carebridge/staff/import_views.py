@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from carebridge.audit.models import AuditAction
@@ -24,10 +24,15 @@ from carebridge.audit.selectors import clinic_time_zone
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Clinic
 from carebridge.core.http import AuthenticatedRequest
+from carebridge.lib.files import FileWriteError
 from carebridge.patients.models import AdministrativeSex
 from carebridge.records.importing import selectors
 from carebridge.records.importing.forms import ImportUploadForm
-from carebridge.records.importing.jobs import start_upload_import
+from carebridge.records.importing.jobs import (
+    ImportNotRetryableError,
+    retry_import,
+    start_upload_import,
+)
 from carebridge.records.importing.reviews import ReviewAlreadyDecidedError, decide_match_review
 from carebridge.records.models import ImportJob, ImportStatus, MatchStatus, PatientMatchReview
 from carebridge.records.services import ResourceConflictError
@@ -64,10 +69,18 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
     is_post = request.method == "POST"
     form = ImportUploadForm(request.POST, request.FILES) if is_post else ImportUploadForm()
     if is_post and form.is_valid():
-        job = start_upload_import(
-            actor=request.user, clinic=clinic, files=form.cleaned_data["exports"], request=request
-        )
-        return redirect("staff:import-detail", job_id=job.pk)
+        try:
+            job = start_upload_import(
+                actor=request.user,
+                clinic=clinic,
+                files=form.cleaned_data["exports"],
+                request=request,
+            )
+        except FileWriteError as error:
+            # A full disk or a write error: nothing was kept; the form says so at the top.
+            form.add_error(None, error)
+        else:
+            return redirect("staff:import-detail", job_id=job.pk)
     context = {"form": form, "jobs": selectors.list_recent_jobs(clinic=clinic)}
     return _render(request, "staff/imports/upload.html", context, clinic)
 
@@ -90,8 +103,28 @@ def import_detail(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpRespo
     return _render(request, "staff/imports/detail.html#status", context, clinic)
 
 
+@staff_required("import_records")
+@require_POST
+def import_retry(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
+    """Queue a stopped import again with the files already uploaded (no new upload).
+
+    Audit: recorded by `retry_import`. Another clinic's job is a 404.
+    """
+    clinic = _clinic(request)
+    job = selectors.get_import_job(clinic=clinic, job_id=job_id)
+    try:
+        retry_import(actor=request.user, clinic=clinic, job_id=job.pk, request=request)
+    except ImportNotRetryableError:
+        messages.error(
+            request, _("This import cannot be retried: it has not stopped, or its files are gone.")
+        )
+    else:
+        messages.success(request, _("The import is queued again. It goes on where it stopped."))
+    return redirect("staff:import-detail", job_id=job.pk)
+
+
 def _job_context(request: AuthenticatedRequest, job: ImportJob) -> dict[str, Any]:
-    finished = job.status in (ImportStatus.DONE, ImportStatus.FAILED)
+    finished = job.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.STOPPED)
     summary = job.summary if finished else {}
     errors = summary.get("errors", [])
     reviews = list(selectors.list_job_reviews(job=job)) if finished else []
@@ -104,6 +137,7 @@ def _job_context(request: AuthenticatedRequest, job: ImportJob) -> dict[str, Any
         "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
         "pending_reviews": sum(1 for review in reviews if review.status == MatchStatus.PENDING),
         "can_review": request.user.has_perm("clinic.review_patient_matches"),
+        "can_retry": selectors.can_retry_job(job),
     }
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("audit/export.csv", reports.audit_report_csv, name="audit-report-csv"),
     path("imports/", import_views.import_upload, name="import-upload"),
     path("imports/<uuid:job_id>/", import_views.import_detail, name="import-detail"),
+    path("imports/<uuid:job_id>/retry/", import_views.import_retry, name="import-retry"),
     path("imports/matches/", import_views.match_review_list, name="match-review-list"),
     path("imports/matches/<int:review_id>/", import_views.match_review, name="match-review"),
     path("results/held/", release_views.held_results, name="held-results"),

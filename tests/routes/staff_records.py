@@ -21,6 +21,12 @@ ROUTES: list[Route] = [
     # An upload with no file: the form's error for admins, and nothing stored for anyone.
     Route("staff:import-upload", url("staff:import-upload"), ADMINS_ONLY, method="post"),
     Route("staff:import-detail", url("staff:import-detail", MISSING_JOB), expectations(NOT_FOUND)),
+    Route(
+        "staff:import-retry",
+        url("staff:import-retry", MISSING_JOB),
+        expectations(NOT_FOUND),
+        method="post",
+    ),
     Route("staff:match-review-list", url("staff:match-review-list"), ADMINS_ONLY),
     Route("staff:match-review", url("staff:match-review", MISSING_REVIEW), expectations(NOT_FOUND)),
     Route(

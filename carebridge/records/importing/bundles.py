@@ -9,12 +9,19 @@ names, and resources naming no patient form a shared group, stored first.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from carebridge.records.importing.readers import ReadError, whole_file
+from carebridge.records.importing.readers import (
+    ReadError,
+    SourceFile,
+    line_position,
+    read_ndjson,
+    whole_file,
+)
 from carebridge.records.importing.validation import SHARED_TYPES, resource_type_of
 
 ACCEPTED_BUNDLE_TYPES = ("transaction", "batch", "collection", "searchset", "document")
@@ -178,3 +185,23 @@ def named_patient(resource: Any) -> str:
         if isinstance(reference, str):
             return reference
     return ""
+
+
+def ndjson_groups(
+    files: Iterable[SourceFile], add_error: Callable[[str, str, str], None]
+) -> tuple[list[Group], set[str]]:
+    """Bulk-data lines of all the files, grouped by patient; and the files with unreadable
+    lines (each reported through `add_error`)."""
+    items: list[Item] = []
+    unreadable: set[str] = set()
+    for source in files:
+        try:
+            for number, value in read_ndjson(source):
+                if isinstance(value, ReadError):
+                    add_error(source.name, value.position, value.message)
+                    unreadable.add(source.name)
+                else:
+                    items.append(Item(source.name, line_position(number), value))
+        except ReadError as error:
+            add_error(source.name, error.position, error.message)
+    return group_items(items), unreadable

@@ -52,6 +52,11 @@ def fail_group(
     count = counted(group)
     summary.skipped += count
     summary.add_error(first.source, first.position, _not_imported_message(group, count))
+    forget_entries(group, aliases)
+
+
+def forget_entries(group: Group, aliases: dict[str, str]) -> None:
+    """References to a group that was not stored become errors, not links to nothing."""
     for item in group.items:
         keys = [item.full_url, f"{item.resource_type}/{item.original_id}"]
         for key in keys:

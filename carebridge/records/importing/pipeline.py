@@ -3,37 +3,50 @@
 Each group (one patient's resources, or shared ones) imports whole or not at all: it is
 checked completely before anything is written, and written in one transaction. A group that
 fails leaves nothing behind, and the other groups are imported all the same.
+
+Each finished group and file is recorded with what it added to the summary (`units`), in the
+group's own transaction: a job run again skips them, and its summary is the sum of its parts.
 """
 
 from __future__ import annotations
 
-import gc
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from carebridge.records.importing.bundles import Group, Item, document_items, group_items
+from carebridge.records.importing.bundles import (
+    Group,
+    Item,
+    document_items,
+    group_items,
+    ndjson_groups,
+)
 from carebridge.records.importing.matching import MatchKind, add_identifiers, create_patient
-from carebridge.records.importing.outcomes import fail_group, hold_group, misshapen, typed
+from carebridge.records.importing.outcomes import (
+    fail_group,
+    forget_entries,
+    hold_group,
+    misshapen,
+    typed,
+)
 from carebridge.records.importing.planning import Plan, assign_ids, check_items, plan_groups
 from carebridge.records.importing.readers import (
     ReadError,
     SourceFile,
-    line_position,
+    collector_paused,
     read_json,
-    read_ndjson,
 )
 from carebridge.records.importing.references import Resolver
 from carebridge.records.importing.storing import name_of, store_group
 from carebridge.records.importing.summary import ImportSummary
+from carebridge.records.importing.units import ImportInterruptedError, UnitBook
 from carebridge.records.importing.validation import SHARED_TYPES
-from carebridge.records.models import ClinicalResource
+from carebridge.records.models import ClinicalResource, UnitKind
 from carebridge.records.services import ResourceConflictError, notify_new_results
 
 if TYPE_CHECKING:
@@ -43,14 +56,21 @@ if TYPE_CHECKING:
     from carebridge.records.models import ImportJob
 
 Progress = Callable[[int, int], None]
+NDJSON_GROUPS = "ndjson"
+
+
+def _never() -> bool:
+    return False
 
 
 @dataclass
 class ImportRun:
     clinic: Clinic
+    book: UnitBook
     job: ImportJob | None = None
     actor: User | None = None
-    summary: ImportSummary = field(default_factory=ImportSummary)
+    # Asked between groups: true when the worker must stop (the rest is then handed back).
+    should_stop: Callable[[], bool] = _never
     # Shared resources stored so far: their fullUrls and names, for later files to point at
     # (Synthea's practitioner and hospital bundles, imported before the patients).
     shared_urls: dict[str, str] = field(default_factory=dict)
@@ -67,6 +87,7 @@ def import_files(
     actor: User | None = None,
     progress: Progress | None = None,
     notify_patients: bool = True,
+    should_stop: Callable[[], bool] = _never,
 ) -> ImportSummary:
     """Import the files into the clinic's records; say what happened in the summary.
 
@@ -74,77 +95,83 @@ def import_files(
     together and grouped by patient, since bulk-data exports put each type in its own file.
     Audit: each patient's import is recorded by `store_resources`, a new patient's creation
     here. Each patient with new results is e-mailed once (no health information), after
-    commit, unless `notify_patients` is off.
+    commit, unless `notify_patients` is off. A job's finished files and groups are skipped;
+    `ImportInterruptedError` is raised between groups once `should_stop()` is true.
     """
-    run = ImportRun(clinic=clinic, job=job, actor=actor, notify_patients=notify_patients)
-    documents = [source for source in files if not source.is_ndjson]
-    for done, source in enumerate(documents, start=1):
-        _import_document(run, source)
+    run = ImportRun(
+        clinic=clinic,
+        book=UnitBook(job),
+        job=job,
+        actor=actor,
+        notify_patients=notify_patients,
+        should_stop=should_stop,
+    )
+    for source in files:
+        if not source.is_ndjson and not run.book.is_done(UnitKind.FILE, source.name):
+            _import_document(run, source)
         if progress:
-            progress(done, len(files))
+            progress(run.book.files_done, len(files))
     ndjson = [source for source in files if source.is_ndjson]
-    if ndjson:
-        with _collector_paused():
-            _import_groups(run, *_read_ndjson(run, ndjson))
+    if any(not run.book.is_done(UnitKind.FILE, source.name) for source in ndjson):
+        _import_ndjson(run, ndjson)
         if progress:
-            progress(len(files), len(files))
-    return run.summary
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while one file is imported.
-
-    A parsed export is millions of small dicts and lists, none of them in a cycle; as they pile
-    up the collector walks them again and again, for nothing (about 8 % of an import's time).
-    It runs as usual between files, so memory held by real cycles is still freed.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+            progress(run.book.files_done, len(files))
+    return run.book.total()
 
 
 def _import_document(run: ImportRun, source: SourceFile) -> None:
-    with _collector_paused():
+    with collector_paused():
         _import_document_now(run, source)
 
 
 def _import_document_now(run: ImportRun, source: SourceFile) -> None:
+    reading = ImportSummary()
     try:
         items = document_items(source.name, read_json(source))
     except ReadError as error:
-        run.summary.add_error(source.name, error.position, error.message)
-        return
-    _import_groups(run, group_items(items), set())
+        reading.add_error(source.name, error.position, error.message)
+    else:
+        _import_groups(run, group_items(items), set(), prefix=source.name)
+    run.book.record(UnitKind.FILE, source.name, reading.as_part())
 
 
-def _read_ndjson(run: ImportRun, files: Iterable[SourceFile]) -> tuple[list[Group], set[str]]:
-    items: list[Item] = []
-    unreadable: set[str] = set()
+def _import_ndjson(run: ImportRun, files: list[SourceFile]) -> None:
+    """Bulk-data files are read together; their reading errors are a part of their own, first."""
+    reading = ImportSummary()
+    reading_key = f"{NDJSON_GROUPS}#read"
+    with collector_paused():
+        groups, unreadable = ndjson_groups(files, reading.add_error)
+        if not run.book.is_done(UnitKind.GROUP, reading_key):
+            run.book.record(UnitKind.GROUP, reading_key, reading.as_part())
+        _import_groups(run, groups, unreadable, prefix=NDJSON_GROUPS)
     for source in files:
-        try:
-            for number, value in read_ndjson(source):
-                if isinstance(value, ReadError):
-                    run.summary.add_error(source.name, value.position, value.message)
-                    unreadable.add(source.name)
-                else:
-                    items.append(Item(source.name, line_position(number), value))
-        except ReadError as error:
-            run.summary.add_error(source.name, error.position, error.message)
-    return group_items(items), unreadable
+        run.book.record(UnitKind.FILE, source.name, ImportSummary().as_part())
 
 
-def _import_groups(run: ImportRun, groups: list[Group], unreadable: set[str]) -> None:
+def _import_groups(
+    run: ImportRun, groups: list[Group], unreadable: set[str], *, prefix: str
+) -> None:
     check_items(groups)
-    _count_read(run.summary, groups)
     plans = plan_groups(run.clinic, groups)
     aliases = assign_ids(groups, plans)
-    for group, plan in zip(groups, plans, strict=True):
-        _import_group(run, group, plan, aliases, unreadable)
+    for number, (group, plan) in enumerate(zip(groups, plans, strict=True)):
+        key = f"{prefix}#{number}"
+        if run.book.is_done(UnitKind.GROUP, key):
+            _recall(run, group, plan, aliases, run.book.part(UnitKind.GROUP, key))
+            continue
+        if run.should_stop():
+            raise ImportInterruptedError
+        _import_group(run, key, group, plan, aliases, unreadable)
+
+
+def _recall(
+    run: ImportRun, group: Group, plan: Plan, aliases: dict[str, str], part: dict[str, Any]
+) -> None:
+    """What later groups need from a group finished in an earlier run: where its entries are."""
+    if part.get("outcome") == "stored":
+        _remember(run, group, aliases, is_shared=plan.match is None)
+    elif part.get("outcome") == "failed":
+        forget_entries(group, aliases)
 
 
 def _count_read(summary: ImportSummary, groups: Iterable[Group]) -> None:
@@ -153,13 +180,21 @@ def _count_read(summary: ImportSummary, groups: Iterable[Group]) -> None:
             if item.resource_type:
                 summary.resources[item.resource_type] += 1
             if item.resource_type == "Patient":
-                original = item.resource.get("id")
+                # Counted after ids are assigned: the id the file gave, not the portal's.
+                original = item.resource.get("id") if item.problem else item.original_id
                 summary.patient_keys.add(original or f"{item.source}#{item.position}")
 
 
 def _import_group(
-    run: ImportRun, group: Group, plan: Plan, aliases: dict[str, str], unreadable: set[str]
+    run: ImportRun,
+    key: str,
+    group: Group,
+    plan: Plan,
+    aliases: dict[str, str],
+    unreadable: set[str],
 ) -> None:
+    part = ImportSummary()
+    _count_read(part, [group])
     problems = _group_problems(group, plan, unreadable)
     resolver = Resolver(aliases)
     for item in group.items:
@@ -169,14 +204,27 @@ def _import_group(
     resources, copies, duplicate_problems = _unique(group)
     problems += resolver.problems + duplicate_problems
     if problems:
-        fail_group(run.summary, group, problems, aliases)
+        _fail(run, key, part, group, problems, aliases)
     elif plan.match is not None and plan.match.kind == MatchKind.REVIEW:
         held = [resource for _source, resource in resources]
-        hold_group(
-            run.summary, clinic=run.clinic, job=run.job, group=group, plan=plan, resources=held
-        )
+        with transaction.atomic():
+            hold_group(part, clinic=run.clinic, job=run.job, group=group, plan=plan, resources=held)
+            run.book.write(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
+        run.book.keep(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
     else:
-        _store(run, group, plan, resources, copies, aliases)
+        _store(run, key, part, group, plan, resources, copies, aliases)
+
+
+def _fail(
+    run: ImportRun,
+    key: str,
+    part: ImportSummary,
+    group: Group,
+    problems: list[tuple[Item, str]],
+    aliases: dict[str, str],
+) -> None:
+    fail_group(part, group, problems, aliases)
+    run.book.record(UnitKind.GROUP, key, {**part.as_part(), "outcome": "failed"})
 
 
 def _group_problems(group: Group, plan: Plan, unreadable: set[str]) -> list[tuple[Item, str]]:
@@ -245,6 +293,8 @@ def _look_outside(run: ImportRun, references: Iterable[str]) -> Mapping[str, str
 
 def _store(
     run: ImportRun,
+    key: str,
+    part: ImportSummary,
     group: Group,
     plan: Plan,
     resources: list[tuple[str, dict]],
@@ -269,31 +319,51 @@ def _store(
             )
             if run.notify_patients and patient is not None and counts.new_results:
                 notify_new_results(patient)
+            stored = {
+                **part.as_part(),
+                "created": counts.created,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged + copies,
+                "outcome": "stored",
+            }
+            run.book.write(UnitKind.GROUP, key, stored)
     except ResourceConflictError as error:
         resource_type = str(error).split("/")[0]
         reason = _("%(type)s: its id already belongs to another patient's record.") % {
             "type": resource_type
         }
-        fail_group(run.summary, group, [(group.first, reason)], aliases)
+        _fail(run, key, part, group, [(group.first, reason)], aliases)
         return
     except IntegrityError:
         reason = _("Conflicts with a record already stored (an id or identifier in use).")
-        fail_group(run.summary, group, [(group.first, reason)], aliases)
+        _fail(run, key, part, group, [(group.first, reason)], aliases)
         return
     except (AttributeError, KeyError, TypeError, ValueError):
         # Reading the index columns met an element of a shape FHIR does not allow (a coding
         # that is text, say): find which resource, only now that it has happened.
-        fail_group(run.summary, group, [misshapen(group)], aliases)
+        _fail(run, key, part, group, [misshapen(group)], aliases)
         return
-    run.summary.created += counts.created
-    run.summary.updated += counts.updated
-    run.summary.unchanged += counts.unchanged + copies
-    run.names.update(names)
+    run.book.keep(UnitKind.GROUP, key, stored)
+    _remember(run, group, aliases, is_shared=patient is None)
+
+
+def _remember(run: ImportRun, group: Group, aliases: dict[str, str], *, is_shared: bool) -> None:
+    """Keep a stored group's practitioner and organisation names and its shared resources'
+    final references, for later groups to display and point at."""
+    run.names.update(
+        {
+            f"{item.resource['resourceType']}/{item.resource['id']}": name_of(item.resource)
+            for item in group.items
+            if not item.problem and item.resource_type in ("Practitioner", "Organization")
+        }
+    )
     run.shared_urls.update(
         {
             item.full_url: aliases[item.full_url]
             for item in group.items
-            if item.full_url and (patient is None or item.resource_type in SHARED_TYPES)
+            if item.full_url
+            and item.full_url in aliases
+            and (is_shared or item.resource_type in SHARED_TYPES)
         }
     )
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,3 +133,20 @@ def whole_file() -> str:
 
 def line_position(number: int) -> str:
     return _("line %(number)s") % {"number": number}
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while one file is imported.
+
+    A parsed export is millions of small dicts and lists, none of them in a cycle; as they pile
+    up the collector walks them again and again, for nothing (about 8 % of an import's time).
+    It runs as usual between files, so memory held by real cycles is still freed.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from carebridge.clinic.models import Clinic
-from carebridge.records.models import ImportJob, MatchStatus, PatientMatchReview
+from carebridge.records.models import ImportJob, ImportStatus, MatchStatus, PatientMatchReview
+from carebridge.worker.leases import live_worker_ids
 
 RECENT_JOBS = 10
 
@@ -54,3 +55,20 @@ def get_match_review(*, clinic: Clinic, review_id: int) -> PatientMatchReview:
         pk=review_id,
         clinic=clinic,
     )
+
+
+def can_retry_job(job: ImportJob) -> bool:
+    """Whether staff may retry the job: an upload (a command's files are not kept) stopped by a
+    passing fault, or whose worker was lost."""
+    if not job.upload_path:
+        return False
+    if job.status == ImportStatus.STOPPED:
+        return True
+    return job.status == ImportStatus.RUNNING and (
+        ImportJob.objects.filter(lost_jobs(), pk=job.pk).exists()
+    )
+
+
+def lost_jobs() -> Q:
+    """Running jobs whose worker's lease has expired (never those run with no worker)."""
+    return Q(status=ImportStatus.RUNNING) & ~Q(claimed_by="") & ~Q(claimed_by__in=live_worker_ids())

@@ -32,6 +32,21 @@ class ImportSummary:
     def add_error(self, source: str, position: str, message: str) -> None:
         self.errors.append({"source": source, "position": position, "message": message})
 
+    def add(self, part: dict[str, Any]) -> None:
+        """Add a part's summary (as from `as_part`): how a resumed job sums its finished parts."""
+        self.patient_keys.update(part.get("patient_keys", []))
+        self.resources.update(part.get("resources", {}))
+        self.created += part.get("created", 0)
+        self.updated += part.get("updated", 0)
+        self.unchanged += part.get("unchanged", 0)
+        self.skipped += part.get("skipped", 0)
+        self.errors.extend(part.get("errors", []))
+
+    def as_part(self) -> dict[str, Any]:
+        """The summary as an import unit keeps it: with its patients' keys, so that a patient
+        met in two parts is counted once."""
+        return {**self.as_json(), "patient_keys": sorted(self.patient_keys)}
+
     def as_json(self) -> dict[str, Any]:
         """The summary as the command prints it and the import job keeps it."""
         return {

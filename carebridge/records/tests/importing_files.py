@@ -118,3 +118,19 @@ def summary(
 
 def error(source: str, position: str, message: str) -> dict[str, str]:
     return {"source": source, "position": position, "message": message}
+
+
+def three_patients(folder: Path) -> list[Path]:
+    """Three exports, one patient and one result each: three files, three groups."""
+    names = [("1-ada.json", "Ada"), ("2-bea.json", "Bea"), ("3-cy.json", "Cy")]
+    return [
+        write_json(
+            folder,
+            name,
+            bundle(
+                entry(patient(f"p-{given}", given=given)),
+                entry(observation(f"o-{given}", f"urn:uuid:p-{given}")),
+            ),
+        )
+        for name, given in names
+    ]

@@ -1,7 +1,7 @@
 """`carebridge appointment-jobs`: the appointments' timed work, run every few minutes.
 
 - Queues the reminder e-mails that are due (`CAREBRIDGE_REMINDER_HOURS` before each visit); the
-  background worker (`carebridge db_worker`) sends them.
+  background worker (`carebridge worker`) sends them.
 - Ends waitlist offers nobody answered in time and offers those times to the next people waiting.
 
 Run it from cron or a systemd timer every 5 minutes (docs/deployment.md); `make run` runs it
