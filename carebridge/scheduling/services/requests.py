@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
+from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services import send_after_commit
 from carebridge.scheduling.models import AppointmentRequest, VisitType
 from carebridge.scheduling.services.booking import (
@@ -95,4 +96,5 @@ def email_request_received(patient: Patient) -> None:
         _("Sign in to see its status:"),
         sign_in_link(),
     ]
-    send_after_commit(address, _("[Carebridge] We have your appointment request"), lines)
+    subject = _("[Carebridge] We have your appointment request")
+    send_after_commit(address, subject, lines, kind=NoticeKind.APPOINTMENT, clinic=patient.clinic)
