@@ -197,8 +197,9 @@ def when_words(appointment: Appointment) -> dict[str, str]:
 
 
 def email_patient(appointment: Appointment, subject: str, sentence: str) -> None:
-    """Queue one e-mail to the patient after commit. Privacy rule: `sentence` holds the date and
-    time only; the e-mail never names the reason, the kind of visit, the clinician or the place."""
+    """Write one e-mail to the patient to the outbox (sent after commit). Privacy rule:
+    `sentence` holds the date and time only; the e-mail never names the reason, the kind of
+    visit, the clinician or the place."""
     address = patient_address(appointment.patient)
     if not address:
         return

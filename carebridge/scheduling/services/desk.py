@@ -186,8 +186,9 @@ def mark_no_show(
 
 
 def email_request_answered(patient: Patient) -> None:
-    """Queue, after commit, the e-mail saying the clinic answered a request. Privacy rule: it
-    names nothing (no answer, visit, reason or clinician): the patient signs in to read it."""
+    """Write to the outbox (sent after commit) the e-mail saying the clinic answered a request.
+    Privacy rule: it names nothing (no answer, visit, reason or clinician): the patient signs in
+    to read it."""
     address = patient_address(patient)
     if not address:
         return

@@ -84,7 +84,8 @@ def request_appointment(
 
 
 def email_request_received(patient: Patient) -> None:
-    """Tell the patient, after commit, that the request arrived; never what it is for."""
+    """Tell the patient (a notice in the outbox, sent after commit) that the request arrived;
+    never what it is for."""
     address = patient_address(patient)
     if not address:
         return

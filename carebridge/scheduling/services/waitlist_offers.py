@@ -194,8 +194,9 @@ def moment_words(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> dict[str
 
 
 def email_offer(offer: WaitlistOffer, patient: Patient, zone: zoneinfo.ZoneInfo) -> None:
-    """Queue the offer's e-mail after commit. Privacy rule: the date and time, how long the
-    offer lasts and a link only; never the reason, the kind of visit, the clinician or place."""
+    """Write the offer's e-mail to the outbox (sent after commit). Privacy rule: the date and
+    time, how long the offer lasts and a link only; never the reason, the kind of visit, the
+    clinician or place."""
     address = patient_address(patient)
     if not address:
         return
