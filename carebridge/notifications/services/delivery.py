@@ -84,8 +84,11 @@ def _claim(notice_id: int, now: datetime.datetime) -> Notice | None:
             return None
         notice.attempts += 1
         notice.next_attempt_at = now + retry_delay(notice.attempts)
-        notice.save(update_fields=["attempts", "next_attempt_at"])
-    return notice
+        # Only if nobody claimed it since it was read: SQLite takes no row locks.
+        claimed = Notice.objects.filter(
+            pk=notice.pk, status=NoticeStatus.QUEUED, attempts=notice.attempts - 1
+        ).update(attempts=notice.attempts, next_attempt_at=notice.next_attempt_at)
+    return notice if claimed else None
 
 
 def _send(notice: Notice) -> None:

@@ -7,17 +7,19 @@ from __future__ import annotations
 import datetime
 import random
 import smtplib
+import threading
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from carebridge.audit.models import AuditEvent
 from carebridge.notifications.models import Notice, NoticeKind, NoticeStatus
 from carebridge.notifications.services import queue_notice
 from carebridge.notifications.services.delivery import (
     deliver_due_notices,
+    deliver_notice,
     describe_failure,
     retry_delay,
     retry_failed_notices,
@@ -27,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)
 MINUTE = datetime.timedelta(minutes=1)
+WORKERS = 4
 
 
 @pytest.fixture
@@ -196,3 +199,38 @@ def test_a_clinic_administrator_retries_the_clinics_failed_notices(
     assert [(e.actor, e.action, e.object_id) for e in events] == [
         (cast.clinic_admin, "update", str(ours.pk))
     ]
+
+
+def deliver_in_thread(notice_id: int, barrier: threading.Barrier, outcomes: list[object]) -> None:
+    """One worker delivering the notice, on this thread's own database connection."""
+    try:
+        barrier.wait()
+        outcomes.append(deliver_notice(notice_id))
+    except Exception as error:
+        outcomes.append(error)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Workers at the same moment need PostgreSQL: SQLite serialises every write.",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_four_workers_at_the_same_moment_send_a_notice_once(settings) -> None:
+    # The task queued on commit is left for the workers below.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    notice = write()
+    barrier = threading.Barrier(WORKERS)
+    outcomes: list[object] = []
+    workers = [
+        threading.Thread(target=deliver_in_thread, args=(notice.pk, barrier, outcomes))
+        for _ in range(WORKERS)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(outcomes, key=str) == [False] * (WORKERS - 1) + [True]
+    assert [m.to for m in mail.outbox] == [["ann@example.org"]]
+    assert (fresh(notice).status, fresh(notice).attempts) == (NoticeStatus.SENT, 1)
