@@ -58,6 +58,8 @@ def deliver_notice(notice_id: int, *, now: datetime.datetime | None = None) -> b
         return False
     try:
         _send(notice)
+    # Any failure, expected or not, stays here: the notice records it and waits for its next
+    # attempt. No traceback is logged, since SMTP errors carry the address.
     except Exception as error:
         _record_failure(notice, error, now)
         return False
