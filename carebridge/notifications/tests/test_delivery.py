@@ -5,6 +5,7 @@ notice never stops another, and a clinic administrator's retry puts failed ones 
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import smtplib
 import threading
@@ -12,6 +13,7 @@ import threading
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection, connections, transaction
 
 from carebridge.audit.models import AuditEvent
@@ -234,3 +236,13 @@ def test_four_workers_at_the_same_moment_send_a_notice_once(settings) -> None:
     assert sorted(outcomes, key=str) == [False] * (WORKERS - 1) + [True]
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
     assert (fresh(notice).status, fresh(notice).attempts) == (NoticeStatus.SENT, 1)
+
+
+def test_the_deliver_notices_command_sends_what_is_due(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    write()
+    out = io.StringIO()
+    call_command("deliver_notices", stdout=out)
+    call_command("deliver_notices", stdout=out)
+    assert out.getvalue() == "Notices sent: 1.\nNotices sent: 0.\n"
+    assert [m.to for m in mail.outbox] == [["ann@example.org"]]
