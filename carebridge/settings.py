@@ -297,6 +297,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = ENV.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = ENV.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Seconds to wait for the mail relay before a delivery attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "Carebridge <no-reply@carebridge.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

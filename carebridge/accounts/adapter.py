@@ -6,10 +6,13 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponse
 
 from carebridge.accounts import limits, services
 from carebridge.accounts.devices import remember_device
+from carebridge.notifications.models import NoticeKind
+from carebridge.notifications.services.outbox import queue_notice
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -48,16 +51,43 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         limits.forget_unknown_browser_failures(login=str(credentials.get("email", "")))
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render allauth's e-mail as allauth does, then write it to the outbox instead of
+        sending it, in the caller's transaction: a mail relay that is down delays the e-mail
+        (security notice, new sign-in, verification, password reset) and never fails the page.
+
+        Privacy rule: the outbox clears the body (it may hold a reset link) once it is sent."""
         # allauth reads the request from a context variable that lives only while the request
-        # is being handled; mail queued with transaction.on_commit can go out after that (an
-        # outer transaction, or tests), so fall back to the request this adapter was made for.
+        # is being handled; fall back to the request this adapter was made for.
         if allauth_context.request is None and self.request is not None:
             with allauth_context.request_context(self.request):
-                super().send_mail(template_prefix, email, context)
+                self._queue_mail(template_prefix, email, context)
             return
-        super().send_mail(template_prefix, email, context)
+        self._queue_mail(template_prefix, email, context)
+
+    def _queue_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+        }
+        message = self.render_mail(template_prefix, email, {**full_context, **context})
+        queue_notice(
+            kind=_notice_kind(template_prefix),
+            address=email,
+            subject=str(message.subject),
+            body=str(message.body),
+        )
 
     def logout(self, request: HttpRequest) -> None:
         if request.user.is_authenticated:
             services.record_sign_out(request=request, user=request.user)
         super().logout(request)
+
+
+def _notice_kind(template_prefix: str) -> NoticeKind:
+    """Confirming an address sets an account up; every other allauth e-mail (password reset,
+    a changed password or address, a sign-in from a new browser) is about its security."""
+    if "email_confirmation" in template_prefix:
+        return NoticeKind.ACCOUNT
+    return NoticeKind.SECURITY

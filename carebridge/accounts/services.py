@@ -11,7 +11,6 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -25,6 +24,8 @@ from carebridge.audit.models import AuditAction, AuditEvent, AuditOutcome
 from carebridge.audit.services import record_event
 from carebridge.core.http import user_agent
 from carebridge.lib.codes import new_code, normalise_code
+from carebridge.notifications.models import NoticeKind
+from carebridge.notifications.services.outbox import queue_notice
 from carebridge.patients.models import Patient
 
 SIGNED_IN_AT = "carebridge_signed_in_at"
@@ -97,13 +98,12 @@ def send_enrolment_link(*, activation: ActivationCode, email: str, request: Http
     activation.save(update_fields=["pending_email", "email_token_hash", "email_token_sent_at"])
     link = request.build_absolute_uri(reverse("accounts:enrol-verify", args=[token]))
     context = {"link": link, "hours": settings.CAREBRIDGE_ENROL_LINK_SECONDS // 3600}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=_("[Carebridge] Confirm your e-mail address"),
-            message=render_to_string("accounts/email/enrol_confirm.txt", context),
-            from_email=None,
-            recipient_list=[activation.pending_email],
-        )
+    queue_notice(
+        kind=NoticeKind.ACCOUNT,
+        address=activation.pending_email,
+        subject=_("[Carebridge] Confirm your e-mail address"),
+        body=render_to_string("accounts/email/enrol_confirm.txt", context),
+        clinic=activation.patient.clinic,
     )
 
 
@@ -185,11 +185,9 @@ def record_sign_in(*, request: HttpRequest, user: User) -> None:
         request=request, user=user, action=AuditAction.SIGN_IN, object_type="session"
     )
     if not is_known_browser:
-        # The adapter is made now, while it can see the request the e-mail describes.
-        adapter = get_adapter(request)
-        transaction.on_commit(
-            lambda: adapter.send_notification_mail("accounts/email/new_sign_in", user)
-        )
+        # Written to the outbox in the sign-in's transaction, while the adapter can see the
+        # request the e-mail describes.
+        get_adapter(request).send_notification_mail("accounts/email/new_sign_in", user)
 
 
 def record_sign_in_failure(*, request: HttpRequest) -> None:

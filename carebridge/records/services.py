@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
+from carebridge.notifications.models import NoticeKind
+from carebridge.notifications.services.outbox import queue_notice
 from carebridge.records.bulk import insert_rows
 from carebridge.records.indexing import DisplayFor, index_columns
 from carebridge.records.models import (
@@ -260,21 +261,19 @@ def is_new_result(row: ClinicalResource) -> bool:
 
 
 def notify_new_results(patient: Patient) -> None:
-    """E-mail the patient that something new is in their record, after commit.
+    """Write the patient a notice that something new is in their record, to the outbox.
 
     Privacy rule: the e-mail names no result, test or value: only that there is something new.
     """
     if patient.user is None or not patient.user.email:
         return
     link = settings.CAREBRIDGE_BASE_URL + reverse("records:results")
-    email = patient.user.email
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=_("[Carebridge] Something new in your health record"),
-            message=render_to_string("records/email/new_results.txt", {"link": link}),
-            from_email=None,
-            recipient_list=[email],
-        )
+    queue_notice(
+        kind=NoticeKind.RESULT,
+        address=patient.user.email,
+        subject=_("[Carebridge] Something new in your health record"),
+        body=render_to_string("records/email/new_results.txt", {"link": link}),
+        clinic=patient.clinic,
     )
 
 

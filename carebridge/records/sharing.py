@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -29,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction, AuditOutcome
 from carebridge.audit.services import record_event
+from carebridge.notifications.models import NoticeKind
+from carebridge.notifications.services.outbox import queue_notice
 from carebridge.records.exports.selection import Selection
 from carebridge.records.models import RecordShare
 from carebridge.records.scope import RecordScope
@@ -150,11 +151,12 @@ def _email_link(share: RecordShare, token: str) -> None:
         {"name": name, "link": link, "expires_on": expiry_day(share)},
     )
     subject = _("[Carebridge] %(name)s sent you a health summary") % {"name": name}
-    recipient = share.recipient_email
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=subject, message=body, from_email=None, recipient_list=[recipient]
-        )
+    queue_notice(
+        kind=NoticeKind.SHARE,
+        address=share.recipient_email,
+        subject=subject,
+        body=body,
+        clinic=share.patient.clinic,
     )
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from carebridge.staff import (
     import_views,
     inbox_views,
+    notice_views,
     proxy_views,
     release_views,
     reports,
@@ -71,5 +72,8 @@ urlpatterns = [
     ),
     path("inbox/requests/", inbox_views.request_queue, name="inbox-requests"),
     path("inbox/settings/", inbox_views.message_settings, name="message-settings"),
+    path("notices/", notice_views.notices, name="notices"),
+    path("notices/retry/", notice_views.notices_retry_all, name="notices-retry-all"),
+    path("notices/<int:notice_id>/retry/", notice_views.notice_retry, name="notice-retry"),
     path("inbox/requests/<uuid:request_id>/", inbox_views.request_detail, name="inbox-request"),
 ]

@@ -11,6 +11,7 @@ from django.test import Client
 
 if TYPE_CHECKING:
     from carebridge.testing.personas import Cast
+    from carebridge.testing.smtp import Relay
 
 # Django models are imported inside fixtures: this plugin loads before Django is set up.
 
@@ -148,6 +149,31 @@ def _build_cast(*, with_records: bool) -> Cast:
     with override_settings(**_test_settings(settings.STORAGES)):
         cast = build_cast()
         return add_records(cast) if with_records else cast
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+@pytest.fixture
+def relay_down(settings) -> None:
+    """The mail relay is down: Django's SMTP backend aimed at a port nobody listens on."""
+    from carebridge.testing.smtp import closed_port
+
+    settings.EMAIL_BACKEND = SMTP_BACKEND
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+
+
+@pytest.fixture
+def smtp_relay(settings) -> Iterator[Relay]:
+    """A real (tiny) SMTP relay on a local port, and Django's SMTP backend aimed at it."""
+    from carebridge.testing.smtp import start_relay
+
+    relay, server = start_relay()
+    settings.EMAIL_BACKEND = SMTP_BACKEND
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", relay.port
+    yield relay
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

@@ -10,12 +10,19 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from carebridge.notifications.models import MessageEmails, NotificationPreference
+from carebridge.notifications.models import (
+    MessageEmails,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    NotificationPreference,
+)
 from carebridge.notifications.services import (
     choose_message_emails,
     notify_new_message,
     send_daily_digests,
 )
+from carebridge.notifications.services.delivery import deliver_due_notices
 from carebridge.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +107,32 @@ def test_the_command_sends_the_digests(django_capture_on_commit_callbacks):
         call_command("send_digests", stdout=output)
     assert output.getvalue() == "Daily e-mails sent: 1.\n"
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
+
+
+def test_with_the_relay_down_the_digest_still_arrives_later_once(
+    relay_down, settings, django_capture_on_commit_callbacks
+):
+    ann = factories.make_user(email="ann@example.org")
+    choose_message_emails(user=ann, choice="daily")
+    notify([ann])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests(now=LATER) == 1
+    # The digest is done: its notice is the promise, waiting in the outbox.
+    preference = NotificationPreference.objects.get(user=ann)
+    assert (preference.pending_since, preference.last_digest_at) == (None, LATER)
+    notice = Notice.objects.get()
+    assert (notice.kind, notice.status, notice.attempts, notice.last_error) == (
+        NoticeKind.DIGEST,
+        NoticeStatus.QUEUED,
+        1,
+        "ConnectionRefusedError",
+    )
+    assert mail.outbox == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = notice.next_attempt_at
+    assert deliver_due_notices(now=later) == 1
+    assert send_daily_digests(now=later) == 0
+    assert deliver_due_notices(now=later + datetime.timedelta(hours=1)) == 0
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ann@example.org"], "[Carebridge] You have new messages")
+    ]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
-from carebridge.clinic.models import StaffMember
+from carebridge.clinic.models import Clinic, StaffMember
+from carebridge.notifications.models import NoticeKind
+from carebridge.notifications.services.outbox import queue_notice
 from carebridge.proxies import rules
 from carebridge.proxies.models import (
     EndReason,
@@ -80,15 +79,23 @@ def may_manage_proxy_access(actor: User, patient: Patient) -> bool:
 
 
 def send_after_commit(
-    subject: str, template: str, recipients: Iterable[str], context: Mapping[str, object]
+    subject: str,
+    template: str,
+    recipients: Iterable[str],
+    context: Mapping[str, object],
+    *,
+    clinic: Clinic,
 ) -> None:
-    """Queue one e-mail per address after commit (no address, no e-mail)."""
+    """Write one notice per address to the outbox (no address, no notice)."""
     message = render_to_string(f"proxies/email/{template}.txt", dict(context))
     for address in sorted({email for email in recipients if email}):
-        send = functools.partial(
-            send_mail, subject=subject, message=message, from_email=None, recipient_list=[address]
+        queue_notice(
+            kind=NoticeKind.INVITATION,
+            address=address,
+            subject=subject,
+            body=message,
+            clinic=clinic,
         )
-        transaction.on_commit(send)
 
 
 def patient_address(patient: Patient) -> str:
@@ -139,10 +146,12 @@ def tell_both_access_ended(grant: ProxyGrant) -> None:
         "access_ended_proxy",
         [proxy_email],
         context,
+        clinic=grant.patient.clinic,
     )
     send_after_commit(
         _("[Carebridge] Someone's access to help you has ended"),
         "access_ended_patient",
         [patient_address(grant.patient)],
         context,
+        clinic=grant.patient.clinic,
     )

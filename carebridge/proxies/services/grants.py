@@ -88,6 +88,7 @@ def grant_parental_access(
             "access_given",
             [proxy.email],
             {"link": sign_in_link()},
+            clinic=patient.clinic,
         )
     return grant
 

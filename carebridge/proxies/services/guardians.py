@@ -124,5 +124,6 @@ def invite_guardian(
             "guardian_invitation",
             [email],
             {"link": invitation_link(token), "days": settings.CAREBRIDGE_PROXY_INVITE_DAYS},
+            clinic=patient.clinic,
         )
     return Invitation(grant=grant, token=token)

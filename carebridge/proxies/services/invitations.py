@@ -101,6 +101,7 @@ def invite_caregiver(
             "invitation",
             [email],
             context,
+            clinic=patient.clinic,
         )
     return Invitation(grant=grant, token=token)
 
@@ -206,6 +207,7 @@ def accept_invitation(*, token: str, user: User, request: HttpRequest | None = N
                 "invitation_accepted",
                 [patient_address(grant.patient)],
                 {"link": sign_in_link()},
+                clinic=grant.patient.clinic,
             )
     return grant
 

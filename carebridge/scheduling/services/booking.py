@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Location, Practitioner, StaffMember
+from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services import send_after_commit, sign_in_link
 from carebridge.proxies.resolution import resolve_acting_context
 from carebridge.records.models import ClinicalResource
@@ -196,13 +197,18 @@ def when_words(appointment: Appointment) -> dict[str, str]:
 
 
 def email_patient(appointment: Appointment, subject: str, sentence: str) -> None:
-    """Queue one e-mail to the patient after commit. Privacy rule: `sentence` holds the date and
-    time only; the e-mail never names the reason, the kind of visit, the clinician or the place."""
+    """Write one e-mail to the patient to the outbox (sent after commit). Privacy rule:
+    `sentence` holds the date and time only; the e-mail never names the reason, the kind of
+    visit, the clinician or the place."""
     address = patient_address(appointment.patient)
     if not address:
         return
     send_after_commit(
-        address, subject, [sentence, _("Sign in to see the details:"), sign_in_link()]
+        address,
+        subject,
+        [sentence, _("Sign in to see the details:"), sign_in_link()],
+        kind=NoticeKind.APPOINTMENT,
+        clinic=appointment.patient.clinic,
     )
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Clinic, Location, Practitioner, StaffMember
+from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services import send_after_commit
 from carebridge.scheduling.models import (
     ACTIVE_STATUSES,
@@ -185,14 +186,18 @@ def mark_no_show(
 
 
 def email_request_answered(patient: Patient) -> None:
-    """Queue, after commit, the e-mail saying the clinic answered a request. Privacy rule: it
-    names nothing (no answer, visit, reason or clinician): the patient signs in to read it."""
+    """Write to the outbox (sent after commit) the e-mail saying the clinic answered a request.
+    Privacy rule: it names nothing (no answer, visit, reason or clinician): the patient signs in
+    to read it."""
     address = patient_address(patient)
     if not address:
         return
     words = _("The clinic has answered your appointment request. Sign in to see the answer:")
     subject = _("[Carebridge] The clinic has answered your appointment request")
-    send_after_commit(address, subject, [words, sign_in_link()])
+    paragraphs = [words, sign_in_link()]
+    send_after_commit(
+        address, subject, paragraphs, kind=NoticeKind.APPOINTMENT, clinic=patient.clinic
+    )
 
 
 def _locked_request(appointment_request: AppointmentRequest) -> AppointmentRequest:

@@ -20,10 +20,11 @@ import datetime
 import functools
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from carebridge.notifications.models import NoticeKind
+from carebridge.notifications.services.outbox import queue_notice
 from carebridge.scheduling.models import Appointment, AppointmentReminder, AppointmentStatus
 from carebridge.scheduling.services.booking import patient_address, sign_in_link, when_words
 
@@ -90,9 +91,10 @@ def queue_due_reminders(*, now: datetime.datetime) -> int:
 
 
 def send_reminder(reminder_id: int, *, now: datetime.datetime) -> bool:
-    """Send one queued reminder, unless it was sent already, the appointment was cancelled or
-    moved since, or it has started. Returns whether an e-mail went out. Safe to run twice: the
-    reminder row is locked and marked sent in the transaction that sends."""
+    """Write one queued reminder's notice to the outbox, unless it was sent already, the
+    appointment was cancelled or moved since, or it has started. Returns whether a notice was
+    written. Safe to run twice: the reminder row is locked and marked sent in the transaction
+    that writes the notice (the outbox then delivers it, retrying while the relay is down)."""
     with transaction.atomic():
         reminder = (
             AppointmentReminder.objects.select_for_update(of=("self",))
@@ -111,11 +113,12 @@ def send_reminder(reminder_id: int, *, now: datetime.datetime) -> bool:
         address = patient_address(appointment.patient)
         if not still_on or not address:
             return False
-        send_mail(
+        queue_notice(
+            kind=NoticeKind.REMINDER,
+            address=address,
             subject=_("[Carebridge] Reminder: you have an appointment"),
-            message=reminder_text(appointment),
-            from_email=None,
-            recipient_list=[address],
+            body=reminder_text(appointment),
+            clinic=appointment.visit_type.clinic,
         )
         reminder.sent_at = now
         reminder.save(update_fields=["sent_at"])

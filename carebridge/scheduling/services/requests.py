@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
+from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services import send_after_commit
 from carebridge.scheduling.models import AppointmentRequest, VisitType
 from carebridge.scheduling.services.booking import (
@@ -83,7 +84,8 @@ def request_appointment(
 
 
 def email_request_received(patient: Patient) -> None:
-    """Tell the patient, after commit, that the request arrived; never what it is for."""
+    """Tell the patient (a notice in the outbox, sent after commit) that the request arrived;
+    never what it is for."""
     address = patient_address(patient)
     if not address:
         return
@@ -95,4 +97,5 @@ def email_request_received(patient: Patient) -> None:
         _("Sign in to see its status:"),
         sign_in_link(),
     ]
-    send_after_commit(address, _("[Carebridge] We have your appointment request"), lines)
+    subject = _("[Carebridge] We have your appointment request")
+    send_after_commit(address, subject, lines, kind=NoticeKind.APPOINTMENT, clinic=patient.clinic)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Location, Practitioner
+from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services import send_after_commit
 from carebridge.scheduling.models import (
     Appointment,
@@ -193,8 +194,9 @@ def moment_words(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> dict[str
 
 
 def email_offer(offer: WaitlistOffer, patient: Patient, zone: zoneinfo.ZoneInfo) -> None:
-    """Queue the offer's e-mail after commit. Privacy rule: the date and time, how long the
-    offer lasts and a link only; never the reason, the kind of visit, the clinician or place."""
+    """Write the offer's e-mail to the outbox (sent after commit). Privacy rule: the date and
+    time, how long the offer lasts and a link only; never the reason, the kind of visit, the
+    clinician or place."""
     address = patient_address(patient)
     if not address:
         return
@@ -209,7 +211,7 @@ def email_offer(offer: WaitlistOffer, patient: Patient, zone: zoneinfo.ZoneInfo)
         link,
     ]
     subject = _("[Carebridge] An earlier appointment time is available")
-    send_after_commit(address, subject, paragraphs)
+    send_after_commit(address, subject, paragraphs, kind=NoticeKind.WAITLIST, clinic=patient.clinic)
 
 
 def end_entries_to_move(appointment: Appointment, now: datetime.datetime) -> None:

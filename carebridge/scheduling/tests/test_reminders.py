@@ -13,6 +13,8 @@ from django.core import mail
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from carebridge.notifications.models import Notice, NoticeKind, NoticeStatus
+from carebridge.notifications.services.delivery import deliver_due_notices
 from carebridge.scheduling.models import AppointmentReminder, AppointmentStatus
 from carebridge.scheduling.services.reminders import (
     due_offset,
@@ -181,3 +183,27 @@ def test_the_command_queues_and_the_database_worker_sends(cast, visit, settings)
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
     assert [(m.subject, m.to) for m in mail.outbox] == [(SUBJECT, [cast.patient.user.email])]
     assert ledger() == [(24, True)]
+
+
+def test_with_the_relay_down_the_reminder_waits_in_the_outbox_and_goes_once(
+    visit, relay_down, settings, django_capture_on_commit_callbacks
+):
+    moment = local(2026, 3, 6, 8, 30)
+    assert sweep(moment, django_capture_on_commit_callbacks) == 1
+    # The reminder is done: its notice is written and waits for the relay.
+    assert ledger() == [(72, True)]
+    notice = Notice.objects.get()
+    assert (notice.kind, notice.status, notice.attempts, notice.body) == (
+        NoticeKind.REMINDER,
+        NoticeStatus.QUEUED,
+        1,
+        BODY,
+    )
+    assert mail.outbox == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert sweep(moment + datetime.timedelta(minutes=20), django_capture_on_commit_callbacks) == 0
+    assert deliver_due_notices(now=moment + datetime.timedelta(minutes=20)) == 1
+    assert deliver_due_notices(now=moment + datetime.timedelta(hours=2)) == 0
+    assert [(m.to, m.subject, m.body) for m in mail.outbox] == [
+        (["pat@example.org"], SUBJECT, BODY)
+    ]

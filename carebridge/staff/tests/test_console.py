@@ -66,6 +66,7 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
         ("Uncertain patient matches", "/staff/imports/matches/"),
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
+        ("Undelivered e-mails", "/staff/notices/"),
         ("Audit report", "/staff/audit/"),
         ("Clinic administration", "/staff/admin/"),
     ]
@@ -80,6 +81,7 @@ def test_clinic_admin_without_admin_site_access_gets_no_admin_link(cast):
         ("Uncertain patient matches", "/staff/imports/matches/"),
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
+        ("Undelivered e-mails", "/staff/notices/"),
         ("Audit report", "/staff/audit/"),
     ]
 

@@ -1,10 +1,11 @@
 """Telling people that there is something new, as each of them chose.
 
-`notify_new_message` is called inside the transaction that saved the message: an e-mail goes
-after commit to those who chose one per message (and to addresses without an account), and
-those who chose the daily e-mail are marked as having something waiting. `send_daily_digests`
-(`carebridge send-digests`, once a day) sends each of those one e-mail and clears the mark;
-running it twice sends nothing more.
+`notify_new_message` is called inside the transaction that saved the message: a notice is
+written to the outbox for those who chose one per message (and for addresses without an
+account), and those who chose the daily e-mail are marked as having something waiting.
+`send_daily_digests` (`carebridge send-digests`, once a day) writes each of those one notice and
+clears the mark in the same transaction: the outbox row is the promise that the e-mail will go,
+even if the mail relay is down now. Running it twice sends nothing more.
 
 Privacy rule: the e-mails say only that there is something new, with a sign-in link.
 """
@@ -12,37 +13,16 @@ Privacy rule: the e-mails say only that there is something new, with a sign-in l
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from carebridge.notifications.models import MessageEmails, NotificationPreference
+from carebridge.notifications.models import MessageEmails, NoticeKind, NotificationPreference
+from carebridge.notifications.services.outbox import email_after_commit
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
-
-
-def sign_in_link() -> str:
-    return settings.CAREBRIDGE_BASE_URL + reverse("account_login")
-
-
-def send_after_commit(address: str, subject: str, paragraphs: list[str]) -> None:
-    """Send one plain-text notice once the transaction commits: the one way the portal's
-    notices leave. Privacy rule: callers pass no health information."""
-    body = "\n\n".join(paragraphs) + "\n"
-    send = functools.partial(
-        send_mail, subject=subject, message=body, from_email=None, recipient_list=[address]
-    )
-    transaction.on_commit(send)
-
-
-def email_after_commit(address: str, subject: str, sentence: str) -> None:
-    send_after_commit(address, subject, [sentence, _("Sign in to read it:"), sign_in_link()])
 
 
 def notify_new_message(
@@ -64,11 +44,12 @@ def notify_new_message(
     )
     wanted = [user.email for user in users if user.pk not in daily] + list(addresses)
     for address in sorted(set(filter(None, wanted))):
-        email_after_commit(address, subject, sentence)
+        email_after_commit(address, subject, sentence, kind=NoticeKind.MESSAGE)
 
 
 def send_daily_digests(*, now: datetime.datetime) -> int:
-    """One e-mail to each person on the daily choice with something waiting; returns how many."""
+    """One notice to each person on the daily choice with something waiting, written in the
+    transaction that clears the mark; returns how many."""
     sent = 0
     waiting = NotificationPreference.objects.filter(
         message_emails=MessageEmails.DAILY, pending_since__isnull=False
@@ -84,6 +65,7 @@ def send_daily_digests(*, now: datetime.datetime) -> int:
                 preference.user.email,
                 _("[Carebridge] You have new messages"),
                 _("Something new is waiting for you in Carebridge."),
+                kind=NoticeKind.DIGEST,
             )
             sent += 1
     return sent
