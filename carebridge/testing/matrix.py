@@ -108,6 +108,7 @@ def expectations(
 _UNWATCHED = {
     "audit.auditevent",
     "audit.auditchainhead",
+    "audit.auditpendingevent",
     "sessions.session",
     "usersessions.usersession",
 }

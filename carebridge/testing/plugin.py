@@ -13,8 +13,13 @@ if TYPE_CHECKING:
 # Django models are imported inside fixtures: this plugin loads before Django is set up.
 
 
+@pytest.fixture(scope="session")
+def _audit_checkpoint_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
+def _fast_and_isolated(settings, _audit_checkpoint_dir):
     """Fast hashing, immediate tasks, in-memory mail, and no rate-limit state between tests."""
     # Argon2 is deliberately slow; tests that check hashing itself put it back.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,6 +29,8 @@ def _fast_and_isolated(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The audit sealer's checkpoints go to a temporary folder, never to the repository's var/.
+    settings.CAREBRIDGE_AUDIT_CHECKPOINT_FILE = _audit_checkpoint_dir / "checkpoints.jsonl"
     from django.core.cache import cache
 
     cache.clear()
