@@ -93,7 +93,9 @@ def _seal(events: list[AuditEvent], head: AuditChainHead, now: datetime.datetime
             )
         )
     AuditSeal.objects.bulk_create(seals)
-    AuditPendingEvent.objects.filter(event__in=events).delete()
+    # The queue rows of what is now sealed: a row another transaction committed meanwhile has no
+    # seal yet, so it stays for the next pass.
+    AuditPendingEvent.objects.filter(event__seal__isnull=False).delete()
     head.save(update_fields=["position", "chain_hash"])
 
 
@@ -110,8 +112,10 @@ def seal_pending_events(*, limit: int = 5000) -> int:
     """
     with transaction.atomic():
         head = _take_sealer_lock()
-        pending = AuditPendingEvent.objects.order_by("event_id").values_list("event_id", flat=True)
-        events = list(AuditEvent.objects.filter(pk__in=list(pending[:limit])).order_by("pk"))
+        # A queue row for an event already sealed (only a database writer could add one) is
+        # passed over, and removed with the others.
+        queue = AuditPendingEvent.objects.filter(event__seal__isnull=True).select_related("event")
+        events = [row.event for row in queue.order_by("event_id")[:limit]]
         if events:
             _seal(events, head, timezone.now())
     if events:

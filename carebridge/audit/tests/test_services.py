@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from carebridge.audit.chain import GENESIS_HASH, audit_key, chain_hash
 from carebridge.audit.models import (
@@ -21,7 +24,7 @@ from carebridge.audit.models import (
 )
 from carebridge.audit.services import record_event, seal_pending_events
 from carebridge.audit.tasks import seal_audit_trail_task
-from carebridge.testing.audit import record_views
+from carebridge.testing.audit import record_views, verify
 from carebridge.testing.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +106,17 @@ def test_events_recorded_while_the_sealer_is_not_running_are_all_sealed_later(
     assert sealed == [(n, event.sequence) for n, event in enumerate(early + late, start=1)]
 
 
+def test_a_queue_row_for_an_event_already_sealed_does_not_stop_the_sealer(cast: Cast) -> None:
+    (first,) = record_views(cast, 1)
+    seal_pending_events()
+    AuditPendingEvent.objects.create(event=first)
+    (second,) = record_views(cast, 1, start=2)
+    assert seal_pending_events() == 1
+    sealed = list(AuditSeal.objects.order_by("position").values_list("event_id", flat=True))
+    assert sealed == [first.sequence, second.sequence]
+    assert AuditPendingEvent.objects.count() == 0
+
+
 def test_each_pass_publishes_a_signed_checkpoint_to_the_file_and_the_log(
     cast: Cast, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -172,3 +186,53 @@ def test_database_refuses_a_raw_delete_on_postgresql(cast: Cast, table: str) -> 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
     assert (AuditEvent.objects.count(), AuditSeal.objects.count()) == (1, 1)
+
+
+def _record_import_and_wait(recorded: threading.Event, release: threading.Event, out: Any) -> None:
+    """A long import's transaction: it records an event, then stays open until released."""
+    try:
+        with transaction.atomic():
+            out["early"] = record_event(actor=None, action=AuditAction.IMPORT, object_type="import")
+            recorded.set()
+            release.wait(10)
+    finally:
+        connections.close_all()
+
+
+def _record_view_and_time_it(out: Any) -> None:
+    try:
+        start = time.monotonic()
+        with transaction.atomic():
+            out["late"] = record_event(actor=None, action=AuditAction.VIEW, object_type="page")
+        out["seconds"] = time.monotonic() - start
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Two writers at the same moment need PostgreSQL: SQLite serialises every write.",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_open_transaction_holding_an_event_does_not_block_another_request() -> None:
+    recorded, release, out = threading.Event(), threading.Event(), {}
+    importer = threading.Thread(target=_record_import_and_wait, args=(recorded, release, out))
+    importer.start()
+    try:
+        assert recorded.wait(5)
+        viewer = threading.Thread(target=_record_view_and_time_it, args=(out,))
+        viewer.start()
+        viewer.join(5)
+        assert viewer.is_alive() is False
+        assert out["seconds"] < 1
+        # The sealer does not wait for the open transaction either: it seals what committed.
+        assert seal_pending_events() == 1
+    finally:
+        release.set()
+        importer.join(10)
+    # The import's event committed after a later one was sealed: it is sealed next, not lost.
+    assert seal_pending_events() == 1
+    assert out["early"].sequence < out["late"].sequence
+    order = list(AuditSeal.objects.order_by("position").values_list("event_id", flat=True))
+    assert order == [out["late"].sequence, out["early"].sequence]
+    assert verify() == (0, "Audit trail intact: 2 sealed events.\n", "")
