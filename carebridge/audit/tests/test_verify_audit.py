@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from carebridge.audit.chain import chain_hash, checkpoint_body, checkpoint_tag
-from carebridge.audit.models import AuditEvent, AuditSeal
+from carebridge.audit.models import AuditChainHead, AuditEvent, AuditSeal
 from carebridge.audit.services import seal_pending_events
 from carebridge.testing.audit import record_views, tamper, verify
 from carebridge.testing.personas import Cast
@@ -249,3 +249,19 @@ def test_event_slipped_in_without_a_queue_row_is_still_found_unsealed(
 def test_a_missing_checkpoint_file_is_an_error(db: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No checkpoint file at"):
         verify(tmp_path / "nowhere.jsonl")
+
+
+def test_chain_head_that_disagrees_with_its_seal_is_a_break(cast: Cast) -> None:
+    _sealed(cast, 2)
+    AuditChainHead.objects.filter(pk=1).update(chain_hash="f" * 64)
+    assert verify() == (
+        1,
+        "",
+        "Audit trail broken at position 2: it does not match the chain head.\n",
+    )
+
+
+def test_removed_chain_head_is_a_break(cast: Cast) -> None:
+    _sealed(cast, 2)
+    AuditChainHead.objects.all().delete()
+    assert verify() == (1, "", "Audit trail broken: the chain head is missing.\n")
