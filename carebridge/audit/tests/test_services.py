@@ -236,3 +236,37 @@ def test_an_open_transaction_holding_an_event_does_not_block_another_request() -
     order = list(AuditSeal.objects.order_by("position").values_list("event_id", flat=True))
     assert order == [out["late"].sequence, out["early"].sequence]
     assert verify() == (0, "Audit trail intact: 2 sealed events.\n", "")
+
+
+def _seal_until_done(sealed: list[object]) -> None:
+    try:
+        while count := seal_pending_events(limit=7):
+            sealed.append(count)
+    except Exception as error:
+        sealed.append(error)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Two sealers at the same moment need PostgreSQL: SQLite serialises every write.",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sealers_at_once_seal_each_event_once_in_one_chain() -> None:
+    events = [
+        record_event(actor=None, action=AuditAction.VIEW, object_type="page", object_id=n)
+        for n in range(40)
+    ]
+    sealed: list[object] = []
+    sealers = [threading.Thread(target=_seal_until_done, args=(sealed,)) for _ in range(2)]
+    for sealer in sealers:
+        sealer.start()
+    for sealer in sealers:
+        sealer.join(20)
+    # No pass failed on a position or an event another had taken; each sealed a batch or the rest.
+    assert [result for result in sealed if isinstance(result, Exception)] == []
+    assert sorted(result for result in sealed if isinstance(result, int)) == [5] + [7] * 5
+    rows = list(AuditSeal.objects.order_by("position").values_list("position", "event_id"))
+    assert rows == [(n, event.sequence) for n, event in enumerate(events, start=1)]
+    assert verify() == (0, "Audit trail intact: 40 sealed events.\n", "")
