@@ -22,10 +22,10 @@ install: $(STAMP)
 run: install
 	$(BIN)/carebridge migrate --noinput
 	$(BIN)/carebridge demo
-	@echo "Starting the background task worker, the appointment jobs and notice retries (every minute) and the portal on http://$(HOST):$(PORT)/"
+	@echo "Starting the background task worker (tasks, e-mail retries, audit sealing), the appointment jobs (every minute) and the portal on http://$(HOST):$(PORT)/"
 	@$(BIN)/carebridge worker --interval 2 --no-reload > var/worker.log 2>&1 & \
 		worker=$$!; \
-		( while true; do $(BIN)/carebridge appointment-jobs; $(BIN)/carebridge deliver-notices; sleep 60; done ) > var/jobs.log 2>&1 & \
+		( while true; do $(BIN)/carebridge appointment-jobs; sleep 60; done ) > var/jobs.log 2>&1 & \
 		jobs=$$!; trap "kill $$worker $$jobs 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/carebridge runserver $(HOST):$(PORT)
 

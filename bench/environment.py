@@ -21,6 +21,7 @@ def bench_environment(workdir: Path) -> dict[str, str]:
         "DEBUG": "0",
         "PYTHONPATH": str(REPO),
         "CAREBRIDGE_IMPORT_DIR": str(workdir / "imports"),
+        "CAREBRIDGE_AUDIT_CHECKPOINT_FILE": str(workdir / "audit-checkpoints.jsonl"),
     }
 
 

@@ -6,7 +6,7 @@ CONFIG holds the base URL, the cookie header to send (and, in `cookies`, another
 URLs by name: a second person's session), the concurrency, the duration per URL and the URLs by
 name. For each URL in turn, `concurrency` threads request it back to back for
 `duration` seconds; it prints JSON with, per name, requests, errors, throughput (requests/s)
-and the 50th and 99th percentile latency in milliseconds.
+and the 50th and 99th percentile and the longest latency in milliseconds.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def hammer(config: dict, path: str, cookie: str) -> dict:
         "throughput": count / wall,
         "p50_ms": 1000 * latencies[count // 2],
         "p99_ms": 1000 * latencies[min(count - 1, int(count * 0.99))],
+        "max_ms": 1000 * latencies[-1],
     }
 
 

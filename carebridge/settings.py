@@ -43,6 +43,10 @@ DEVELOPMENT_SECRET_KEY = "carebridge-development-key-not-for-production"  # noqa
 MINIMUM_SECRET_KEY_LENGTH = 32
 SECRET_KEY = ENV.get("SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# The audit trail's HMAC key (docs/adr/0003): only ever in the environment, never in the database.
+# The development key is public on purpose: production refuses to start with it.
+DEVELOPMENT_AUDIT_KEY = "carebridge-development-audit-key-not-for-production"
+CAREBRIDGE_AUDIT_KEY = ENV.get("CAREBRIDGE_AUDIT_KEY", "" if PRODUCTION else DEVELOPMENT_AUDIT_KEY)
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver,[::1]"
 )
@@ -176,7 +180,13 @@ TASKS = {
 CAREBRIDGE_TASK_LEASE_SECONDS = env_int("CAREBRIDGE_TASK_LEASE_SECONDS", 120)
 CAREBRIDGE_TASK_MAX_ATTEMPTS = env_int("CAREBRIDGE_TASK_MAX_ATTEMPTS", 3)
 CAREBRIDGE_WORKER_HEARTBEAT_SECONDS = env_int("CAREBRIDGE_WORKER_HEARTBEAT_SECONDS", 10)
-CAREBRIDGE_WORKER_PERIODIC = env_list("CAREBRIDGE_WORKER_PERIODIC")
+# By default the worker delivers the e-mails due for a retry (or whose task was lost) and seals
+# the audit events recorded since its last tick.
+CAREBRIDGE_WORKER_PERIODIC = env_list(
+    "CAREBRIDGE_WORKER_PERIODIC",
+    "carebridge.notifications.services.delivery.deliver_due_notices,"
+    "carebridge.audit.services.seal_pending_events",
+)
 CAREBRIDGE_WORKER_PERIODIC_SECONDS = env_int("CAREBRIDGE_WORKER_PERIODIC_SECONDS", 5)
 
 # --- Accounts, passwords and MFA ------------------------------------------------------------
@@ -369,6 +379,19 @@ def _production_config_problems() -> list[str]:
         problems.append(
             f"SECRET_KEY is too weak: use at least {MINIMUM_SECRET_KEY_LENGTH} random characters"
         )
+    if not CAREBRIDGE_AUDIT_KEY:
+        problems.append("CAREBRIDGE_AUDIT_KEY is missing: set it to a long random value")
+    elif CAREBRIDGE_AUDIT_KEY == DEVELOPMENT_AUDIT_KEY:
+        problems.append(
+            "CAREBRIDGE_AUDIT_KEY is the public development key: set a long random value"
+        )
+    elif len(CAREBRIDGE_AUDIT_KEY) < MINIMUM_SECRET_KEY_LENGTH:
+        problems.append(
+            f"CAREBRIDGE_AUDIT_KEY is too weak: use at least {MINIMUM_SECRET_KEY_LENGTH} "
+            "random characters"
+        )
+    elif CAREBRIDGE_AUDIT_KEY == SECRET_KEY:
+        problems.append("CAREBRIDGE_AUDIT_KEY is SECRET_KEY: give the audit trail its own key")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty: list the portal's host names")
     elif "*" in ALLOWED_HOSTS:
@@ -419,6 +442,12 @@ CAREBRIDGE_WAITLIST_OFFER_MINUTES = env_int("CAREBRIDGE_WAITLIST_OFFER_MINUTES",
 CAREBRIDGE_ATTACHMENT_MAX_BYTES = env_int("CAREBRIDGE_ATTACHMENT_MAX_BYTES", 10_000_000)
 CAREBRIDGE_ATTACHMENTS_PER_MESSAGE = env_int("CAREBRIDGE_ATTACHMENTS_PER_MESSAGE", 5)
 CAREBRIDGE_ATTACHMENT_MAX_PIXELS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PIXELS", 40_000_000)
+# Audit checkpoints (docs/adr/0003): one signed JSON line per sealing pass, to ship to write-once
+# storage. Unsealed events older than this many seconds make `verify-audit` fail.
+CAREBRIDGE_AUDIT_CHECKPOINT_FILE = Path(
+    ENV.get("CAREBRIDGE_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoints.jsonl"))
+)
+CAREBRIDGE_AUDIT_UNSEALED_LIMIT_SECONDS = env_int("CAREBRIDGE_AUDIT_UNSEALED_LIMIT_SECONDS", 600)
 # Where attachments are kept: private (never served directly), shared by every app server.
 CAREBRIDGE_ATTACHMENT_DIR = Path(
     ENV.get("CAREBRIDGE_ATTACHMENT_DIR", str(BASE_DIR / "var" / "attachments"))

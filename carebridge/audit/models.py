@@ -1,13 +1,14 @@
-"""The append-only, hash-chained audit trail.
+"""The append-only audit trail, sealed like a transparency log (docs/adr/0003).
 
-Each event stores the hash of the event before it, so editing or removing an event breaks the
-chain, and `carebridge verify-audit` finds where. Nothing in the code updates or deletes events:
-the model refuses, and database triggers refuse too (see the migrations).
+A request only inserts its event (and a row in the sealer's queue): it takes no lock that another
+request waits for. The sealer (`services.seal_pending_events`) later gives each event a position
+and an HMAC chained to the seal before it, so editing, inserting or removing a sealed event breaks
+the chain, and `carebridge verify-audit` finds where. Nothing in the code updates or deletes
+events or seals: the models refuse, and database triggers refuse too (see the migrations).
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Any, NoReturn
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The chain hash "before" the first seal.
 GENESIS_HASH = "0" * 64
 
 
@@ -52,8 +54,25 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
         return self.filter(patient_id=patient_id)
 
 
-class AuditEvent(models.Model):
-    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+class AppendOnlyModel(models.Model):
+    """A row that can be inserted but never changed or removed through the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Audit rows are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
+    # The event's id: unique and increasing, given by the database at insert without any lock.
+    # An event may commit after a later one; its seal's position, not this, orders the chain.
+    sequence = models.BigAutoField(primary_key=True)
     occurred_at = models.DateTimeField(db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,8 +99,6 @@ class AuditEvent(models.Model):
     ip = models.CharField(max_length=45, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -95,40 +112,54 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise PermissionError("Audit events are append-only.")
+class SealQuerySet(models.QuerySet["AuditSeal"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Audit seals are append-only.")
 
-    def compute_hash(self) -> str:
-        """The SHA-256 over this event's content and the previous event's hash."""
-        parts = [
-            self.prev_hash,
-            str(self.sequence),
-            self.occurred_at.isoformat(timespec="microseconds"),
-            str(self.actor_id or ""),
-            self.actor_label,
-            str(self.patient_id or ""),
-            self.acting_as,
-            self.action,
-            self.object_type,
-            self.object_id,
-            self.outcome,
-            self.ip,
-            self.user_agent,
-            self.request_id,
-        ]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    def delete(self) -> NoReturn:
+        raise PermissionError("Audit seals are append-only.")
+
+
+class AuditSeal(AppendOnlyModel):
+    """An event's place in the chain: HMAC(key, previous chain hash || the event's bytes)."""
+
+    position = models.PositiveBigIntegerField(unique=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    chain_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    objects = SealQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Seal {self.position} of event {self.event_id}"
+
+
+class AuditPendingEvent(models.Model):
+    """The sealer's queue: an event recorded but not sealed yet (Trillian's "unsequenced" table).
+
+    `record_event` inserts a row with its event; the sealer deletes it with the event's seal, in
+    one transaction. It keeps the sealer's query small however long the trail grows;
+    `verify-audit` does not trust it and finds unsealed events from the seals themselves.
+    """
+
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Event {self.event_id} waiting for its seal"
 
 
 class AuditChainHead(models.Model):
-    """One row: the newest event's sequence and hash. Locking it serialises appends."""
+    """One row: the newest seal's position and chain hash.
 
-    sequence = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    Only the sealer writes it, and updating it first is how a sealer waits for another: requests
+    never touch it.
+    """
+
+    position = models.PositiveBigIntegerField(default=0)
+    chain_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     def __str__(self) -> str:
-        return f"Audit chain head at {self.sequence}"
+        return f"Audit chain head at {self.position}"

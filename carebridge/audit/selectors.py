@@ -10,9 +10,9 @@ import datetime
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 
-from carebridge.audit.models import AppendOnlyQuerySet, AuditChainHead, AuditEvent
+from carebridge.audit.models import AppendOnlyQuerySet, AuditChainHead, AuditEvent, AuditSeal
 from carebridge.clinic.models import Clinic, StaffMember
 from carebridge.patients.models import Patient
 
@@ -93,11 +93,23 @@ def get_clinic_patient(clinic: Clinic, mrn: str) -> Patient | None:
     return Patient.objects.filter(clinic=clinic, mrn__iexact=mrn).first()
 
 
-def iter_chain() -> Iterator[AuditEvent]:
-    """Every event in sequence order, streamed in chunks, for checking the hash chain."""
-    return AuditEvent.objects.order_by("sequence").iterator(chunk_size=CHUNK_SIZE)
+def iter_chain() -> Iterator[AuditSeal]:
+    """Every seal with its event, in position order, streamed in chunks, to check the chain."""
+    seals = AuditSeal.objects.select_related("event").order_by("position")
+    return seals.iterator(chunk_size=CHUNK_SIZE)
 
 
 def get_chain_head() -> AuditChainHead | None:
-    """The row that records the newest event's sequence and hash."""
+    """The row that records the newest seal's position and chain hash."""
     return AuditChainHead.objects.filter(pk=1).first()
+
+
+def get_unsealed_summary() -> tuple[int, datetime.datetime | None]:
+    """How many events have no seal, and when the oldest of them was recorded.
+
+    Found from the seals themselves, not from the sealer's queue, which a database writer
+    could empty to keep an event out of the chain.
+    """
+    unsealed = AuditEvent.objects.filter(seal__isnull=True).order_by()
+    summary = unsealed.aggregate(count=Count("pk"), oldest=Min("occurred_at"))
+    return summary["count"], summary["oldest"]

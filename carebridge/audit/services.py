@@ -1,14 +1,29 @@
-"""Writing to the audit trail. Every view of a patient's data and every change calls this."""
+"""Writing to the audit trail: recording events (every request) and sealing them (the worker).
+
+Recording takes no lock that another request waits for; sealing is done by one sealer at a time,
+outside requests, and publishes a checkpoint outside the database (docs/adr/0003).
+"""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from carebridge.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from carebridge.audit.chain import audit_key, chain_hash
+from carebridge.audit.checkpoints import publish_checkpoint
+from carebridge.audit.models import (
+    AuditAction,
+    AuditChainHead,
+    AuditEvent,
+    AuditOutcome,
+    AuditPendingEvent,
+    AuditSeal,
+)
 from carebridge.core.http import client_ip, user_agent
 
 if TYPE_CHECKING:
@@ -27,18 +42,17 @@ def record_event(
     outcome: AuditOutcome = AuditOutcome.SUCCESS,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction if there is one.
+    """Append one event to the trail, inside the caller's transaction if there is one.
+
+    Two INSERTs and no lock: the event, and its place in the sealer's queue. Its seal (its
+    position in the chain) is added later by `seal_pending_events`, so a long transaction that
+    records events (an import) never makes another patient's request wait.
 
     Privacy rule: events name objects by type and id only, never by clinical content, so the
     trail itself holds no health information beyond who touched which patient's record.
     """
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            # Only after a wholesale flush of the tables (tests); the migration creates it.
-            head = AuditChainHead.objects.create(pk=1)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
+        event = AuditEvent.objects.create(
             occurred_at=timezone.now(),
             actor=actor,
             actor_label=actor.display_name[:200] if actor is not None else "",
@@ -51,10 +65,59 @@ def record_event(
             ip=client_ip(request) if request is not None else "",
             user_agent=user_agent(request) if request is not None else "",
             request_id=str(getattr(request, "request_id", ""))[:64],
-            prev_hash=head.hash,
         )
-        event.hash = event.compute_hash()
-        event.save()
-        head.sequence, head.hash = event.sequence, event.hash
-        head.save(update_fields=["sequence", "hash"])
+        AuditPendingEvent.objects.create(event=event)
     return event
+
+
+def _take_sealer_lock() -> AuditChainHead:
+    """Lock the chain head: a second sealer waits here; requests never take this lock.
+
+    An UPDATE, not a SELECT FOR UPDATE, so that SQLite takes its write lock here too.
+    """
+    if AuditChainHead.objects.filter(pk=1).update(position=F("position")) == 0:
+        # Only after a wholesale flush of the tables (tests); the migration creates it.
+        return AuditChainHead.objects.create(pk=1)
+    return AuditChainHead.objects.get(pk=1)
+
+
+def _seal(events: list[AuditEvent], head: AuditChainHead, now: datetime.datetime) -> None:
+    key = audit_key()
+    seals = []
+    for event in events:
+        head.position += 1
+        head.chain_hash = chain_hash(head.chain_hash, event, key=key)
+        seals.append(
+            AuditSeal(
+                position=head.position, event=event, chain_hash=head.chain_hash, sealed_at=now
+            )
+        )
+    AuditSeal.objects.bulk_create(seals)
+    # The queue rows of what is now sealed: a row another transaction committed meanwhile has no
+    # seal yet, so it stays for the next pass.
+    AuditPendingEvent.objects.filter(event__seal__isnull=False).delete()
+    head.save(update_fields=["position", "chain_hash"])
+
+
+def seal_pending_events(*, limit: int = 5000) -> int:
+    """Seal up to `limit` committed, unsealed events in id order; return how many were sealed.
+
+    Each gets the next position and chain hash = HMAC(key, previous chain hash || its canonical
+    bytes). An event whose transaction commits late is sealed by a later pass: the seal's
+    position, not the event's id, is its order. When anything was sealed, a signed checkpoint is
+    published (file and log) after the commit. Safe to run twice or from two workers at once.
+
+    Audit rule: seals and the head are written in one transaction with the queue rows removed,
+    so an event is sealed exactly once; the key never reaches the database.
+    """
+    with transaction.atomic():
+        head = _take_sealer_lock()
+        # A queue row for an event already sealed (only a database writer could add one) is
+        # passed over, and removed with the others.
+        queue = AuditPendingEvent.objects.filter(event__seal__isnull=True).select_related("event")
+        events = [row.event for row in queue.order_by("event_id")[:limit]]
+        if events:
+            _seal(events, head, timezone.now())
+    if events:
+        publish_checkpoint(position=head.position, head=head.chain_hash)
+    return len(events)

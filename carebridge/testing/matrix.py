@@ -111,6 +111,7 @@ _UNWATCHED = {
     "audit.auditevent",
     "audit.auditchainhead",
     "core.attemptcounter",
+    "audit.auditpendingevent",
     "sessions.session",
     "usersessions.usersession",
 }

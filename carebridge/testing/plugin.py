@@ -36,11 +36,18 @@ def _test_settings(storages: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="session")
+def _audit_checkpoint_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
+def _fast_and_isolated(settings, _audit_checkpoint_dir):
     """Fast hashing, immediate tasks, in-memory mail, and no rate-limit state between tests."""
     for name, value in _test_settings(settings.STORAGES).items():
         setattr(settings, name, value)
+    # The audit sealer's checkpoints go to a temporary folder, never to the repository's var/.
+    settings.CAREBRIDGE_AUDIT_CHECKPOINT_FILE = _audit_checkpoint_dir / "checkpoints.jsonl"
     from django.core.cache import cache
 
     cache.clear()

@@ -11,6 +11,7 @@ import pytest
 from carebridge import settings as carebridge_settings
 
 GOOD_KEY = "k7Qx-M2rd_9TwH-p4Lz-8VbN-c3Fj-Yh6S-w1Ge-R5tA-uD0m-Zq2X"
+GOOD_AUDIT_KEY = "a9Wd-3Kp_Ls8-Qm2T-x7Vb-N4cH-j6Rf-Y1gZ-e5Ut-P0oS-k8Mi"
 PRINT_SECURITY = (
     "import django; django.setup(); from django.conf import settings as s; "
     "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
@@ -24,6 +25,7 @@ def _start(code: str = "import django; django.setup()", **env: str) -> subproces
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "carebridge.settings",
         "CAREBRIDGE_MODE": "production",
+        "CAREBRIDGE_AUDIT_KEY": GOOD_AUDIT_KEY,
         **env,
     }
     return subprocess.run(
@@ -57,6 +59,38 @@ def _start(code: str = "import django; django.setup()", **env: str) -> subproces
         ),
         ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS is empty"),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS contains '*'"),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "portal.example.org",
+                "CAREBRIDGE_AUDIT_KEY": "",
+            },
+            "CAREBRIDGE_AUDIT_KEY is missing",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "portal.example.org",
+                "CAREBRIDGE_AUDIT_KEY": carebridge_settings.DEVELOPMENT_AUDIT_KEY,
+            },
+            "CAREBRIDGE_AUDIT_KEY is the public development key",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "portal.example.org",
+                "CAREBRIDGE_AUDIT_KEY": "short-audit-key",
+            },
+            "CAREBRIDGE_AUDIT_KEY is too weak",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "portal.example.org",
+                "CAREBRIDGE_AUDIT_KEY": GOOD_KEY,
+            },
+            "CAREBRIDGE_AUDIT_KEY is SECRET_KEY",
+        ),
     ],
 )
 def test_production_refuses_to_start_and_names_the_problem(env, problem):
@@ -67,10 +101,11 @@ def test_production_refuses_to_start_and_names_the_problem(env, problem):
 
 
 def test_every_problem_is_named_at_once():
-    result = _start(DEBUG="true")
+    result = _start(DEBUG="true", CAREBRIDGE_AUDIT_KEY="")
     assert result.returncode != 0
     assert "DEBUG is on" in result.stderr
     assert "SECRET_KEY is missing" in result.stderr
+    assert "CAREBRIDGE_AUDIT_KEY is missing" in result.stderr
     assert "ALLOWED_HOSTS is empty" in result.stderr
 
 

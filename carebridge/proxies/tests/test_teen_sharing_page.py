@@ -18,9 +18,9 @@ from carebridge.testing.proxy_personas import make_grant, years_before
 pytestmark = pytest.mark.django_db
 URL = reverse("proxies:teen-sharing")
 # Session, user, the user-session record (5, with its savepoint), the acting context (staff,
-# own record, grants in force), the parents' grants, the audited view (5), and the navigation's
+# own record, grants in force), the parents' grants, the audited view (4), and the navigation's
 # count of unread messages.
-QUERY_BUDGET = 17
+QUERY_BUDGET = 16
 
 
 def terry_sees(cast):

@@ -240,8 +240,8 @@ def _add_grants(cast, count):
 
 # Steady state, after the first request has registered the browser session: session, user and
 # browser-session bookkeeping (7), acting context (3), MFA check, permissions (2), the patient
-# and their grants (2, whatever the number of grants), and the audit write in its savepoint (5).
-QUERY_BUDGET = 20
+# and their grants (2, whatever the number of grants), and the audit write in its savepoint (4).
+QUERY_BUDGET = 19
 
 
 def _measure(client, url, django_assert_max_num_queries):

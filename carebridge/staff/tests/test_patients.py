@@ -180,8 +180,8 @@ def test_search_is_kept_when_paging(cast):
 
 # Steady state, after the first request has registered the browser session: session, user and
 # browser-session bookkeeping (7), acting context (3), MFA check, permissions (2), the page count
-# and rows (2), and the audit write in its savepoint (5).
-QUERY_BUDGET = 20
+# and rows (2), and the audit write in its savepoint (4).
+QUERY_BUDGET = 19
 
 
 def _measure(client, django_assert_max_num_queries):

@@ -52,6 +52,16 @@ def test_jobs_run_at_most_every_n_seconds_and_a_failure_is_only_logged(
     ] * 2
 
 
-def test_no_jobs_by_default(settings) -> None:
-    assert settings.CAREBRIDGE_WORKER_PERIODIC == []
+def test_the_outbox_and_the_audit_sealer_run_by_default(settings) -> None:
+    from carebridge.audit.services import seal_pending_events
+    from carebridge.notifications.services.delivery import deliver_due_notices
+
+    assert settings.CAREBRIDGE_WORKER_PERIODIC == [
+        "carebridge.notifications.services.delivery.deliver_due_notices",
+        "carebridge.audit.services.seal_pending_events",
+    ]
+    assert load_jobs(settings.CAREBRIDGE_WORKER_PERIODIC) == [
+        deliver_due_notices,
+        seal_pending_events,
+    ]
     assert PeriodicRunner(load_jobs([]), every=5).run_if_due() is False
