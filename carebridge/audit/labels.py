@@ -52,6 +52,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "record_share": gettext_lazy("Health summary sent to someone else"),
     "record_shares": gettext_lazy("Summaries you have sent"),
     "import_job": gettext_lazy("Health record import"),
+    "import_job_retry": gettext_lazy("Health record import, tried again"),
+    "notice": gettext_lazy("E-mail the portal could not deliver"),
     "match_review": gettext_lazy("Patient match review"),
     "clinic_settings": gettext_lazy("Clinic settings"),
     "appointments": gettext_lazy("Appointments"),

@@ -27,6 +27,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from PIL import Image
 
+from carebridge.audit.services import seal_pending_events
 from carebridge.clinic.models import StaffMember
 from carebridge.messaging import services
 from carebridge.messaging.models import Attachment, CareTeam, Topic
@@ -67,6 +68,8 @@ def _build_data(cast: Cast, folders: dict[str, Path]) -> None:
     upload = folders["imports"] / str(uuid.uuid4()) / IMPORT_NAME
     upload.parent.mkdir(parents=True)
     upload.write_text('{"resourceType": "Bundle"}')
+    # The worker seals events within seconds; the backup is taken after that.
+    seal_pending_events()
 
 
 def _row_counts() -> dict[str, int]:
@@ -130,7 +133,7 @@ def test_sqlite_round_trip(cast: Cast, folders: dict[str, Path], tmp_path: Path)
     assert {name: _file_hashes(path) for name, path in folders.items()} == files
     report = out.getvalue()
     assert "Files: 1 attachments, 1 imports, every checksum verified." in report
-    assert f"Audit trail intact: {counts['audit_auditevent']} events." in report
+    assert f"Audit trail intact: {counts['audit_auditevent']} sealed events." in report
     assert "Attachments checked against their recorded SHA-256: 1." in report
 
 
@@ -227,7 +230,7 @@ def test_postgresql_restore_drill(cast: Cast, folders: dict[str, Path], tmp_path
             _server_url(name), tmp_path / "restored", "restore", str(tmp_path / "b.tar")
         )
         assert restored.returncode == 0, restored.stderr
-        assert f"Audit trail intact: {counts['audit_auditevent']} events." in restored.stdout
+        assert f"Audit trail intact: {counts['audit_auditevent']} sealed events." in restored.stdout
         checked = _run_against(
             _server_url(name), tmp_path / "restored", "shell", "-c", _CHECK_RESTORED
         )
