@@ -54,7 +54,7 @@ def imported_good(result) -> bool:
         ("broken.json.gz", b"plain bytes, not gzip", "Not a readable gzip file."),
         (
             "cut.json.gz",
-            gzip.compress(b'{"resourceType": "Bundle"}')[:12],
+            gzip.compress(b'{"resourceType": "Bundle"}', mtime=0)[:12],
             "Not a readable gzip file.",
         ),
         (
