@@ -25,6 +25,7 @@ from carebridge.audit.models import (
 from carebridge.audit.services import record_event, seal_pending_events
 from carebridge.audit.tasks import seal_audit_trail_task
 from carebridge.testing.audit import record_views, verify
+from carebridge.testing.concurrency import postgres_race
 from carebridge.testing.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -209,11 +210,7 @@ def _record_view_and_time_it(out: Any) -> None:
         connections.close_all()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Two writers at the same moment need PostgreSQL: SQLite serialises every write.",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_race("Two writers at the same moment")
 def test_an_open_transaction_holding_an_event_does_not_block_another_request() -> None:
     recorded, release, out = threading.Event(), threading.Event(), {}
     importer = threading.Thread(target=_record_import_and_wait, args=(recorded, release, out))
@@ -248,11 +245,7 @@ def _seal_until_done(sealed: list[object]) -> None:
         connections.close_all()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Two sealers at the same moment need PostgreSQL: SQLite serialises every write.",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_race("Two sealers at the same moment")
 def test_two_sealers_at_once_seal_each_event_once_in_one_chain() -> None:
     events = [
         record_event(actor=None, action=AuditAction.VIEW, object_type="page", object_id=n)

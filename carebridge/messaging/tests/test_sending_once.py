@@ -5,13 +5,11 @@ e-mail and no second copy of its files. A key is only ever its own writer's."""
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
 
 from carebridge.audit.models import AuditEvent
 from carebridge.messaging.models import CareTeam, Message, Thread
@@ -20,6 +18,7 @@ from carebridge.messaging.tests.conftest import NOW
 from carebridge.messaging.tests.test_pages import compose_data, png, stored, upload, write
 from carebridge.testing import factories
 from carebridge.testing.clients import client_for, flashed
+from carebridge.testing.concurrency import at_the_same_moment, postgres_race
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "folder")]
 
@@ -123,22 +122,11 @@ def test_someone_elses_key_is_not_their_message(cast, team):
     assert Message.objects.filter(thread=thread).count() == 2
 
 
-def post_reply(arguments: dict[str, Any], barrier: threading.Barrier, outcomes: list[Any]) -> None:
-    """One post of the form, on this thread's own database connection."""
-    try:
-        barrier.wait()
-        outcomes.append(reply(**arguments))
-    except Exception as error:
-        outcomes.append(error)
-    finally:
-        connections.close_all()
+def post_reply(arguments: dict[str, Any]) -> Any:
+    return reply(**arguments)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Posts at the same moment need PostgreSQL: SQLite serialises every write.",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_race("Posts at the same moment")
 def test_five_posts_of_one_form_at_the_same_moment_add_one_message() -> None:
     clinic = factories.make_clinic()
     user = factories.make_user()
@@ -163,16 +151,7 @@ def test_five_posts_of_one_form_at_the_same_moment_add_one_message() -> None:
         "now": NOW,
         "submission": key,
     }
-    barrier = threading.Barrier(POSTS)
-    outcomes: list[Any] = []
-    posts = [
-        threading.Thread(target=post_reply, args=(arguments, barrier, outcomes))
-        for _ in range(POSTS)
-    ]
-    for post in posts:
-        post.start()
-    for post in posts:
-        post.join()
+    outcomes = at_the_same_moment(post_reply, [(arguments,)] * POSTS)
     second = Message.objects.get(thread=thread, body="Second")
     assert outcomes == [second] * POSTS
     assert second.submission == key

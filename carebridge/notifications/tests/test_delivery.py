@@ -8,13 +8,12 @@ import datetime
 import io
 import random
 import smtplib
-import threading
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from carebridge.audit.models import AuditEvent
 from carebridge.notifications.models import Notice, NoticeKind, NoticeStatus
@@ -26,6 +25,7 @@ from carebridge.notifications.services.delivery import (
     retry_delay,
     retry_failed_notices,
 )
+from carebridge.testing.concurrency import at_the_same_moment, postgres_race
 
 pytestmark = pytest.mark.django_db
 
@@ -203,36 +203,12 @@ def test_a_clinic_administrator_retries_the_clinics_failed_notices(
     ]
 
 
-def deliver_in_thread(notice_id: int, barrier: threading.Barrier, outcomes: list[object]) -> None:
-    """One worker delivering the notice, on this thread's own database connection."""
-    try:
-        barrier.wait()
-        outcomes.append(deliver_notice(notice_id))
-    except Exception as error:
-        outcomes.append(error)
-    finally:
-        connections.close_all()
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Workers at the same moment need PostgreSQL: SQLite serialises every write.",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_race("Workers at the same moment")
 def test_four_workers_at_the_same_moment_send_a_notice_once(settings) -> None:
     # The task queued on commit is left for the workers below.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     notice = write()
-    barrier = threading.Barrier(WORKERS)
-    outcomes: list[object] = []
-    workers = [
-        threading.Thread(target=deliver_in_thread, args=(notice.pk, barrier, outcomes))
-        for _ in range(WORKERS)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    outcomes = at_the_same_moment(deliver_notice, [(notice.pk,)] * WORKERS)
     assert sorted(outcomes, key=str) == [False] * (WORKERS - 1) + [True]
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
     assert (fresh(notice).status, fresh(notice).attempts) == (NoticeStatus.SENT, 1)

@@ -4,11 +4,10 @@ times. On any database, a second booking of a taken time is refused the same way
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError
 
 from carebridge.audit.models import AuditEvent
 from carebridge.clinic.models import StaffRole
@@ -22,6 +21,7 @@ from carebridge.scheduling.tests.factories import (
     make_schedule,
 )
 from carebridge.testing import factories
+from carebridge.testing.concurrency import at_the_same_moment, postgres_race
 from carebridge.testing.personas import Cast
 
 ATTEMPTS = 20
@@ -99,33 +99,20 @@ def test_the_databases_refusal_also_reads_just_taken(
     assert AuditEvent.objects.count() == 0
 
 
-def attempt(arguments: dict[str, Any], barrier: threading.Barrier, outcomes: list[object]) -> None:
-    """One person's attempt, on this thread's own database connection."""
-    try:
-        barrier.wait()
-        outcomes.append(book_appointment(**arguments))
-    except Exception as error:
-        outcomes.append(error)
-    finally:
-        connections.close_all()
+def attempt(arguments: dict[str, Any]) -> object:
+    return book_appointment(**arguments)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Concurrent bookings need PostgreSQL: SQLite serialises every write.",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_race("Concurrent bookings")
 def test_twenty_people_try_the_same_time_at_once(frozen: object) -> None:
     clinic = factories.make_clinic(time_zone="America/New_York")
     s = hours_thursday_and_friday(make_schedule(clinic))
     staff = factories.make_staff(clinic, StaffRole.FRONT_DESK, with_mfa=False)
     patients = [factories.make_patient(clinic) for _ in range(ATTEMPTS)]
-    barrier = threading.Barrier(ATTEMPTS)
-    outcomes: list[object] = []
-    threads = [
-        threading.Thread(
-            target=attempt,
-            args=(
+    outcomes = at_the_same_moment(
+        attempt,
+        [
+            (
                 {
                     "actor": staff,
                     "acting_as": "staff",
@@ -136,16 +123,10 @@ def test_twenty_people_try_the_same_time_at_once(frozen: object) -> None:
                     "starts_at": THURSDAY_9AM,
                     "reason": "",
                 },
-                barrier,
-                outcomes,
-            ),
-        )
-        for patient in patients
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+            )
+            for patient in patients
+        ],
+    )
 
     booked = [outcome for outcome in outcomes if isinstance(outcome, Appointment)]
     refused = [outcome for outcome in outcomes if isinstance(outcome, SlotTakenError)]

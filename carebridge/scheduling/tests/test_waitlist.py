@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import threading
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection, connections
 
 from carebridge.audit.models import AuditEvent
 from carebridge.patients.models import Patient
@@ -48,6 +46,7 @@ from carebridge.scheduling.tests.factories import (
     make_visit_type,
 )
 from carebridge.testing import factories
+from carebridge.testing.concurrency import at_the_same_moment, postgres_race
 from carebridge.testing.personas import Cast
 from carebridge.testing.proxy_personas import make_grant
 from carebridge.testing.text import mentions
@@ -624,22 +623,11 @@ def test_cancelling_the_linked_appointment_ends_its_entry(cast, schedule):
     assert (entry.status, entry.ended_at) == (WaitlistStatus.LEFT, NOW)
 
 
-def accept_at_once(offer: WaitlistOffer, barrier: Any, outcomes: list[object]) -> None:
-    """One person's accept, on this thread's own database connection."""
-    try:
-        barrier.wait()
-        outcomes.append(answer(offer, accept_offer))
-    except Exception as error:
-        outcomes.append(error)
-    finally:
-        connections.close_all()
+def accept(offer: WaitlistOffer) -> object:
+    return answer(offer, accept_offer)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Concurrent answers need PostgreSQL: SQLite serialises every write.",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_race("Concurrent answers")
 def test_when_everyone_accepts_at_once_one_gets_the_time(frozen: object) -> None:
     clinic = factories.make_clinic(time_zone="America/New_York")
     schedule = make_schedule(clinic, name="Check-up")
@@ -649,15 +637,7 @@ def test_when_everyone_accepts_at_once_one_gets_the_time(frozen: object) -> None
         join(person, schedule, minutes_ago=10 - n)
     offers = offer_freed_time(free(people[0], schedule).pk)
     assert len(offers) == 3
-    barrier = threading.Barrier(len(offers))
-    outcomes: list[object] = []
-    threads = [
-        threading.Thread(target=accept_at_once, args=(offer, barrier, outcomes)) for offer in offers
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_the_same_moment(accept, [(offer,) for offer in offers])
     won = [outcome for outcome in outcomes if isinstance(outcome, Appointment)]
     lost = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
     assert (len(won), [error.messages for error in lost]) == (1, [[TAKEN], [TAKEN]])
