@@ -134,3 +134,35 @@ def three_patients(folder: Path) -> list[Path]:
         )
         for name, given in names
     ]
+
+
+# The summary of importing `three_patients` once, whole.
+WHOLE = {
+    "patients": 3,
+    "resources": {"Observation": 3, "Patient": 3},
+    "created": 6,
+    "updated": 0,
+    "unchanged": 0,
+    "skipped": 0,
+    "errors": [],
+}
+
+
+def lose_the_database_at_group(monkeypatch: Any, number: int) -> Any:
+    """Make storing the `number`th patient group (from 1) fail as a lost connection does;
+    return the real `store_group`, to put back."""
+    from django.db import OperationalError
+
+    from carebridge.records.importing import pipeline
+
+    real = pipeline.store_group
+    calls: list[int] = []
+
+    def failing(**arguments: Any) -> Any:
+        calls.append(1)
+        if len(calls) == number:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**arguments)
+
+    monkeypatch.setattr(pipeline, "store_group", failing)
+    return real

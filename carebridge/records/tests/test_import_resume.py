@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import OperationalError
 from django.utils import timezone
 
 from carebridge.records.importing import pipeline
@@ -22,20 +21,14 @@ from carebridge.records.models import (
     ResourceVersion,
     UnitKind,
 )
-from carebridge.records.tests.importing_files import three_patients
+from carebridge.records.tests.importing_files import (
+    WHOLE,
+    lose_the_database_at_group,
+    three_patients,
+)
 from carebridge.worker.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
-
-WHOLE = {
-    "patients": 3,
-    "resources": {"Observation": 3, "Patient": 3},
-    "created": 6,
-    "updated": 0,
-    "unchanged": 0,
-    "skipped": 0,
-    "errors": [],
-}
 
 
 def stop_before_group(number: int) -> Callable[[], bool]:
@@ -100,16 +93,7 @@ def test_a_passing_fault_stops_the_job_keeps_its_files_and_says_what_is_left(
     cast, tmp_path, monkeypatch
 ):
     job = new_job(cast, tmp_path)
-    real = pipeline.store_group
-    calls: list[int] = []
-
-    def failing_second(**arguments: Any) -> Any:
-        calls.append(1)
-        if len(calls) == 2:
-            raise OperationalError("server closed the connection unexpectedly")
-        return real(**arguments)
-
-    monkeypatch.setattr(pipeline, "store_group", failing_second)
+    lose_the_database_at_group(monkeypatch, 2)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
     run_job(str(job.pk))
     job.refresh_from_db()

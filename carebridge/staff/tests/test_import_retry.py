@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +18,13 @@ from carebridge.audit.models import AuditEvent
 from carebridge.records.importing import pipeline
 from carebridge.records.importing.jobs import run_job
 from carebridge.records.models import ClinicalResource, ImportJob, ImportStatus, ResourceVersion
-from carebridge.records.tests.importing_files import bundle, entry, observation, patient
+from carebridge.records.tests.importing_files import (
+    bundle,
+    entry,
+    lose_the_database_at_group,
+    observation,
+    patient,
+)
 from carebridge.testing.clients import client_for
 from carebridge.testing.disk import IMPORT_REFUSAL, disk_full_after
 from carebridge.worker.models import WorkerHeartbeat
@@ -57,16 +62,7 @@ def test_a_full_disk_while_uploading_keeps_nothing_and_says_so(cast, import_dir)
 
 def stopped_job(cast: Any, monkeypatch: pytest.MonkeyPatch, django_capture: Any) -> ImportJob:
     """Upload two files; the database goes away while the second is stored."""
-    real = pipeline.store_group
-    calls: list[int] = []
-
-    def failing_second(**arguments: Any) -> Any:
-        calls.append(1)
-        if len(calls) == 2:
-            raise OperationalError("server closed the connection unexpectedly")
-        return real(**arguments)
-
-    monkeypatch.setattr(pipeline, "store_group", failing_second)
+    real = lose_the_database_at_group(monkeypatch, 2)
     with django_capture(execute=True):
         client_for(cast.clinic_admin).post(
             reverse("staff:import-upload"),

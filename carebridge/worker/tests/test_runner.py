@@ -18,23 +18,13 @@ from django_tasks_db.models import DBTaskResult
 from carebridge.records.importing import pipeline
 from carebridge.records.models import ImportJob, ImportStatus
 from carebridge.records.tasks import run_import
-from carebridge.records.tests.importing_files import three_patients
+from carebridge.records.tests.importing_files import WHOLE, three_patients
 from carebridge.worker import shutdown
 from carebridge.worker.models import WorkerHeartbeat
 from carebridge.worker.periodic import PeriodicRunner
 from carebridge.worker.runner import LeaseWorker
 
 pytestmark = pytest.mark.django_db
-
-WHOLE = {
-    "patients": 3,
-    "resources": {"Observation": 3, "Patient": 3},
-    "created": 6,
-    "updated": 0,
-    "unchanged": 0,
-    "skipped": 0,
-    "errors": [],
-}
 
 
 @pytest.fixture(autouse=True)

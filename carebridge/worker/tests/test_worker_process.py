@@ -26,7 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from carebridge.records.models import ClinicalResource, ImportJob, ImportStatus, ResourceVersion
 from carebridge.records.tasks import run_import
-from carebridge.records.tests.importing_files import three_patients
+from carebridge.records.tests.importing_files import WHOLE, three_patients
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -35,16 +35,6 @@ pytestmark = [
         reason="A worker process needs the test database on PostgreSQL.",
     ),
 ]
-
-WHOLE = {
-    "patients": 3,
-    "resources": {"Observation": 3, "Patient": 3},
-    "created": 6,
-    "updated": 0,
-    "unchanged": 0,
-    "skipped": 0,
-    "errors": [],
-}
 
 
 @pytest.fixture
