@@ -52,29 +52,52 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 def deliver_notice(notice_id: int, *, now: datetime.datetime | None = None) -> bool:
     """Send one notice if it is queued and due; returns whether it was sent now. Never raises
     for a delivery failure: the notice records it and waits for its next attempt."""
+    return _deliver(notice_id, now or timezone.now()) == _SENT
+
+
+def deliver_due_notices(*, now: datetime.datetime | None = None) -> int:
+    """Deliver the queued notices whose next attempt has come, oldest first; returns how many
+    were sent. Safe to run from two places at once: each notice is claimed before it is sent.
+
+    The sweep stops at the first notice the relay could not even be reached for: the others
+    would wait out the same connection time-out one after another, for nothing."""
     now = now or timezone.now()
+    due = Notice.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due[:SWEEP_BATCH]):
+        outcome = _deliver(pk, now)
+        if outcome == _UNREACHABLE:
+            break
+        sent += outcome == _SENT
+    return sent
+
+
+_SENT, _NOT_DUE, _REFUSED, _UNREACHABLE = "sent", "not due", "refused", "unreachable"
+
+
+def _deliver(notice_id: int, now: datetime.datetime) -> str:
     notice = _claim(notice_id, now)
     if notice is None:
-        return False
+        return _NOT_DUE
     try:
         _send(notice)
     # Any failure, expected or not, stays here: the notice records it and waits for its next
     # attempt. No traceback is logged, since SMTP errors carry the address.
     except Exception as error:
         _record_failure(notice, error, now)
-        return False
+        return _UNREACHABLE if is_relay_unreachable(error) else _REFUSED
     Notice.objects.filter(pk=notice.pk).update(
         status=NoticeStatus.SENT, sent_at=now, body="", last_error=""
     )
-    return True
+    return _SENT
 
 
-def deliver_due_notices(*, now: datetime.datetime | None = None) -> int:
-    """Deliver the queued notices whose next attempt has come, oldest first; returns how many
-    were sent. Safe to run from two places at once: each notice is claimed before it is sent."""
-    now = now or timezone.now()
-    due = Notice.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)
-    return sum(deliver_notice(pk, now=now) for pk in list(due[:SWEEP_BATCH]))
+def is_relay_unreachable(error: Exception) -> bool:
+    """Whether the relay could not be reached or dropped the connection (rather than answering
+    about this one message): refused, timed out, disconnected, or no greeting."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def _claim(notice_id: int, now: datetime.datetime) -> Notice | None:

@@ -22,6 +22,7 @@ from carebridge.notifications.services.delivery import (
     deliver_due_notices,
     deliver_notice,
     describe_failure,
+    is_relay_unreachable,
     retry_delay,
     retry_failed_notices,
 )
@@ -147,6 +148,36 @@ def test_after_three_days_of_failures_the_notice_fails(relay_down, frozen):
         NOW + datetime.timedelta(days=3, hours=2),
     )
     assert deliver_due_notices(now=NOW + datetime.timedelta(days=9)) == 0
+
+
+def test_a_sweep_stops_at_the_first_notice_the_relay_could_not_be_reached_for(
+    relay_down, frozen, settings
+):
+    # The tasks queued on commit are left for the sweep.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    notices = [write(f"person{n}@example.org") for n in range(3)]
+    assert deliver_due_notices(now=NOW) == 0
+    assert [(fresh(n).attempts, fresh(n).last_error) for n in notices] == [
+        (1, "ConnectionRefusedError"),
+        (0, ""),
+        (0, ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("error", "unreachable"),
+    [
+        (ConnectionRefusedError(111, "refused"), True),
+        (TimeoutError("timed out"), True),
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (smtplib.SMTPConnectError(421, b"busy"), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no")}), False),
+        (smtplib.SMTPDataError(451, b"later"), False),
+        (ValueError("a bug"), False),
+    ],
+)
+def test_which_failures_mean_the_relay_is_unreachable(error, unreachable):
+    assert is_relay_unreachable(error) is unreachable
 
 
 def test_a_relay_delivers_it_and_a_permanent_refusal_fails_at_once(smtp_relay, frozen):
