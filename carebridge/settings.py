@@ -446,7 +446,7 @@ CAREBRIDGE_ATTACHMENT_MAX_PIXELS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PIXELS", 5
 CAREBRIDGE_ATTACHMENT_MAX_SIDE = env_int("CAREBRIDGE_ATTACHMENT_MAX_SIDE", 4096)
 # PDFs are rebuilt from their pages (docs/adr/0006); these bound the work one file can cause.
 CAREBRIDGE_ATTACHMENT_MAX_PDF_PAGES = env_int("CAREBRIDGE_ATTACHMENT_MAX_PDF_PAGES", 200)
-CAREBRIDGE_ATTACHMENT_MAX_PDF_OBJECTS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PDF_OBJECTS", 100_000)
+CAREBRIDGE_ATTACHMENT_MAX_PDF_OBJECTS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PDF_OBJECTS", 20_000)
 # Audit checkpoints (docs/adr/0003): one signed JSON line per sealing pass, to ship to write-once
 # storage. Unsealed events older than this many seconds make `verify-audit` fail.
 CAREBRIDGE_AUDIT_CHECKPOINT_FILE = Path(
