@@ -99,6 +99,20 @@ def test_a_plain_pdf_keeps_its_pages_and_its_text():
     assert stored(data) == rebuilt
 
 
+def test_what_a_page_inherits_from_its_page_tree_is_kept():
+    objects = corpus.PLAIN_OBJECTS | {
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 300 400] /Rotate 90 "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        3: b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+    }
+    rebuilt = stored(corpus.handmade(objects))
+    assert_inert(rebuilt)
+    with pikepdf.open(io.BytesIO(rebuilt)) as pdf:
+        page = pdf.pages[0].obj
+        assert (list(page.MediaBox), page.Rotate) == ([0, 0, 300, 400], 90)
+        assert page.Resources.Font.F1.BaseFont == "/Helvetica"
+
+
 @pytest.mark.parametrize(
     "hostile",
     [
