@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 import pikepdf
 
-# Keys whose presence means scripts, actions, forms, embedded files, links or hidden data
+# Keys whose presence means scripts, actions, forms, name trees (which list document scripts
+# and files), embedded files, links or hidden data
 # (ISO 32000-1 7.7.2, 7.11, 12.3.3, 12.5, 12.6, 12.7, 14.3, 14.5; Adobe's RichMedia extension).
 ACTIVE_KEYS = frozenset(
     (
@@ -28,6 +29,7 @@ ACTIVE_KEYS = frozenset(
         "/OpenAction",
         "/AcroForm",
         "/XFA",
+        "/Names",
         "/EmbeddedFiles",
         "/EF",
         "/RF",

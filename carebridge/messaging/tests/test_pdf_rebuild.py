@@ -262,3 +262,17 @@ def test_a_damaged_pdf_is_refused_or_stored_inert_never_an_error(cut, position, 
         return
     with pikepdf.open(io.BytesIO(rebuilt)) as pdf:
         assert names_in(pdf) & FORBIDDEN == set()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    thing=st.sampled_from(sorted(corpus.ACTIVE_THINGS)),
+    path=st.lists(st.sampled_from(["MC0", "Layer", "Deep", "X"]), min_size=1, max_size=4),
+    indirect=st.booleans(),
+    in_array=st.booleans(),
+)
+def test_an_active_thing_hidden_anywhere_in_the_resources_is_removed(
+    thing, path, indirect, in_array
+):
+    data = corpus.hidden_in_the_resources(thing, path, indirect=indirect, in_array=in_array)
+    assert_inert(check_attachment("results.pdf", data).data)
