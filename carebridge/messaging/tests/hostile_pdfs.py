@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections.abc import Callable
 
 import pikepdf
@@ -279,5 +280,15 @@ def hidden_in_the_resources(
         for key in reversed(path):
             value = Dictionary({f"/{key}": value})
         pdf.pages[0].Resources.Properties = value
+
+    return _with(change)
+
+
+def compressed_bomb(inflated: int) -> bytes:
+    """A page whose drawing is `inflated` bytes of spaces, stored deflated to a few kilobytes."""
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        bomb = zlib.compress(DRAWING + b" " * inflated, 9)
+        pdf.pages[0].Contents = pdf.make_stream(bomb, Filter=Name.FlateDecode)
 
     return _with(change)
