@@ -438,10 +438,15 @@ CAREBRIDGE_REMINDER_HOURS = [int(hours) for hours in env_list("CAREBRIDGE_REMIND
 CAREBRIDGE_WAITLIST_OFFERS_AT_ONCE = env_int("CAREBRIDGE_WAITLIST_OFFERS_AT_ONCE", 3)
 CAREBRIDGE_WAITLIST_OFFER_MINUTES = env_int("CAREBRIDGE_WAITLIST_OFFER_MINUTES", 120)
 # Message attachments: PDF, JPEG or PNG, at most this size each and this many per message;
-# pictures above this many pixels are refused before they are decoded.
+# pictures above this many pixels are refused before they are decoded (a 48-megapixel phone
+# photo passes), and are stored at most this many pixels on their long side.
 CAREBRIDGE_ATTACHMENT_MAX_BYTES = env_int("CAREBRIDGE_ATTACHMENT_MAX_BYTES", 10_000_000)
 CAREBRIDGE_ATTACHMENTS_PER_MESSAGE = env_int("CAREBRIDGE_ATTACHMENTS_PER_MESSAGE", 5)
-CAREBRIDGE_ATTACHMENT_MAX_PIXELS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PIXELS", 40_000_000)
+CAREBRIDGE_ATTACHMENT_MAX_PIXELS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PIXELS", 50_000_000)
+CAREBRIDGE_ATTACHMENT_MAX_SIDE = env_int("CAREBRIDGE_ATTACHMENT_MAX_SIDE", 4096)
+# PDFs are rebuilt from their pages (docs/adr/0006); these bound the work one file can cause.
+CAREBRIDGE_ATTACHMENT_MAX_PDF_PAGES = env_int("CAREBRIDGE_ATTACHMENT_MAX_PDF_PAGES", 200)
+CAREBRIDGE_ATTACHMENT_MAX_PDF_OBJECTS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PDF_OBJECTS", 20_000)
 # Audit checkpoints (docs/adr/0003): one signed JSON line per sealing pass, to ship to write-once
 # storage. Unsealed events older than this many seconds make `verify-audit` fail.
 CAREBRIDGE_AUDIT_CHECKPOINT_FILE = Path(

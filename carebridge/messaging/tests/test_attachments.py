@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 
+import pikepdf
 import pytest
 from PIL import Image
 
@@ -14,7 +15,8 @@ from carebridge.messaging.attachments import AttachmentError, check_attachment, 
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\n"
     b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
 )
 
@@ -39,14 +41,14 @@ def refused(name: str, data: bytes) -> tuple[str, str]:
     return error.value.code or "", error.value.messages[0]
 
 
-def test_a_pdf_passes_unchanged():
+def test_a_pdf_is_stored_rebuilt_never_as_uploaded():
     checked = check_attachment("letter.pdf", MINIMAL_PDF)
-    assert (checked.name, checked.content_type, checked.data) == (
-        "letter.pdf",
-        "application/pdf",
-        MINIMAL_PDF,
-    )
-    assert checked.sha256 == hashlib.sha256(MINIMAL_PDF).hexdigest()
+    assert (checked.name, checked.content_type) == ("letter.pdf", "application/pdf")
+    assert checked.data != MINIMAL_PDF
+    assert checked.data.startswith(b"%PDF-1.7\n")
+    assert checked.sha256 == hashlib.sha256(checked.data).hexdigest()
+    with pikepdf.open(io.BytesIO(checked.data)) as stored:
+        assert len(stored.pages) == 1
 
 
 def test_the_type_comes_from_the_content_and_the_name_follows_it():
@@ -88,23 +90,22 @@ def test_the_default_limit_is_ten_megabytes():
     )
 
 
-ACTIVE = "“{}” contains content that could run on a computer, such as a script, and cannot be "
-ACTIVE += "attached. Please print it to a new PDF, or attach a photo of it."
-
-
 @pytest.mark.parametrize(
-    "inserted",
+    ("inserted", "gone"),
     [
-        b"<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
-        b"<< /S /Launch /F (cmd.exe) >>",
-        b"<< /Names << /EmbeddedFiles 5 0 R >> >>",
-        b"% <html><body><script>alert(1)</script></body></html>",
-        b"% <svg onload=alert(1)>",
+        (b"<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>", b"/JavaScript"),
+        (b"<< /S /Launch /F (cmd.exe) >>", b"/Launch"),
+        (b"<< /Names << /EmbeddedFiles 5 0 R >> >>", b"/EmbeddedFiles"),
+        (b"% <html><body><script>alert(1)</script></body></html>", b"<script>"),
+        (b"% <svg onload=alert(1)>", b"<svg"),
     ],
 )
-def test_a_pdf_with_active_content_or_markup_is_refused(inserted):
+def test_what_no_page_uses_is_left_out_of_a_pdf(inserted, gone):
+    """Scripts, actions and markup outside the pages are not copied into the rebuilt file;
+    the hostile corpus is in test_pdf_rebuild.py."""
     data = MINIMAL_PDF.replace(b"trailer", inserted + b"\ntrailer")
-    assert refused("bill.pdf", data) == ("active_content", ACTIVE.format("bill.pdf"))
+    assert gone in data
+    assert gone not in check_attachment("bill.pdf", data).data
 
 
 def test_a_truncated_pdf_is_refused():
@@ -129,6 +130,12 @@ def test_a_photo_loses_its_exif_and_is_turned_upright():
         assert dict(stored.getexif()) == {}
 
 
+def test_a_jpeg_loses_its_comment():
+    original = photo(comment=b"Jane Doe, room 12")
+    assert b"Jane Doe" in original
+    assert b"Jane Doe" not in check_attachment("rash.jpg", original).data
+
+
 def test_a_png_loses_its_text_chunks_and_anything_appended():
     from PIL.PngImagePlugin import PngInfo
 
@@ -143,14 +150,19 @@ def test_a_png_loses_its_text_chunks_and_anything_appended():
         assert (stored.format, stored.size, stored.info.get("Comment")) == ("PNG", (40, 30), None)
 
 
-def test_a_decompression_bomb_is_refused_before_it_is_decoded():
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(monkeypatch):
     """A 9,000 by 9,000 picture of one colour is small on disk and 81 megapixels in memory."""
     bomb = photo("PNG", size=(9000, 9000))
     assert len(bomb) < 1_000_000
+    monkeypatch.setattr(Image.Image, "load", fail_to_decode)
     assert refused("bomb.png", bomb) == (
         "too_many_pixels",
-        "“bomb.png” is too large a picture (more than 40 megapixels). Please attach a smaller one.",
+        "“bomb.png” is too large a picture (more than 50 megapixels). Please attach a smaller one.",
     )
+
+
+def fail_to_decode(image: Image.Image) -> None:
+    raise AssertionError("decoded")
 
 
 def test_a_damaged_picture_is_refused():
@@ -165,3 +177,43 @@ def test_names_lose_folders_and_control_characters():
     assert clean_name("../../etc/passwd") == "passwd"
     assert clean_name("bad\x00name\n.pdf") == "badname.pdf"
     assert clean_name("...") == "attachment"
+
+
+def decoded_sizes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The size of every picture as the decoder produced it (after any reduced-scale draft)."""
+    sizes: list[tuple[int, int]] = []
+    original = Image.Image.load
+
+    def load(image: Image.Image):  # type: ignore[no-untyped-def]
+        loaded = original(image)
+        sizes.append(image.size)
+        return loaded
+
+    monkeypatch.setattr(Image.Image, "load", load)
+    return sizes
+
+
+def test_a_48_megapixel_phone_photo_passes_decoded_at_a_reduced_scale(monkeypatch):
+    phone = photo(size=(8000, 6000), quality=50)
+    sizes = decoded_sizes(monkeypatch)
+    checked = check_attachment("IMG_2041.jpg", phone)
+    # The JPEG decoder's own 1/2 scale: 12 megapixels decoded, never the 48.
+    assert sizes[0] == (4000, 3000)
+    with Image.open(io.BytesIO(checked.data)) as stored:
+        assert (stored.format, stored.size) == ("JPEG", (4000, 3000))
+
+
+def test_a_large_png_is_stored_at_most_4096_pixels_on_its_long_side():
+    out = io.BytesIO()
+    Image.new("L", (5000, 2500), 128).save(out, format="PNG")
+    checked = check_attachment("scan.png", out.getvalue())
+    with Image.open(io.BytesIO(checked.data)) as stored:
+        assert (stored.format, stored.mode, stored.size) == ("PNG", "RGB", (4096, 2048))
+
+
+def test_a_picture_within_the_stored_size_keeps_its_size(monkeypatch):
+    sizes = decoded_sizes(monkeypatch)
+    checked = check_attachment("rash.jpg", photo(size=(4096, 10)))
+    assert sizes[0] == (4096, 10)
+    with Image.open(io.BytesIO(checked.data)) as stored:
+        assert stored.size == (4096, 10)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.clinic.models import StaffMember
+from carebridge.messaging.attachments import check_attachment
 from carebridge.messaging.models import Message, Thread, ThreadRead, ThreadStatus
 from carebridge.messaging.services import reply
 from carebridge.staff.tests.inbox_setup import (  # noqa: F401
@@ -201,7 +202,8 @@ def test_a_reply_with_a_file_can_be_downloaded_and_is_audited(cast, inbox, tmp_p
     assert link in client.get(thread_url(thread)).content.decode()
     download = client.get(link)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == MINIMAL_PDF
+    # What is stored and served is the PDF rebuilt from its pages, never the upload's bytes.
+    assert b"".join(download.streaming_content) == check_attachment("leaflet.pdf", MINIMAL_PDF).data
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Disposition"] == 'attachment; filename="leaflet.pdf"'
     event = AuditEvent.objects.filter(object_type="message_attachment").get()
