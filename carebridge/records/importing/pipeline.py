@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from carebridge.patients.models import Patient
 from carebridge.records.importing.bundles import (
     Group,
     Item,
@@ -26,14 +27,16 @@ from carebridge.records.importing.bundles import (
     group_items,
     ndjson_groups,
 )
-from carebridge.records.importing.matching import MatchKind, add_identifiers, create_patient
+from carebridge.records.importing.matching import MatchKind
 from carebridge.records.importing.outcomes import (
     fail_group,
     forget_entries,
     hold_group,
     misshapen,
+    review_candidate,
     typed,
 )
+from carebridge.records.importing.patients import add_identifiers, create_patient, rename_patient
 from carebridge.records.importing.planning import Plan, assign_ids, check_items, plan_groups
 from carebridge.records.importing.readers import (
     ReadError,
@@ -52,7 +55,6 @@ from carebridge.records.services import ResourceConflictError, notify_new_result
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
     from carebridge.clinic.models import Clinic
-    from carebridge.patients.models import Patient
     from carebridge.records.models import ImportJob
 
 Progress = Callable[[int, int], None]
@@ -206,13 +208,42 @@ def _import_group(
     if problems:
         _fail(run, key, part, group, problems, aliases)
     elif plan.match is not None and plan.match.kind == MatchKind.REVIEW:
-        held = [resource for _source, resource in resources]
-        with transaction.atomic():
-            hold_group(part, clinic=run.clinic, job=run.job, group=group, plan=plan, resources=held)
-            run.book.write(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
-        run.book.keep(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
+        _hold(run, key, part, group, plan, [resource for _source, resource in resources], aliases)
     else:
         _store(run, key, part, group, plan, resources, copies, aliases)
+
+
+def _hold(
+    run: ImportRun,
+    key: str,
+    part: ImportSummary,
+    group: Group,
+    plan: Plan,
+    resources: list[dict[str, Any]],
+    aliases: dict[str, str],
+) -> None:
+    """Hold an uncertain patient's group for review; nothing of it is stored under anyone."""
+    assert plan.match is not None
+    candidate = review_candidate(run.clinic, plan.match)
+    if candidate is None:
+        reason = _(
+            "Patient: shares an identifier with another patient of this input, who could not "
+            "be imported. Import the file again once that patient is."
+        )
+        _fail(run, key, part, group, [(group.first, reason)], aliases)
+        return
+    with transaction.atomic():
+        hold_group(
+            part,
+            clinic=run.clinic,
+            job=run.job,
+            group=group,
+            plan=plan,
+            candidate=candidate,
+            resources=resources,
+        )
+        run.book.write(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
+    run.book.keep(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
 
 
 def _fail(
@@ -376,6 +407,13 @@ def _portal_patient(run: ImportRun, group: Group, plan: Plan) -> Patient | None:
         assert match.patient is not None
         if person is not None:
             add_identifiers(match.patient, person.identifiers)
+            if match.renamed:
+                rename_patient(match.patient, person, actor=run.actor)
         return match.patient
     assert person is not None and match.new_id is not None and group.patient is not None
+    # The same person twice in one input shares one new patient: the first group created it.
+    created = Patient.objects.filter(pk=match.new_id, clinic=run.clinic).first()
+    if created is not None:
+        add_identifiers(created, person.identifiers)
+        return created
     return create_patient(run.clinic, person, group.patient.resource, match.new_id, actor=run.actor)

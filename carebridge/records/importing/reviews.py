@@ -12,7 +12,8 @@ from django.utils import timezone
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.records.importing.bundles import Item
-from carebridge.records.importing.matching import Incoming, add_identifiers, create_patient
+from carebridge.records.importing.matching import Incoming, ReviewReason
+from carebridge.records.importing.patients import add_identifiers, create_patient
 from carebridge.records.importing.references import Resolver
 from carebridge.records.importing.storing import name_of, store_group
 from carebridge.records.models import MatchStatus, PatientMatchReview
@@ -33,8 +34,9 @@ def hold_for_review(
     *,
     clinic: Clinic,
     job: ImportJob | None,
-    candidate: Patient | None,
+    candidate: Patient,
     incoming: Incoming,
+    reason: ReviewReason,
     reference: str,
     resources: list[dict[str, Any]],
     source: str,
@@ -45,8 +47,7 @@ def hold_for_review(
     patient are `reference`, rewritten to the portal patient's once decided. The same incoming
     patient already waiting for review (a file imported twice) is not held a second time.
     """
-    assert candidate is not None
-    described = {**incoming.as_json(), "reference": reference}
+    described = {**incoming.as_json(), "reference": reference, "reason": str(reason)}
     pending = PatientMatchReview.objects.filter(
         clinic=clinic, candidate=candidate, status=MatchStatus.PENDING
     ).only("id", "incoming")

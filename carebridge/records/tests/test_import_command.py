@@ -48,6 +48,7 @@ def test_json_output_is_the_exact_summary_and_errors_exit_1(cast, files):
         "updated": 0,
         "unchanged": 0,
         "skipped": 0,
+        "waiting_for_review": 0,
         "errors": [{"source": "broken.json", "position": "file", "message": "Not valid JSON."}],
     }
     # stderr is not a terminal here, so no progress bar.
