@@ -44,7 +44,7 @@ from carebridge.records.importing.readers import (
     collector_paused,
     read_json,
 )
-from carebridge.records.importing.references import Resolver
+from carebridge.records.importing.references import PatientAliases, Resolver
 from carebridge.records.importing.storing import name_of, store_group
 from carebridge.records.importing.summary import ImportSummary
 from carebridge.records.importing.units import ImportInterruptedError, UnitBook
@@ -77,6 +77,8 @@ class ImportRun:
     # (Synthea's practitioner and hospital bundles, imported before the patients).
     shared_urls: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    # Patients stored so far, by the names their files gave them: later files may use them.
+    patients: PatientAliases = field(default_factory=PatientAliases)
     # Whether patients with new results get an e-mail (not for the demo's synthetic people).
     notify_patients: bool = True
 
@@ -198,7 +200,7 @@ def _import_group(
     part = ImportSummary()
     _count_read(part, [group])
     problems = _group_problems(group, plan, unreadable)
-    resolver = Resolver(aliases)
+    resolver = Resolver(ChainMap(aliases, run.patients))
     for item in group.items:
         if not item.problem:
             resolver.walk(item)
@@ -379,8 +381,8 @@ def _store(
 
 
 def _remember(run: ImportRun, group: Group, aliases: dict[str, str], *, is_shared: bool) -> None:
-    """Keep a stored group's practitioner and organisation names and its shared resources'
-    final references, for later groups to display and point at."""
+    """Keep a stored group's practitioner and organisation names, its shared resources' and
+    its patient's final references, for later groups to display and point at."""
     run.names.update(
         {
             f"{item.resource['resourceType']}/{item.resource['id']}": name_of(item.resource)
@@ -388,6 +390,7 @@ def _remember(run: ImportRun, group: Group, aliases: dict[str, str], *, is_share
             if not item.problem and item.resource_type in ("Practitioner", "Organization")
         }
     )
+    run.patients.learn(group.items, aliases)
     run.shared_urls.update(
         {
             item.full_url: aliases[item.full_url]
