@@ -19,8 +19,10 @@ from carebridge.records.models import ClinicalResource, ImportJob, PatientMatchR
 from carebridge.records.tests.importing_files import (
     bundle,
     entry,
+    error,
     patient,
     run,
+    summary,
     write_json,
     write_ndjson,
 )
@@ -114,3 +116,43 @@ def test_a_bulk_export_group_follows_a_held_member_of_its_import_job(
         actor=cast.clinic_admin, clinic=cast.clinic, review_id=review.pk, same_person=True
     )
     assert members("g1") == [f"Patient/{cast.patient.pk}"]
+
+
+def test_a_group_naming_a_patient_that_was_not_imported_is_an_error(
+    cast: Cast, tmp_path: Path
+) -> None:
+    broken = patient("p1")
+    broken["birthDate"] = "1950-13-45"
+    document = bundle(
+        entry(group("g1", "urn:uuid:p1", "urn:uuid:p2")),
+        entry(broken),
+        entry(patient("p2", given="Bea")),
+        kind="collection",
+    )
+    result = run(cast.clinic, write_json(tmp_path, "all.json", document))
+    # The Group is stored after its members: it meets the failed one, and is not stored.
+    assert result == summary(
+        patients=2,
+        resources={"Group": 1, "Patient": 2},
+        created=1,
+        skipped=2,
+        errors=[
+            error(
+                "all.json",
+                "entry 2",
+                "Patient: 'birthDate' is not a full date (year, month and day).",
+            ),
+            error("all.json", "entry 2", "Nothing was imported for this patient (1 resource)."),
+            error(
+                "all.json",
+                "entry 1",
+                "Group: a reference in 'entity' points to an entry that is neither in this "
+                "file nor already imported.",
+            ),
+            error(
+                "all.json", "entry 1", "Nothing was imported from this group of 1 shared resource."
+            ),
+        ],
+    )
+    assert not ClinicalResource.objects.filter(resource_type="Group").exists()
+    assert Patient.objects.filter(given_name="Bea").count() == 1
