@@ -91,15 +91,15 @@ class Incoming:
     # would get: that one, else an MRN-typed identifier's value, else the first identifier's.
     clinic_mrn: str = ""
     mrn: str = ""
-    # The resource's other names (given, family), former names among them: what lets the
-    # clinic's MRN follow a change of name (see `is_renamed_from`). Not kept by a review.
-    other_names: list[tuple[str, str]] = field(default_factory=list)
+    # The names the resource marks as former (use "old" or "maiden", or a period that has
+    # ended), as (given, family): what lets the clinic's MRN follow a change of name (see
+    # `is_renamed_from`). Not kept by a review.
+    former_names: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def from_resource(cls, resource: dict[str, Any], clinic: Clinic) -> Incoming:
         """Read a Patient resource that passed validation (it has a name and a full birth date)."""
         given, family = _official_name(resource.get("name"))
-        names = [_given_family(name) for name in json_objects(resource.get("name"))]
         identifiers, clinic_mrn, mrn = _identifiers(resource.get("identifier"), mrn_system(clinic))
         gender = resource.get("gender")
         return cls(
@@ -110,7 +110,11 @@ class Incoming:
             identifiers=identifiers,
             clinic_mrn=clinic_mrn,
             mrn=mrn,
-            other_names=[name for name in names if name != (given, family)],
+            former_names=[
+                _given_family(name)
+                for name in json_objects(resource.get("name"))
+                if _is_former(name)
+            ],
         )
 
     @classmethod
@@ -143,12 +147,12 @@ class Incoming:
         return Demographics(self.given_name, self.family_name, self.birth_date, self.sex)
 
     def is_renamed_from(self, patient: Patient) -> bool:
-        """Same birth date and sex, and the stored name is among the incoming former names."""
+        """Same birth date and sex, and the stored name is one the incoming record marks former."""
         stored = Demographics.of(patient)
         return (
             stored.birth_date == self.birth_date
             and stored.sex_agrees(self.demographics)
-            and any(stored.has_name(given, family) for given, family in self.other_names)
+            and any(stored.has_name(given, family) for given, family in self.former_names)
         )
 
 
@@ -168,6 +172,12 @@ def _official_name(names: Any) -> tuple[str, str]:
     options = json_objects(names)
     name = next((n for n in options if n.get("use") == "official"), options[0] if options else {})
     return _given_family(name)
+
+
+def _is_former(name: dict[str, Any]) -> bool:
+    period = name.get("period")
+    has_ended = isinstance(period, dict) and bool(period.get("end"))
+    return name.get("use") in ("old", "maiden") or has_ended
 
 
 def _given_family(name: dict[str, Any]) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""How a group ends when it is not stored: the errors it adds to the summary, or a review.
+"""Why a group is not stored, and how it ends then: the errors it adds to the summary, or a review.
 
 Messages name the file, the position and the reason, never a value from the resources.
 """
@@ -152,3 +152,44 @@ def misshapen(group: Group) -> Problem:
         except (AttributeError, KeyError, TypeError, ValueError):
             return item, typed(item, reason)
     return group.first, _("These resources could not be stored: %(reason)s") % {"reason": reason}
+
+
+def group_problems(group: Group, plan: Plan, unreadable: set[str]) -> list[Problem]:
+    """Why a group cannot be imported: its items' problems, its plan's, duplicate Patients,
+    and a file with unreadable lines."""
+    problems = [(item, item.problem) for item in group.items if item.problem]
+    if plan.problem:
+        problems.append((group.first, plan.problem))
+    patients = [item for item in group.items if item.resource_type == "Patient"]
+    problems += [
+        (item, typed(item, _("another Patient entry has the same id: none is chosen.")))
+        for item in patients[1:]
+    ]
+    broken_files = {item.source: item for item in group.items if item.source in unreadable}
+    incomplete = _(
+        "this file has lines that are not valid JSON, so this patient's resources may be "
+        "incomplete."
+    )
+    problems += [(item, typed(item, incomplete)) for item in broken_files.values()]
+    return problems
+
+
+def unique_resources(
+    group: Group,
+) -> tuple[list[tuple[str, dict]], int, list[tuple[Item, str]]]:
+    """The group's resources, each (type, id) once; the number of exact copies left out."""
+    seen: dict[tuple[str, str], dict] = {}
+    resources, problems, copies = [], [], 0
+    for item in group.items:
+        if item.problem:
+            continue
+        key = (item.resource["resourceType"], item.resource["id"])
+        if key not in seen:
+            seen[key] = item.resource
+            resources.append((item.source, item.resource))
+        elif seen[key] == item.resource:
+            copies += 1
+        else:
+            reason = _("another entry has the same type and id but other content.")
+            problems.append((item, typed(item, reason)))
+    return resources, copies, problems

@@ -31,10 +31,11 @@ from carebridge.records.importing.matching import MatchKind
 from carebridge.records.importing.outcomes import (
     fail_group,
     forget_entries,
+    group_problems,
     hold_group,
     misshapen,
     review_candidate,
-    typed,
+    unique_resources,
 )
 from carebridge.records.importing.patients import add_identifiers, create_patient, rename_patient
 from carebridge.records.importing.planning import Plan, assign_ids, check_items, plan_groups
@@ -199,13 +200,13 @@ def _import_group(
 ) -> None:
     part = ImportSummary()
     _count_read(part, [group])
-    problems = _group_problems(group, plan, unreadable)
+    problems = group_problems(group, plan, unreadable)
     resolver = Resolver(ChainMap(aliases, run.patients))
     for item in group.items:
         if not item.problem:
             resolver.walk(item)
     resolver.resolve_pending(partial(_look_outside, run))
-    resources, copies, duplicate_problems = _unique(group)
+    resources, copies, duplicate_problems = unique_resources(group)
     problems += resolver.problems + duplicate_problems
     if problems:
         _fail(run, key, part, group, problems, aliases)
@@ -258,45 +259,6 @@ def _fail(
 ) -> None:
     fail_group(part, group, problems, aliases)
     run.book.record(UnitKind.GROUP, key, {**part.as_part(), "outcome": "failed"})
-
-
-def _group_problems(group: Group, plan: Plan, unreadable: set[str]) -> list[tuple[Item, str]]:
-    problems = [(item, item.problem) for item in group.items if item.problem]
-    if plan.problem:
-        problems.append((group.first, plan.problem))
-    patients = [item for item in group.items if item.resource_type == "Patient"]
-    problems += [
-        (item, typed(item, _("another Patient entry has the same id: none is chosen.")))
-        for item in patients[1:]
-    ]
-    broken_files = {item.source: item for item in group.items if item.source in unreadable}
-    incomplete = _(
-        "this file has lines that are not valid JSON, so this patient's resources may be "
-        "incomplete."
-    )
-    problems += [(item, typed(item, incomplete)) for item in broken_files.values()]
-    return problems
-
-
-def _unique(
-    group: Group,
-) -> tuple[list[tuple[str, dict]], int, list[tuple[Item, str]]]:
-    """The group's resources, each (type, id) once; the number of exact copies left out."""
-    seen: dict[tuple[str, str], dict] = {}
-    resources, problems, copies = [], [], 0
-    for item in group.items:
-        if item.problem:
-            continue
-        key = (item.resource["resourceType"], item.resource["id"])
-        if key not in seen:
-            seen[key] = item.resource
-            resources.append((item.source, item.resource))
-        elif seen[key] == item.resource:
-            copies += 1
-        else:
-            reason = _("another entry has the same type and id but other content.")
-            problems.append((item, typed(item, reason)))
-    return resources, copies, problems
 
 
 def _look_outside(run: ImportRun, references: Iterable[str]) -> Mapping[str, str]:

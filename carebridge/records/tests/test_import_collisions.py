@@ -235,19 +235,40 @@ def test_a_change_of_name_follows_the_mrn_only_when_the_record_lists_the_old_nam
     cast: Cast, pat: Patient, tmp_path: Path
 ) -> None:
     married = person("x1", with_mrn(cast, [{"system": MRN}]), family="Newman")
-    married["name"].append({"use": "old", "family": "Patient", "given": ["Pat"]})
+    married["name"].append({"use": "maiden", "family": "Patient", "given": ["Pat"]})
     result = run(cast.clinic, export(tmp_path, "x.json", married))
     assert (result["created"], result["waiting_for_review"]) == (2, 0)
     pat.refresh_from_db()
     assert (pat.given_name, pat.family_name) == ("Pat", "Newman")
     event = AuditEvent.objects.get(object_type="patient", action="update")
     assert (event.patient, event.acting_as) == (pat, "system")
+    assert ClinicalResource.objects.get(fhir_id="o-x1").patient == pat
 
 
-def test_a_new_name_without_the_old_one_waits_for_review(
+def test_an_old_name_marked_by_an_ended_period_also_follows_the_mrn(
     cast: Cast, pat: Patient, tmp_path: Path
 ) -> None:
+    married = person("x1", with_mrn(cast, [{"system": MRN}]), family="Newman")
+    ended = {"end": "2001-06-01"}
+    married["name"].append({"family": "Patient", "given": ["Pat"], "period": ended})
+    assert run(cast.clinic, export(tmp_path, "x.json", married))["waiting_for_review"] == 0
+    pat.refresh_from_db()
+    assert pat.family_name == "Newman"
+
+
+OTHER_NAMES = [
+    pytest.param([], id="no other name"),
+    pytest.param([{"use": "usual", "family": "Patient", "given": ["Pat"]}], id="usual name"),
+    pytest.param([{"use": "old", "family": "Patient", "given": ["Bea"]}], id="another old name"),
+]
+
+
+@pytest.mark.parametrize("other_names", OTHER_NAMES)
+def test_a_new_name_without_the_stored_one_as_former_waits_for_review(
+    cast: Cast, pat: Patient, tmp_path: Path, other_names: list[dict[str, Any]]
+) -> None:
     renamed = person("x1", with_mrn(cast, [{"system": MRN}]), family="Newman")
+    renamed["name"] += other_names
     result = run(cast.clinic, export(tmp_path, "x.json", renamed))
     assert result["waiting_for_review"] == 1
     pat_is_untouched(pat)
