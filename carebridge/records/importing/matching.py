@@ -299,6 +299,9 @@ def _match_strong(person: Incoming, patient: Patient) -> Match:
 def _match_weak(person: Incoming, owners: list[Patient]) -> Match:
     """Other systems: only a holder whose demographics agree is a match, and only one."""
     agreeing = [p for p in owners if Demographics.of(p).agrees_with(person.demographics)]
+    # The clinic's own MRN names one patient: another MRN of the clinic contradicts the match.
+    if person.clinic_mrn and any(p.mrn != person.clinic_mrn for p in agreeing):
+        return _review(ReviewReason.IDENTIFIER_CONFLICT, agreeing[0])
     if len(agreeing) == 1:
         # A weak identifier another person also holds (licences are reissued, numbers
         # mistyped) does not outweigh the identifiers and demographics that agree.

@@ -114,12 +114,22 @@ HELD_COLLISIONS = [
     Collision("same MRN, other birth date", [{"system": MRN}], {"birth_date": "1960-01-01"}),
     Collision("same MRN, other name", [{"system": MRN}], {"given": "Paula"}),
     Collision("same MRN, other sex", [{"system": MRN}], {"sex": "male"}),
+    Collision(
+        "same licence, another of the clinic's MRNs",
+        [licence(), {"system": MRN, "value": "RFC-9999"}],
+        {},
+    ),
 ]
 
 
 def with_mrn(cast: Cast, identifiers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    mrn = {"system": mrn_system(cast.clinic), "value": cast.patient.mrn}
-    return [mrn if i.get("system") == MRN else i for i in identifiers]
+    """`{"system": MRN}` becomes Pat's MRN in the clinic's system (or the value it gives)."""
+    return [
+        {"system": mrn_system(cast.clinic), "value": i.get("value", cast.patient.mrn)}
+        if i["system"] == MRN
+        else i
+        for i in identifiers
+    ]
 
 
 @pytest.mark.parametrize("collision", HELD_COLLISIONS, ids=lambda c: c.name)
