@@ -130,13 +130,29 @@ def group_items(items: list[Item]) -> list[Group]:
         for key in keys:
             aliases.setdefault(key, group)
     only = patient_groups[0] if len(patient_groups) == 1 else None
-    shared = Group()
+    shared, after = Group(), Group()
     external: dict[str, Group] = {}
     for item in items:
         if item.resource_type != "Patient":
-            _route(item, aliases, only, shared, external).items.append(item)
+            group = _route(item, aliases, only, shared, external)
+            # A shared resource that names patients (a Group's members) comes after them, so
+            # that a member that could not be imported is an error, not a link to nothing.
+            if group is shared and _names_a_patient(item.resource, aliases):
+                group = after
+            group.items.append(item)
     groups = [shared] if shared.items else []
-    return groups + patient_groups + list(external.values())
+    return groups + patient_groups + list(external.values()) + ([after] if after.items else [])
+
+
+def _names_a_patient(node: Any, aliases: dict[str, Group]) -> bool:
+    if isinstance(node, list):
+        return any(_names_a_patient(member, aliases) for member in node)
+    if not isinstance(node, dict):
+        return False
+    reference = node.get("reference")
+    if isinstance(reference, str) and reference in aliases:
+        return True
+    return any(_names_a_patient(value, aliases) for value in node.values())
 
 
 def _route(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from carebridge.patients.models import Patient
 from carebridge.records.importing.bundles import (
     Group,
     Item,
@@ -26,14 +27,17 @@ from carebridge.records.importing.bundles import (
     group_items,
     ndjson_groups,
 )
-from carebridge.records.importing.matching import MatchKind, add_identifiers, create_patient
+from carebridge.records.importing.matching import MatchKind
 from carebridge.records.importing.outcomes import (
     fail_group,
     forget_entries,
+    group_problems,
     hold_group,
     misshapen,
-    typed,
+    review_candidate,
+    unique_resources,
 )
+from carebridge.records.importing.patients import add_identifiers, create_patient, rename_patient
 from carebridge.records.importing.planning import Plan, assign_ids, check_items, plan_groups
 from carebridge.records.importing.readers import (
     ReadError,
@@ -41,7 +45,7 @@ from carebridge.records.importing.readers import (
     collector_paused,
     read_json,
 )
-from carebridge.records.importing.references import Resolver
+from carebridge.records.importing.references import PatientAliases, Resolver
 from carebridge.records.importing.storing import name_of, store_group
 from carebridge.records.importing.summary import ImportSummary
 from carebridge.records.importing.units import ImportInterruptedError, UnitBook
@@ -52,7 +56,6 @@ from carebridge.records.services import ResourceConflictError, notify_new_result
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
     from carebridge.clinic.models import Clinic
-    from carebridge.patients.models import Patient
     from carebridge.records.models import ImportJob
 
 Progress = Callable[[int, int], None]
@@ -75,6 +78,8 @@ class ImportRun:
     # (Synthea's practitioner and hospital bundles, imported before the patients).
     shared_urls: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    # Patients stored so far, by the names their files gave them: later files may use them.
+    patients: PatientAliases = field(default_factory=PatientAliases)
     # Whether patients with new results get an e-mail (not for the demo's synthetic people).
     notify_patients: bool = True
 
@@ -195,24 +200,53 @@ def _import_group(
 ) -> None:
     part = ImportSummary()
     _count_read(part, [group])
-    problems = _group_problems(group, plan, unreadable)
-    resolver = Resolver(aliases)
+    problems = group_problems(group, plan, unreadable)
+    resolver = Resolver(ChainMap(aliases, run.patients))
     for item in group.items:
         if not item.problem:
             resolver.walk(item)
     resolver.resolve_pending(partial(_look_outside, run))
-    resources, copies, duplicate_problems = _unique(group)
+    resources, copies, duplicate_problems = unique_resources(group)
     problems += resolver.problems + duplicate_problems
     if problems:
         _fail(run, key, part, group, problems, aliases)
     elif plan.match is not None and plan.match.kind == MatchKind.REVIEW:
-        held = [resource for _source, resource in resources]
-        with transaction.atomic():
-            hold_group(part, clinic=run.clinic, job=run.job, group=group, plan=plan, resources=held)
-            run.book.write(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
-        run.book.keep(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
+        _hold(run, key, part, group, plan, [resource for _source, resource in resources], aliases)
     else:
         _store(run, key, part, group, plan, resources, copies, aliases)
+
+
+def _hold(
+    run: ImportRun,
+    key: str,
+    part: ImportSummary,
+    group: Group,
+    plan: Plan,
+    resources: list[dict[str, Any]],
+    aliases: dict[str, str],
+) -> None:
+    """Hold an uncertain patient's group for review; nothing of it is stored under anyone."""
+    assert plan.match is not None
+    candidate = review_candidate(run.clinic, plan.match)
+    if candidate is None:
+        reason = _(
+            "Patient: shares an identifier with another patient of this input, who could not "
+            "be imported. Import the file again once that patient is."
+        )
+        _fail(run, key, part, group, [(group.first, reason)], aliases)
+        return
+    with transaction.atomic():
+        hold_group(
+            part,
+            clinic=run.clinic,
+            job=run.job,
+            group=group,
+            plan=plan,
+            candidate=candidate,
+            resources=resources,
+        )
+        run.book.write(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
+    run.book.keep(UnitKind.GROUP, key, {**part.as_part(), "outcome": "held"})
 
 
 def _fail(
@@ -225,45 +259,6 @@ def _fail(
 ) -> None:
     fail_group(part, group, problems, aliases)
     run.book.record(UnitKind.GROUP, key, {**part.as_part(), "outcome": "failed"})
-
-
-def _group_problems(group: Group, plan: Plan, unreadable: set[str]) -> list[tuple[Item, str]]:
-    problems = [(item, item.problem) for item in group.items if item.problem]
-    if plan.problem:
-        problems.append((group.first, plan.problem))
-    patients = [item for item in group.items if item.resource_type == "Patient"]
-    problems += [
-        (item, typed(item, _("another Patient entry has the same id: none is chosen.")))
-        for item in patients[1:]
-    ]
-    broken_files = {item.source: item for item in group.items if item.source in unreadable}
-    incomplete = _(
-        "this file has lines that are not valid JSON, so this patient's resources may be "
-        "incomplete."
-    )
-    problems += [(item, typed(item, incomplete)) for item in broken_files.values()]
-    return problems
-
-
-def _unique(
-    group: Group,
-) -> tuple[list[tuple[str, dict]], int, list[tuple[Item, str]]]:
-    """The group's resources, each (type, id) once; the number of exact copies left out."""
-    seen: dict[tuple[str, str], dict] = {}
-    resources, problems, copies = [], [], 0
-    for item in group.items:
-        if item.problem:
-            continue
-        key = (item.resource["resourceType"], item.resource["id"])
-        if key not in seen:
-            seen[key] = item.resource
-            resources.append((item.source, item.resource))
-        elif seen[key] == item.resource:
-            copies += 1
-        else:
-            reason = _("another entry has the same type and id but other content.")
-            problems.append((item, typed(item, reason)))
-    return resources, copies, problems
 
 
 def _look_outside(run: ImportRun, references: Iterable[str]) -> Mapping[str, str]:
@@ -348,8 +343,8 @@ def _store(
 
 
 def _remember(run: ImportRun, group: Group, aliases: dict[str, str], *, is_shared: bool) -> None:
-    """Keep a stored group's practitioner and organisation names and its shared resources'
-    final references, for later groups to display and point at."""
+    """Keep a stored group's practitioner and organisation names, its shared resources' and
+    its patient's final references, for later groups to display and point at."""
     run.names.update(
         {
             f"{item.resource['resourceType']}/{item.resource['id']}": name_of(item.resource)
@@ -357,6 +352,7 @@ def _remember(run: ImportRun, group: Group, aliases: dict[str, str], *, is_share
             if not item.problem and item.resource_type in ("Practitioner", "Organization")
         }
     )
+    run.patients.learn(group.items, aliases)
     run.shared_urls.update(
         {
             item.full_url: aliases[item.full_url]
@@ -376,6 +372,13 @@ def _portal_patient(run: ImportRun, group: Group, plan: Plan) -> Patient | None:
         assert match.patient is not None
         if person is not None:
             add_identifiers(match.patient, person.identifiers)
+            if match.renamed:
+                rename_patient(match.patient, person, actor=run.actor)
         return match.patient
     assert person is not None and match.new_id is not None and group.patient is not None
+    # The same person twice in one input shares one new patient: the first group created it.
+    created = Patient.objects.filter(pk=match.new_id, clinic=run.clinic).first()
+    if created is not None:
+        add_identifiers(created, person.identifiers)
+        return created
     return create_patient(run.clinic, person, group.patient.resource, match.new_id, actor=run.actor)

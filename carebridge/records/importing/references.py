@@ -41,6 +41,35 @@ class Pending:
     item: Item
 
 
+class PatientAliases(dict[str, str]):
+    """How one import's earlier files named the patients they stored, and their final ids.
+
+    A Patient is re-keyed to its portal patient's UUID; a later file of the same import (a
+    bulk export's Group file, a list of members) may still name it `Patient/<id as sent>` or
+    by its fullUrl, and is rewritten like every other reference. A name two files give to
+    different patients is ambiguous: it is forgotten, never guessed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ambiguous: set[str] = set()
+
+    def learn(self, items: Iterable[Item], aliases: Mapping[str, str]) -> None:
+        """Remember a stored group's Patient entries, by every name the document gave them."""
+        for item in items:
+            if item.problem or item.resource_type != "Patient":
+                continue
+            for key in (item.full_url, f"Patient/{item.original_id}"):
+                target = aliases.get(key)
+                if key and target and key not in self._ambiguous:
+                    self._add(key, target)
+
+    def _add(self, key: str, target: str) -> None:
+        if self.setdefault(key, target) != target:
+            del self[key]
+            self._ambiguous.add(key)
+
+
 class Resolver:
     """Resolves and checks one group's resources; collects what is wrong, with positions."""
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.records.importing.bundles import Item
-from carebridge.records.importing.matching import Incoming, add_identifiers, create_patient
+from carebridge.records.importing.matching import Incoming, ReviewReason
+from carebridge.records.importing.patients import add_identifiers, create_patient
 from carebridge.records.importing.references import Resolver
 from carebridge.records.importing.storing import name_of, store_group
-from carebridge.records.models import MatchStatus, PatientMatchReview
+from carebridge.records.importing.validation import SHARED_TYPES
+from carebridge.records.models import (
+    ClinicalResource,
+    MatchStatus,
+    PatientMatchReview,
+    ResourceVersion,
+)
 from carebridge.records.services import StoreCounts
 
 if TYPE_CHECKING:
@@ -33,8 +42,9 @@ def hold_for_review(
     *,
     clinic: Clinic,
     job: ImportJob | None,
-    candidate: Patient | None,
+    candidate: Patient,
     incoming: Incoming,
+    reason: ReviewReason,
     reference: str,
     resources: list[dict[str, Any]],
     source: str,
@@ -45,8 +55,7 @@ def hold_for_review(
     patient are `reference`, rewritten to the portal patient's once decided. The same incoming
     patient already waiting for review (a file imported twice) is not held a second time.
     """
-    assert candidate is not None
-    described = {**incoming.as_json(), "reference": reference}
+    described = {**incoming.as_json(), "reference": reference, "reason": str(reason)}
     pending = PatientMatchReview.objects.filter(
         clinic=clinic, candidate=candidate, status=MatchStatus.PENDING
     ).only("id", "incoming")
@@ -129,11 +138,49 @@ def import_held_resources(
             resource["id"] = str(patient.pk)
         resolver.walk(Item(review.source, "", resource))
     names = {f"{r['resourceType']}/{r['id']}": name_of(r) for r in review.resources}
-    return store_group(
+    counts = store_group(
         clinic=clinic,
         patient=patient,
         resources=[(review.source, resource) for resource in review.resources],
         names=names,
         job=review.import_job,
         actor=actor,
+    )
+    _relink_shared(review=review, clinic=clinic, target=target, actor=actor)
+    return counts
+
+
+def _relink_shared(*, review: PatientMatchReview, clinic: Clinic, target: str, actor: User) -> None:
+    """Shared resources of the same import that name the held patient (a Group's members)
+    are rewritten to the portal patient, as a new version: no link is left to an id that
+    never existed. Audit: `store_resources` records the import, in the caller's transaction.
+    """
+    held = Resolver({review.incoming["reference"]: target})
+    changed = []
+    for row in _same_import_shared(clinic, review):
+        resource = copy.deepcopy(row.resource)
+        held.walk(Item(review.source, "", resource))
+        if resource != row.resource:
+            changed.append((row.source, resource))
+    if changed:
+        store_group(
+            clinic=clinic,
+            patient=None,
+            resources=changed,
+            names={},
+            job=review.import_job,
+            actor=actor,
+        )
+
+
+def _same_import_shared(clinic: Clinic, review: PatientMatchReview) -> QuerySet[ClinicalResource]:
+    """The clinic's shared resources that may point at patients, stored by the same import."""
+    same_import = Q(source=review.source)
+    if review.import_job_id is not None:
+        versions = ResourceVersion.objects.filter(import_job=review.import_job_id)
+        same_import |= Q(pk__in=versions.values("resource"))
+    return (
+        ClinicalResource.objects.filter(same_import, clinic=clinic, patient__isnull=True)
+        .exclude(resource_type__in=SHARED_TYPES)
+        .only("resource", "source")
     )

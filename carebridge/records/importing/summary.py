@@ -23,6 +23,8 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    # Patients held for a patient-match review (their resources are among `skipped`).
+    waiting_for_review: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -40,6 +42,7 @@ class ImportSummary:
         self.updated += part.get("updated", 0)
         self.unchanged += part.get("unchanged", 0)
         self.skipped += part.get("skipped", 0)
+        self.waiting_for_review += part.get("waiting_for_review", 0)
         self.errors.extend(part.get("errors", []))
 
     def as_part(self) -> dict[str, Any]:
@@ -56,6 +59,7 @@ class ImportSummary:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "waiting_for_review": self.waiting_for_review,
             "errors": list(self.errors),
         }
 
@@ -77,6 +81,16 @@ def readable_lines(summary: dict[str, Any]) -> list[str]:
         _("Created %(created)s, updated %(updated)s, unchanged %(unchanged)s, skipped %(skipped)s.")
         % summary
     )
+    waiting = summary.get("waiting_for_review", 0)
+    if waiting:
+        lines.append(
+            ngettext(
+                "%(count)s patient waiting for review.",
+                "%(count)s patients waiting for review.",
+                waiting,
+            )
+            % {"count": waiting}
+        )
     lines += error_lines(summary["errors"])
     return lines
 

@@ -102,6 +102,7 @@ def summary(
     updated: int = 0,
     unchanged: int = 0,
     skipped: int = 0,
+    waiting_for_review: int = 0,
     errors: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """An expected summary, for exact comparison."""
@@ -112,6 +113,7 @@ def summary(
         "updated": updated,
         "unchanged": unchanged,
         "skipped": skipped,
+        "waiting_for_review": waiting_for_review,
         "errors": errors or [],
     }
 
@@ -144,6 +146,7 @@ WHOLE = {
     "updated": 0,
     "unchanged": 0,
     "skipped": 0,
+    "waiting_for_review": 0,
     "errors": [],
 }
 

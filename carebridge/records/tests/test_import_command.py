@@ -48,6 +48,7 @@ def test_json_output_is_the_exact_summary_and_errors_exit_1(cast, files):
         "updated": 0,
         "unchanged": 0,
         "skipped": 0,
+        "waiting_for_review": 0,
         "errors": [{"source": "broken.json", "position": "file", "message": "Not valid JSON."}],
     }
     # stderr is not a terminal here, so no progress bar.
@@ -78,6 +79,22 @@ def test_readable_output_and_exit_0_without_errors(cast, files):
     ]
     assert status == 0
     assert ImportJob.objects.get().status == "done"
+
+
+def test_a_patient_held_for_review_is_counted_and_exits_1(cast, tmp_path):
+    # Pat's MRN in the clinic's own system with another birth date: held, not merged.
+    mrn = {"system": "urn:carebridge:riverside:mrn", "value": "RFC-1001"}
+    someone = patient(
+        "x1", given="Pat", family="Patient", birth_date="1990-01-01", identifiers=[mrn]
+    )
+    write_json(tmp_path, "x.json", bundle(entry(someone)))
+    out, _err, status = command(str(tmp_path / "x.json"), "--clinic", "riverside", "--no-progress")
+    assert out.splitlines()[2:5] == [
+        "Created 0, updated 0, unchanged 0, skipped 1.",
+        "1 patient waiting for review.",
+        "1 error:",
+    ]
+    assert status == 1
 
 
 def test_the_clinic_must_be_clear(cast, files):

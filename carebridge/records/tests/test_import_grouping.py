@@ -46,3 +46,14 @@ def test_an_appointment_naming_an_absent_patient_waits_for_that_patient():
         ("", ["1"]),
         ("Patient/cy", ["2"]),
     ]
+
+
+def test_a_shared_resource_naming_patients_comes_after_them():
+    ann = item(0, {"resourceType": "Patient", "id": "ann"}, "urn:uuid:ann")
+    bob = item(1, {"resourceType": "Patient", "id": "bob"}, "urn:uuid:bob")
+    members = [{"entity": {"reference": "urn:uuid:ann"}}, {"entity": {"reference": "Patient/bob"}}]
+    cohort = item(2, {"resourceType": "Group", "type": "person", "member": members})
+    place = item(3, {"resourceType": "Location", "id": "main"})
+    empty = item(4, {"resourceType": "Group", "type": "person", "actual": False})
+    groups = group_items([cohort, ann, place, bob, empty])
+    assert [[i.position for i in g.items] for g in groups] == [["3", "4"], ["0"], ["1"], ["2"]]

@@ -76,6 +76,7 @@ def test_same_name_and_birth_date_without_identifier_waits_for_review(cast, tmp_
         patients=1,
         resources={"Observation": 1, "Patient": 1},
         skipped=2,
+        waiting_for_review=1,
         errors=[error("pat.json", "entry 1", HELD)],
     )
     review = PatientMatchReview.objects.get()
@@ -89,6 +90,7 @@ def test_same_name_and_birth_date_without_identifier_waits_for_review(cast, tmp_
         "clinic_mrn": "",
         "mrn": "E-1",
         "reference": "Patient/ehr-9",
+        "reason": "same_demographics",
     }
     assert [r["resourceType"] for r in review.resources] == ["Patient", "Observation"]
     assert review.resources[1]["subject"] == {"reference": "Patient/ehr-9"}

@@ -67,6 +67,7 @@ def test_synthea_bundles_import_exactly_and_again_change_nothing(cast, synthea):
         "updated": 84,
         "unchanged": 40,
         "skipped": 0,
+        "waiting_for_review": 0,
         "errors": [],
     }
     by_type = ClinicalResource.objects.values_list("resource_type").annotate(n=Count("id"))

@@ -167,7 +167,10 @@ def test_the_job_page_points_to_its_reviews_and_the_list_shows_them(
         detail = admin_client_mfa.get(
             reverse("staff:import-detail", args=[job.pk])
         ).content.decode()
-    assert "1 patient looks like a patient already in the clinic" in detail
+    assert (
+        "1 patient may be a patient already in the clinic, or shares an identifier with one"
+        in detail
+    )
     assert reverse("staff:match-review-list") in detail
     url = reverse("staff:match-review-list")
     admin_client_mfa.get(url)  # The first request after signing in sets up the session.
@@ -243,3 +246,28 @@ def test_a_decision_whose_records_conflict_changes_nothing(
     )
     assert PatientMatchReview.objects.get().status == "pending"
     assert Patient.objects.filter(given_name="Pat").count() == 1
+
+
+def test_a_shared_identifier_review_says_so_and_the_summary_counts_it(
+    cast, admin_client_mfa, django_capture_on_commit_callbacks
+):
+    # Pat's MRN in the clinic's own system, but another birth date: not Pat, not a new patient.
+    person = patient(
+        "x1",
+        given="Pat",
+        family="Patient",
+        birth_date="1990-01-01",
+        identifiers=[{"system": f"urn:carebridge:{cast.clinic.slug}:mrn", "value": "RFC-1001"}],
+    )
+    document = bundle(entry(person), entry(observation("o9", "urn:uuid:x1")))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_mfa.post(
+            reverse("staff:import-upload"), {"exports": [upload("x.json", document)]}
+        )
+    job, review = ImportJob.objects.get(), PatientMatchReview.objects.get()
+    assert job.summary["waiting_for_review"] == 1
+    detail = admin_client_mfa.get(reverse("staff:import-detail", args=[job.pk])).content.decode()
+    assert "<dt>Patients waiting for review</dt><dd>1</dd>" in detail
+    page = admin_client_mfa.get(reverse("staff:match-review", args=[review.pk])).content.decode()
+    assert "has an identifier that the clinic's patient has too" in page
+    assert ClinicalResource.objects.filter(patient=cast.patient).count() == 0
