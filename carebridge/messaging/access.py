@@ -20,6 +20,7 @@ from carebridge.audit.services import record_event
 from carebridge.messaging import care_requests
 from carebridge.messaging.drafts import DRAFT_OBJECT_TYPE
 from carebridge.messaging.models import Attachment, CareRequest, Message, Thread
+from carebridge.messaging.request_selectors import visible_requests
 from carebridge.messaging.services import MESSAGING_SCOPE, OBJECT_TYPE
 
 if TYPE_CHECKING:
@@ -134,8 +135,10 @@ def access_care_request(request: AuthenticatedRequest, request_id: uuid.UUID) ->
     404 otherwise, and for another patient's request, which is not audited as seen."""
     object_type = care_requests.OBJECT_TYPE
     patient = messaging_patient(request, object_id=request_id, object_type=object_type)
+    hidden = request.acting.hides_patients_own_messages
     found = (
-        CareRequest.objects.filter(patient=patient, pk=request_id)
+        visible_requests(patient, hides_patients_own=hidden)
+        .filter(pk=request_id)
         .select_related("patient", "created_by")
         .first()
     )

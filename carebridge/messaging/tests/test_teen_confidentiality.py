@@ -4,7 +4,8 @@ Cast: Tess (15) writes to the clinic herself; Terry, her father, holds a parent'
 every scope (so the teen rules apply) and writes about her in a conversation of his own; Nora
 (nurse) answers for the team. Terry never sees Tess's conversation (list, search, counts, the
 thread page and everything under it: 404) until Tess shares her messages; he keeps his own, which
-Tess sees too. A staff reply in Tess's conversation is e-mailed to Tess, never to Terry.
+Tess sees too. A staff reply in Tess's conversation is e-mailed to Tess, never to Terry. The
+same holds for the refill, referral and records requests Tess makes herself.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from carebridge.messaging.care_requests import submit_request, withdraw_request
 from carebridge.messaging.models import CareTeam, Message, Thread, WrittenAs
 from carebridge.messaging.selectors import count_unread
 from carebridge.messaging.services import reply, start_thread
@@ -174,8 +178,6 @@ def test_a_parent_of_a_younger_child_sees_the_childs_threads(
 def test_the_parent_cannot_reply_through_the_service_either(
     cast: Cast, team: CareTeam, frozen: object
 ) -> None:
-    from django.core.exceptions import PermissionDenied
-
     thread = tess_writes(cast, team, frozen)
     with pytest.raises(PermissionDenied):
         reply(
@@ -204,3 +206,40 @@ def test_a_staff_reply_in_the_teens_thread_tells_the_teen_not_the_parent(
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["tess@example.org"], "[Carebridge] You have a new message")
     ]
+
+
+# Requests from the record (refills, referrals, copies) are messages to the clinic too.
+
+
+def test_the_teens_own_requests_are_hers(cast: Cast) -> None:
+    tess, terry_user = cast.proxies.teen, cast.proxies.parent_of_teen
+    hers = submit_request(
+        actor=cast.proxies.teen_user,
+        acting_as=WrittenAs.SELF,
+        patient=tess,
+        kind="refill",
+        details={"medicines": ["Private pill 1 mg"], "pharmacy": "Corner Pharmacy", "note": ""},
+    )
+    his = submit_request(
+        actor=terry_user,
+        acting_as=WrittenAs.PROXY,
+        patient=tess,
+        kind="records",
+        details={"records": "Vaccination record for school", "send_to": "", "note": ""},
+    )
+    client = terry(cast)
+    listing = client.get(reverse("messaging:requests")).context["listing"]
+    assert [row.care_request.pk for row in listing.rows] == [his.pk]
+    assert client.get(reverse("messaging:request", args=[hers.pk])).status_code == 404
+    withdraw = reverse("messaging:request-withdraw", args=[hers.pk])
+    assert client.post(withdraw).status_code == 404
+    hers.refresh_from_db()
+    assert hers.status == "submitted"
+    refill = client.get(reverse("messaging:request-refill"))
+    assert refill.context["form"].initial == {"pharmacy": ""}
+    with pytest.raises(PermissionDenied):
+        withdraw_request(
+            actor=terry_user, acting_as=WrittenAs.PROXY, care_request=hers, now=timezone.now()
+        )
+    tess_client = client_for(cast.proxies.teen_user)
+    assert tess_client.get(reverse("messaging:request", args=[hers.pk])).status_code == 200
