@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.eligibility import is_old_enough_for_own_account, too_young_words
 from carebridge.accounts.models import ActivationCode, User
 from carebridge.audit.models import AuditAction, AuditEvent, AuditOutcome
 from carebridge.audit.services import record_event
@@ -46,9 +47,12 @@ def issue_activation_code(
     """Issue a new single-use activation code for a patient and return it (shown once).
 
     Any earlier unused code for the same patient stops working. Audited as an invitation.
+    Refused for a child below the clinic's age for an account of their own (code "too_young").
     """
     if patient.user_id is not None:
         raise ValidationError(_("This patient already has a portal account."))
+    if not is_old_enough_for_own_account(patient):
+        raise ValidationError(too_young_words(patient), code="too_young")
     code = new_code()
     now = timezone.now()
     with transaction.atomic():
@@ -129,13 +133,16 @@ def is_email_taken(email: str) -> bool:
 def enrol_patient(*, activation: ActivationCode, password: str, request: HttpRequest) -> User:
     """Create the patient's portal account from a verified activation, using up the code.
 
-    Runs in one transaction: the code is locked, so two tabs cannot both use it.
+    Runs in one transaction: the code is locked, so two tabs cannot both use it. Refused for a
+    child below the clinic's age for an account of their own, whenever the code was issued.
     """
     with transaction.atomic():
         locked = ActivationCode.objects.select_for_update().get(pk=activation.pk)
         patient = Patient.objects.select_for_update().get(pk=locked.patient_id)
         if not locked.is_usable or patient.user_id is not None:
             raise ValidationError(_("This activation code has already been used."))
+        if not is_old_enough_for_own_account(patient):
+            raise ValidationError(too_young_words(patient), code="too_young")
         if is_email_taken(locked.pending_email):
             raise ValidationError(_("An account with this e-mail address already exists."))
         user = User.objects.create_user(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from carebridge.accounts import services
+from carebridge.accounts.eligibility import is_old_enough_for_own_account, too_young_words
 from carebridge.accounts.forms import ActivationForm, EnrolEmailForm, EnrolPasswordForm
 from carebridge.accounts.models import ActivationCode, User
 from carebridge.core.http import AuthenticatedRequest, client_ip
@@ -54,6 +55,9 @@ def enrol_start(request: HttpRequest) -> HttpResponse:
         if activation is not None:
             # A right answer was not a guess.
             ratelimit.give_back("enrol", client_ip(request))
+            if not is_old_enough_for_own_account(activation.patient):
+                form.add_error(None, too_young_words(activation.patient))
+                return render(request, "accounts/enrol_start.html", {"form": form})
             request.session[ENROL_SESSION_KEY] = activation.pk
             return redirect("accounts:enrol-email")
         form.add_error(

@@ -105,6 +105,13 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("revoke", "guardian_invitation"): gettext_lazy(
         "Cancelled an invitation for a parent or guardian"
     ),
+    # Only ever denied: someone other than the invited person used the invitation's link.
+    ("create", "proxy_invitation"): gettext_lazy(
+        "Tried to use an invitation that was sent to someone else"
+    ),
+    ("create", "guardian_invitation"): gettext_lazy(
+        "Tried to use an invitation that was sent to someone else"
+    ),
     ("create", "proxy_grant"): gettext_lazy("Accepted your invitation to help you as a caregiver"),
     ("grant", "proxy_grant"): gettext_lazy("Gave a parent or guardian access to your account"),
     ("update", "proxy_grant"): gettext_lazy("Changed what a caregiver or parent may see and do"),
@@ -147,6 +154,7 @@ ACTING_AS: dict[str, Promise] = {
     "proxy": gettext_lazy("A caregiver or parent"),
     "system": gettext_lazy("Carebridge, automatically"),
     "recipient": gettext_lazy("Someone the patient sent their summary to"),
+    "link_holder": gettext_lazy("Someone who was not the invited person"),
 }
 
 

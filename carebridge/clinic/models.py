@@ -36,6 +36,13 @@ class Clinic(models.Model):
     proxy_parental_access_until_age = models.PositiveSmallIntegerField(
         _("parental access ends at this age"), default=18
     )
+    # A child below this age cannot have a portal account of their own (no activation code, no
+    # enrolment): their parent or guardian acts for them through a grant staff give.
+    own_account_from_age = models.PositiveSmallIntegerField(
+        _("patients may have their own portal account from this age"),
+        default=13,
+        validators=[MaxValueValidator(18)],
+    )
     # Shown to patients before they write: "The clinic answers messages within N working days."
     message_reply_days = models.PositiveSmallIntegerField(
         _("working days the clinic takes to answer a message"),

@@ -1,9 +1,12 @@
 """Who may see a patient's messages: the only way the messaging pages reach a patient.
 
 A patient sees their own conversations; a caregiver or parent sees those of the patient they
-act for when their grant gives the "messaging" scope today. Anyone else (staff, a visitor, a
-proxy whose access has ended) acts for no patient here and gets a 404, as does a proxy without
-the scope, whose attempt is audited as denied. A missing thread and someone else's look the same.
+act for when their grant gives the "messaging" scope today, except that a teenager's own
+conversations (started by the teenager, with the clinic's replies) are the teenager's: their
+parent gets a 404 for them unless the teenager shares their messages (`proxies.rules`).
+Anyone else (staff, a visitor, a proxy whose access has ended) acts for no patient here and
+gets a 404, as does a proxy without the scope, whose attempt is audited as denied. A missing
+thread and someone else's look the same.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from carebridge.audit.services import record_event
 from carebridge.messaging import care_requests
 from carebridge.messaging.drafts import DRAFT_OBJECT_TYPE
 from carebridge.messaging.models import Attachment, CareRequest, Message, Thread
+from carebridge.messaging.request_selectors import visible_requests
 from carebridge.messaging.services import MESSAGING_SCOPE, OBJECT_TYPE
 
 if TYPE_CHECKING:
@@ -56,8 +60,9 @@ def access_thread(request: AuthenticatedRequest, thread_id: uuid.UUID) -> Thread
     """One of the patient's conversations, for the patient or a proxy with the messaging scope,
     with the view audited (the thread's id); 404 otherwise."""
     patient = messaging_patient(request, object_id=thread_id)
+    hidden = request.acting.hides_patients_own_messages
     thread = (
-        Thread.objects.for_patient(patient)
+        Thread.objects.for_patient_side(patient, hides_patients_own=hidden)
         .sent()
         .select_related("team", "practitioner", "patient")
         .filter(pk=thread_id)
@@ -74,8 +79,10 @@ def access_own_message(request: AuthenticatedRequest, message_id: uuid.UUID) -> 
     is only ever its writer's; the view is audited), or, once sent, the message its draft's
     address now leads to (its conversation's page audits the view). 404 otherwise."""
     patient = messaging_patient(request, object_id=message_id)
+    hidden = request.acting.hides_patients_own_messages
+    threads = Thread.objects.for_patient_side(patient, hides_patients_own=hidden)
     found = (
-        Message.objects.filter(pk=message_id, author=request.user, thread__patient=patient)
+        Message.objects.filter(pk=message_id, author=request.user, thread__in=threads)
         .select_related("thread__team", "thread__practitioner", "thread__patient")
         .prefetch_related("attachments")
         .first()
@@ -93,11 +100,13 @@ def access_attachment(
     """A file of a message the patient's side may read (sent, never a staff note) in one of the
     patient's conversations, with the download audited; 404 otherwise."""
     patient = messaging_patient(request, object_id=attachment_id)
+    hidden = request.acting.hides_patients_own_messages
+    threads = Thread.objects.for_patient_side(patient, hides_patients_own=hidden)
     attachment = (
         Attachment.objects.filter(
             pk=attachment_id,
             message__thread_id=thread_id,
-            message__thread__patient=patient,
+            message__thread__in=threads,
             message__is_internal=False,
             message__sent_at__isnull=False,
         )
@@ -126,8 +135,10 @@ def access_care_request(request: AuthenticatedRequest, request_id: uuid.UUID) ->
     404 otherwise, and for another patient's request, which is not audited as seen."""
     object_type = care_requests.OBJECT_TYPE
     patient = messaging_patient(request, object_id=request_id, object_type=object_type)
+    hidden = request.acting.hides_patients_own_messages
     found = (
-        CareRequest.objects.filter(patient=patient, pk=request_id)
+        visible_requests(patient, hides_patients_own=hidden)
+        .filter(pk=request_id)
         .select_related("patient", "created_by")
         .first()
     )

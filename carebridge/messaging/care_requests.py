@@ -180,7 +180,7 @@ def withdraw_request(
     """The patient (or a caregiver or parent with the messaging scope) no longer needs it:
     possible until the clinic answers, after which it is refused. The clinic's queue drops it;
     who withdrew it and when are kept. Audited; nobody is e-mailed."""
-    check_may_write(actor, acting_as, care_request.patient)
+    check_may_write(actor, acting_as, care_request.patient, care_request.created_as)
     with transaction.atomic():
         locked = CareRequest.objects.select_for_update(of=("self",)).get(pk=care_request.pk)
         if locked.status not in OPEN_STATUSES:

@@ -87,7 +87,7 @@ def save_draft(
     conversation described by `fields`; `draft` is the writer's draft being changed. Files are
     all checked before anything is written (the draft's kept files share the limit), and
     `remove` names the draft's files to drop. Audited; nobody is told."""
-    check_may_write(actor, acting_as, patient)
+    check_may_write(actor, acting_as, patient, thread.created_as if thread else "")
     if fields is not None:
         check_team(fields.team, patient, fields.practitioner, fields.topic)
     if draft is None and thread is not None:
@@ -171,7 +171,7 @@ def send_draft(
     posted again is not sent as a new message. The other side is told after commit, as for any
     message."""
     thread = draft.thread
-    check_may_write(actor, acting_as, thread.patient)
+    check_may_write(actor, acting_as, thread.patient, thread.created_as)
     if draft.author_id != actor.pk:
         raise PermissionDenied
     with transaction.atomic():

@@ -81,6 +81,13 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
     def for_patient(self, patient: Patient) -> ThreadQuerySet:
         return self.filter(patient=patient)
 
+    def for_patient_side(self, patient: Patient, *, hides_patients_own: bool) -> ThreadQuerySet:
+        """The patient's conversations one viewer on the patient's side may see: all of them,
+        or, for a teenager's parent (`hides_patients_own`, from the acting context), all but
+        the ones the patient started (with the clinic's replies in them)."""
+        threads = self.for_patient(patient)
+        return threads.exclude(created_as=WrittenAs.SELF) if hides_patients_own else threads
+
     def open(self) -> ThreadQuerySet:
         return self.exclude(status=ThreadStatus.CLOSED)
 

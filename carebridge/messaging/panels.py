@@ -63,6 +63,7 @@ def unread_once(portal: PortalRequest, patient: Patient, viewer: User) -> int:
     navigation."""
     counted: int | None = getattr(portal, UNREAD_ATTRIBUTE, None)
     if counted is None:
-        counted = count_unread(patient, viewer)
+        hidden = portal.acting.hides_patients_own_messages
+        counted = count_unread(patient, viewer, hides_patients_own=hidden)
         setattr(portal, UNREAD_ATTRIBUTE, counted)
     return counted

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
-from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind
+from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind, WrittenAs
 from carebridge.messaging.selectors import writer_words
 from carebridge.records.models import ResourceType
 from carebridge.records.selectors.sections import ACTIVE_MEDICATION, visible_of_types
@@ -42,10 +43,20 @@ class RequestListing:
     rows: list[RequestRow]
 
 
-def list_requests(patient: Patient, page_number: str | None) -> RequestListing:
-    """The patient's requests, newest first, 20 a page (a count and a page: two queries)."""
+def visible_requests(patient: Patient, *, hides_patients_own: bool) -> QuerySet[CareRequest]:
+    """The patient's requests one viewer on the patient's side may see: for a teenager's parent
+    (`hides_patients_own`, from the acting context), not the ones the teenager made."""
+    requests = CareRequest.objects.filter(patient=patient)
+    return requests.exclude(created_as=WrittenAs.SELF) if hides_patients_own else requests
+
+
+def list_requests(
+    patient: Patient, page_number: str | None, *, hides_patients_own: bool
+) -> RequestListing:
+    """The requests the viewer may see, newest first, 20 a page (a count and a page: two
+    queries)."""
     requests = (
-        CareRequest.objects.filter(patient=patient)
+        visible_requests(patient, hides_patients_own=hides_patients_own)
         .select_related("created_by")
         .order_by("-created_at", "pk")
     )
@@ -157,10 +168,11 @@ def list_current_medicines(scope: RecordScope) -> list[Medicine]:
     return sorted(by_name.values(), key=lambda medicine: medicine.name.casefold())
 
 
-def last_pharmacy(patient: Patient) -> str:
-    """The pharmacy named in the patient's most recent refill request ("" if none)."""
+def last_pharmacy(patient: Patient, *, hides_patients_own: bool) -> str:
+    """The pharmacy named in the most recent refill request the viewer may see ("" if none)."""
     last = (
-        CareRequest.objects.filter(patient=patient, kind=RequestKind.REFILL)
+        visible_requests(patient, hides_patients_own=hides_patients_own)
+        .filter(kind=RequestKind.REFILL)
         .order_by("-created_at", "-pk")
         .only("details")
         .first()

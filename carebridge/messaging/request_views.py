@@ -56,7 +56,8 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 @require_safe
 def request_list(request: AuthenticatedRequest) -> HttpResponse:
     patient = access_care_requests(request)
-    listing = list_requests(patient, request.GET.get("page"))
+    hidden = request.acting.hides_patients_own_messages
+    listing = list_requests(patient, request.GET.get("page"), hides_patients_own=hidden)
     return render_in_zone(request, "messaging/requests/list.html", {"listing": listing})
 
 
@@ -139,7 +140,8 @@ def refill_form(
         data, initial = request.POST, {}
     else:
         # The pharmacy named last time, so that it need not be typed again.
-        data, initial = None, {"pharmacy": last_pharmacy(patient)}
+        hidden = request.acting.hides_patients_own_messages
+        data, initial = None, {"pharmacy": last_pharmacy(patient, hides_patients_own=hidden)}
     if medicines is None:
         return TypedRefillForm(data, initial=initial)
     return RefillForm(data, initial=initial, medicines=medicines)

@@ -41,23 +41,32 @@ class ThreadListing:
 
 
 def list_threads(
-    patient: Patient, viewer: User, page_number: str | None, *, archived: bool = False
+    patient: Patient,
+    viewer: User,
+    page_number: str | None,
+    *,
+    hides_patients_own: bool,
+    archived: bool = False,
 ) -> ThreadListing:
     """The patient's sent conversations in the inbox (or the archive), newest activity first,
     20 a page; each row says whether the viewer has read its last message (a fixed number of
-    queries)."""
-    threads = Thread.objects.for_patient(patient).sent()
+    queries). A teenager's own conversations are left out for their parent
+    (`hides_patients_own`, from the acting context)."""
+    threads = Thread.objects.for_patient_side(patient, hides_patients_own=hides_patients_own)
+    threads = threads.sent()
     threads = threads.filter(archived_by_patient_at__isnull=not archived)
     return paged_rows(threads, viewer, page_number)
 
 
 def search_threads(
-    patient: Patient, viewer: User, text: str, page_number: str | None
+    patient: Patient, viewer: User, text: str, page_number: str | None, *, hides_patients_own: bool
 ) -> ThreadListing:
     """The patient's sent conversations, archived ones included, in which every word of `text`
     is in the subject or in a message the patient's side may read (never in a staff note),
-    newest first, 20 a page, in a fixed number of queries."""
-    threads = Thread.objects.for_patient(patient).sent()
+    newest first, 20 a page, in a fixed number of queries. A teenager's own conversations are
+    left out for their parent (`hides_patients_own`)."""
+    threads = Thread.objects.for_patient_side(patient, hides_patients_own=hides_patients_own)
+    threads = threads.sent()
     for word in search_words(text):
         bodies = Message.objects.for_patient_side().filter(body__icontains=word)
         threads = threads.filter(Q(subject__icontains=word) | Q(pk__in=bodies.values("thread")))
@@ -163,19 +172,22 @@ def practitioners_for(patient: Patient) -> QuerySet[Practitioner]:
     )
 
 
-def list_drafts(patient: Patient, viewer: User) -> list[Message]:
+def list_drafts(patient: Patient, viewer: User, *, hides_patients_own: bool) -> list[Message]:
     """The viewer's own unsent drafts for this patient, newest first, with their conversation
-    (one query): a draft is never shown to anyone but its writer."""
+    (one query): a draft is never shown to anyone but its writer, nor one in a conversation
+    the viewer may no longer see (a teenager's own, for their parent)."""
+    threads = Thread.objects.for_patient_side(patient, hides_patients_own=hides_patients_own)
     drafts = (
         Message.objects.drafts()
-        .filter(author=viewer, thread__patient=patient)
+        .filter(author=viewer, thread__in=threads)
         .select_related("thread__team")
         .order_by("-created_at", "pk")
     )
     return list(drafts)
 
 
-def count_unread(patient: Patient, viewer: User) -> int:
-    """How many of the patient's conversations have a message the viewer has not read (one
-    query)."""
-    return Thread.objects.for_patient(patient).unread_by(viewer.pk).count()
+def count_unread(patient: Patient, viewer: User, *, hides_patients_own: bool) -> int:
+    """How many of the patient's conversations the viewer may see have a message the viewer
+    has not read (one query)."""
+    threads = Thread.objects.for_patient_side(patient, hides_patients_own=hides_patients_own)
+    return threads.unread_by(viewer.pk).count()

@@ -51,14 +51,18 @@ OBJECT_TYPE = "message_thread"
 FOLDER_OBJECT_TYPE = "message_folder"
 
 
-def check_may_write(actor: User, acting_as: str, patient: Patient) -> None:
+def check_may_write(actor: User, acting_as: str, patient: Patient, started_as: str = "") -> None:
     """PermissionDenied unless the actor is the patient or a caregiver or parent whose access
-    includes messages today. Only the proxies app decides who may act for whom."""
+    includes messages today, and, for an existing thread or request (`started_as`: its
+    `created_as`), one they may see: a teenager's own is not their parent's. Only the proxies
+    app decides who may act for whom."""
     if acting_as == WrittenAs.SELF:
         allowed = patient.user_id is not None and patient.user_id == actor.pk
     elif acting_as == WrittenAs.PROXY:
         acting = resolve_acting_context(actor, str(patient.pk))
         allowed = acting.is_proxy and acting.may(MESSAGING_SCOPE)
+        if acting.hides_patients_own_messages:
+            allowed = allowed and started_as != WrittenAs.SELF
     else:
         allowed = False
     if not allowed:
@@ -230,7 +234,7 @@ def reply(
     if acting_as == WrittenAs.STAFF:
         check_team_member(actor, thread.team)
     else:
-        check_may_write(actor, acting_as, thread.patient)
+        check_may_write(actor, acting_as, thread.patient, thread.created_as)
         if internal:
             raise PermissionDenied
     earlier = sent_before(actor, submission)
@@ -314,7 +318,7 @@ def archive_thread(
 ) -> Thread:
     """Move a conversation into the patient's archive or back (the clinic still sees it; a new
     message brings it back by itself). Audited as a change of the patient's message folders."""
-    check_may_write(actor, acting_as, thread.patient)
+    check_may_write(actor, acting_as, thread.patient, thread.created_as)
     with transaction.atomic():
         locked = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
         locked.archived_by_patient_at = now if archived else None

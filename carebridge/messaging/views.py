@@ -78,11 +78,15 @@ SEARCH_SESSION_KEY = "messaging_search"
 def threads(request: AuthenticatedRequest) -> HttpResponse:
     patient = access_threads(request)
     archived = request.GET.get("show") == ARCHIVED
-    listing = list_threads(patient, request.user, request.GET.get("page"), archived=archived)
+    hidden = request.acting.hides_patients_own_messages
+    page = request.GET.get("page")
+    listing = list_threads(
+        patient, request.user, page, hides_patients_own=hidden, archived=archived
+    )
     context = {
         "listing": listing,
         "archived": archived,
-        "drafts": [] if archived else list_drafts(patient, request.user),
+        "drafts": [] if archived else list_drafts(patient, request.user, hides_patients_own=hidden),
         "search_form": SearchForm(),
     }
     return render_in_zone(request, "messaging/threads.html", context)
@@ -104,7 +108,10 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     text = searches.get(str(patient.pk), "")
     if not text:
         return redirect("messaging:threads")
-    listing = search_threads(patient, request.user, text, request.GET.get("page"))
+    hidden = request.acting.hides_patients_own_messages
+    listing = search_threads(
+        patient, request.user, text, request.GET.get("page"), hides_patients_own=hidden
+    )
     context = {"listing": listing, "search_form": SearchForm(initial={"text": text}), "text": text}
     return render_in_zone(request, "messaging/search.html", context)
 

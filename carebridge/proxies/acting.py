@@ -69,6 +69,9 @@ class ActingContext:
     # Whether resources their source labelled sensitive must be left out of everything the
     # viewer sees: pages, counts, charts, downloads and shares.
     hides_sensitive: bool = False
+    # Whether the patient's own conversations with the clinic (the ones they started, with the
+    # clinic's replies) are kept from the viewer: a teenager's parent, unless the teen shares.
+    hides_patients_own_messages: bool = False
     # The viewer's own patient record, whoever they act for now ("me" in the switcher).
     own_patient: Patient | None = None
     # Everyone the viewer may act for today, and the grant they act through now (if any).

@@ -34,6 +34,9 @@ TEEN_SHARE_EXPLANATIONS: dict[str, Promise] = {
         "Your whole health record: medicines, health problems, visits, documents and more."
     ),
     ProxyScope.RESULTS: _("Your test results and measurements such as blood pressure."),
+    ProxyScope.MESSAGING: _(
+        "Your own messages: the conversations you start with the clinic, and its replies."
+    ),
     ProxyScope.ACCOUNT: _("Your account activity: who has seen or changed your record."),
 }
 

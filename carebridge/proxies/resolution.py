@@ -29,6 +29,8 @@ class InForce(NamedTuple):
     grant: ProxyGrant
     scopes: frozenset[str]
     record_parts: frozenset[str]
+    # Whether the patient's own conversations are kept from this proxy (a teenager's parent).
+    hides_patients_own_messages: bool
 
 
 def grants_in_force(user: User) -> list[InForce]:
@@ -52,10 +54,10 @@ def grants_in_force(user: User) -> list[InForce]:
             grant, patient_birth_date=patient.birth_date, today=today, clinic=patient.clinic
         )
         if scopes:
-            parts = rules.effective_record_parts(
-                grant, patient_birth_date=patient.birth_date, today=today, clinic=patient.clinic
-            )
-            in_force.append(InForce(grant, scopes, parts))
+            when = {"patient_birth_date": patient.birth_date, "today": today}
+            parts = rules.effective_record_parts(grant, clinic=patient.clinic, **when)
+            private = rules.hides_patients_own_messages(grant, clinic=patient.clinic, **when)
+            in_force.append(InForce(grant, scopes, parts, private))
     return in_force
 
 
@@ -95,6 +97,7 @@ def resolve_acting_context(user: User | None, acting_for: str = "") -> ActingCon
             scopes=chosen.scopes,
             record_parts=chosen.record_parts,
             hides_sensitive=True,
+            hides_patients_own_messages=chosen.hides_patients_own_messages,
             grant_id=str(chosen.grant.pk),
         )
     if own is not None:

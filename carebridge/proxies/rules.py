@@ -98,6 +98,20 @@ def is_teen_limited(
     )
 
 
+def hides_patients_own_messages(
+    grant: ProxyGrant, *, patient_birth_date: datetime.date, today: datetime.date, clinic: Clinic
+) -> bool:
+    """Whether a teenager's own conversations with the clinic (those the teenager started, and
+    the clinic's replies in them) are kept from this parent: a parental grant in the teen age
+    band, unless the teenager shared their messages. The parent's own conversations about the
+    teenager stay theirs to see."""
+    return (
+        grant.is_parental
+        and age_band(patient_birth_date, today, clinic) is AgeBand.TEEN
+        and ProxyScope.MESSAGING not in grant.teen_shared_scopes
+    )
+
+
 def effective_record_parts(
     grant: ProxyGrant, *, patient_birth_date: datetime.date, today: datetime.date, clinic: Clinic
 ) -> frozenset[str]:

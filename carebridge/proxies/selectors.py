@@ -29,7 +29,13 @@ from carebridge.proxies.models import (
 # How long an ended grant stays on the "People you help" page.
 RECENTLY_ENDED_DAYS = 90
 # What a teenager may choose to share with a parent, beyond what the teen rules leave them.
-TEEN_SHAREABLE_SCOPES = (ProxyScope.RECORD, ProxyScope.RESULTS, ProxyScope.ACCOUNT)
+# Sharing "messaging" shares the teenager's own conversations (the parent keeps their own).
+TEEN_SHAREABLE_SCOPES = (
+    ProxyScope.RECORD,
+    ProxyScope.RESULTS,
+    ProxyScope.MESSAGING,
+    ProxyScope.ACCOUNT,
+)
 
 
 @dataclass(frozen=True)
@@ -275,7 +281,11 @@ def _teen_parent_row(grant: ProxyGrant) -> TeenParentRow:
 
 def _teen_base_words(granted: set[str]) -> list[str]:
     """What a teenager's parent sees whatever the teenager shares, in words."""
-    words = scope_labels(granted & rules.TEEN_LIMITED_SCOPES)
+    words = []
+    if ProxyScope.MESSAGING in granted:
+        # Not the teenager's own conversations: those are theirs to share.
+        words.append(_("Messages they write to the clinic about you, and the clinic's replies"))
+    words += scope_labels(granted & (rules.TEEN_LIMITED_SCOPES - {ProxyScope.MESSAGING}))
     if ProxyScope.RECORD in granted:
         words.append(_("Allergies and immunizations (vaccines) in your health record"))
     return words

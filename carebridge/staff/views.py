@@ -18,6 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from carebridge.accounts.eligibility import is_old_enough_for_own_account, too_young_words
 from carebridge.accounts.services import issue_activation_code
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
@@ -113,7 +114,10 @@ def patient_invite(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Http
     """
     patient = selectors.get_invitable_patient(clinic=_staff(request).clinic, patient_id=patient_id)
     context: dict[str, Any] = {"patient": patient, "clinic": patient.clinic}
-    if request.method == "POST":
+    if not is_old_enough_for_own_account(patient):
+        # No button: the page says why this child cannot have an account of their own.
+        context["too_young"] = too_young_words(patient)
+    elif request.method == "POST":
         context |= _issue_code(request, patient)
     response = render(request, "staff/patient_invite.html", context)
     add_never_cache_headers(response)

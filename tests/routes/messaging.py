@@ -8,7 +8,9 @@ child is a teenager) for the person they act for. Abe (appointments only) gets 4
 A conversation's pages and a file's download are checked with ids that no thread or attachment
 has (the matrix builds a URL after its "nothing changed" snapshot, so it cannot make one first):
 everyone signed in gets 404. Who gets a real thread of Pat's is checked persona by persona in
-`carebridge/messaging/tests/test_pages.py`.
+`carebridge/messaging/tests/test_pages.py`; that Terry gets 404 for a thread Tess (15) started
+herself, on every URL, and does not see it in the list, search or counts unless she shares her
+messages, in `carebridge/messaging/tests/test_teen_confidentiality.py`.
 """
 
 from __future__ import annotations

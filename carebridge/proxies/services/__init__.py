@@ -16,7 +16,9 @@ from carebridge.proxies.services.grants import (
 from carebridge.proxies.services.guardians import give_guardian_access, invite_guardian
 from carebridge.proxies.services.invitations import (
     Invitation,
+    NotInvitedPersonError,
     accept_invitation,
+    check_invited_person,
     decline_invitation,
     find_invitation,
     invite_caregiver,
@@ -26,8 +28,10 @@ from carebridge.proxies.services.lapsing import LapsedCounts, end_lapsed_grants
 __all__ = [
     "Invitation",
     "LapsedCounts",
+    "NotInvitedPersonError",
     "accept_invitation",
     "change_scopes",
+    "check_invited_person",
     "clean_scopes",
     "decline_invitation",
     "end_lapsed_grants",

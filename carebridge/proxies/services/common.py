@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -23,6 +24,7 @@ from carebridge.proxies import rules
 from carebridge.proxies.models import (
     EndReason,
     ProxyGrant,
+    ProxyScope,
 )
 
 if TYPE_CHECKING:
@@ -127,6 +129,28 @@ def invitation_type(grant: ProxyGrant) -> str:
     return "guardian_invitation" if grant.is_parental else "proxy_invitation"
 
 
+def is_invited_person(user: User, address: str) -> bool:
+    """Whether `address` is one of the user's verified e-mail addresses (any case).
+
+    An invitation is bound to the address it was sent to: holding its link is not enough.
+    """
+    if not address:
+        return False
+    return EmailAddress.objects.filter(user=user, verified=True, email__iexact=address).exists()
+
+
+def masked_address(address: str) -> str:
+    """The address with its local part hidden but for the first letter: "j***@example.org"."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def scope_words(scopes: Iterable[str]) -> list[str]:
+    """What a grant covers, in plain words (the scopes' labels), in the order of `ProxyScope`."""
+    chosen = set(scopes)
+    return [str(label) for value, label in ProxyScope.choices if value in chosen]
+
+
 def sign_in_link() -> str:
     return settings.CAREBRIDGE_BASE_URL + reverse("account_login")
 
@@ -154,4 +178,47 @@ def tell_both_access_ended(grant: ProxyGrant) -> None:
         [patient_address(grant.patient)],
         context,
         clinic=grant.patient.clinic,
+    )
+
+
+def tell_both_access_given(grant: ProxyGrant) -> None:
+    """The proxy, and the patient if they have an account of their own, hear that access was
+    given and what it covers (the scopes in words: never names, the clinic, or health data).
+
+    A caregiver's patient invited them; a parent's grant came from clinic staff, so the child
+    (a teenager with an account) hears what their parent was given. Written to the outbox.
+    """
+    context = {"link": sign_in_link(), "scopes": scope_words(grant.scopes)}
+    clinic = grant.patient.clinic
+    proxy_email = grant.proxy.email if grant.proxy is not None else ""
+    if grant.is_parental:
+        send_after_commit(
+            _("[Carebridge] You can now help with a family member's care"),
+            "access_given",
+            [proxy_email],
+            context,
+            clinic=clinic,
+        )
+        own_account = grant.patient.user
+        send_after_commit(
+            _("[Carebridge] Your parent or guardian now has access to your account"),
+            "parent_access_given_patient",
+            [own_account.email if own_account is not None else ""],
+            {**context, "teen_from": clinic.proxy_full_access_under_age},
+            clinic=clinic,
+        )
+        return
+    send_after_commit(
+        _("[Carebridge] You can now help someone with their care"),
+        "invitation_accepted_proxy",
+        [proxy_email],
+        context,
+        clinic=clinic,
+    )
+    send_after_commit(
+        _("[Carebridge] Someone you invited can now help you"),
+        "invitation_accepted",
+        [patient_address(grant.patient)],
+        context,
+        clinic=clinic,
     )

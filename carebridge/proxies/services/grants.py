@@ -26,9 +26,8 @@ from carebridge.proxies.services.common import (
     is_adult,
     is_own_user,
     may_manage_proxy_access,
-    send_after_commit,
-    sign_in_link,
     tell_both_access_ended,
+    tell_both_access_given,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +50,8 @@ def grant_parental_access(
     Staff must belong to the patient's clinic and hold the permission to give parents' access
     (PermissionError otherwise), and have checked identity and relationship (`note` says how;
     never clinical details). Only for patients under the clinic's adult age. Audited as staff;
-    the parent is told by e-mail.
+    the parent, and the child if they have an account of their own, are told by e-mail what
+    the access covers (in plain words, no health information).
     """
     if not may_manage_proxy_access(actor, patient):
         raise PermissionError(
@@ -79,17 +79,13 @@ def grant_parental_access(
             granted_by=actor,
             is_parental=True,
             note=note.strip()[:500],
+            # Kept, like an accepted invitation's: the address the access went to.
+            invite_email=proxy.email.lower(),
         )
         audit_grant(
             actor=actor, action=AuditAction.GRANT, grant=grant, acting_as="staff", request=request
         )
-        send_after_commit(
-            _("[Carebridge] You can now help with a family member's care"),
-            "access_given",
-            [proxy.email],
-            {"link": sign_in_link()},
-            clinic=patient.clinic,
-        )
+        tell_both_access_given(grant)
     return grant
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,12 +44,13 @@ def give_guardian_access(
     note: str,
     request: HttpRequest | None = None,
 ) -> ProxyGrant:
-    """Staff give a parent or guardian access: at once when the address has a portal account,
-    otherwise by invitation (the grant waits as "invited").
+    """Staff give a parent or guardian access: at once when the address is the verified address
+    of an active portal account, otherwise by invitation (the grant waits as "invited", and only
+    the person who proves the address can accept it).
 
     The rules, audit and e-mails are those of `grant_parental_access` and `invite_guardian`.
     """
-    proxy = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    proxy = verified_account(email)
     details: dict[str, Any] = {
         "relationship": relationship,
         "scopes": scopes,
@@ -58,6 +60,16 @@ def give_guardian_access(
     if proxy is not None:
         return grant_parental_access(actor=actor, patient=patient, proxy=proxy, **details)
     return invite_guardian(actor=actor, patient=patient, email=email, **details).grant
+
+
+def verified_account(email: str) -> User | None:
+    """The active account whose verified e-mail address this is (any case), else None.
+
+    An account that merely claims the address (not verified) does not get a parent's access at
+    once: it is sent an invitation, which only the verified address can accept.
+    """
+    verified = EmailAddress.objects.filter(email__iexact=email.strip(), verified=True)
+    return User.objects.filter(is_active=True, pk__in=verified.values("user_id")).first()
 
 
 def _check_may_invite(actor: User, patient: Patient, relationship: str, email: str) -> None:

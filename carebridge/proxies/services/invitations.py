@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from carebridge.accounts.models import User
 from carebridge.accounts.services import is_email_taken
-from carebridge.audit.models import AuditAction
+from carebridge.audit.models import AuditAction, AuditOutcome
 from carebridge.audit.services import record_event
 from carebridge.proxies import rules
 from carebridge.proxies.models import (
@@ -34,10 +34,11 @@ from carebridge.proxies.services.common import (
     invitation_link,
     invitation_type,
     is_adult,
+    is_invited_person,
     is_own_user,
-    patient_address,
+    masked_address,
     send_after_commit,
-    sign_in_link,
+    tell_both_access_given,
 )
 
 if TYPE_CHECKING:
@@ -181,34 +182,79 @@ def _locked_invitation(token: str) -> ProxyGrant:
     return grant
 
 
-def accept_invitation(*, token: str, user: User, request: HttpRequest | None = None) -> ProxyGrant:
-    """The signed-in caregiver accepts: the grant becomes active and the link stops working.
+class NotInvitedPersonError(ValidationError):
+    """The signed-in account has no verified e-mail address equal to the invited one."""
 
-    Refused when the link is used, expired or wrong, when the user is the patient, or when they
-    already help this patient. Audited as the caregiver's action; the patient is told by e-mail.
+    def __init__(self, address: str) -> None:
+        self.masked = masked_address(address)
+        super().__init__(
+            _(
+                "This invitation was sent to %(address)s. Sign in with that address, or ask "
+                "the person who invited you to send a new one."
+            )
+            % {"address": self.masked},
+            code="not_invited_person",
+        )
+
+
+def check_invited_person(
+    *, grant: ProxyGrant, user: User, request: HttpRequest | None = None
+) -> None:
+    """Raise NotInvitedPersonError, after recording a denied audit event, unless the user's
+    verified e-mail address is the one the invitation was sent to (any case).
+
+    Privacy rule: an invitation is bound to its person, not to whoever holds the link. The
+    refusal names only the masked address, never the patient; the event (committed even
+    though the caller fails) lets the patient and the clinic see that someone else tried.
     """
+    if is_invited_person(user, grant.invite_email):
+        return
+    record_event(
+        actor=user,
+        action=AuditAction.CREATE,
+        object_type=invitation_type(grant),
+        object_id=grant.pk,
+        patient=grant.patient,
+        acting_as="link_holder",
+        outcome=AuditOutcome.DENIED,
+        request=request,
+    )
+    raise NotInvitedPersonError(grant.invite_email)
+
+
+def _check_link_holder(token: str, user: User, request: HttpRequest | None) -> None:
+    """Outside the change's transaction, so that the denied event stays recorded."""
+    found = find_invitation(token)
+    if found is not None:
+        check_invited_person(grant=found, user=user, request=request)
+
+
+def accept_invitation(*, token: str, user: User, request: HttpRequest | None = None) -> ProxyGrant:
+    """The invited person, signed in, accepts: the grant becomes active and the link stops
+    working; the invited address stays on the grant.
+
+    Refused (NotInvitedPersonError, audited as denied, nothing changed) unless one of the user's
+    verified addresses is the invited one; refused too when the link is used, expired or
+    wrong, when the user is the patient, or when they already help this patient. Audited as
+    the caregiver's action; both people are told what the access covers, by the outbox.
+    """
+    _check_link_holder(token, user, request)
     with transaction.atomic():
         grant = _locked_invitation(token)
+        if not is_invited_person(user, grant.invite_email):
+            raise NotInvitedPersonError(grant.invite_email)
         if is_own_user(grant.patient, user):
             raise ValidationError(_("You cannot accept an invitation to your own account."))
         if ProxyGrant.objects.for_patient(grant.patient).for_proxy(user).open().exists():
             raise ValidationError(_("You can already help this person."))
         grant.proxy, grant.status = user, GrantStatus.ACTIVE
         grant.starts_on = max(grant.starts_on, rules.clinic_today(grant.patient.clinic))
-        grant.invite_email, grant.invite_token_digest, grant.invite_expires_at = "", "", None
+        grant.invite_token_digest, grant.invite_expires_at = "", None
         grant.save()
         audit_grant(
             actor=user, action=AuditAction.CREATE, grant=grant, acting_as="proxy", request=request
         )
-        # A parent's invitation came from clinic staff, not from the child: nobody to tell.
-        if not grant.is_parental:
-            send_after_commit(
-                _("[Carebridge] Someone you invited can now help you"),
-                "invitation_accepted",
-                [patient_address(grant.patient)],
-                {"link": sign_in_link()},
-                clinic=grant.patient.clinic,
-            )
+        tell_both_access_given(grant)
     return grant
 
 
@@ -218,9 +264,14 @@ def decline_invitation(*, token: str, user: User, request: HttpRequest | None = 
     The grant ends as expired, with the reason "invitation ended". Refused like an acceptance
     for a used, expired or wrong link, and for an invitation to the user's own account.
     Audited as the invited person's action ("proxy"). No e-mail: nobody gained or lost access.
+    Only the invited person may decline (NotInvitedPersonError otherwise, audited as denied):
+    someone else holding the link cannot end it.
     """
+    _check_link_holder(token, user, request)
     with transaction.atomic():
         grant = _locked_invitation(token)
+        if not is_invited_person(user, grant.invite_email):
+            raise NotInvitedPersonError(grant.invite_email)
         if is_own_user(grant.patient, user):
             raise ValidationError(_("You cannot decline an invitation to your own account."))
         end_grant(grant, actor=user, reason=EndReason.INVITATION_ENDED, status=GrantStatus.EXPIRED)

@@ -112,8 +112,12 @@ def test_accepting_makes_the_grant_active_and_parental(cast, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         grant = accept_invitation(token=token, user=parent)
     grant.refresh_from_db()
-    # Staff invited the parent, not the child: nobody else is told.
-    assert len(mail.outbox) == 1
+    # The parent hears what was given; Kit (9) has no account of her own, so nobody else.
+    told = mail.outbox[1:]
+    assert [(m.to, m.subject) for m in told] == [
+        (["new.parent@example.org"], "[Carebridge] You can now help with a family member's care")
+    ]
+    assert "What you may see and do:\n- Test results\n- Appointments\n" in told[0].body
     assert (grant.status, grant.proxy, grant.is_parental, grant.invite_token_digest) == (
         GrantStatus.ACTIVE,
         parent,

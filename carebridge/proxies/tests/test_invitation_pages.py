@@ -105,11 +105,15 @@ def test_a_new_caregiver_enrols_from_the_e_mailed_link(
         ["billing"],
         "",
     )
-    accepted = mail.outbox[1]
-    assert (accepted.to, accepted.subject) == (
-        ["pat@example.org"],
-        "[Carebridge] Someone you invited can now help you",
-    )
+    told = [(message.to, message.subject) for message in mail.outbox[1:]]
+    assert told == [
+        (["chris@example.org"], "[Carebridge] You can now help someone with their care"),
+        (["pat@example.org"], "[Carebridge] Someone you invited can now help you"),
+    ]
+    for message in mail.outbox[1:]:
+        assert "- Bills and payments\n" in message.body
+        for private in ("Pat", "Patient", "Riverside", "Chris"):
+            assert not mentions(message.body, private)
     home = visitor.get("/")
     assert [person.name for person in home.wsgi_request.acting.helped] == ["Pat Patient"]
     events = AuditEvent.objects.filter(actor=chris).order_by("sequence")
@@ -189,7 +193,7 @@ def test_account_creation_is_all_or_nothing(cast, monkeypatch):
 def test_a_signed_in_user_sees_who_invited_them_and_accepts(
     cast, django_capture_on_commit_callbacks
 ):
-    grant, token = invite(cast)
+    grant, token = invite(cast, email="val@example.org")
     val = signed_in(cast.visitor)
     response = val.get(accept_url(token))
     assert response.status_code == 200
@@ -202,14 +206,18 @@ def test_a_signed_in_user_sees_who_invited_them_and_accepts(
         response = val.post(accept_url(token), {"action": "accept"})
     assert (response.status_code, response["Location"]) == (302, "/")
     grant.refresh_from_db()
-    assert (grant.status, grant.proxy) == (GrantStatus.ACTIVE, cast.visitor)
-    assert [m.to for m in mail.outbox] == [["pat@example.org"]]
+    assert (grant.status, grant.proxy, grant.invite_email) == (
+        GrantStatus.ACTIVE,
+        cast.visitor,
+        "val@example.org",
+    )
+    assert [m.to for m in mail.outbox] == [["val@example.org"], ["pat@example.org"]]
     home = val.get("/")
     assert [person.name for person in home.wsgi_request.acting.helped] == ["Pat Patient"]
 
 
 def test_declining_ends_the_invitation_quietly(cast, django_capture_on_commit_callbacks):
-    grant, token = invite(cast)
+    grant, token = invite(cast, email="val@example.org")
     val = signed_in(cast.visitor)
     with django_capture_on_commit_callbacks(execute=True):
         response = val.post(accept_url(token), {"action": "decline"})
@@ -236,7 +244,7 @@ def test_declining_ends_the_invitation_quietly(cast, django_capture_on_commit_ca
 
 
 def test_declining_a_used_link_is_refused(cast):
-    _grant, token = invite(cast)
+    _grant, token = invite(cast, email="val@example.org")
     decline_invitation(token=token, user=cast.visitor)
     with pytest.raises(ValidationError):
         decline_invitation(token=token, user=cast.visitor)
@@ -245,10 +253,19 @@ def test_declining_a_used_link_is_refused(cast):
 def test_the_patient_cannot_accept_her_own_invitation(cast, patient_client):
     grant, token = invite(cast)
     response = patient_client.post(accept_url(token), {"action": "accept"})
-    assert response.status_code == 200
-    assert response.context["errors"] == ["You cannot accept an invitation to your own account."]
+    assert response.status_code == 403
+    assert "This invitation was sent to c***@example.org." in page(response)
     grant.refresh_from_db()
     assert grant.status == GrantStatus.INVITED
+
+
+def test_the_invited_person_cannot_accept_for_their_own_record(cast):
+    # Pat added the address of a second, verified account to her own: still her own record.
+    EmailAddress.objects.create(user=cast.patient_user, email="pat.two@example.org", verified=True)
+    _grant, token = invite(cast, email="pat.two@example.org")
+    response = signed_in(cast.patient_user).post(accept_url(token), {"action": "accept"})
+    assert response.status_code == 200
+    assert response.context["errors"] == ["You cannot accept an invitation to your own account."]
 
 
 # Links that no longer work.

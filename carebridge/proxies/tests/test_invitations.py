@@ -95,17 +95,19 @@ def test_accepting_activates_the_grant_once(cast, django_capture_on_commit_callb
         grant = accept_invitation(token=token, user=chris)
     grant.refresh_from_db()
     assert (grant.status, grant.proxy) == (GrantStatus.ACTIVE, chris)
+    # The invited address stays: it is who the access went to.
     assert (grant.invite_email, grant.invite_token_digest, grant.invite_expires_at) == (
-        "",
+        "chris@example.org",
         "",
         None,
     )
     assert find_invitation(token) is None
     with pytest.raises(ValidationError):
         accept_invitation(token=token, user=chris)
-    [message] = mail.outbox
-    assert message.to == ["pat@example.org"]
-    assert message.subject == "[Carebridge] Someone you invited can now help you"
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["chris@example.org"], "[Carebridge] You can now help someone with their care"),
+        (["pat@example.org"], "[Carebridge] Someone you invited can now help you"),
+    ]
     event = AuditEvent.objects.filter(action=AuditAction.CREATE).get()
     assert (event.actor, event.patient, event.acting_as, event.object_type) == (
         chris,

@@ -38,15 +38,16 @@ def test_the_teenager_sees_what_each_parent_sees_and_may_share_more(cast):
     [(row, form)] = response.context["parents"]
     assert (row.parent_name, row.relationship) == ("Terry Parent", "Parent")
     assert row.already_sees == [
-        "Messages with the clinic",
+        "Messages they write to the clinic about you, and the clinic's replies",
         "Appointments",
         "Bills and payments",
         "Allergies and immunizations (vaccines) in your health record",
     ]
-    assert (row.shareable, row.shared) == (["record", "results", "account"], [])
+    assert (row.shareable, row.shared) == (["record", "results", "messaging", "account"], [])
     assert [option.data["value"] for option, _words in form.scope_options()] == [
         "record",
         "results",
+        "messaging",
         "account",
     ]
     html = response.content.decode()

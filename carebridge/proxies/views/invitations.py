@@ -29,7 +29,9 @@ from carebridge.proxies import selectors
 from carebridge.proxies.forms import CaregiverAccountForm
 from carebridge.proxies.models import ProxyGrant
 from carebridge.proxies.services.invitations import (
+    NotInvitedPersonError,
     accept_invitation,
+    check_invited_person,
     decline_invitation,
     enrol_caregiver,
     find_invitation,
@@ -85,20 +87,22 @@ def _visitor(request: HttpRequest, token: str, grant: ProxyGrant) -> HttpRespons
 
 
 def _signed_in(request: AuthenticatedRequest, token: str, grant: ProxyGrant) -> HttpResponse:
-    """Who invited them, as what, to do what; and the Accept and Decline buttons."""
+    """Who invited them, as what, to do what; and the Accept and Decline buttons.
+
+    Only for the invited person: anyone else signed in gets the refusal page, which names
+    neither the patient nor what was offered (audited as denied, nothing changes).
+    """
     errors: list[str] = []
-    action = request.POST.get("action", "") if request.method == "POST" else ""
     try:
-        if action == "accept":
-            accept_invitation(token=token, user=request.user, request=request)
-            messages.success(request, _accepted_message(grant))
-            return redirect("home:home")
-        if action == "decline":
-            decline_invitation(token=token, user=request.user, request=request)
-            messages.success(request, _("You have declined the invitation. Nothing has changed."))
-            return redirect("home:home")
+        check_invited_person(grant=grant, user=request.user, request=request)
+        response = _act(request, token, grant)
+    except NotInvitedPersonError as refusal:
+        shown = {"address": refusal.masked}
+        return render(request, "proxies/invitation_not_yours.html", shown, status=403)
     except ValidationError as error:
-        errors = error.messages
+        errors, response = error.messages, None
+    if response is not None:
+        return response
     context = {
         "patient_name": grant.patient.display_name,
         "relationship": str(grant.get_relationship_display()),
@@ -106,6 +110,20 @@ def _signed_in(request: AuthenticatedRequest, token: str, grant: ProxyGrant) -> 
         "errors": errors,
     }
     return render(request, "proxies/invitation_signed_in.html", context)
+
+
+def _act(request: AuthenticatedRequest, token: str, grant: ProxyGrant) -> HttpResponse | None:
+    """Accept or decline as the form asked; None to show the invitation (errors are raised)."""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "accept":
+        accept_invitation(token=token, user=request.user, request=request)
+        messages.success(request, _accepted_message(grant))
+        return redirect("home:home")
+    if action == "decline":
+        decline_invitation(token=token, user=request.user, request=request)
+        messages.success(request, _("You have declined the invitation. Nothing has changed."))
+        return redirect("home:home")
+    return None
 
 
 def _accepted_message(grant: ProxyGrant) -> str:

@@ -62,6 +62,8 @@ class Command(BaseCommand):
         try:
             code = issue_activation_code(actor=None, patient=patient)
         except ValidationError as error:
+            if error.code == "too_young":
+                raise CommandError(error.message) from error
             raise CommandError(
                 _("The patient with this medical record number already has a portal account.")
             ) from error
