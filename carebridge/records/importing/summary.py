@@ -2,7 +2,8 @@
 
 `created + updated + unchanged + skipped` is the number of resources read (the sum of
 `resources`): skipped ones were held for a patient-match review or belonged to a group that
-could not be imported.
+could not be imported. Warnings concern resources that were stored all the same (a reference
+to something neither in the files nor stored before).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class ImportSummary:
     unchanged: int = 0
     skipped: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -31,6 +33,9 @@ class ImportSummary:
 
     def add_error(self, source: str, position: str, message: str) -> None:
         self.errors.append({"source": source, "position": position, "message": message})
+
+    def add_warning(self, source: str, position: str, message: str) -> None:
+        self.warnings.append({"source": source, "position": position, "message": message})
 
     def add(self, part: dict[str, Any]) -> None:
         """Add a part's summary (as from `as_part`): how a resumed job sums its finished parts."""
@@ -41,6 +46,7 @@ class ImportSummary:
         self.unchanged += part.get("unchanged", 0)
         self.skipped += part.get("skipped", 0)
         self.errors.extend(part.get("errors", []))
+        self.warnings.extend(part.get("warnings", []))
 
     def as_part(self) -> dict[str, Any]:
         """The summary as an import unit keeps it: with its patients' keys, so that a patient
@@ -57,6 +63,7 @@ class ImportSummary:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "errors": list(self.errors),
+            "warnings": list(self.warnings),
         }
 
 
@@ -78,6 +85,7 @@ def readable_lines(summary: dict[str, Any]) -> list[str]:
         % summary
     )
     lines += error_lines(summary["errors"])
+    lines += warning_lines(summary.get("warnings", []))
     return lines
 
 
@@ -89,4 +97,16 @@ def error_lines(errors: list[dict[str, str]]) -> list[str]:
     }
     return [heading] + [
         f"  {error['source']}, {error['position']}: {error['message']}" for error in errors
+    ]
+
+
+def warning_lines(warnings: list[dict[str, str]]) -> list[str]:
+    if not warnings:
+        return []
+    heading = ngettext("%(count)s warning:", "%(count)s warnings:", len(warnings)) % {
+        "count": len(warnings)
+    }
+    return [heading] + [
+        f"  {warning['source']}, {warning['position']}: {warning['message']}"
+        for warning in warnings
     ]

@@ -103,6 +103,7 @@ def summary(
     unchanged: int = 0,
     skipped: int = 0,
     errors: list[dict[str, str]] | None = None,
+    warnings: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """An expected summary, for exact comparison."""
     return {
@@ -113,6 +114,7 @@ def summary(
         "unchanged": unchanged,
         "skipped": skipped,
         "errors": errors or [],
+        "warnings": warnings or [],
     }
 
 
@@ -145,6 +147,7 @@ WHOLE = {
     "unchanged": 0,
     "skipped": 0,
     "errors": [],
+    "warnings": [],
 }
 
 

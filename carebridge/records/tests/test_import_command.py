@@ -49,6 +49,7 @@ def test_json_output_is_the_exact_summary_and_errors_exit_1(cast, files):
         "unchanged": 0,
         "skipped": 0,
         "errors": [{"source": "broken.json", "position": "file", "message": "Not valid JSON."}],
+        "warnings": [],
     }
     # stderr is not a terminal here, so no progress bar.
     assert (err, status) == ("", 1)
