@@ -5,9 +5,11 @@ carries the Medication and what it points at."""
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from lxml import etree
 
@@ -149,3 +151,17 @@ def test_the_fhir_download_carries_the_medication_and_its_maker_linked_by_urn(pa
     assert entries["MedicationRequest/rx-lis"]["resource"]["medicationReference"] == {
         "reference": "#lis"
     }
+
+
+def test_the_migration_names_the_medicine_of_rows_indexed_before(cast):
+    migration = importlib.import_module(
+        "carebridge.records.migrations.0005_index_medicines_given_by_reference"
+    )
+    pat, clinic = cast.patient, cast.clinic
+    early = request_for("rx-early", f"Patient/{pat.pk}", "Medication/late")
+    store_resources(clinic=clinic, patient=pat, resources=[early], source="test")
+    assert index_of("rx-early") == ("", "", "")
+    late = medication("late", "197361", "Amlodipine 5 MG Oral Tablet")
+    store_resources(clinic=clinic, patient=None, resources=[late], source="test")
+    migration.index_medicines(django_apps, None)
+    assert index_of("rx-early") == (RXNORM, "197361", "Amlodipine 5 MG Oral Tablet")
