@@ -36,18 +36,37 @@ def resource_types() -> frozenset[str]:
 
 def structure_problem(resource: dict[str, Any]) -> str:
     """Why this resource's structure is not FHIR R4 (the first reason found), or ""."""
-    return _Checker().resource(resource, "")
+    return _checker().resource(resource, "")
+
+
+@cache
+def _checker() -> _Checker:
+    return _Checker()
+
+
+# An element as the checker reads it: (is a list, its type, its primitive's JSON kind or "",
+# the choice it belongs to or "").
+Compiled = tuple[bool, str, str, str]
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
 
 
 class _Checker:
+    """The table compiled once; each walk allocates nothing it does not report."""
+
     def __init__(self) -> None:
         definitions = table()
-        self.types: dict[str, dict[str, Definition]] = {
-            **definitions["types"],
-            "Element": ELEMENT,
-        }
-        self.primitives: dict[str, str] = definitions["primitives"]
+        primitives: dict[str, str] = definitions["primitives"]
         self.resources = frozenset(definitions["resources"])
+        self.types: dict[str, dict[str, Compiled]] = {
+            name: {
+                element: _compiled(definition, primitives)
+                for element, definition in elements.items()
+            }
+            for name, elements in {**definitions["types"], "Element": ELEMENT}.items()
+        }
 
     def resource(self, resource: Any, path: str) -> str:
         if not isinstance(resource, dict):
@@ -61,56 +80,58 @@ class _Checker:
         elements = self.types.get(type_name, {})
         choices: set[str] = set()
         for name, value in node.items():
-            where = f"{path}.{name}" if path else name
-            if is_resource and name == "resourceType":
-                continue
-            if name.startswith("_") and name[1:] in elements:
-                problem = self.primitive_extras(value, elements[name[1:]], where)
-            elif name not in elements:
-                return _("'%(path)s' is not an element FHIR R4 defines there.") % {"path": where}
+            element = elements.get(name)
+            if element is None:
+                if is_resource and name == "resourceType":
+                    continue
+                twin = elements.get(name[1:]) if name.startswith("_") else None
+                if twin is None or not twin[2]:
+                    return _("'%(path)s' is not an element FHIR R4 defines there.") % {
+                        "path": _join(path, name)
+                    }
+                problem = self.primitive_extras(value, twin[0], _join(path, name))
             else:
-                definition = elements[name]
-                if len(definition) > 2:
-                    if definition[2] in choices:
+                if element[3]:
+                    if element[3] in choices:
                         return _("'%(path)s' is a second value of a single choice.") % {
-                            "path": where
+                            "path": _join(path, name)
                         }
-                    choices.add(definition[2])
-                problem = self.element(value, definition, where)
+                    choices.add(element[3])
+                problem = self.element(value, element, path, name)
             if problem:
                 return problem
         return ""
 
-    def element(self, value: Any, definition: Definition, path: str) -> str:
-        is_list, codes = definition[0], definition[1]
-        if is_list != isinstance(value, list):
+    def element(self, value: Any, element: Compiled, parent: str, name: str) -> str:
+        is_list, code, kind, _choice = element
+        if is_list is not isinstance(value, list):
             if is_list:
-                return _("'%(path)s' must be a list (FHIR R4 allows several).") % {"path": path}
-            return _("'%(path)s' must be a single value, not a list.") % {"path": path}
-        code = codes[0] if codes else ""
-        for member in value if is_list else [value]:
-            if member is None and is_list and code in self.primitives:
+                message = _("'%(path)s' must be a list (FHIR R4 allows several).")
+            else:
+                message = _("'%(path)s' must be a single value, not a list.")
+            return message % {"path": _join(parent, name)}
+        for member in value if is_list else (value,):
+            if kind:
                 # A list of primitives holds null where only its `_element` twin has content.
-                continue
-            problem = self.value(member, code, path)
-            if problem:
-                return problem
+                if not _is_kind(member, kind) and not (is_list and member is None):
+                    return _primitive_problem(kind, _join(parent, name))
+            elif code == "Resource":
+                problem = self.resource(member, _join(parent, name))
+                if problem:
+                    return problem
+            elif not isinstance(member, dict):
+                return _("'%(path)s' must be an object.") % {"path": _join(parent, name)}
+            else:
+                problem = self.object(member, code, _join(parent, name), is_resource=False)
+                if problem:
+                    return problem
         return ""
 
-    def value(self, value: Any, code: str, path: str) -> str:
-        if code in self.primitives:
-            return _primitive_problem(value, self.primitives[code], path)
-        if code == "Resource":
-            return self.resource(value, path)
-        if not isinstance(value, dict):
-            return _("'%(path)s' must be an object.") % {"path": path}
-        return self.object(value, code, path, is_resource=False)
-
-    def primitive_extras(self, value: Any, definition: Definition, path: str) -> str:
+    def primitive_extras(self, value: Any, is_list: bool, path: str) -> str:
         """A primitive's `_element` twin: its id and extensions (a list of them for a list)."""
-        members = value if definition[0] and isinstance(value, list) else [value]
+        members = value if is_list and isinstance(value, list) else [value]
         for member in members:
-            if member is None and definition[0]:
+            if member is None and is_list:
                 continue
             if not isinstance(member, dict):
                 return _("'%(path)s' must be an object.") % {"path": path}
@@ -120,6 +141,23 @@ class _Checker:
         return ""
 
 
+def _compiled(definition: Definition, primitives: dict[str, str]) -> Compiled:
+    code = definition[1][0] if definition[1] else ""
+    choice = definition[2] if len(definition) > 2 else ""
+    return (bool(definition[0]), code, primitives.get(code, ""), choice)
+
+
+def _is_kind(value: Any, kind: str) -> bool:
+    kind_of_value = type(value)
+    if kind == "string":
+        return kind_of_value is str
+    if kind == "boolean":
+        return kind_of_value is bool
+    if kind == "integer":
+        return kind_of_value is int
+    return kind_of_value is int or kind_of_value is float
+
+
 # Element itself (the base of every type) is not in the table, being no type of its own.
 ELEMENT: dict[str, Definition] = {
     "id": [False, ["http://hl7.org/fhirpath/System.String"]],
@@ -127,19 +165,10 @@ ELEMENT: dict[str, Definition] = {
 }
 
 
-def _primitive_problem(value: Any, kind: str, path: str) -> str:
-    if kind == "boolean":
-        is_right = isinstance(value, bool)
-        expected = _("true or false")
-    elif kind == "integer":
-        is_right = isinstance(value, int) and not isinstance(value, bool)
-        expected = _("a whole number")
-    elif kind == "number":
-        is_right = isinstance(value, int | float) and not isinstance(value, bool)
-        expected = _("a number")
-    else:
-        is_right = isinstance(value, str)
-        expected = _("text")
-    if is_right:
-        return ""
+def _primitive_problem(kind: str, path: str) -> str:
+    expected = {
+        "boolean": _("true or false"),
+        "integer": _("a whole number"),
+        "number": _("a number"),
+    }.get(kind, _("text"))
     return _("'%(path)s' must be %(expected)s.") % {"path": path, "expected": expected}
