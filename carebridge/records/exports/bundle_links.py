@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from carebridge.records.importing.validation import SHARED_TYPES as IMPORTED_SHARED_TYPES
 from carebridge.records.models import ClinicalResource
 
 if TYPE_CHECKING:
@@ -28,6 +29,10 @@ BATCH = 500
 # How many links away from the record a resource may be and still come along
 # (PractitionerRole → Location → Organization → Endpoint is four).
 MAX_DEPTH = 5
+# The clinic's resources that belong to no patient and may come along: what the importer keeps
+# as shared, and devices that name no patient. Anything else stored without a patient (a Group,
+# a List) may name other patients, and stays out.
+SHARED_TYPES = IMPORTED_SHARED_TYPES | {"Device"}
 LITERAL = re.compile(r"([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?")
 
 
@@ -72,8 +77,9 @@ def relink(value: Any, urns: Mapping[Key, str]) -> Any:
 
 def linked_resources(scope: RecordScope, wanted: set[Key], known: set[Key]) -> dict[Key, Json]:
     """The resources these references name that the viewer may see, and those they name in
-    turn (up to `MAX_DEPTH` links): the clinic's shared ones, and the patient's own within the
-    scope (released, not entered in error, not sensitive when the scope hides that)."""
+    turn (up to `MAX_DEPTH` links): the clinic's shared ones of `SHARED_TYPES`, and the
+    patient's own within the scope (released, not entered in error, not sensitive when the
+    scope hides that). Privacy rule: nothing of another patient, nor anything that may name one."""
     found: dict[Key, Json] = {}
     for _depth in range(MAX_DEPTH):
         wanted = wanted - known - found.keys()
@@ -91,7 +97,7 @@ def _visible(scope: RecordScope, wanted: set[Key]) -> Iterator[tuple[Key, Json]]
     for start in range(0, len(ordered), BATCH):
         batch = set(ordered[start : start + BATCH])
         rows = ClinicalResource.objects.filter(
-            Q(patient__isnull=True) | Q(pk__in=own),
+            Q(patient__isnull=True, resource_type__in=SHARED_TYPES) | Q(pk__in=own),
             clinic_id=scope.patient.clinic_id,
             resource_type__in={key[0] for key in batch},
             fhir_id__in={key[1] for key in batch},

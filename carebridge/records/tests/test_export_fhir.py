@@ -248,3 +248,23 @@ def test_the_download_view_costs_the_same_for_10_and_500_observations(cast, clie
             b"".join(response.streaming_content)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_links_to_another_patients_or_an_unshared_resource_stay_out(cast_with_records):
+    clinic, pat = cast_with_records.clinic, cast_with_records.patient
+    other = cast_with_records.second_record.hba1c
+    roster = {"resourceType": "Group", "id": "roster", "type": "person", "actual": True}
+    store_resources(clinic=clinic, patient=None, resources=[roster], source="test")
+    pointing = {
+        "resourceType": "Observation",
+        "id": "pointing",
+        "status": "final",
+        "code": {"text": "Note"},
+        "subject": {"reference": f"Patient/{pat.pk}"},
+        "hasMember": [{"reference": other.reference}],
+        "focus": [{"reference": "Group/roster"}],
+    }
+    store_resources(clinic=clinic, patient=pat, resources=[pointing], source="test")
+    ids = refs(bundle_of(pat))
+    assert "Observation/pointing" in ids
+    assert other.reference not in ids and "Group/roster" not in ids
