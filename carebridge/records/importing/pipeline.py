@@ -29,6 +29,7 @@ from carebridge.records.importing.bundles import (
 from carebridge.records.importing.lookups import entries_in, stored_references
 from carebridge.records.importing.matching import MatchKind, add_identifiers, create_patient
 from carebridge.records.importing.outcomes import (
+    MAX_PROBLEMS_PER_GROUP,
     fail_group,
     forget_entries,
     hold_group,
@@ -205,8 +206,10 @@ def _import_group(
             resolver.walk(item)
     resolver.resolve_pending(partial(_look_outside, run))
     resolver.check_literals(partial(stored_references, run.clinic))
-    for item, warning in resolver.warnings:
-        part.add_warning(item.source, item.position, warning)
+    part.add_group_warnings(
+        [(item.source, item.position, text) for item, text in resolver.warnings],
+        limit=MAX_PROBLEMS_PER_GROUP,
+    )
     resources, copies, duplicate_problems = _unique(group)
     problems += resolver.problems + duplicate_problems
     if problems:

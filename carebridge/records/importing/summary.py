@@ -37,6 +37,22 @@ class ImportSummary:
     def add_warning(self, source: str, position: str, message: str) -> None:
         self.warnings.append({"source": source, "position": position, "message": message})
 
+    def add_group_warnings(self, warnings: list[tuple[str, str, str]], *, limit: int) -> None:
+        """A group's (source, position, message) warnings, each once, the first `limit` of
+        them with their positions, then how many more there were."""
+        unique = list(dict.fromkeys(warnings))
+        for source, position, message in unique[:limit]:
+            self.add_warning(source, position, message)
+        more = len(unique) - limit
+        if more > 0:
+            source, position, _message = unique[0]
+            self.add_warning(
+                source,
+                position,
+                ngettext("And %(count)s more warning.", "And %(count)s more warnings.", more)
+                % {"count": more},
+            )
+
     def add(self, part: dict[str, Any]) -> None:
         """Add a part's summary (as from `as_part`): how a resumed job sums its finished parts."""
         self.patient_keys.update(part.get("patient_keys", []))

@@ -113,3 +113,17 @@ def test_valid_single_valued_elements_import_whole(cast, tmp_path):
     assert (result["created"], result["errors"], result["warnings"]) == (3, [], [])
     stored = ClinicalResource.objects.get(fhir_id="rx1").resource
     assert stored["performer"] == {"reference": "Practitioner/dr1"}
+
+
+def test_a_group_gives_each_warning_once_and_counts_those_past_ten(cast, tmp_path):
+    twice = [{"reference": "Practitioner/nope"}, {"reference": "Practitioner/nope"}]
+    observations = [
+        observation(f"o{number}", "urn:uuid:p1", performer=twice) for number in range(12)
+    ]
+    result = run(cast.clinic, write_json(tmp_path, "a.json", ada_with(*observations)))
+    assert [warning["position"] for warning in result["warnings"]] == [
+        *(f"entry {number}" for number in range(2, 12)),
+        "entry 2",
+    ]
+    assert result["warnings"][-1]["message"] == "And 2 more warnings."
+    assert result["created"] == 13
