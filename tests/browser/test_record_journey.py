@@ -22,7 +22,7 @@ from carebridge.patients.models import Patient
 from carebridge.records.identifiers import mrn_system
 from carebridge.records.importing.pipeline import import_files
 from carebridge.records.importing.readers import SourceFile
-from carebridge.records.models import ClinicalResource
+from carebridge.records.models import ClinicalResource, ImportJob, ImportStatus
 from carebridge.testing import factories, records
 from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
 from carebridge.testing.sample_record import build_sample_record
@@ -232,8 +232,31 @@ def test_staff_record_pages_pass_axe(page: Page, live_server: LiveServer) -> Non
     clinician = factories.make_staff(
         clinic, StaffRole.CLINICIAN, with_mfa=False, email="casey@example.org"
     )
+    warning = {
+        "source": "ada.json",
+        "position": "entry 2",
+        "message": "Observation: a reference in 'performer' points to Practitioner/nope, which "
+        "is neither in this file nor stored; it is kept as it was sent.",
+    }
+    job = ImportJob.objects.create(
+        clinic=clinic,
+        source="ada.json",
+        status=ImportStatus.DONE,
+        units_total=1,
+        units_done=1,
+        summary={
+            "patients": 1,
+            "resources": {"Observation": 1, "Patient": 1},
+            "created": 2,
+            "updated": 0,
+            "unchanged": 0,
+            "skipped": 0,
+            "errors": [],
+            "warnings": [warning],
+        },
+    )
     _sign_in_staff(page, admin)
-    for url in ("/staff/imports/", "/staff/imports/matches/"):
+    for url in ("/staff/imports/", "/staff/imports/matches/", f"/staff/imports/{job.pk}/"):
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_no_axe_violations(page)

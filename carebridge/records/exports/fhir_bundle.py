@@ -1,9 +1,11 @@
 """The record as a FHIR R4 Bundle (type "collection"), written out piece by piece.
 
 The Patient comes first (the stored Patient resource when there is one, else one built from the
-portal's patient row), then the chosen resources as stored, then the shared Practitioners,
-Organizations and Locations they refer to that the store holds. Rows are read in chunks, so a
-large record never sits in memory whole, and the number of queries does not grow with it.
+portal's patient row), then the chosen resources as stored, then every resource they point to
+that the viewer may see (`bundle_links`). Entries have `urn:uuid:` fullUrls, and references
+between entries are rewritten to them. The chosen rows are read twice, in chunks (once for their
+ids and references, once to write them), so a large record never sits in memory whole, and the
+number of queries does not grow with it.
 """
 
 from __future__ import annotations
@@ -12,27 +14,25 @@ import datetime
 import json
 import uuid
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-
+from carebridge.records.exports.bundle_links import (
+    Json,
+    Key,
+    entry_urn,
+    linked_resources,
+    references_in,
+    relink,
+)
 from carebridge.records.exports.selection import Selection, selected_resources
 from carebridge.records.identifiers import MRN_TYPE_CODE, MRN_TYPE_SYSTEM, mrn_system
-from carebridge.records.models import ClinicalResource, ResourceType
+from carebridge.records.models import ResourceType
 
 if TYPE_CHECKING:
     from carebridge.patients.models import Patient
     from carebridge.records.scope import RecordScope
 
 CHUNK_SIZE = 500
-# Shared resources a patient's resources point at, which the bundle carries along.
-SHARED_TYPES = ("Practitioner", "PractitionerRole", "Organization", "Location")
-Json = dict[str, Any]
-
-
-def full_url(resource_type: str, fhir_id: str) -> str:
-    """Where Carebridge serves the resource, so relative references resolve inside the bundle."""
-    return f"{settings.CAREBRIDGE_BASE_URL}/fhir/{resource_type}/{fhir_id}"
 
 
 def bundle_chunks(
@@ -52,20 +52,27 @@ def bundle_chunks(
         "type": "collection",
         "timestamp": _instant(now),
     }
-    yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entry": [\n'
-    yield _entry(patient_resource(scope))
-    references: set[tuple[str, str]] = set()
     rows = selected_resources(scope, selection).order_by("resource_type", "effective_at", "pk")
-    for row in rows.only("resource_type", "fhir_id", "resource").iterator(chunk_size=CHUNK_SIZE):
-        references.update(shared_references(row.resource))
-        yield ",\n" + _entry(row.resource)
-    for resource in referenced_shared(patient, references):
-        yield ",\n" + _entry(resource)
+    rows = rows.only("resource_type", "fhir_id", "resource")
+    chosen: set[Key] = {("Patient", str(patient.pk))}
+    pointed: set[Key] = set()
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        chosen.add((row.resource_type, row.fhir_id))
+        pointed |= references_in(row.resource)
+    linked = linked_resources(scope, pointed, chosen)
+    urns = {key: entry_urn(patient.clinic_id, key) for key in chosen | linked.keys()}
+    yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entry": [\n'
+    yield _entry(patient_resource(scope), urns)
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        yield ",\n" + _entry(row.resource, urns)
+    for key in sorted(linked):
+        yield ",\n" + _entry(linked[key], urns)
     yield "\n]}\n"
 
 
-def _entry(resource: Mapping[str, Any]) -> str:
-    entry = {"fullUrl": full_url(resource["resourceType"], resource["id"]), "resource": resource}
+def _entry(resource: Json, urns: Mapping[Key, str]) -> str:
+    key = (resource["resourceType"], resource["id"])
+    entry = {"fullUrl": urns[key], "resource": relink(resource, urns)}
     return json.dumps(entry, ensure_ascii=False)
 
 
@@ -134,38 +141,3 @@ def _address(patient: Patient) -> Json:
         if value:
             address[key] = value
     return address
-
-
-def shared_references(value: Any) -> set[tuple[str, str]]:
-    """Every ("Practitioner", id)-style reference to a shared resource inside a resource."""
-    found: set[tuple[str, str]] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, Mapping):
-            reference = item.get("reference")
-            if isinstance(reference, str) and reference.count("/") == 1:
-                resource_type, fhir_id = reference.split("/")
-                if resource_type in SHARED_TYPES and fhir_id:
-                    found.add((resource_type, fhir_id))
-            stack.extend(item.values())
-    return found
-
-
-def referenced_shared(patient: Patient, references: set[tuple[str, str]]) -> Iterator[Json]:
-    """The shared resources of the patient's clinic among these references, in batches."""
-    ordered = sorted(references)
-    for start in range(0, len(ordered), CHUNK_SIZE):
-        batch = ordered[start : start + CHUNK_SIZE]
-        rows = ClinicalResource.objects.filter(
-            clinic_id=patient.clinic_id,
-            patient__isnull=True,
-            resource_type__in={resource_type for resource_type, _id in batch},
-            fhir_id__in={fhir_id for _type, fhir_id in batch},
-        ).order_by("resource_type", "fhir_id")
-        wanted = set(batch)
-        for row in rows.only("resource_type", "fhir_id", "resource"):
-            if (row.resource_type, row.fhir_id) in wanted:
-                yield row.resource

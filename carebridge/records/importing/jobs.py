@@ -221,6 +221,7 @@ def _empty_summary(error: dict[str, str]) -> dict[str, Any]:
         "unchanged": 0,
         "skipped": 0,
         "errors": [error],
+        "warnings": [],
     }
 
 

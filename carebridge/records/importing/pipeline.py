@@ -27,8 +27,10 @@ from carebridge.records.importing.bundles import (
     group_items,
     ndjson_groups,
 )
+from carebridge.records.importing.lookups import entries_in, stored_references
 from carebridge.records.importing.matching import MatchKind
 from carebridge.records.importing.outcomes import (
+    MAX_PROBLEMS_PER_GROUP,
     fail_group,
     forget_entries,
     group_problems,
@@ -159,6 +161,7 @@ def _import_groups(
     check_items(groups)
     plans = plan_groups(run.clinic, groups)
     aliases = assign_ids(groups, plans)
+    in_file = entries_in(groups)
     for number, (group, plan) in enumerate(zip(groups, plans, strict=True)):
         key = f"{prefix}#{number}"
         if run.book.is_done(UnitKind.GROUP, key):
@@ -166,7 +169,7 @@ def _import_groups(
             continue
         if run.should_stop():
             raise ImportInterruptedError
-        _import_group(run, key, group, plan, aliases, unreadable)
+        _import_group(run, key, group, plan, aliases, unreadable, in_file)
 
 
 def _recall(
@@ -197,20 +200,28 @@ def _import_group(
     plan: Plan,
     aliases: dict[str, str],
     unreadable: set[str],
+    in_file: set[str],
 ) -> None:
     part = ImportSummary()
     _count_read(part, [group])
     problems = group_problems(group, plan, unreadable)
-    resolver = Resolver(ChainMap(aliases, run.patients))
+    resolver = Resolver(ChainMap(aliases, run.patients), in_file)
     for item in group.items:
         if not item.problem:
             resolver.walk(item)
     resolver.resolve_pending(partial(_look_outside, run))
+    resolver.check_literals(partial(stored_references, run.clinic))
+    part.add_group_warnings(
+        [(item.source, item.position, text) for item, text in resolver.warnings],
+        limit=MAX_PROBLEMS_PER_GROUP,
+    )
     resources, copies, duplicate_problems = unique_resources(group)
     problems += resolver.problems + duplicate_problems
     if problems:
         _fail(run, key, part, group, problems, aliases)
     elif plan.match is not None and plan.match.kind == MatchKind.REVIEW:
+        # Warnings concern what is stored; a held group is not, yet.
+        part.warnings.clear()
         _hold(run, key, part, group, plan, [resource for _source, resource in resources], aliases)
     else:
         _store(run, key, part, group, plan, resources, copies, aliases)
@@ -257,6 +268,8 @@ def _fail(
     problems: list[tuple[Item, str]],
     aliases: dict[str, str],
 ) -> None:
+    # Warnings concern what is stored: nothing of a failed group is.
+    part.warnings.clear()
     fail_group(part, group, problems, aliases)
     run.book.record(UnitKind.GROUP, key, {**part.as_part(), "outcome": "failed"})
 

@@ -2,7 +2,8 @@
 
 `created + updated + unchanged + skipped` is the number of resources read (the sum of
 `resources`): skipped ones were held for a patient-match review or belonged to a group that
-could not be imported.
+could not be imported. Warnings concern resources that were stored all the same (a reference
+to something neither in the files nor stored before).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class ImportSummary:
     # Patients held for a patient-match review (their resources are among `skipped`).
     waiting_for_review: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -33,6 +35,25 @@ class ImportSummary:
 
     def add_error(self, source: str, position: str, message: str) -> None:
         self.errors.append({"source": source, "position": position, "message": message})
+
+    def add_warning(self, source: str, position: str, message: str) -> None:
+        self.warnings.append({"source": source, "position": position, "message": message})
+
+    def add_group_warnings(self, warnings: list[tuple[str, str, str]], *, limit: int) -> None:
+        """A group's (source, position, message) warnings, each once, the first `limit` of
+        them with their positions, then how many more there were."""
+        unique = list(dict.fromkeys(warnings))
+        for source, position, message in unique[:limit]:
+            self.add_warning(source, position, message)
+        more = len(unique) - limit
+        if more > 0:
+            source, position, _message = unique[0]
+            self.add_warning(
+                source,
+                position,
+                ngettext("And %(count)s more warning.", "And %(count)s more warnings.", more)
+                % {"count": more},
+            )
 
     def add(self, part: dict[str, Any]) -> None:
         """Add a part's summary (as from `as_part`): how a resumed job sums its finished parts."""
@@ -44,6 +65,7 @@ class ImportSummary:
         self.skipped += part.get("skipped", 0)
         self.waiting_for_review += part.get("waiting_for_review", 0)
         self.errors.extend(part.get("errors", []))
+        self.warnings.extend(part.get("warnings", []))
 
     def as_part(self) -> dict[str, Any]:
         """The summary as an import unit keeps it: with its patients' keys, so that a patient
@@ -61,6 +83,7 @@ class ImportSummary:
             "skipped": self.skipped,
             "waiting_for_review": self.waiting_for_review,
             "errors": list(self.errors),
+            "warnings": list(self.warnings),
         }
 
 
@@ -92,6 +115,7 @@ def readable_lines(summary: dict[str, Any]) -> list[str]:
             % {"count": waiting}
         )
     lines += error_lines(summary["errors"])
+    lines += warning_lines(summary.get("warnings", []))
     return lines
 
 
@@ -103,4 +127,16 @@ def error_lines(errors: list[dict[str, str]]) -> list[str]:
     }
     return [heading] + [
         f"  {error['source']}, {error['position']}: {error['message']}" for error in errors
+    ]
+
+
+def warning_lines(warnings: list[dict[str, str]]) -> list[str]:
+    if not warnings:
+        return []
+    heading = ngettext("%(count)s warning:", "%(count)s warnings:", len(warnings)) % {
+        "count": len(warnings)
+    }
+    return [heading] + [
+        f"  {warning['source']}, {warning['position']}: {warning['message']}"
+        for warning in warnings
     ]

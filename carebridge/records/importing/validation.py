@@ -1,7 +1,8 @@
 """Checks an incoming resource must pass before it is stored.
 
 `shape_problem` checks what a resource must be as a whole: a JSON object of a known FHIR R4
-type, with a well-formed id and the elements the portal relies on for the common types.
+type, with a well-formed id, the elements the portal relies on for the common types, and every
+element's cardinality and type as FHIR R4's own definitions give them (`structure`).
 Element formats (dates, references) are checked by `references.Resolver` as it walks the
 resource, so each resource is walked once; the rules it applies live here.
 
@@ -17,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from carebridge.records.importing.resource_types import RESOURCE_TYPES
+from carebridge.records.importing.structure import structure_problem
 
 # Resources that belong to no one patient: stored once for the clinic, with no patient.
 SHARED_TYPES = frozenset(
@@ -108,60 +110,12 @@ def shape_problem(resource: Any) -> str | None:
             "type": resource_type,
             "element": missing,
         }
-    misshapen = misshapen_element(resource)
+    misshapen = structure_problem(resource)
     if misshapen:
-        return _("%(type)s: '%(element)s' does not have the shape FHIR R4 gives it.") % {
-            "type": resource_type,
-            "element": misshapen,
-        }
+        return f"{resource_type}: {misshapen}"
     if resource_type == "Patient" and not is_full_date(resource.get("birthDate")):
         return _("Patient: 'birthDate' is not a full date (year, month and day).")
     return None
-
-
-# Top-level elements that FHIR R4 defines as lists of objects in every resource that has them.
-LIST_OF_OBJECTS = frozenset(
-    {
-        "identifier",
-        "extension",
-        "contained",
-        "component",
-        "interpretation",
-        "referenceRange",
-        "performer",
-        "note",
-        "reasonCode",
-        "dosageInstruction",
-        "reaction",
-        "result",
-    }
-)
-
-
-def misshapen_element(resource: dict[str, Any]) -> str:
-    """The first top-level element whose shape FHIR R4 forbids (a list that is text, a coding
-    that is not a list of objects), or "". Deeper elements are left to the reader, which
-    tolerates what it does not understand."""
-    for name, value in resource.items():
-        if name in LIST_OF_OBJECTS and not _is_list_of_objects(value):
-            return name
-        if name == "category" and not _is_category(resource["resourceType"], value):
-            return name
-        for concept in value if isinstance(value, list) else [value]:
-            if isinstance(concept, dict) and not _is_list_of_objects(concept.get("coding", [])):
-                return name
-    return ""
-
-
-def _is_list_of_objects(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
-
-
-def _is_category(resource_type: str, value: Any) -> bool:
-    # AllergyIntolerance.category is a list of codes; elsewhere a concept or a list of them.
-    if resource_type == "AllergyIntolerance":
-        return isinstance(value, list) and all(isinstance(item, str) for item in value)
-    return isinstance(value, dict) or _is_list_of_objects(value)
 
 
 def is_valid_id(value: Any) -> bool:

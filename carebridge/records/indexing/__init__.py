@@ -23,10 +23,16 @@ from carebridge.records.indexing.elements import (
     mappings,
     reference_id,
 )
+from carebridge.records.indexing.medications import (
+    MEDICATION_USES,
+    MedicationFor,
+    medication_code,
+    no_medication,
+)
 from carebridge.records.indexing.observations import observation_values
 from carebridge.records.indexing.sensitivity import is_sensitive
 
-__all__ = ["DisplayFor", "index_columns", "is_sensitive", "reference_id"]
+__all__ = ["DisplayFor", "MedicationFor", "index_columns", "is_sensitive", "reference_id"]
 
 # Category codes from HL7 v2 table 0074 (DiagnosticReport), named as the observation categories.
 V2_0074_CATEGORIES = {
@@ -46,8 +52,6 @@ V2_0074_CATEGORIES = {
 
 # Which element holds the code, the dates and the performer, by resource type.
 CODE_ELEMENTS = {
-    "MedicationRequest": "medicationCodeableConcept",
-    "MedicationStatement": "medicationCodeableConcept",
     "Immunization": "vaccineCode",
     "Encounter": "type",
     "DocumentReference": "type",
@@ -100,10 +104,16 @@ PERFORMER_ELEMENTS = {
 }
 
 
-def index_columns(resource: Json, display_for: DisplayFor) -> dict[str, Any]:
-    """The index columns of `ClinicalResource` for this resource."""
+def index_columns(
+    resource: Json, display_for: DisplayFor, medication_for: MedicationFor = no_medication
+) -> dict[str, Any]:
+    """The index columns of `ClinicalResource` for this resource; `medication_for` finds the
+    stored Medication a `medicationReference` names."""
     resource_type = resource["resourceType"]
-    code = codeable(resource, CODE_ELEMENTS.get(resource_type, "code"))
+    if resource_type in MEDICATION_USES:
+        code = medication_code(resource, medication_for)
+    else:
+        code = codeable(resource, CODE_ELEMENTS.get(resource_type, "code"))
     columns: dict[str, Any] = {
         "category": category_of(resource),
         "code_system": code.get("system", ""),

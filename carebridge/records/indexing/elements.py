@@ -40,9 +40,7 @@ def codeable(resource: Json, element: str) -> dict[str, str]:
     if isinstance(concept, list):
         concept = concept[0] if concept else None
     if not isinstance(concept, Mapping):
-        reference = resource.get("medicationReference")
-        display = as_text(reference.get("display")) if isinstance(reference, Mapping) else ""
-        return {"display": display} if display else {}
+        return {}
     codings = mappings(concept.get("coding"))
     codings.sort(key=lambda coding: coding.get("system") != LOINC)
     first = codings[0] if codings else {}

@@ -104,6 +104,7 @@ def summary(
     skipped: int = 0,
     waiting_for_review: int = 0,
     errors: list[dict[str, str]] | None = None,
+    warnings: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """An expected summary, for exact comparison."""
     return {
@@ -115,6 +116,7 @@ def summary(
         "skipped": skipped,
         "waiting_for_review": waiting_for_review,
         "errors": errors or [],
+        "warnings": warnings or [],
     }
 
 
@@ -148,6 +150,7 @@ WHOLE = {
     "skipped": 0,
     "waiting_for_review": 0,
     "errors": [],
+    "warnings": [],
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -65,13 +66,31 @@ def test_the_bundle_holds_exactly_pats_record_with_her_patient_resource_first(
     assert f"Patient/{cast_with_records.second_patient.pk}" not in ids
 
 
-def test_each_entry_is_the_stored_resource_with_its_full_url(cast_with_records, settings):
-    settings.CAREBRIDGE_BASE_URL = "https://portal.example.org"
+def urn(clinic, key: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'carebridge:{clinic.pk}:{key}')}"
+
+
+def test_each_entry_is_the_stored_resource_with_urn_links_that_resolve(cast_with_records):
     hba1c = cast_with_records.record.hba1c
-    entries = {entry["fullUrl"]: entry["resource"] for entry in bundle_of(hba1c.patient)["entry"]}
-    url = f"https://portal.example.org/fhir/Observation/{hba1c.fhir_id}"
-    assert entries[url] == hba1c.resource
-    assert entries[url]["valueQuantity"]["value"] == 7.2
+    clinic, pat = cast_with_records.clinic, cast_with_records.patient
+    bundle = bundle_of(pat)
+    entries = {entry["fullUrl"]: entry["resource"] for entry in bundle["entry"]}
+    resource = entries[urn(clinic, hba1c.reference)]
+    assert resource == hba1c.resource | {"subject": {"reference": urn(clinic, f"Patient/{pat.pk}")}}
+    assert resource["valueQuantity"]["value"] == 7.2
+    pointed = {ref for entry in bundle["entry"] for ref in _references(entry["resource"])}
+    # Every link resolves inside the Bundle, but the one to a practitioner never stored.
+    assert {ref for ref in pointed if ref not in entries} == {"Practitioner/dr-chen"}
+    assert len(pointed) == 5
+
+
+def _references(value) -> list[str]:
+    if isinstance(value, list):
+        return [ref for item in value for ref in _references(item)]
+    if not isinstance(value, dict):
+        return []
+    own = [value["reference"]] if isinstance(value.get("reference"), str) else []
+    return own + [ref for item in value.values() for ref in _references(item)]
 
 
 def test_the_patient_is_built_from_the_portal_row_when_none_is_stored(cast):
@@ -134,11 +153,14 @@ def test_chosen_sections_only(cast_with_records):
     }
     allergies = Selection(sections=("allergies", "vitals"))
     ids = refs(bundle_of(cast_with_records.patient, allergies))
+    # The visit the vital signs were taken at comes along, so that their link resolves.
     assert set(ids[1:]) == {
         record.allergy.reference,
         record.blood_pressure.reference,
         record.weight.reference,
+        record.encounter.reference,
     }
+    assert ids[-1] == record.encounter.reference
 
 
 def test_a_date_range_keeps_dated_entries_inside_it(cast_with_records):
@@ -191,8 +213,8 @@ def test_the_bundle_costs_the_same_queries_for_10_and_500_observations(cast):
             bundle = bundle_of(patient)
         assert len(bundle["entry"]) == size + 1
         counts.append(len(queries))
-    # The stored Patient, the rows (read in chunks), and the referenced practitioners.
-    assert counts == [3, 3]
+    # The stored Patient, the rows (read twice, in chunks), and the resources they point to.
+    assert counts == [4, 4]
 
 
 def test_the_download_is_a_neutral_file_not_cached_and_audited(cast_with_records, patient_client):
@@ -226,3 +248,23 @@ def test_the_download_view_costs_the_same_for_10_and_500_observations(cast, clie
             b"".join(response.streaming_content)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_links_to_another_patients_or_an_unshared_resource_stay_out(cast_with_records):
+    clinic, pat = cast_with_records.clinic, cast_with_records.patient
+    other = cast_with_records.second_record.hba1c
+    roster = {"resourceType": "Group", "id": "roster", "type": "person", "actual": True}
+    store_resources(clinic=clinic, patient=None, resources=[roster], source="test")
+    pointing = {
+        "resourceType": "Observation",
+        "id": "pointing",
+        "status": "final",
+        "code": {"text": "Note"},
+        "subject": {"reference": f"Patient/{pat.pk}"},
+        "hasMember": [{"reference": other.reference}],
+        "focus": [{"reference": "Group/roster"}],
+    }
+    store_resources(clinic=clinic, patient=pat, resources=[pointing], source="test")
+    ids = refs(bundle_of(pat))
+    assert "Observation/pointing" in ids
+    assert other.reference not in ids and "Group/roster" not in ids

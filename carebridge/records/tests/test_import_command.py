@@ -50,6 +50,7 @@ def test_json_output_is_the_exact_summary_and_errors_exit_1(cast, files):
         "skipped": 0,
         "waiting_for_review": 0,
         "errors": [{"source": "broken.json", "position": "file", "message": "Not valid JSON."}],
+        "warnings": [],
     }
     # stderr is not a terminal here, so no progress bar.
     assert (err, status) == ("", 1)

@@ -122,7 +122,7 @@ def test_files_over_the_size_limit_are_refused(cast, tmp_path, good_file, settin
         ),
         (
             observation("o1", "urn:uuid:p1") | {"subject": {"reference": 12}},
-            "Observation: a reference in 'subject' is not text.",
+            "Observation: 'subject.reference' must be text.",
         ),
         (
             {
@@ -304,7 +304,7 @@ def test_an_element_of_the_wrong_shape_stops_its_group_with_its_position(cast, t
         error(
             "odd.json",
             "entry 2",
-            "Observation: 'category' does not have the shape FHIR R4 gives it.",
+            "Observation: 'category.coding' must be a list (FHIR R4 allows several).",
         ),
         error("odd.json", "entry 1", NOTHING_FOR_PATIENT % 2),
     ]

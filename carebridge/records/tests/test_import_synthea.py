@@ -69,6 +69,7 @@ def test_synthea_bundles_import_exactly_and_again_change_nothing(cast, synthea):
         "skipped": 0,
         "waiting_for_review": 0,
         "errors": [],
+        "warnings": [],
     }
     by_type = ClinicalResource.objects.values_list("resource_type").annotate(n=Count("id"))
     assert dict(by_type) == STORED

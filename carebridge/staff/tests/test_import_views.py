@@ -77,6 +77,25 @@ def test_upload_runs_the_import_and_shows_its_summary(
     assert '<td class="file-names">broken.json</td><td>file</td><td>Not valid JSON.</td>' in html
 
 
+def test_the_summary_lists_references_to_nothing_as_warnings(
+    admin_client_mfa, django_capture_on_commit_callbacks
+):
+    nowhere = observation("o1", "urn:uuid:p1", performer=[{"reference": "Practitioner/nope"}])
+    document = bundle(entry(patient("p1")), entry(nowhere))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_mfa.post(
+            reverse("staff:import-upload"), {"exports": [upload("ada.json", document)]}
+        )
+    html = admin_client_mfa.get(response["Location"]).content.decode()
+    assert ImportJob.objects.get().status == ImportStatus.DONE
+    assert "<caption>1 warning, with where it is in the files</caption>" in html
+    assert (
+        '<td class="file-names">ada.json</td><td>entry 2</td><td>Observation: a reference in '
+        "&#x27;performer&#x27; points to Practitioner/nope, which is neither in this file nor "
+        "stored; it is kept as it was sent.</td>"
+    ) in html
+
+
 def test_uploads_over_the_limit_or_of_other_kinds_get_a_form_error(
     cast, admin_client_mfa, settings
 ):

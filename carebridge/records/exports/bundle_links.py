@@ -1,0 +1,111 @@
+"""What a record's resources point at, and how a Bundle's entries point at each other.
+
+The FHIR download carries every resource the record points to that the viewer may see (shared
+Medications, Practitioners, Organizations, Locations, Endpoints…, and the patient's own Devices,
+Encounters…), following references from those too. Each entry's `fullUrl` is a `urn:uuid:`
+derived from the clinic, type and id (the portal serves no FHIR API to resolve a URL against),
+and every literal `Type/id` reference to an entry is rewritten to that `urn:uuid:`, so every
+link inside the Bundle resolves. References to anything else stay as they were.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from carebridge.records.importing.validation import SHARED_TYPES as IMPORTED_SHARED_TYPES
+from carebridge.records.models import ClinicalResource
+
+if TYPE_CHECKING:
+    from carebridge.records.scope import RecordScope
+
+Key = tuple[str, str]
+Json = dict[str, Any]
+BATCH = 500
+# How many links away from the record a resource may be and still come along
+# (PractitionerRole → Location → Organization → Endpoint is four).
+MAX_DEPTH = 5
+# The clinic's resources that belong to no patient and may come along: what the importer keeps
+# as shared, and devices that name no patient. Anything else stored without a patient (a Group,
+# a List) may name other patients, and stays out.
+SHARED_TYPES = IMPORTED_SHARED_TYPES | {"Device"}
+LITERAL = re.compile(r"([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?")
+
+
+def entry_urn(clinic_id: Any, key: Key) -> str:
+    """The entry's stable `urn:uuid:`: the same resource gets the same one in every download."""
+    name = f"carebridge:{clinic_id}:{key[0]}/{key[1]}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def references_in(value: Any) -> set[Key]:
+    """Every literal `Type/id` reference inside a resource, as (type, id)."""
+    found: set[Key] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            reference = item.get("reference")
+            match = LITERAL.fullmatch(reference) if isinstance(reference, str) else None
+            if match is not None:
+                found.add((match[1], match[2]))
+            stack.extend(item.values())
+    return found
+
+
+def relink(value: Any, urns: Mapping[Key, str]) -> Any:
+    """Rewrite, in place, each `Type/id` reference to an entry of the Bundle to its urn."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            reference = item.get("reference")
+            match = LITERAL.fullmatch(reference) if isinstance(reference, str) else None
+            if match is not None and (match[1], match[2]) in urns:
+                item["reference"] = urns[(match[1], match[2])]
+            stack.extend(item.values())
+    return value
+
+
+def linked_resources(scope: RecordScope, wanted: set[Key], known: set[Key]) -> dict[Key, Json]:
+    """The resources these references name that the viewer may see, and those they name in
+    turn (up to `MAX_DEPTH` links): the clinic's shared ones of `SHARED_TYPES`, and the
+    patient's own within the scope (released, not entered in error, not sensitive when the
+    scope hides that). Privacy rule: nothing of another patient, nor anything that may name one."""
+    found: dict[Key, Json] = {}
+    for _depth in range(MAX_DEPTH):
+        wanted = wanted - known - found.keys()
+        if not wanted:
+            break
+        new = dict(_visible(scope, wanted))
+        found |= new
+        wanted = set().union(*(references_in(resource) for resource in new.values()))
+    return found
+
+
+def _visible(scope: RecordScope, wanted: set[Key]) -> Iterator[tuple[Key, Json]]:
+    own = scope.resources().values("pk")
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), BATCH):
+        batch = set(ordered[start : start + BATCH])
+        rows = ClinicalResource.objects.filter(
+            Q(patient__isnull=True, resource_type__in=SHARED_TYPES) | Q(pk__in=own),
+            clinic_id=scope.patient.clinic_id,
+            resource_type__in={key[0] for key in batch},
+            fhir_id__in={key[1] for key in batch},
+        ).values_list("resource_type", "fhir_id", "resource")
+        for resource_type, fhir_id, resource in rows:
+            if (resource_type, fhir_id) in batch:
+                yield (resource_type, fhir_id), resource
+
+
+def keys_of(rows: Iterable[tuple[str, str]]) -> set[Key]:
+    return {(resource_type, fhir_id) for resource_type, fhir_id in rows}
