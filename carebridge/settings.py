@@ -314,8 +314,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Messages ("Signed in as …") stay on the server, in the session, in every mode: a cookie would
+# carry the person's name (and whatever a message says) to and from the browser on every request.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOCALE_PATHS = [BASE_DIR / "carebridge" / "locale"]
+# A page never claims a language it is not written in (`<html lang>` follows the active
+# language): a language is offered only once its compiled catalogue is in the project, so a
+# Spanish browser gets English pages that say lang="en" until the Spanish catalogue is complete.
+_TRANSLATIONS = [("es", _("Spanish"))]
+LANGUAGES = [("en", _("English"))] + [
+    (code, name)
+    for code, name in _TRANSLATIONS
+    if any((path / code / "LC_MESSAGES" / "django.mo").is_file() for path in LOCALE_PATHS)
+]
 USE_I18N = True
 TIME_ZONE = ENV.get("TIME_ZONE", "America/New_York")
 USE_TZ = True

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carebridge.accounts import limits
 from carebridge.accounts.models import User
+from carebridge.core.forms import BoundedDateField
 
 
 class ActivationForm(forms.Form):
@@ -24,7 +25,7 @@ class ActivationForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("Your date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )
