@@ -28,6 +28,7 @@ class ActivationForm(forms.Form):
     birth_date = BoundedDateField(
         label=_("Your date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        error_messages={"out_of_range": _("Enter your real date of birth.")},
     )
 
     def clean_birth_date(self) -> datetime.date:

@@ -140,6 +140,15 @@ def schedule_book(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     if patient is None:
         return render_patient_search(request, clinic)
+    # Audit rule: the page shows the chosen patient's name, so showing it is a view by staff.
+    record_event(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="appointments",
+        patient=patient,
+        acting_as=STAFF,
+        request=request,
+    )
     filters = StaffTimesForm(request.GET if "visit_type" in request.GET else None, clinic=clinic)
     visit_type = filters.cleaned_data["visit_type"] if filters.is_valid() else None
     context = {"patient": patient, "filters": filters, "visit_type": visit_type}
