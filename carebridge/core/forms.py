@@ -80,13 +80,18 @@ class BoundedDateField(forms.DateField):
         if value is None or is_input_date_in_range(value, self.earliest, self.latest):
             return
         # A form may say "too early" in its own words (see DateRangeForm).
-        code = "too_early" if value < self.earliest else "out_of_range"
+        code = "too_early" if value < self.earliest else "too_late"
         message = self.error_messages.get(code, self.error_messages["out_of_range"])
         raise forms.ValidationError(
             message,
             code=code,
             params={"earliest": self.earliest.year, "latest": self.latest.year},
         )
+
+
+def _tomorrow() -> datetime.date:
+    # A day of slack: the clinic's "today" may already be tomorrow in the server's zone.
+    return timezone.localdate() + datetime.timedelta(days=1)
 
 
 class DateRangeForm(forms.Form):
@@ -110,6 +115,9 @@ class DateRangeForm(forms.Form):
             assert isinstance(field, BoundedDateField)
             field.earliest = self.earliest_date
             field.error_messages = {**field.error_messages, "too_early": self.earliest_message}
+            if not self.allows_future:
+                field.latest = _tomorrow()
+                field.error_messages["too_late"] = _("Enter a date that is not in the future.")
 
     def clean_date_from(self) -> datetime.date | None:
         return self._check_plausible(self.cleaned_data.get("date_from"))
@@ -120,9 +128,7 @@ class DateRangeForm(forms.Form):
     def _check_plausible(self, value: datetime.date | None) -> datetime.date | None:
         if value is not None and value < self.earliest_date:
             raise forms.ValidationError(self.earliest_message)
-        # A day of slack: the clinic's "today" may already be tomorrow in the server's zone.
-        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-        if value is not None and not self.allows_future and value > tomorrow:
+        if value is not None and not self.allows_future and value > _tomorrow():
             raise forms.ValidationError(_("Enter a date that is not in the future."))
         return value
 
