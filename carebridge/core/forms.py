@@ -54,6 +54,10 @@ class BoundedDateField(forms.DateField):
     0001 or 9999 parses, but overflows the first time a page adds a day or changes time zone.
     """
 
+    default_error_messages = {
+        "out_of_range": _("Enter a date between %(earliest)s and %(latest)s."),
+    }
+
     def __init__(
         self,
         *,
@@ -70,10 +74,6 @@ class BoundedDateField(forms.DateField):
         if isinstance(value, str) and len(value) > 40:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
-
-    default_error_messages = {
-        "out_of_range": _("Enter a date between %(earliest)s and %(latest)s."),
-    }
 
     def validate(self, value: Any) -> None:
         super().validate(value)
