@@ -228,6 +228,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Confirming who you are before a sensitive change takes the password or the second step, never
+# only a code e-mailed to the address (which whoever reads that mailbox could type). allauth
+# 65.22 added "code" to its default methods; it stays off here.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -314,8 +318,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Messages ("Signed in as …") stay on the server, in the session, in every mode: a cookie would
+# carry the person's name (and whatever a message says) to and from the browser on every request.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOCALE_PATHS = [BASE_DIR / "carebridge" / "locale"]
+# A page never claims a language it is not written in (`<html lang>` follows the active
+# language): a language is offered only once its compiled catalogue is in the project, so a
+# Spanish browser gets English pages that say lang="en" until the Spanish catalogue is complete.
+_TRANSLATIONS = [("es", _("Spanish"))]
+LANGUAGES = [("en", _("English"))] + [
+    (code, name)
+    for code, name in _TRANSLATIONS
+    if any((path / code / "LC_MESSAGES" / "django.mo").is_file() for path in LOCALE_PATHS)
+]
 USE_I18N = True
 TIME_ZONE = ENV.get("TIME_ZONE", "America/New_York")
 USE_TZ = True

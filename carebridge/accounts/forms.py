@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carebridge.accounts import limits
 from carebridge.accounts.models import User
+from carebridge.core.forms import BoundedDateField
 
 
 class ActivationForm(forms.Form):
@@ -24,9 +25,10 @@ class ActivationForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("Your date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        error_messages={"out_of_range": _("Enter your real date of birth.")},
     )
 
     def clean_birth_date(self) -> datetime.date:

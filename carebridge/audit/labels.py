@@ -31,6 +31,11 @@ OBJECT_TYPES: dict[str, Promise] = {
     "patient": gettext_lazy("Patient details"),
     "patient_list": gettext_lazy("Patient list"),
     "match_review_list": gettext_lazy("Patient matches to review"),
+    "patient_invite": gettext_lazy("Page for issuing an activation code"),
+    # The console's lists: each patient a list shows gets an event of its own.
+    "inbox": gettext_lazy("Team message inbox"),
+    "care_requests": gettext_lazy("Refill, referral and records requests"),
+    "schedule": gettext_lazy("Clinic schedule"),
     # The health record: one entry per page or object the record section shows.
     "record_summary": gettext_lazy("Health summary"),
     "results": gettext_lazy("Test results"),
@@ -77,6 +82,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "proxy_sharing": gettext_lazy("What you share with your parent or guardian"),
     "proxy_switch": gettext_lazy("Your account, opened by a caregiver or parent"),
     "proxy_grants": gettext_lazy("People who can help you"),
+    "proxy_grant_form": gettext_lazy("Form to give a parent or guardian access"),
 }
 
 # What happened, told to the patient whose record it is.
@@ -237,7 +243,11 @@ def describe_for_patient(event: AuditEvent, viewer: User) -> EventRow:
 
 
 def describe_for_staff(event: AuditEvent) -> StaffEventRow:
-    """An event in the clinic's audit report; needs `actor` and `patient` selected with it."""
+    """An event in the clinic's audit report, from `selectors.list_events_for_report`.
+
+    Needs `actor` selected and `report_patient_mrn` annotated: the MRN of the clinic's own
+    patient, empty for anyone else's, so another clinic's patient never shows.
+    """
     return StaffEventRow(
         occurred_at=event.occurred_at,
         who=actor_words(event),
@@ -247,7 +257,7 @@ def describe_for_staff(event: AuditEvent) -> StaffEventRow:
         outcome=str(AuditOutcome(event.outcome).label),
         sequence=event.sequence,
         email=event.actor.email if event.actor is not None else "",
-        patient_mrn=event.patient.mrn if event.patient is not None else "",
+        patient_mrn=getattr(event, "report_patient_mrn", ""),
         object_type=object_type_words(event.object_type),
         object_id=event.object_id,
         ip=event.ip,

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Min, Q
+from django.db.models import Case, CharField, Count, F, Min, Q, Value, When
 
 from carebridge.audit.models import AppendOnlyQuerySet, AuditChainHead, AuditEvent, AuditSeal
 from carebridge.clinic.models import Clinic, StaffMember
@@ -75,7 +75,10 @@ def list_events_for_report(
     """A clinic's audit events for its administrators, newest first, optionally filtered.
 
     Privacy rule: only events about this clinic's patients or by this clinic's staff; a patient
-    MRN matches only this clinic's patients. Dates are days in the clinic's time zone.
+    MRN matches only this clinic's patients. An event by this clinic's staff about another
+    clinic's patient (a probe of their id) is listed like a probe of an unknown id: its
+    `report_patient_mrn` is empty and that patient is never loaded. Dates are days in the
+    clinic's time zone.
     """
     events = AuditEvent.objects.filter(_clinic_scope(clinic))
     if patient_mrn:
@@ -83,7 +86,12 @@ def list_events_for_report(
     if user_email:
         events = events.filter(actor__email__iexact=user_email)
     events = _between_days(events, date_from, date_to, clinic_time_zone(clinic))
-    return events.select_related("actor", "patient").order_by("-sequence")
+    own_mrn = Case(
+        When(patient__clinic=clinic, then=F("patient__mrn")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return events.select_related("actor").annotate(report_patient_mrn=own_mrn).order_by("-sequence")
 
 
 def get_clinic_patient(clinic: Clinic, mrn: str) -> Patient | None:

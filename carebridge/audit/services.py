@@ -7,6 +7,7 @@ outside requests, and publishes a checkpoint outside the database (docs/adr/0003
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -25,6 +26,7 @@ from carebridge.audit.models import (
     AuditSeal,
 )
 from carebridge.core.http import client_ip, user_agent
+from carebridge.core.middleware import is_well_formed_request_id
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
@@ -64,10 +66,55 @@ def record_event(
             outcome=outcome,
             ip=client_ip(request) if request is not None else "",
             user_agent=user_agent(request) if request is not None else "",
-            request_id=str(getattr(request, "request_id", ""))[:64],
+            request_id=_request_id(request),
         )
         AuditPendingEvent.objects.create(event=event)
     return event
+
+
+def record_list_view(
+    *,
+    actor: User,
+    patients: Iterable[Patient],
+    object_type: str,
+    request: HttpRequest,
+    acting_as: str = "staff",
+) -> int:
+    """Record one view event for each distinct patient a page showed, in two bulk INSERTs.
+
+    A staff list page (inbox, queue, schedule) shows several patients' data at once; each of
+    those patients' "who saw my record" trail must show it, so every patient shown gets an event
+    of its own. The cost is constant in queries however many patients the page lists.
+    Privacy rule: the event names the page (`object_type`), never what the page showed.
+    """
+    unique = list({patient.pk: patient for patient in patients}.values())
+    if not unique:
+        return 0
+    now = timezone.now()
+    common = {
+        "occurred_at": now,
+        "actor": actor,
+        "actor_label": actor.display_name[:200],
+        "acting_as": acting_as,
+        "action": AuditAction.VIEW,
+        "object_type": object_type,
+        "outcome": AuditOutcome.SUCCESS,
+        "ip": client_ip(request),
+        "user_agent": user_agent(request),
+        "request_id": _request_id(request),
+    }
+    with transaction.atomic():
+        events = AuditEvent.objects.bulk_create(
+            [AuditEvent(patient=patient, object_id=str(patient.pk), **common) for patient in unique]
+        )
+        AuditPendingEvent.objects.bulk_create([AuditPendingEvent(event=e) for e in events])
+    return len(events)
+
+
+def _request_id(request: HttpRequest | None) -> str:
+    """The request's id if it is well formed; anything else is never written to the trail."""
+    request_id = str(getattr(request, "request_id", ""))
+    return request_id if is_well_formed_request_id(request_id) else ""
 
 
 def _take_sealer_lock() -> AuditChainHead:

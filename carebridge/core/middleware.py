@@ -12,7 +12,14 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 Handler = Callable[[HttpRequest], HttpResponse]
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Letters, digits, dots, underscores and hyphens only (a UUID fits, and so do the ids load
+# balancers send), matched against the whole value: `$` alone would let a trailing newline through.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def is_well_formed_request_id(value: str) -> bool:
+    """Whether `value` may be stored as a request id (see `_REQUEST_ID`)."""
+    return _REQUEST_ID.fullmatch(value) is not None
 
 
 class RequestIdMiddleware:
@@ -27,7 +34,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if is_well_formed_request_id(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         response = self.get_response(request)
         response["X-Request-ID"] = request_id

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.accounts.forms import EnrolPasswordForm
-from carebridge.core.forms import date_input
+from carebridge.core.forms import BoundedDateField
 from carebridge.proxies.models import PARENTAL_RELATIONSHIPS, ProxyRelationship, ProxyScope
 
 # One line each, addressed to the patient, on what a caregiver with the scope may do.
@@ -85,11 +85,10 @@ class InviteCaregiverForm(ExplainedChoicesMixin, forms.Form):
         error_messages={"required": _("Choose how this person is related to you.")},
     )
     scopes = scopes_field(ProxyScope.choices)
-    ends_on = forms.DateField(
+    ends_on = BoundedDateField(
         label=_("Last day of access (you can leave this empty)"),
         help_text=_("Leave it empty to give access until you end it."),
         required=False,
-        widget=date_input(),
     )
 
 

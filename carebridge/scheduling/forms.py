@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.clinic.models import Location, Practitioner
+from carebridge.core.forms import BoundedDateField
+from carebridge.lib.dates import parse_input_datetime
 from carebridge.scheduling.availability import Slot
 from carebridge.scheduling.models import VisitType
 
@@ -75,10 +77,9 @@ def location_field(label: Any, empty_label: Any) -> forms.ModelChoiceField:
     )
 
 
-def date_field(label: Any, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-    )
+def date_field(label: Any, *, required: bool = False) -> BoundedDateField:
+    """A day to show or book from, in the years the portal can hold (see BoundedDateField)."""
+    return BoundedDateField(label=label, required=required)
 
 
 class VisitChoiceForm(forms.Form):
@@ -124,15 +125,27 @@ class TimeChoiceForm(forms.Form):
     )
 
     def clean_time(self) -> tuple[int, int, datetime.datetime]:
-        try:
-            practitioner, location, starts_at = self.cleaned_data["time"].split("_", 2)
-            moment = datetime.datetime.fromisoformat(starts_at)
-            chosen = (int(practitioner), int(location), moment)
-        except ValueError:
-            raise forms.ValidationError(_("Choose one of the times."), code="invalid") from None
-        if moment.tzinfo is None:
-            raise forms.ValidationError(_("Choose one of the times."), code="invalid")
-        return chosen
+        return parse_time_value(self.cleaned_data["time"])
+
+
+def parse_time_value(value: str) -> tuple[int, int, datetime.datetime]:
+    """A chosen time as the times list sends it ("who_where_when", see `time_value`):
+    practitioner id, location id, and an aware start in the years the portal can hold."""
+    try:
+        practitioner, location, starts_at = value.split("_", 2)
+        chosen = (_small_id(practitioner), _small_id(location), parse_input_datetime(starts_at))
+    except ValueError:
+        raise forms.ValidationError(_("Choose one of the times."), code="invalid") from None
+    if chosen[2] is None:
+        raise forms.ValidationError(_("Choose one of the times."), code="invalid")
+    return chosen[0], chosen[1], chosen[2]
+
+
+def _small_id(text: str) -> int:
+    """A database id as typed: digits only, and small enough for any database's integer."""
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise ValueError(text)
+    return int(text)
 
 
 def time_value(slot: Slot) -> str:

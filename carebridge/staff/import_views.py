@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.selectors import clinic_time_zone
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_event, record_list_view
 from carebridge.clinic.models import Clinic
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.lib.files import FileWriteError
@@ -146,14 +146,14 @@ def _job_context(request: AuthenticatedRequest, job: ImportJob) -> dict[str, Any
 
 @staff_required("review_patient_matches")
 def match_review_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The clinic's undecided patient matches. Audited as one view of the list."""
+    """The clinic's undecided patient matches. Audit rule: one view of the list for each
+    candidate patient it names."""
     clinic = _clinic(request)
     reviews = list(selectors.list_pending_reviews(clinic=clinic))
-    record_event(
+    record_list_view(
         actor=request.user,
-        action=AuditAction.VIEW,
+        patients=[review.candidate for review in reviews],
         object_type="match_review_list",
-        acting_as="staff",
         request=request,
     )
     return _render(request, "staff/imports/review_list.html", {"reviews": reviews}, clinic)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_event, record_list_view
 from carebridge.clinic.models import StaffMember
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.messaging import care_requests, clinic_settings, services, storage, triage
@@ -103,7 +103,15 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
             mine=filters.only_mine(),
         )
         page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
-        rows = selectors.thread_rows(list(page.object_list), timezone.now())
+        threads_shown = list(page.object_list)
+        rows = selectors.thread_rows(threads_shown, timezone.now())
+        # Audit rule: one view of the inbox for each patient whose conversation is listed.
+        record_list_view(
+            actor=request.user,
+            patients=[thread.patient for thread in threads_shown],
+            object_type="inbox",
+            request=request,
+        )
     context = {"teams": teams, "team": team, "filters": filters, "page": page, "rows": rows}
     return render(request, "staff/inbox_list.html", context)
 
@@ -283,6 +291,13 @@ def request_queue(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     requests = selectors.open_requests(staff, kind)
     page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Audit rule: one view of the queue for each patient whose request is listed.
+    record_list_view(
+        actor=request.user,
+        patients=[care_request.patient for care_request in page.object_list],
+        object_type="care_requests",
+        request=request,
+    )
     context = {
         "kind": kind,
         "kind_label": RequestKind(kind).label,

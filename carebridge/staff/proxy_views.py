@@ -48,6 +48,22 @@ def _patient(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Patient:
     return selectors.get_clinic_patient(clinic=staff.clinic, patient_id=patient_id)
 
 
+def _audit_view(
+    request: AuthenticatedRequest, patient: Patient, object_type: str, object_id: object = ""
+) -> None:
+    """Audit rule: every page here shows the patient's name and age (and who may help them),
+    so showing it is recorded as a view by staff."""
+    record_event(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        patient=patient,
+        acting_as="staff",
+        request=request,
+    )
+
+
 def _back_to_access(patient: Patient) -> HttpResponse:
     return redirect("staff:patient-access", patient_id=patient.pk)
 
@@ -64,14 +80,7 @@ def patient_access(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Http
     """Who may help the patient, and who could before. Audited as staff viewing the grants."""
     patient = _patient(request, patient_id)
     open_rows, ended_rows = selectors.list_grant_rows(patient)
-    record_event(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type="proxy_grants",
-        patient=patient,
-        acting_as="staff",
-        request=request,
-    )
+    _audit_view(request, patient, "proxy_grants")
     context = {
         "patient": patient,
         "age": selectors.get_patient_age(patient),
@@ -98,6 +107,7 @@ def patient_access_grant(request: AuthenticatedRequest, patient_id: uuid.UUID) -
         if grant is not None:
             _say_given(request, grant)
             return _back_to_access(patient)
+    _audit_view(request, patient, "proxy_grant_form")
     context = {"patient": patient, "age": age, "form": form}
     return render(request, "staff/patient_access_grant.html", context)
 
@@ -156,6 +166,7 @@ def patient_access_change(
     if request.method == "POST" and form.is_valid() and _change(request, grant, form):
         messages.success(request, _("Saved. The change applies from their next page."))
         return _back_to_access(patient)
+    _audit_view(request, patient, "proxy_grant", grant.pk)
     context = {"patient": patient, "row": selectors.grant_row(grant, patient), "form": form}
     return render(request, "staff/patient_access_change.html", context)
 
@@ -186,6 +197,7 @@ def patient_access_end(
         return _already_ended(request, patient)
     if request.method == "POST":
         return _end(request, patient, grant)
+    _audit_view(request, patient, "proxy_grant", grant.pk)
     context = {"patient": patient, "row": selectors.grant_row(grant, patient)}
     return render(request, "staff/patient_access_end.html", context)
 

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_list_view
 from carebridge.clinic.models import Clinic
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.records.selectors.held import held_rows, list_held_results, with_report_results
@@ -45,11 +44,11 @@ def held_results(request: AuthenticatedRequest) -> HttpResponse:
         return _release(request, clinic)
     zone = ZoneInfo(clinic.time_zone)
     page = Paginator(list_held_results(clinic), HELD_PER_PAGE).get_page(request.GET.get("page"))
-    record_event(
+    # Audit rule: one view of "results" for each patient whose held result the page lists.
+    record_list_view(
         actor=request.user,
-        action=AuditAction.VIEW,
+        patients=[row.patient for row in page.object_list if row.patient is not None],
         object_type="results",
-        acting_as="staff",
         request=request,
     )
     context = {"page": page, "rows": held_rows(page.object_list, zone)}

@@ -111,7 +111,8 @@ def csv_row(event: AuditEvent, tz: ZoneInfo) -> list[str]:
         str(event.sequence),
         event.actor.email if event.actor is not None else event.actor_label,
         event.acting_as,
-        event.patient.mrn if event.patient is not None else "",
+        # The clinic's own patient's MRN; empty for another clinic's (see the selector).
+        getattr(event, "report_patient_mrn", ""),
         event.action,
         event.object_type,
         event.object_id,

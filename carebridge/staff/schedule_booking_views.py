@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_event, record_list_view
 from carebridge.clinic.models import Clinic, Location, Practitioner
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import Patient
@@ -34,10 +34,10 @@ from carebridge.scheduling.models import AppointmentRequest, RequestStatus, Visi
 from carebridge.scheduling.selectors import group_by_day
 from carebridge.scheduling.services import desk
 from carebridge.scheduling.services.booking import SlotTakenError, book_appointment
+from carebridge.staff import patient_search
 from carebridge.staff import schedule_selectors as selectors
 from carebridge.staff import selectors as patient_selectors
 from carebridge.staff.access import staff_required
-from carebridge.staff.forms import PatientSearchForm
 from carebridge.staff.schedule_forms import (
     ApproveForm,
     ChosenTimeForm,
@@ -130,6 +130,9 @@ def chosen_time(visit_type: VisitType, form: ChosenTimeForm) -> Choice | None:
 def schedule_book(request: AuthenticatedRequest) -> HttpResponse:
     """Book for a patient: find the patient, choose the kind of visit and a free time."""
     clinic = staff_clinic(request)
+    if request.method == "POST" and request.POST.get("action") == "search":
+        patient_search.remember_search(request, "schedule-book")
+        return redirect("staff:schedule-book")
     if request.method == "POST":
         return book_posted(request, clinic)
     patient = clinic_patient(clinic, request.GET.get("patient"))
@@ -137,6 +140,15 @@ def schedule_book(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     if patient is None:
         return render_patient_search(request, clinic)
+    # Audit rule: the page shows the chosen patient's name, so showing it is a view by staff.
+    record_event(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="appointments",
+        patient=patient,
+        acting_as=STAFF,
+        request=request,
+    )
     filters = StaffTimesForm(request.GET if "visit_type" in request.GET else None, clinic=clinic)
     visit_type = filters.cleaned_data["visit_type"] if filters.is_valid() else None
     context = {"patient": patient, "filters": filters, "visit_type": visit_type}
@@ -147,20 +159,17 @@ def schedule_book(request: AuthenticatedRequest) -> HttpResponse:
 def render_patient_search(
     request: AuthenticatedRequest, clinic: Clinic, *, error: str = ""
 ) -> HttpResponse:
-    """Step 1: find the patient. A search is audited as one view of the list, naming nobody."""
-    form = PatientSearchForm(request.GET)
-    text = form.search_text()
+    """Step 1: find the patient. The words are posted and kept in the session, never put in
+    the address (see `patient_search`); each patient found is audited as a view of the list."""
+    text = patient_search.remembered_search(request, "schedule-book")
     found: list[Patient] = []
     if text:
         rows = patient_selectors.list_clinic_patients(clinic=clinic, text=text)
         found = list(rows[:PATIENTS_FOUND])
-        record_event(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            object_type="patient_list",
-            acting_as=STAFF,
-            request=request,
+        record_list_view(
+            actor=request.user, patients=found, object_type="patient_list", request=request
         )
+    form = patient_search.search_form(text)
     context = {"form": form, "search_text": text, "found": found, "error": error}
     return render_in_clinic_time(request, clinic, "staff/schedule_book_patient.html", context)
 
@@ -212,15 +221,15 @@ def redirect_to_times(patient: Patient) -> HttpResponse:
 @staff_required(PERMISSION)
 @require_safe
 def schedule_requests(request: AuthenticatedRequest) -> HttpResponse:
-    """Requests waiting for an answer, oldest first. Audited as one view of the queue."""
+    """Requests waiting for an answer, oldest first. Audit rule: one view of the queue for
+    each patient whose request the page shows."""
     clinic = staff_clinic(request)
     rows = selectors.list_waiting_requests(clinic)
     page = Paginator(rows, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
-    record_event(
+    record_list_view(
         actor=request.user,
-        action=AuditAction.VIEW,
+        patients=[sent.patient for sent in page.object_list],
         object_type="appointment_requests",
-        acting_as=STAFF,
         request=request,
     )
     context = {"page": page}

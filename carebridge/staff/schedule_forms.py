@@ -19,6 +19,7 @@ from carebridge.scheduling.forms import (
     REASON_MAX_LENGTH,
     date_field,
     location_field,
+    parse_time_value,
     practitioner_field,
 )
 from carebridge.scheduling.models import VisitType
@@ -68,20 +69,6 @@ class StaffTimesForm(forms.Form):
             del self.fields["visit_type"]
         _set_queryset(self, "practitioner", selectors.list_practitioners(clinic))
         _set_queryset(self, "location", selectors.list_locations(clinic))
-
-
-def parse_time_value(value: str) -> tuple[int, int, datetime.datetime]:
-    """A chosen time as the times list sends it ("who_where_when", see
-    `scheduling.forms.time_value`): practitioner id, location id, aware start."""
-    try:
-        practitioner, location, starts_at = value.split("_", 2)
-        moment = datetime.datetime.fromisoformat(starts_at)
-        chosen = (int(practitioner), int(location), moment)
-    except ValueError:
-        raise forms.ValidationError(_("Choose one of the times."), code="invalid") from None
-    if moment.tzinfo is None:
-        raise forms.ValidationError(_("Choose one of the times."), code="invalid")
-    return chosen
 
 
 class ChosenTimeForm(forms.Form):

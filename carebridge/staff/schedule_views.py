@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_event, record_list_view
 from carebridge.clinic.models import Clinic
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.scheduling.models import Appointment, BookedAs
@@ -93,6 +93,16 @@ def render_in_clinic_time(
         return render(request, template, context)
 
 
+def _audit_schedule(request: AuthenticatedRequest, appointments: list[Appointment]) -> None:
+    """Audit rule: a schedule page is one view of "schedule" for each patient it lists."""
+    record_list_view(
+        actor=request.user,
+        patients=[row.patient for row in appointments],
+        object_type="schedule",
+        request=request,
+    )
+
+
 @staff_required(PERMISSION)
 @require_safe
 def schedule_day(request: AuthenticatedRequest) -> HttpResponse:
@@ -101,6 +111,8 @@ def schedule_day(request: AuthenticatedRequest) -> HttpResponse:
     form = read_filters(request, clinic)
     day = form.cleaned_data.get("date") or clinic_today(clinic)
     clinic_wide, groups = selectors.list_day(chosen_filter(form, clinic, day, 1))
+    shown = [row for group in groups for row in group.appointments]
+    _audit_schedule(request, shown)
     one_day = datetime.timedelta(days=1)
     context = {
         "filters": form,
@@ -123,11 +135,13 @@ def schedule_week(request: AuthenticatedRequest) -> HttpResponse:
     day = form.cleaned_data.get("date") or clinic_today(clinic)
     monday = day - datetime.timedelta(days=day.weekday())
     one_week = datetime.timedelta(days=7)
+    days = selectors.list_week(chosen_filter(form, clinic, monday, 7))
+    _audit_schedule(request, [row for day in days for row in day.appointments])
     context = {
         "filters": form,
         "monday": monday,
         "sunday": monday + datetime.timedelta(days=6),
-        "days": selectors.list_week(chosen_filter(form, clinic, monday, 7)),
+        "days": days,
         "previous_url": filter_link("staff:schedule-week", form, monday - one_week),
         "next_url": filter_link("staff:schedule-week", form, monday + one_week),
     }

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -21,13 +21,12 @@ from django.views.decorators.http import require_http_methods
 from carebridge.accounts.eligibility import is_old_enough_for_own_account, too_young_words
 from carebridge.accounts.services import issue_activation_code
 from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_event, record_list_view
 from carebridge.clinic.models import StaffMember
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import Patient
-from carebridge.staff import inbox_selectors, selectors
+from carebridge.staff import inbox_selectors, patient_search, selectors
 from carebridge.staff.access import staff_required
-from carebridge.staff.forms import PatientSearchForm
 
 PATIENTS_PER_PAGE = 25
 
@@ -83,21 +82,24 @@ def console(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @staff_required("use_staff_console")
+@require_http_methods(["GET", "HEAD", "POST"])
 def patient_list(request: AuthenticatedRequest) -> HttpResponse:
-    """Search the clinic's patients. Audited as one view of the list, naming no patient."""
-    form = PatientSearchForm(request.GET)
-    text = form.search_text()
+    """Search the clinic's patients; the words are posted and kept in the session, never put
+    in the address (see `patient_search`).
+
+    Audit rule: one view of "patient_list" for each patient the page shows (bulk inserts).
+    """
+    if request.method == "POST":
+        patient_search.remember_search(request, "patient-list")
+        return redirect("staff:patient-list")
+    text = patient_search.remembered_search(request, "patient-list")
     patients = selectors.list_clinic_patients(clinic=_staff(request).clinic, text=text)
     page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    record_event(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type="patient_list",
-        acting_as="staff",
-        request=request,
+    record_list_view(
+        actor=request.user, patients=page.object_list, object_type="patient_list", request=request
     )
     context = {
-        "form": form,
+        "form": patient_search.search_form(text),
         "search_text": text,
         "page": page,
         "can_invite": request.user.has_perm("clinic.invite_patient"),
@@ -119,6 +121,16 @@ def patient_invite(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Http
         context["too_young"] = too_young_words(patient)
     elif request.method == "POST":
         context |= _issue_code(request, patient)
+    else:
+        # Audit rule: the page shows the patient's name; issuing a code is audited by the service.
+        record_event(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="patient_invite",
+            patient=patient,
+            acting_as="staff",
+            request=request,
+        )
     response = render(request, "staff/patient_invite.html", context)
     add_never_cache_headers(response)
     return response

@@ -119,3 +119,40 @@ def test_no_template_has_inline_script_or_event_handlers(path):
     text = path.read_text()
     assert _inline_executable_scripts(text) == []
     assert _EVENT_HANDLER.search(text) is None
+
+
+@pytest.mark.parametrize(
+    "incoming", ["abcdefgh\n", "abcdefgh\r\n", "id with spaces", "é" * 10, "a" * 65, "<b>x</b>x"]
+)
+def test_a_malformed_request_id_never_reaches_the_audit_trail(client, cast, incoming):
+    from carebridge.audit.models import AuditEvent
+
+    client.force_login(cast.patient_user)
+    response = client.get("/account/activity/", headers={"X-Request-ID": incoming})
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None
+    assert event.request_id == response["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", event.request_id)
+
+
+def test_a_well_formed_request_id_is_stored_as_sent(client, cast):
+    from carebridge.audit.models import AuditEvent
+
+    client.force_login(cast.patient_user)
+    well_formed = "3f1c2a9e-0b7d-4c55-9f00-1a2b3c4d5e6f"
+    client.get("/account/activity/", headers={"X-Request-ID": well_formed})
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert event is not None
+    assert event.request_id == well_formed
+
+
+def test_the_audit_service_refuses_a_malformed_id_whatever_set_it(rf, cast):
+    from carebridge.audit.models import AuditAction
+    from carebridge.audit.services import record_event
+
+    request = rf.get("/")
+    request.request_id = "bad id\n"
+    event = record_event(
+        actor=cast.patient_user, action=AuditAction.VIEW, object_type="account", request=request
+    )
+    assert event.request_id == ""

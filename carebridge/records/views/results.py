@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carebridge.core.forms import BoundedDateField
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.records.access import access_record, access_resource
 from carebridge.records.models import ClinicalResource, ResourceType
@@ -40,12 +41,8 @@ DETAIL_TABLE_ROWS = 20
 class ResultFilterForm(forms.Form):
     """The results list's filters: a date range (days in the clinic's zone) and a kind."""
 
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = BoundedDateField(label=gettext_lazy("From"), required=False)
+    date_to = BoundedDateField(label=gettext_lazy("To"), required=False)
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind of result"),
         required=False,

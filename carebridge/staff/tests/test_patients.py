@@ -40,6 +40,15 @@ def _client(cast, persona):
     return client
 
 
+def _search(client, text, page=None):
+    """Post the search (as the page's form does), then show the list it redirects to."""
+    posted = client.post(LIST_URL, {"q": text})
+    if posted.status_code != 302:
+        return posted
+    assert posted["Location"] == LIST_URL
+    return client.get(LIST_URL, {"page": page} if page else {})
+
+
 def _rows(response):
     """(name, MRN, portal account) for each row of the table."""
     return [
@@ -53,10 +62,10 @@ def test_every_persona_is_covered():
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_patient_list_access_by_persona(cast, persona):
-    response = _client(cast, persona).get(LIST_URL, {"q": "Patient"})
+    response = _client(cast, persona).get(LIST_URL)
     assert response.status_code == EXPECTED_STATUS[persona]
     if persona == "anonymous":
-        assert response["Location"] == "/account/login/?next=/staff/patients/%3Fq%3DPatient"
+        assert response["Location"] == "/account/login/?next=/staff/patients/"
     if persona == "staff_without_mfa":
         assert response["Location"] == "/account/2fa/"
 
@@ -82,7 +91,7 @@ def test_other_clinic_admin_sees_none_of_our_patients(cast):
     response = _client(cast, "other_clinic_admin").get(LIST_URL)
     assert _rows(response) == [("Hilltop, Hana", "HH-1", "Not enrolled")]
     assert "RFC-100" not in response.content.decode()
-    assert _rows(_client(cast, "other_clinic_admin").get(LIST_URL, {"q": "RFC-1003"})) == []
+    assert _rows(_search(_client(cast, "other_clinic_admin"), "RFC-1003")) == []
 
 
 @pytest.mark.parametrize(
@@ -96,12 +105,12 @@ def test_other_clinic_admin_sees_none_of_our_patients(cast):
     ],
 )
 def test_search_by_mrn_family_or_given_name(cast, text, expected_mrns):
-    response = _client(cast, "nurse").get(LIST_URL, {"q": text})
+    response = _search(_client(cast, "nurse"), text)
     assert [mrn for _name, mrn, _account in _rows(response)] == expected_mrns
 
 
 def test_no_match_says_so(cast):
-    body = _client(cast, "nurse").get(LIST_URL, {"q": "Zebedee"}).content.decode()
+    body = _search(_client(cast, "nurse"), "Zebedee").content.decode()
     assert "No patients match “Zebedee”." in body
     assert "<table>" not in body
 
@@ -128,18 +137,33 @@ def test_table_and_search_are_accessible(cast):
     assert "<caption>" in body
 
 
-def test_viewing_the_list_is_audited_without_a_patient(cast):
+def test_viewing_the_list_is_audited_once_for_each_patient_shown(cast):
     before = AuditEvent.objects.count()
-    _client(cast, "front_desk").get(LIST_URL, {"q": "Una"})
+    _search(_client(cast, "front_desk"), "Una")
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.order_by("-sequence").first()
     assert (event.actor, event.action, event.object_type, event.object_id) == (
         cast.front_desk,
         AuditAction.VIEW,
         "patient_list",
-        "",
+        str(cast.unenrolled_patient.pk),
     )
-    assert (event.patient, event.acting_as) == (None, "staff")
+    assert (event.patient, event.acting_as) == (cast.unenrolled_patient, "staff")
+
+
+def test_the_search_words_stay_out_of_the_address_and_the_page_links(cast):
+    client = _client(cast, "nurse")
+    posted = client.post(LIST_URL, {"q": "Una"})
+    body = client.get(LIST_URL).content.decode()
+    assert (posted.status_code, posted["Location"]) == (302, LIST_URL)
+    assert "?q=" not in body
+    assert 'value="Una"' in body
+    assert 'method="post"' in body
+
+
+def test_a_search_in_the_address_is_ignored(cast):
+    response = _client(cast, "nurse").get(LIST_URL, {"q": "Una"})
+    assert len(_rows(response)) == 6
 
 
 def test_denied_list_records_no_view(cast):
@@ -174,8 +198,12 @@ def test_pages_hold_25_patients(cast):
 
 def test_search_is_kept_when_paging(cast):
     _add_patients(cast, 30)
-    body = _client(cast, "clinician").get(LIST_URL, {"q": "Bulk"}).content.decode()
-    assert 'href="?q=Bulk&amp;page=2" rel="next"' in body
+    client = _client(cast, "clinician")
+    first = _search(client, "Bulk").content.decode()
+    second = client.get(LIST_URL, {"page": "2"})
+    assert 'href="?page=2" rel="next"' in first
+    assert len(_rows(second)) == 5
+    assert {name.split(",")[1].strip() for name, _mrn, _account in _rows(second)} == {"Bulk"}
 
 
 # Steady state, after the first request has registered the browser session: session, user and

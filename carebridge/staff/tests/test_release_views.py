@@ -156,15 +156,21 @@ def test_release_needs_a_csrf_token(cast):
     assert 'name="csrfmiddlewaretoken"' in page
 
 
-def test_viewing_the_list_is_audited_without_naming_a_patient(cast, clinician_client):
+def test_viewing_the_list_is_audited_once_for_each_patient_shown(cast, clinician_client):
+    hold_labs(cast.clinic)
+    store(cast.patient, glucose(cast.patient))
+    store(cast.second_patient, glucose(cast.second_patient), glucose(cast.second_patient, 120))
     clinician_client.get(HELD)
-    event = AuditEvent.objects.filter(object_type="results").get()
-    assert (event.action, event.actor, event.patient, event.acting_as) == (
-        "view",
-        cast.clinician,
-        None,
-        "staff",
-    )
+    events = AuditEvent.objects.filter(object_type="results").order_by("sequence")
+    assert sorted((e.action, e.actor, e.patient.mrn, e.acting_as) for e in events) == [
+        ("view", cast.clinician, cast.patient.mrn, "staff"),
+        ("view", cast.clinician, cast.second_patient.mrn, "staff"),
+    ]
+
+
+def test_an_empty_list_names_no_patient(cast, clinician_client):
+    clinician_client.get(HELD)
+    assert AuditEvent.objects.filter(object_type="results").count() == 0
 
 
 def test_the_list_costs_the_same_queries_for_1_or_300_held_results(cast, clinician_client):
