@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from carebridge.audit import selectors
 from carebridge.audit.forms import AuditReportFilterForm
@@ -83,18 +83,49 @@ def _report_page(request: AuthenticatedRequest, form: AuditReportFilterForm) -> 
     return {"page": page, "rows": [describe_for_staff(event) for event in page.object_list]}
 
 
+# The filters are posted and kept in the session, never put in the address: an MRN or a
+# member of staff's address in a URL would reach the access log, the history and any Referer.
+FILTERS_SESSION_KEY = "staff_audit_report_filters"
+FILTER_FIELDS = ("patient_mrn", "user_email", "date_from", "date_to")
+
+
+def _kept_filters(request: AuthenticatedRequest) -> dict[str, str]:
+    kept = request.session.get(FILTERS_SESSION_KEY, {})
+    if not isinstance(kept, dict):
+        return {}
+    return {name: str(kept[name]) for name in FILTER_FIELDS if isinstance(kept.get(name), str)}
+
+
 @staff_required("view_audit_report")
+@require_http_methods(["GET", "HEAD", "POST"])
 def audit_report(request: AuthenticatedRequest) -> HttpResponse:
     """The clinic's audit events, newest first, filtered by patient, user and dates.
 
-    Audit rule: each reading is recorded (VIEW of "audit_report"), even when the filters are
-    wrong and nothing is listed.
+    Filters are posted, checked, kept in the session and shown after a redirect; wrong ones are
+    shown with their errors and not kept. Audit rule: each reading is recorded (VIEW of
+    "audit_report"), even when the filters are wrong and nothing is listed.
     """
-    form = AuditReportFilterForm(request.GET)
+    if request.method == "POST" and request.POST.get("clear"):
+        request.session.pop(FILTERS_SESSION_KEY, None)
+        return redirect("staff:audit-report")
+    if request.method == "POST":
+        form = AuditReportFilterForm(request.POST)
+        if form.is_valid():
+            request.session[FILTERS_SESSION_KEY] = {
+                name: request.POST.get(name, "").strip() for name in FILTER_FIELDS
+            }
+            return redirect("staff:audit-report")
+    else:
+        form = AuditReportFilterForm(_kept_filters(request))
     filters = form.cleaned_data if form.is_valid() else {}
     _record_report_use(request, AuditAction.VIEW, filters)
     tz = selectors.clinic_time_zone(_clinic(request))
-    context = {"form": form, "time_zone": tz.key, **_report_page(request, form)}
+    context = {
+        "form": form,
+        "time_zone": tz.key,
+        "is_filtered": any(_kept_filters(request).values()),
+        **_report_page(request, form),
+    }
     with timezone.override(tz):
         return render(request, "staff/audit_report.html", context)
 
@@ -140,14 +171,16 @@ def csv_lines(events: Iterator[AuditEvent], tz: ZoneInfo) -> Iterator[str]:
 
 @staff_required("view_audit_report")
 def audit_report_csv(request: AuthenticatedRequest) -> HttpResponse | StreamingHttpResponse:
-    """The same filtered events as a CSV file, streamed row by row so any size fits.
+    """The events of the filters kept for the report, as a CSV file, streamed row by row so
+    any size fits.
 
     Audit rule: each download is recorded (EXPORT of "audit_report") before the first row is
-    sent. Wrong filters send the user back to the report, where the errors are shown.
+    sent. Filters that no longer hold (kept before a change of rules) send the user back to
+    the report.
     """
-    form = AuditReportFilterForm(request.GET)
+    form = AuditReportFilterForm(_kept_filters(request))
     if not form.is_valid():
-        return redirect(f"{reverse('staff:audit-report')}?{request.GET.urlencode()}")
+        return redirect("staff:audit-report")
     _record_report_use(request, AuditAction.EXPORT, form.cleaned_data)
     clinic = _clinic(request)
     events = _events(clinic, form.cleaned_data).iterator(chunk_size=selectors.CHUNK_SIZE)

@@ -27,6 +27,22 @@ HEADER = (
 QUERY_BUDGET = 20
 
 
+def _report(client, filters, **extra):
+    """Post the filters (they are kept in the session, out of the address), then read the
+    report they lead to."""
+    posted = client.post(URL, filters, **extra)
+    if posted.status_code != 302:
+        return posted
+    assert posted["Location"] == URL
+    return client.get(URL, **extra)
+
+
+def _download(client, filters, **extra):
+    """Keep the filters for the report, then download its CSV."""
+    assert client.post(URL, filters)["Location"] == URL
+    return client.get(CSV_URL, **extra)
+
+
 def _at(moment, **fields):
     with time_machine.travel(moment, tick=False):
         return record_event(**fields)
@@ -126,7 +142,7 @@ def test_other_clinics_admin_sees_none_of_ours(cast, trail):
 
 
 def test_reading_the_report_is_recorded(cast, admin_client_mfa):
-    admin_client_mfa.get(URL, {"patient_mrn": "RFC-1001"})
+    _report(admin_client_mfa, {"patient_mrn": "RFC-1001"})
     event = _newest()
     assert (event.action, event.object_type, event.acting_as) == ("view", "audit_report", "staff")
     assert event.actor == cast.clinic_admin
@@ -135,7 +151,7 @@ def test_reading_the_report_is_recorded(cast, admin_client_mfa):
 
 
 def test_filter_by_patient_mrn_ignores_case(trail, admin_client_mfa):
-    response = admin_client_mfa.get(URL, {"patient_mrn": "rfc-1001"})
+    response = _report(admin_client_mfa, {"patient_mrn": "rfc-1001"})
     assert _sequences(response) == [
         _newest().sequence,
         trail["pat_signed_in"].sequence,
@@ -144,23 +160,23 @@ def test_filter_by_patient_mrn_ignores_case(trail, admin_client_mfa):
 
 
 def test_filter_by_another_clinics_mrn_finds_nothing(trail, admin_client_mfa):
-    response = admin_client_mfa.get(URL, {"patient_mrn": "HH-1001"})
+    response = _report(admin_client_mfa, {"patient_mrn": "HH-1001"})
     assert _sequences(response) == []
     assert _newest().patient is None
 
 
 def test_filter_by_user_email(trail, admin_client_mfa):
-    response = admin_client_mfa.get(URL, {"user_email": "CASEY@example.org"})
+    response = _report(admin_client_mfa, {"user_email": "CASEY@example.org"})
     assert _sequences(response) == [trail["clinician_viewed_pat"].sequence]
 
 
 def test_filter_by_dates_in_the_clinics_time_zone(trail, admin_client_mfa):
-    response = admin_client_mfa.get(URL, {"date_from": "2025-03-11", "date_to": "2025-03-11"})
+    response = _report(admin_client_mfa, {"date_from": "2025-03-11", "date_to": "2025-03-11"})
     assert _sequences(response) == [trail["front_desk_signed_in"].sequence]
 
 
 def test_invalid_filters_give_field_errors(admin_client_mfa):
-    response = admin_client_mfa.get(URL, {"user_email": "not-an-address", "date_to": "2025-13-01"})
+    response = _report(admin_client_mfa, {"user_email": "not-an-address", "date_to": "2025-13-01"})
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "user_email": ["Enter a valid email address."],
@@ -169,9 +185,25 @@ def test_invalid_filters_give_field_errors(admin_client_mfa):
     assert "rows" not in response.context
 
 
-def test_download_link_carries_the_filters(trail, admin_client_mfa):
-    response = admin_client_mfa.get(URL, {"patient_mrn": "RFC-1001", "page": "1"})
-    assert f'href="{CSV_URL}?patient_mrn=RFC-1001"' in response.content.decode()
+def test_the_filters_stay_out_of_every_address(trail, admin_client_mfa):
+    response = _report(admin_client_mfa, {"patient_mrn": "RFC-1001"})
+    page = response.content.decode()
+    assert f'href="{CSV_URL}"' in page
+    assert "RFC-1001" not in response.wsgi_request.get_full_path()
+    assert "patient_mrn=" not in page
+    # The filters are kept: paging and the download use them, and a GET cannot set them.
+    mrns = [row[4] for row in _csv(admin_client_mfa.get(CSV_URL))[1][1:]]
+    assert set(mrns) == {"RFC-1001"}
+    assert len(mrns) == AuditEvent.objects.filter(patient__mrn="RFC-1001").count()
+    ignored = admin_client_mfa.get(URL, {"patient_mrn": "RFC-1002"})
+    assert ignored.context["form"].cleaned_data["patient_mrn"] == "RFC-1001"
+
+
+def test_clearing_the_filters_forgets_them(trail, admin_client_mfa):
+    _report(admin_client_mfa, {"patient_mrn": "RFC-1001"})
+    cleared = admin_client_mfa.post(URL, {"patient_mrn": "RFC-1001", "clear": "1"})
+    assert cleared["Location"] == URL
+    assert admin_client_mfa.get(URL).context["form"].cleaned_data["patient_mrn"] == ""
 
 
 def _csv(response):
@@ -182,7 +214,7 @@ def _csv(response):
 
 
 def test_csv_has_the_header_and_one_row_per_event(cast, trail, admin_client_mfa):
-    response = admin_client_mfa.get(CSV_URL, {"user_email": "casey@example.org"})
+    response = _download(admin_client_mfa, {"user_email": "casey@example.org"})
     text, rows = _csv(response)
     assert text.splitlines()[0] == HEADER
     assert rows[0] == CSV_HEADER
@@ -215,15 +247,13 @@ def test_csv_has_every_matching_event_not_one_page(cast, admin_client_mfa):
             patient=cast.patient,
             acting_as="staff",
         )
-    _, rows = _csv(admin_client_mfa.get(CSV_URL, {"user_email": "nora@example.org"}))
+    _, rows = _csv(_download(admin_client_mfa, {"user_email": "nora@example.org"}))
     assert len(rows) == 61
 
 
 def test_download_is_recorded_and_formulas_are_neutralised(cast, admin_client_mfa):
     agent = '=HYPERLINK("http://evil.example")'
-    response = admin_client_mfa.get(
-        CSV_URL, {"user_email": "ada@example.org"}, HTTP_USER_AGENT=agent
-    )
+    response = _download(admin_client_mfa, {"user_email": "ada@example.org"}, HTTP_USER_AGENT=agent)
     _, rows = _csv(response)
     export = _newest()
     assert (export.action, export.object_type, export.actor) == (
@@ -252,12 +282,14 @@ def test_neutralise_formula(value, expected):
     assert neutralise_formula(value) == expected
 
 
-def test_csv_with_invalid_filters_goes_back_to_the_report(admin_client_mfa):
-    before = AuditEvent.objects.count()
-    response = admin_client_mfa.get(CSV_URL, {"date_from": "nonsense"})
-    assert response.status_code == 302
-    assert response["Location"] == f"{URL}?date_from=nonsense"
-    assert AuditEvent.objects.count() == before
+def test_invalid_filters_are_not_kept_for_the_download(trail, admin_client_mfa):
+    _report(admin_client_mfa, {"user_email": "casey@example.org"})
+    refused = admin_client_mfa.post(URL, {"date_from": "nonsense"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {"date_from": ["Enter a valid date."]}
+    # The download still has the last filters that were right.
+    _, rows = _csv(admin_client_mfa.get(CSV_URL))
+    assert {row[2] for row in rows[1:]} == {"casey@example.org"}
 
 
 @pytest.mark.parametrize(
