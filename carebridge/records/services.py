@@ -27,7 +27,11 @@ from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
 from carebridge.records.bulk import insert_rows
 from carebridge.records.indexing import DisplayFor, MedicationFor, index_columns
-from carebridge.records.indexing.medications import referenced_medication_ids
+from carebridge.records.indexing.medications import (
+    MEDICATION_USES,
+    medication_code,
+    referenced_medication_ids,
+)
 from carebridge.records.models import (
     RESULT_CATEGORIES,
     ClinicalResource,
@@ -138,6 +142,7 @@ def store_resources(
         ClinicalResource.objects.bulk_update(changed_rows, UPDATE_FIELDS, batch_size=BATCH)
         versions = [_version(row, source, import_job, now) for row in [*new_rows, *changed_rows]]
         insert_rows(ResourceVersion, versions)
+        _rename_medicines_using([*new_rows, *changed_rows], clinic)
         counts.created, counts.updated = len(new_rows), len(changed_rows)
         counts.created_ids = [row.pk for row in new_rows]
         counts.new_results = sum(1 for row in new_rows if is_new_result(row))
@@ -173,6 +178,35 @@ def _medications_named(
         if resource["resourceType"] == "Medication" and resource["id"] in wanted:
             found[f"Medication/{resource['id']}"] = resource
     return found
+
+
+def _rename_medicines_using(rows: Sequence[ClinicalResource], clinic: Clinic) -> None:
+    """A Medication stored or changed after the requests that name it (a later file, a later
+    import): re-name those stored requests, statements, administrations and dispenses in the
+    index, so that no page says "Medicine name not recorded" for them. One query and one bulk
+    update, whatever the record's size; only the code columns change, not the content."""
+    medications = {
+        f"Medication/{row.fhir_id}": row.resource
+        for row in rows
+        if row.resource_type == "Medication"
+    }
+    if not medications:
+        return
+    users = list(
+        ClinicalResource.objects.filter(
+            clinic=clinic,
+            resource_type__in=MEDICATION_USES,
+            resource__medicationReference__reference__in=list(medications),
+        ).only("pk", "resource")
+    )
+    for row in users:
+        code = medication_code(row.resource, medications.get)
+        row.code_system = code.get("system", "")
+        row.code = code.get("code", "")
+        row.code_display = code.get("display", "")
+    ClinicalResource.objects.bulk_update(
+        users, ["code_system", "code", "code_display"], batch_size=BATCH
+    )
 
 
 def _set_primary_keys(clinic: Clinic, rows: Sequence[ClinicalResource]) -> None:

@@ -97,6 +97,38 @@ def test_an_import_names_a_medication_given_by_urn_in_the_same_bundle(cast, tmp_
     assert stored["medicationReference"] == {"reference": "Medication/asp"}
 
 
+def test_a_medication_stored_after_its_requests_names_them(cast):
+    pat, clinic = cast.patient, cast.clinic
+    early = [
+        request_for("rx-early", f"Patient/{pat.pk}", "Medication/late"),
+        request_for("rx-other", f"Patient/{pat.pk}", "Medication/elsewhere"),
+    ]
+    store_resources(clinic=clinic, patient=pat, resources=early, source="first file")
+    assert index_of("rx-early") == ("", "", "")
+    late = medication("late", "197361", "Amlodipine 5 MG Oral Tablet")
+    store_resources(clinic=clinic, patient=None, resources=[late], source="second file")
+    assert index_of("rx-early") == (RXNORM, "197361", "Amlodipine 5 MG Oral Tablet")
+    assert index_of("rx-other") == ("", "", "")
+    # A changed Medication re-names them again; the request itself is not a new version.
+    renamed = medication("late", "197361", "Amlodipine 5 MG Tablet")
+    store_resources(clinic=clinic, patient=None, resources=[renamed], source="third file")
+    assert index_of("rx-early") == (RXNORM, "197361", "Amlodipine 5 MG Tablet")
+    assert ClinicalResource.objects.get(fhir_id="rx-early").version == 1
+
+
+def test_a_medication_of_another_clinic_names_nothing_here(cast):
+    pat = cast.patient
+    store_resources(
+        clinic=cast.clinic,
+        patient=pat,
+        resources=[request_for("rx-here", f"Patient/{pat.pk}", "Medication/same-id")],
+        source="ours",
+    )
+    theirs = medication("same-id", "197361", "Amlodipine 5 MG Oral Tablet")
+    store_resources(clinic=cast.other_clinic, patient=None, resources=[theirs], source="theirs")
+    assert index_of("rx-here") == ("", "", "")
+
+
 def test_a_reference_display_is_the_name_when_the_medication_is_not_there(cast):
     pat = cast.patient
     named = request_for("rx-x", f"Patient/{pat.pk}", "Medication/absent")
