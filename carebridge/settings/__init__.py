@@ -1,36 +1,18 @@
-"""Carebridge settings: one module, driven by environment variables.
+"""Carebridge settings: one package, driven by environment variables.
 
 Development is the default so that `make run` works with nothing set. Production mode
-(`CAREBRIDGE_MODE=production`) refuses to start with an unsafe configuration: see
-`_refuse_unsafe_production_config` at the bottom.
+(`CAREBRIDGE_MODE=production`) refuses to start with an unsafe configuration (`safety`). The
+Django and library settings are here; the portal's own feature settings are in `portal`, and
+the environment helpers in `env`.
 """
-
-import os
-from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-ENV = os.environ
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = ENV.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = ENV.get(name)
-    return int(value) if value else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in ENV.get(name, default).split(",") if item.strip()]
-
+from carebridge.settings.env import BASE_DIR, ENV, env_bool, env_int, env_list
+from carebridge.settings.portal import *  # noqa: F403
+from carebridge.settings.safety import production_config_problems
 
 MODE = ENV.get("CAREBRIDGE_MODE", "development").strip().lower()
 if MODE not in {"development", "production"}:
@@ -39,8 +21,6 @@ PRODUCTION = MODE == "production"
 
 # The development key is public on purpose: production refuses to start with it.
 DEVELOPMENT_SECRET_KEY = "carebridge-development-key-not-for-production"  # noqa: S105
-# The README documents this bar; production refuses shorter keys.
-MINIMUM_SECRET_KEY_LENGTH = 32
 SECRET_KEY = ENV.get("SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 # The audit trail's HMAC key (docs/adr/0003): only ever in the environment, never in the database.
@@ -381,95 +361,22 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }
 
-
-def _production_config_problems() -> list[str]:
-    """Every reason the configuration is unsafe for real patients, each named on its own."""
-    problems = []
-    if DEBUG:
-        problems.append("DEBUG is on: unset it or set DEBUG=0")
-    if not SECRET_KEY:
-        problems.append("SECRET_KEY is missing: set it to a long random value")
-    elif SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-        problems.append("SECRET_KEY is the public development key: set a long random value")
-    elif len(SECRET_KEY) < MINIMUM_SECRET_KEY_LENGTH or len(set(SECRET_KEY)) < 5:
-        problems.append(
-            f"SECRET_KEY is too weak: use at least {MINIMUM_SECRET_KEY_LENGTH} random characters"
-        )
-    if not CAREBRIDGE_AUDIT_KEY:
-        problems.append("CAREBRIDGE_AUDIT_KEY is missing: set it to a long random value")
-    elif CAREBRIDGE_AUDIT_KEY == DEVELOPMENT_AUDIT_KEY:
-        problems.append(
-            "CAREBRIDGE_AUDIT_KEY is the public development key: set a long random value"
-        )
-    elif len(CAREBRIDGE_AUDIT_KEY) < MINIMUM_SECRET_KEY_LENGTH:
-        problems.append(
-            f"CAREBRIDGE_AUDIT_KEY is too weak: use at least {MINIMUM_SECRET_KEY_LENGTH} "
-            "random characters"
-        )
-    elif CAREBRIDGE_AUDIT_KEY == SECRET_KEY:
-        problems.append("CAREBRIDGE_AUDIT_KEY is SECRET_KEY: give the audit trail its own key")
-    if not ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS is empty: list the portal's host names")
-    elif "*" in ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS contains '*': list the portal's host names instead")
-    return problems
+# Every form field renders with aria-invalid and aria-describedby (carebridge.core.forms).
+FORM_RENDERER = "carebridge.core.forms.PortalFormRenderer"
 
 
 def _refuse_unsafe_production_config() -> None:
-    problems = _production_config_problems()
+    problems = production_config_problems(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        development_secret_key=DEVELOPMENT_SECRET_KEY,
+        audit_key=CAREBRIDGE_AUDIT_KEY,
+        development_audit_key=DEVELOPMENT_AUDIT_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+    )
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
 
 if PRODUCTION:
     _refuse_unsafe_production_config()
-
-# Every form field renders with aria-invalid and aria-describedby (carebridge.core.forms).
-FORM_RENDERER = "carebridge.core.forms.PortalFormRenderer"
-# The portal's own address, for links in e-mails sent outside a request (new results).
-CAREBRIDGE_BASE_URL = ENV.get("CAREBRIDGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Results dated more than this many days before they are imported are history, not news:
-# they are not marked new and no e-mail is sent for them.
-CAREBRIDGE_NEW_RESULT_DAYS = env_int("CAREBRIDGE_NEW_RESULT_DAYS", 30)
-# How many days a link to a health summary sent to someone else keeps working.
-CAREBRIDGE_SHARE_LINK_DAYS = env_int("CAREBRIDGE_SHARE_LINK_DAYS", 7)
-# Imports: the largest file accepted (compressed or not), and where staff uploads wait for
-# their background task (private: never served).
-CAREBRIDGE_IMPORT_MAX_BYTES = env_int("CAREBRIDGE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
-CAREBRIDGE_IMPORT_DIR = Path(ENV.get("CAREBRIDGE_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
-# How many days an invitation for a caregiver (sent by a patient) keeps working.
-CAREBRIDGE_PROXY_INVITE_DAYS = env_int("CAREBRIDGE_PROXY_INVITE_DAYS", 7)
-# Appointments. A video visit's link is this pattern with the appointment's random room put in
-# `{room}`; it is shown from this many minutes before the start.
-CAREBRIDGE_VIDEO_URL_PATTERN = ENV.get(
-    "CAREBRIDGE_VIDEO_URL_PATTERN", "https://meet.jit.si/carebridge-{room}"
-)
-CAREBRIDGE_VIDEO_JOIN_MINUTES = env_int("CAREBRIDGE_VIDEO_JOIN_MINUTES", 15)
-# Online check-in opens this many days before a visit.
-CAREBRIDGE_CHECKIN_DAYS = env_int("CAREBRIDGE_CHECKIN_DAYS", 3)
-# Reminder e-mails go this many hours before each visit (`carebridge send-reminders` queues them).
-CAREBRIDGE_REMINDER_HOURS = [int(hours) for hours in env_list("CAREBRIDGE_REMINDER_HOURS", "72,24")]
-# A freed time is offered to this many waitlisted patients at once, each offer lasting this long;
-# the first to accept gets it.
-CAREBRIDGE_WAITLIST_OFFERS_AT_ONCE = env_int("CAREBRIDGE_WAITLIST_OFFERS_AT_ONCE", 3)
-CAREBRIDGE_WAITLIST_OFFER_MINUTES = env_int("CAREBRIDGE_WAITLIST_OFFER_MINUTES", 120)
-# Message attachments: PDF, JPEG or PNG, at most this size each and this many per message;
-# pictures above this many pixels are refused before they are decoded (a 48-megapixel phone
-# photo passes), and are stored at most this many pixels on their long side.
-CAREBRIDGE_ATTACHMENT_MAX_BYTES = env_int("CAREBRIDGE_ATTACHMENT_MAX_BYTES", 10_000_000)
-CAREBRIDGE_ATTACHMENTS_PER_MESSAGE = env_int("CAREBRIDGE_ATTACHMENTS_PER_MESSAGE", 5)
-CAREBRIDGE_ATTACHMENT_MAX_PIXELS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PIXELS", 50_000_000)
-CAREBRIDGE_ATTACHMENT_MAX_SIDE = env_int("CAREBRIDGE_ATTACHMENT_MAX_SIDE", 4096)
-# PDFs are rebuilt from their pages (docs/adr/0006); these bound the work one file can cause.
-CAREBRIDGE_ATTACHMENT_MAX_PDF_PAGES = env_int("CAREBRIDGE_ATTACHMENT_MAX_PDF_PAGES", 200)
-CAREBRIDGE_ATTACHMENT_MAX_PDF_OBJECTS = env_int("CAREBRIDGE_ATTACHMENT_MAX_PDF_OBJECTS", 20_000)
-# Audit checkpoints (docs/adr/0003): one signed JSON line per sealing pass, to ship to write-once
-# storage. Unsealed events older than this many seconds make `verify-audit` fail.
-CAREBRIDGE_AUDIT_CHECKPOINT_FILE = Path(
-    ENV.get("CAREBRIDGE_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoints.jsonl"))
-)
-CAREBRIDGE_AUDIT_UNSEALED_LIMIT_SECONDS = env_int("CAREBRIDGE_AUDIT_UNSEALED_LIMIT_SECONDS", 600)
-# Where attachments are kept: private (never served directly), shared by every app server.
-CAREBRIDGE_ATTACHMENT_DIR = Path(
-    ENV.get("CAREBRIDGE_ATTACHMENT_DIR", str(BASE_DIR / "var" / "attachments"))
-)

@@ -1,0 +1,40 @@
+"""Why a configuration is unsafe for real patients: production refuses to start with any."""
+
+from collections.abc import Sequence
+
+# The README documents this bar; production refuses shorter keys.
+MINIMUM_SECRET_KEY_LENGTH = 32
+
+
+def key_problems(name: str, value: str, development_value: str) -> list[str]:
+    """What is wrong with a secret key: missing, the public development value, or too weak."""
+    if not value:
+        return [f"{name} is missing: set it to a long random value"]
+    if value == development_value:
+        return [f"{name} is the public development key: set a long random value"]
+    if len(value) < MINIMUM_SECRET_KEY_LENGTH or len(set(value)) < 5:
+        return [f"{name} is too weak: use at least {MINIMUM_SECRET_KEY_LENGTH} random characters"]
+    return []
+
+
+def production_config_problems(
+    *,
+    debug: bool,
+    secret_key: str,
+    development_secret_key: str,
+    audit_key: str,
+    development_audit_key: str,
+    allowed_hosts: Sequence[str],
+) -> list[str]:
+    """Every reason the configuration is unsafe for real patients, each named on its own."""
+    problems = ["DEBUG is on: unset it or set DEBUG=0"] if debug else []
+    problems += key_problems("SECRET_KEY", secret_key, development_secret_key)
+    audit = key_problems("CAREBRIDGE_AUDIT_KEY", audit_key, development_audit_key)
+    if not audit and audit_key == secret_key:
+        audit = ["CAREBRIDGE_AUDIT_KEY is SECRET_KEY: give the audit trail its own key"]
+    problems += audit
+    if not allowed_hosts:
+        problems.append("ALLOWED_HOSTS is empty: list the portal's host names")
+    elif "*" in allowed_hosts:
+        problems.append("ALLOWED_HOSTS contains '*': list the portal's host names instead")
+    return problems
