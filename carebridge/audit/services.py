@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -53,23 +53,16 @@ def record_event(
     Privacy rule: events name objects by type and id only, never by clinical content, so the
     trail itself holds no health information beyond who touched which patient's record.
     """
-    with transaction.atomic():
-        event = AuditEvent.objects.create(
-            occurred_at=timezone.now(),
-            actor=actor,
-            actor_label=actor.display_name[:200] if actor is not None else "",
-            patient=patient,
-            acting_as=acting_as,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id)[:64],
-            outcome=outcome,
-            ip=client_ip(request) if request is not None else "",
-            user_agent=user_agent(request) if request is not None else "",
-            request_id=_request_id(request),
-        )
-        AuditPendingEvent.objects.create(event=event)
-    return event
+    common = _who_and_where(actor, acting_as, request)
+    event = AuditEvent(
+        patient=patient,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        outcome=outcome,
+        **common,
+    )
+    return _append([event])[0]
 
 
 def record_list_view(
@@ -90,25 +83,42 @@ def record_list_view(
     unique = list({patient.pk: patient for patient in patients}.values())
     if not unique:
         return 0
-    now = timezone.now()
-    common = {
-        "occurred_at": now,
+    common = _who_and_where(actor, acting_as, request)
+    events = [
+        AuditEvent(
+            patient=patient,
+            object_id=str(patient.pk),
+            action=AuditAction.VIEW,
+            object_type=object_type,
+            outcome=AuditOutcome.SUCCESS,
+            **common,
+        )
+        for patient in unique
+    ]
+    return len(_append(events))
+
+
+def _who_and_where(
+    actor: User | None, acting_as: str, request: HttpRequest | None
+) -> dict[str, Any]:
+    """The fields every event of one request shares: when, who, as what, from where."""
+    return {
+        "occurred_at": timezone.now(),
         "actor": actor,
-        "actor_label": actor.display_name[:200],
+        "actor_label": actor.display_name[:200] if actor is not None else "",
         "acting_as": acting_as,
-        "action": AuditAction.VIEW,
-        "object_type": object_type,
-        "outcome": AuditOutcome.SUCCESS,
-        "ip": client_ip(request),
-        "user_agent": user_agent(request),
+        "ip": client_ip(request) if request is not None else "",
+        "user_agent": user_agent(request) if request is not None else "",
         "request_id": _request_id(request),
     }
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Insert the events and their places in the sealer's queue: no lock, two INSERTs."""
     with transaction.atomic():
-        events = AuditEvent.objects.bulk_create(
-            [AuditEvent(patient=patient, object_id=str(patient.pk), **common) for patient in unique]
-        )
-        AuditPendingEvent.objects.bulk_create([AuditPendingEvent(event=e) for e in events])
-    return len(events)
+        stored = AuditEvent.objects.bulk_create(events)
+        AuditPendingEvent.objects.bulk_create([AuditPendingEvent(event=e) for e in stored])
+    return stored
 
 
 def _request_id(request: HttpRequest | None) -> str:
