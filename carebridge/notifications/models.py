@@ -53,6 +53,9 @@ class NoticeKind(models.TextChoices):
     DIGEST = "digest", _("Daily e-mail")
     RESULT = "result", _("New result")
     SHARE = "share", _("Shared summary")
+    BILL = "bill", _("New statement")
+    RECEIPT = "receipt", _("Payment receipt")
+    PLAN_REMINDER = "plan_reminder", _("Payment plan reminder")
 
 
 class NoticeStatus(models.TextChoices):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "carebridge.worker",
     "carebridge.scheduling",
     "carebridge.messaging",
+    "carebridge.billing",
     "carebridge.notifications",
     "carebridge.staff",
     "carebridge.demo",
