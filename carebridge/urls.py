@@ -17,6 +17,7 @@ urlpatterns = [
     path("record/", include("carebridge.records.urls")),
     path("appointments/", include("carebridge.scheduling.urls")),
     path("messages/", include("carebridge.messaging.urls")),
+    path("billing/", include("carebridge.billing.urls")),
     path("shared/", include((shared_urlpatterns, "shared"))),
     path("staff/admin/", admin.site.urls),
     path("staff/", include("carebridge.staff.urls")),

@@ -18,8 +18,18 @@ from carebridge.clinic.models import ROLE_PERMISSIONS, StaffRole
 OTHER_APP_PERMISSIONS: dict[str, list[str]] = {
     StaffRole.CLINICIAN: ["scheduling.manage_schedule"],
     StaffRole.NURSE: ["scheduling.manage_schedule"],
-    StaffRole.FRONT_DESK: ["proxies.grant_proxy_access", "scheduling.manage_schedule"],
-    StaffRole.CLINIC_ADMIN: ["proxies.grant_proxy_access", "scheduling.manage_schedule"],
+    StaffRole.FRONT_DESK: [
+        "proxies.grant_proxy_access",
+        "scheduling.manage_schedule",
+        "billing.review_insurance",
+    ],
+    StaffRole.BILLING: ["billing.manage_billing"],
+    StaffRole.CLINIC_ADMIN: [
+        "proxies.grant_proxy_access",
+        "scheduling.manage_schedule",
+        "billing.manage_billing",
+        "billing.review_insurance",
+    ],
 }
 
 

@@ -34,6 +34,12 @@ class BillingAccount(models.Model):
     currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        permissions = [
+            ("manage_billing", "Can take payments, adjust, refund and send statements"),
+            ("review_insurance", "Can review and accept insurance patients send"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.patient_id}: {self.balance_cents}"
 

@@ -106,15 +106,18 @@ def test_a_claim_with_insurance_owes_nothing_until_its_explanation_of_benefits(c
 
 @pytest.mark.django_db
 def test_a_partial_payment_pays_the_oldest_statement_first(cast: Cast) -> None:
-    bill = Actor(user=cast.billing, acting_as="staff")
+    def bill() -> Actor:
+        # A new request each time, as in the console.
+        return Actor(user=cast.billing, acting_as="staff")
+
     post_manual_charge(
-        actor=bill, patient=cast.patient, service_date=DAY, description="Visit", amount_cents=3000
+        actor=bill(), patient=cast.patient, service_date=DAY, description="Visit", amount_cents=3000
     )
-    first = issue_statement(actor=bill, patient=cast.patient, due_days=30)
+    first = issue_statement(actor=bill(), patient=cast.patient, due_days=30)
     post_manual_charge(
-        actor=bill, patient=cast.patient, service_date=DAY, description="Lab", amount_cents=4550
+        actor=bill(), patient=cast.patient, service_date=DAY, description="Lab", amount_cents=4550
     )
-    second = issue_statement(actor=bill, patient=cast.patient, due_days=30)
+    second = issue_statement(actor=bill(), patient=cast.patient, due_days=30)
     assert first is not None and second is not None
     assert (first.amount_cents, second.amount_cents) == (3000, 4550)
     payment = _payment(cast, 4000)

@@ -14,6 +14,7 @@ def held(role):
 
 def test_the_migrations_gave_each_role_its_permissions():
     assert held("front_desk") == [
+        "billing.review_insurance",
         "clinic.invite_patient",
         "clinic.use_staff_console",
         "proxies.grant_proxy_access",
@@ -25,6 +26,11 @@ def test_the_migrations_gave_each_role_its_permissions():
     for role in ("clinician", "nurse", "clinic_admin"):
         assert "scheduling.manage_schedule" in held(role)
     assert "scheduling.manage_schedule" not in held("billing")
+    assert held("billing") == ["billing.manage_billing", "clinic.use_staff_console"]
+    for role in ("clinician", "nurse", "front_desk"):
+        assert "billing.manage_billing" not in held(role)
+    for role in ("clinician", "nurse", "billing"):
+        assert "billing.review_insurance" not in held(role)
 
 
 def test_sync_puts_back_exactly_each_roles_permissions():
@@ -36,6 +42,7 @@ def test_sync_puts_back_exactly_each_roles_permissions():
     for role, pairs in role_permissions().items():
         assert held(role) == sorted(f"{label}.{codename}" for label, codename in pairs)
     assert held("front_desk") == [
+        "billing.review_insurance",
         "clinic.invite_patient",
         "clinic.use_staff_console",
         "proxies.grant_proxy_access",

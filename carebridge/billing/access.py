@@ -1,0 +1,105 @@
+"""Who may see and pay a patient's bills: the only way the billing pages reach a patient.
+
+A patient sees their own; a caregiver or parent sees those of the patient they act for when
+their grant gives the "billing" scope today (`request.acting.may`). Anyone else (staff on the
+patient side, a signed-in visitor, a proxy whose access has ended) acts on no patient's account
+here and gets a 404, as does a proxy without the scope, whose attempt is audited as denied.
+Staff reach a patient's account through the billing office console (`staff.billing`), and
+people without an account through guest pay (`billing.views.guest`), never through these.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+
+from carebridge.audit.models import AuditAction, AuditOutcome
+from carebridge.audit.services import record_event
+from carebridge.billing.models import Payment, PaymentPlan, Statement
+from carebridge.proxies.models import ProxyScope
+
+if TYPE_CHECKING:
+    import uuid
+
+    from carebridge.core.http import PortalRequest
+    from carebridge.patients.models import Patient
+
+OBJECT_TYPE = "billing"
+
+
+def access_billing(request: PortalRequest, *, object_type: str = OBJECT_TYPE) -> Patient:
+    """The patient whose bills the viewer may see and pay, with this view audited.
+
+    Raises 404 when the viewer acts on no patient's account, and (audited as denied against
+    that patient) when a proxy's grant does not give the billing scope today.
+    """
+    patient = billing_patient_or_none(request, object_type=object_type)
+    if patient is None:
+        raise Http404
+    record_billing_view(request, patient, object_type=object_type)
+    return patient
+
+
+def billing_patient_or_none(
+    request: PortalRequest, *, object_type: str = OBJECT_TYPE
+) -> Patient | None:
+    """The patient whose bills the viewer may see, or None; a proxy without the scope is
+    audited as denied. Not audited when allowed (the caller audits what it shows)."""
+    patient = request.acting.patient
+    if patient is None:
+        return None
+    if not request.acting.may(ProxyScope.BILLING):
+        record_billing_view(request, patient, object_type=object_type, outcome=AuditOutcome.DENIED)
+        return None
+    return patient
+
+
+def access_statement(request: PortalRequest, statement_id: uuid.UUID) -> Statement:
+    """One of the patient's statements, audited; 404 when missing, another patient's, or the
+    viewer may not see bills (a missing and a forbidden statement look the same)."""
+    patient = access_billing(request, object_type="billing_statement")
+    statement = Statement.objects.filter(pk=statement_id, patient=patient).first()
+    if statement is None:
+        raise Http404
+    return statement
+
+
+def access_payment(request: PortalRequest, payment_id: uuid.UUID) -> Payment:
+    """One of the patient's payments (for its receipt), audited; 404 as `access_statement`."""
+    patient = access_billing(request, object_type="billing_payment")
+    payment = Payment.objects.filter(pk=payment_id, patient=patient).select_related("patient")
+    found = payment.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_plan(request: PortalRequest, plan_id: uuid.UUID) -> PaymentPlan:
+    """One of the patient's payment plans, audited; 404 as `access_statement`."""
+    patient = access_billing(request, object_type="billing_plan")
+    plan = PaymentPlan.objects.filter(pk=plan_id, patient=patient).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def record_billing_view(
+    request: PortalRequest,
+    patient: Patient,
+    *,
+    object_type: str = OBJECT_TYPE,
+    object_id: object = "",
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+) -> None:
+    """Audit a view of the patient's bills, as whom the viewer acted (self or proxy)."""
+    record_event(
+        actor=request.acting.user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        patient=patient,
+        acting_as=request.acting.relationship.value,
+        outcome=outcome,
+        request=request,
+    )
