@@ -113,10 +113,10 @@ def _waiting_lines(statement: Statement, charges: object) -> list[Charge]:
 
 
 def group_by_visit(lines: list[StatementLine]) -> list[Visit]:
-    """Lines grouped by visit, newest visit first, lines in their order within a visit."""
+    """Lines grouped by visit, newest visit first; within a visit, lines keep their order
+    (billed lines as they were posted, then those still with insurance)."""
     visits: dict[str, Visit] = {}
-    ordered = sorted(lines, key=lambda line: (line.charge.visit_key, line.charge.line))
-    for line in ordered:
+    for line in lines:
         charge = line.charge
         key = charge.visit_key or f"charge-{charge.pk}"
         visit = visits.setdefault(

@@ -1,6 +1,6 @@
 """The billing summary: what the patient owes, what is due and by when, each statement with
 what is left on it, charges not yet billed or still with insurance, the payment plan's next
-instalment and recent payments. Seven queries, whatever the number of charges."""
+instalment and recent payments. Six queries, whatever the number of charges."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def _unbilled_cents(charge: Charge) -> int:
 
 
 def get_billing_summary(patient: Patient, *, today: datetime.date) -> BillingSummary:
-    """Everything the billing summary shows for one patient (seven queries). Reads only: a
+    """Everything the billing summary shows for one patient (six queries). Reads only: a
     patient with no account yet owes nothing, and none is created."""
     account = BillingAccount.objects.filter(patient=patient).first()
     return BillingSummary(
@@ -121,7 +121,9 @@ def list_unbilled_charges(patient: Patient) -> list[Charge]:
     the sum of those entries (one query). The filter and the sum share one join, so only the
     entries not yet on a statement are added up."""
     charges = (
-        Charge.objects.filter(patient=patient, entries__statement__isnull=True)
+        Charge.objects.filter(
+            patient=patient, entries__isnull=False, entries__statement__isnull=True
+        )
         .annotate(unbilled_cents=Sum("entries__amount_cents"))
         .order_by("-service_date", "visit_key", "line")
     )
