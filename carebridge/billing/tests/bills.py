@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from carebridge.billing.models import (
     ChargeSource,
     ChargeStatus,
@@ -43,7 +45,6 @@ UTC = datetime.UTC
 TODAY = datetime.datetime(2026, 11, 12, 17, 0, tzinfo=UTC)
 ISSUED = datetime.datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
 PAID = datetime.datetime(2026, 11, 5, 17, 0, tzinfo=UTC)
-POSTED = datetime.datetime(2026, 11, 10, 17, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -131,23 +132,34 @@ def pay_online(
     return payment
 
 
-def make_pats_bills(patient: Patient, *, number: str = "1234567890") -> PatsBills:
-    """Pat's statement, part-payment and unbilled charge, as the module docstring says."""
-    system = Actor(user=None, acting_as="system", now=ISSUED)
+def make_pats_bills(
+    patient: Patient, *, number: str = "1234567890", issued: datetime.datetime = ISSUED
+) -> PatsBills:
+    """Pat's statement, part-payment and unbilled charge, as the module docstring says.
+
+    Pages compare due dates with the real today: their tests pass `issued` (the payment is
+    three days later, the unbilled charge eight) as `recently()`, so the bill is never late."""
+    system = Actor(user=None, acting_as="system", now=issued)
     sync_charge_lines(actor=system, patient=patient, lines=visit_lines())
     statement = issue_statement(actor=system, patient=patient, due_days=30)
     assert statement is not None
     Statement.objects.filter(pk=statement.pk).update(number=number)
     statement.refresh_from_db()
-    payment = pay_online(patient, 2000)
+    payment = pay_online(patient, 2000, when=issued + datetime.timedelta(days=3))
     post_manual_charge(
-        actor=Actor(user=None, acting_as="system", now=POSTED),
+        actor=Actor(user=None, acting_as="system", now=issued + datetime.timedelta(days=8)),
         patient=patient,
         service_date=datetime.date(2026, 11, 10),
         description="Copy of records",
         amount_cents=1500,
     )
     return PatsBills(statement=statement, payment=payment)
+
+
+def recently() -> datetime.datetime:
+    """Ten days ago, at noon UTC: a statement issued then is due in twenty days."""
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    return ten_days_ago.replace(hour=12, minute=0, second=0, microsecond=0)
 
 
 def failed_payment(patient: Patient) -> Payment:
