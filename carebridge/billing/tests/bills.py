@@ -167,3 +167,38 @@ def failed_payment(patient: Patient) -> Payment:
     Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.FAILED)
     payment.refresh_from_db()
     return payment
+
+
+def many_charges(patient: Patient, count: int) -> None:
+    """`count` charges of $4.00 owed on one statement, `count` more still with insurance, and
+    up to 8 payments of $1.00: for query budgets and paging."""
+    system = Actor(user=None, acting_as="system", now=ISSUED)
+    lines = [
+        ChargeLine(
+            source=ChargeSource.EOB,
+            source_id="eob-many",
+            line=number,
+            visit_key=f"enc-{number % 3}",
+            service_date=datetime.date(2026, 10, 1 + number % 28),
+            description=f"Line {number}",
+            status=ChargeStatus.BILLED,
+            billed_cents=1000,
+            insurance_paid_cents=600,
+            patient_cents=400,
+        )
+        for number in range(1, count + 1)
+    ]
+    sync_charge_lines(actor=system, patient=patient, lines=lines)
+    issue_statement(actor=system, patient=patient, due_days=30)
+    sync_charge_lines(
+        actor=system,
+        patient=patient,
+        lines=[
+            ChargeLine(
+                **{**line.__dict__, "source_id": "eob-later", "status": ChargeStatus.WITH_INSURANCE}
+            )
+            for line in lines
+        ],
+    )
+    for number in range(1, min(count, 8) + 1):
+        pay_online(patient, 100, key=f"k{number}", receipt=f"R{number:09d}")

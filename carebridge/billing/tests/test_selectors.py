@@ -12,14 +12,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from carebridge.billing.models import ChargeSource, ChargeStatus, EntryKind, Instalment, PaymentPlan
+from carebridge.billing.models import EntryKind, Instalment, PaymentPlan
 from carebridge.billing.selectors.history import HISTORY_PAGE_SIZE, list_history
 from carebridge.billing.selectors.receipts import get_receipt
 from carebridge.billing.selectors.statements import get_statement_detail
 from carebridge.billing.selectors.summary import get_amount_due, get_billing_summary
-from carebridge.billing.services.charges import ChargeLine, issue_statement, sync_charge_lines
 from carebridge.billing.services.payments import record_refund
-from carebridge.billing.tests.bills import ISSUED, TODAY, make_pats_bills, pay_online
+from carebridge.billing.tests.bills import TODAY, make_pats_bills, many_charges, pay_online
 from carebridge.core.actor import Actor
 from carebridge.patients.models import Patient
 from carebridge.testing.personas import Cast
@@ -164,39 +163,6 @@ def test_the_history_is_every_entry_newest_first(cast: Cast) -> None:
     ]
 
 
-def _many_charges(patient: Patient, count: int) -> None:
-    system = Actor(user=None, acting_as="system", now=ISSUED)
-    lines = [
-        ChargeLine(
-            source=ChargeSource.EOB,
-            source_id="eob-many",
-            line=number,
-            visit_key=f"enc-{number % 3}",
-            service_date=datetime.date(2026, 10, 1 + number % 28),
-            description=f"Line {number}",
-            status=ChargeStatus.BILLED,
-            billed_cents=1000,
-            insurance_paid_cents=600,
-            patient_cents=400,
-        )
-        for number in range(1, count + 1)
-    ]
-    sync_charge_lines(actor=system, patient=patient, lines=lines)
-    issue_statement(actor=system, patient=patient, due_days=30)
-    sync_charge_lines(
-        actor=system,
-        patient=patient,
-        lines=[
-            ChargeLine(
-                **{**line.__dict__, "source_id": "eob-later", "status": ChargeStatus.WITH_INSURANCE}
-            )
-            for line in lines
-        ],
-    )
-    for number in range(1, min(count, 8) + 1):
-        pay_online(patient, 100, key=f"k{number}", receipt=f"R{number:09d}")
-
-
 def _queries(run: object) -> int:
     with CaptureQueriesContext(connection) as captured:
         run()  # type: ignore[operator]
@@ -206,7 +172,7 @@ def _queries(run: object) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [3, 60])
 def test_each_page_costs_the_same_queries_for_3_or_60_charges(cast: Cast, count: int) -> None:
-    _many_charges(cast.patient, count)
+    many_charges(cast.patient, count)
     statement = cast.patient.statements.get()
     costs = (
         _queries(lambda: get_billing_summary(cast.patient, today=DAY)),
@@ -222,7 +188,7 @@ def test_each_page_costs_the_same_queries_for_3_or_60_charges(cast: Cast, count:
 
 @pytest.mark.django_db
 def test_the_history_pages_fifty_at_a_time(cast: Cast) -> None:
-    _many_charges(cast.patient, 60)
+    many_charges(cast.patient, 60)
     # 60 charges and 8 payments: 68 entries on two pages.
     first, second = list_history(cast.patient, 1), list_history(cast.patient, 2)
     assert (len(first.object_list), len(second.object_list)) == (HISTORY_PAGE_SIZE, 18)
