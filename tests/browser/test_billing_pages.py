@@ -51,7 +51,7 @@ def test_a_patient_reads_her_bills_and_prints_a_statement(page: Page) -> None:
     expect(page.get_by_role("link", name="Pay statement 1234-5678-90")).to_be_visible()
     _check(page)
 
-    page.get_by_role("link", name="Statement 1234-5678-90").click()
+    page.get_by_role("link", name="Statement 1234-5678-90", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statement 1234-5678-90")
     expect(page.get_by_text("Your insurance paid $114.00.")).to_be_visible()
     expect(page.get_by_text("Part of this visit is waiting for your insurance.")).to_be_visible()
