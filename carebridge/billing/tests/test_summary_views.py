@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from carebridge.audit.models import AuditEvent
-from carebridge.billing.tests.bills import make_pats_bills, recently
+from carebridge.billing.tests.bills import make_pats_bills, pay_online, recently
 from carebridge.home.panels import load_panels
 from carebridge.testing.clients import client_for
 from carebridge.testing.matrix import snapshot
@@ -66,6 +66,15 @@ def test_sam_owes_nothing_and_is_thanked(cast: Cast) -> None:
     assert "You owe nothing. Thank you." in text
     assert "There are no statements yet." in text
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_credit_is_said_plainly(cast: Cast) -> None:
+    bills = make_pats_bills(cast.patient, issued=recently())
+    pay_online(cast.patient, 6000, key="k2", receipt="R000000002", statement=bills.statement)
+    text = client_for(cast.patient_user).get(SUMMARY).content.decode()
+    assert "You owe nothing. Thank you." in text
+    assert "There is a credit of $10.00 on the account." in text
 
 
 @pytest.mark.django_db
