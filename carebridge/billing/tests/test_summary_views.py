@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from carebridge.audit.models import AuditEvent
-from carebridge.billing.tests.bills import make_pats_bills, pay_online, recently
+from carebridge.billing.tests.bills import make_pats_bills, many_charges, pay_online, recently
 from carebridge.home.panels import load_panels
 from carebridge.testing.clients import client_for
 from carebridge.testing.matrix import snapshot
@@ -184,3 +184,30 @@ def test_the_home_panel_costs_two_queries_and_one_audit_event(cast: Cast, rf: ob
     assert panel is not None and len(reads) == 2
     assert [item.balance_cents for item in panel.items] == [5000]
     assert load_panels(request)[-1].title == "Bills"
+
+
+def _page_queries(cast: Cast, url: str) -> int:
+    client = client_for(cast.patient_user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+# Queries of each page for Pat, whatever the number of her charges: the signed-in request's
+# own (session, user, acting context, audit) and the page's reads.
+PAGE_QUERIES = {"summary": 21, "history": 17, "statement": 20, "home": 21}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_pages_cost_the_same_for_3_charges_or_60(cast: Cast, count: int) -> None:
+    many_charges(cast.patient, count)
+    statement = cast.patient.statements.get()
+    urls = {
+        "summary": SUMMARY,
+        "history": "/billing/history/",
+        "statement": reverse("billing:statement", args=[statement.pk]),
+        "home": "/",
+    }
+    assert {name: _page_queries(cast, url) for name, url in urls.items()} == PAGE_QUERIES
