@@ -23,6 +23,7 @@ from carebridge.testing.personas import PERSONAS, Cast, user_for
 from carebridge.testing.proxy_personas import PROXY_PERSONAS
 from tests.routes import (
     appointments,
+    billing_pages,
     care_requests,
     caregivers,
     checkin,
@@ -235,6 +236,7 @@ ROUTES = [
     *messaging.ROUTES,
     *care_requests.ROUTES,
     *notifications.ROUTES,
+    *billing_pages.ROUTES,
 ]
 
 CASES = [

@@ -66,6 +66,11 @@ def _may_see_messages(request: HttpRequest) -> bool:
     return bool(acting and acting.patient is not None and acting.may("messaging"))
 
 
+def _may_see_bills(request: HttpRequest) -> bool:
+    acting = getattr(request, "acting", None)
+    return bool(acting and acting.patient is not None and acting.may("billing"))
+
+
 def _is_staff(request: HttpRequest) -> bool:
     acting = getattr(request, "acting", None)
     return bool(acting and acting.is_staff)
@@ -91,6 +96,7 @@ SECTIONS: list[NavItem] = [
         _may_see_messages,
         count_for="carebridge.messaging.panels.unread_count",
     ),
+    NavItem(_("Bills"), "billing:summary", _may_see_bills),
     NavItem(_("Clinic console"), "staff:console", _is_staff),
     NavItem(_("My account"), "accounts:overview", _always),
     NavItem(_("Help"), "home:help", _always),

@@ -64,7 +64,7 @@ def access_thread(request: AuthenticatedRequest, thread_id: uuid.UUID) -> Thread
     thread = (
         Thread.objects.for_patient_side(patient, hides_patients_own=hidden)
         .sent()
-        .select_related("team", "practitioner", "patient")
+        .select_related("team", "practitioner", "patient", "statement")
         .filter(pk=thread_id)
         .first()
     )

@@ -140,6 +140,16 @@ class Thread(models.Model):
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
     archived_by_patient_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # The bill a question written from a statement is about ("Ask about this bill"): shown by
+    # its number on both sides of the conversation, never in a notice.
+    statement = models.ForeignKey(
+        "billing.Statement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="threads",
+        verbose_name=_("about statement"),
+    )
 
     objects = ThreadQuerySet.as_manager()
 

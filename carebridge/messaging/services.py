@@ -42,6 +42,7 @@ from carebridge.proxies.resolution import resolve_acting_context
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
+    from carebridge.billing.models import Statement
     from carebridge.patients.models import Patient
 
 # The proxy scope that lets a caregiver or parent write for the patient (see `proxies.models`).
@@ -165,12 +166,16 @@ def start_thread(
     practitioner: Practitioner | None = None,
     submission: uuid.UUID | None = None,
     request: HttpRequest | None = None,
+    statement: Statement | None = None,
 ) -> Thread:
     """Write to one of the patient's care teams, as the patient or a caregiver or parent with
     the messaging scope. Everything is checked first (who, which team, the words, every file);
     then the thread, its first message and its files are saved in one transaction, audited, and
     the team's staff are told by e-mail after commit. The same `submission` (the form's one-time
-    key) posted again returns the conversation it started: nothing is written twice."""
+    key) posted again returns the conversation it started: nothing is written twice.
+
+    `statement`: the patient's bill the conversation is about (a question from a statement);
+    the caller has checked that it is this patient's."""
     check_may_write(actor, acting_as, patient)
     earlier = sent_before(actor, submission)
     if earlier is not None:
@@ -193,6 +198,7 @@ def start_thread(
                 created_by=actor,
                 created_as=acting_as,
                 last_message_at=now,
+                statement=statement,
             )
             add_message(
                 thread=thread,

@@ -87,7 +87,9 @@ def get_member_thread(staff: StaffMember, thread_id: uuid.UUID) -> Thread:
     found = (
         Thread.objects.sent()
         .filter(pk=thread_id, team__members=staff, team__clinic_id=staff.clinic_id)
-        .select_related("patient__clinic", "patient__user", "team", "assigned_to", "practitioner")
+        .select_related(
+            "patient__clinic", "patient__user", "team", "assigned_to", "practitioner", "statement"
+        )
         .first()
     )
     if found is None:
