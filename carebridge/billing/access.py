@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 OBJECT_TYPE = "billing"
+DENIED = AuditOutcome.DENIED
 
 
 def access_billing(request: PortalRequest, *, object_type: str = OBJECT_TYPE) -> Patient:
@@ -58,30 +59,47 @@ def billing_patient_or_none(
 def access_statement(request: PortalRequest, statement_id: uuid.UUID) -> Statement:
     """One of the patient's statements, audited; 404 when missing, another patient's, or the
     viewer may not see bills (a missing and a forbidden statement look the same)."""
-    patient = access_billing(request, object_type="billing_statement")
+    patient = _patient_or_404(request, "billing_statement", statement_id)
     statement = Statement.objects.filter(pk=statement_id, patient=patient).first()
     if statement is None:
         raise Http404
+    record_billing_view(request, patient, object_type="billing_statement", object_id=statement.pk)
     return statement
 
 
 def access_payment(request: PortalRequest, payment_id: uuid.UUID) -> Payment:
     """One of the patient's payments (for its receipt), audited; 404 as `access_statement`."""
-    patient = access_billing(request, object_type="billing_payment")
+    patient = _patient_or_404(request, "billing_payment", payment_id)
     payment = Payment.objects.filter(pk=payment_id, patient=patient).select_related("patient")
     found = payment.first()
     if found is None:
         raise Http404
+    record_billing_view(request, patient, object_type="billing_payment", object_id=found.pk)
     return found
 
 
 def access_plan(request: PortalRequest, plan_id: uuid.UUID) -> PaymentPlan:
     """One of the patient's payment plans, audited; 404 as `access_statement`."""
-    patient = access_billing(request, object_type="billing_plan")
+    patient = _patient_or_404(request, "billing_plan", plan_id)
     plan = PaymentPlan.objects.filter(pk=plan_id, patient=patient).first()
     if plan is None:
         raise Http404
+    record_billing_view(request, patient, object_type="billing_plan", object_id=plan.pk)
     return plan
+
+
+def _patient_or_404(request: PortalRequest, object_type: str, object_id: object) -> Patient:
+    """The patient whose bills the viewer may see; 404 otherwise (a proxy without the scope
+    audited as denied, naming the object asked for)."""
+    patient = request.acting.patient
+    if patient is None:
+        raise Http404
+    if not request.acting.may(ProxyScope.BILLING):
+        record_billing_view(
+            request, patient, object_type=object_type, object_id=object_id, outcome=DENIED
+        )
+        raise Http404
+    return patient
 
 
 def record_billing_view(

@@ -62,8 +62,9 @@ def test_the_view_is_audited_for_the_patient(cast: Cast) -> None:
         reverse("billing:statement", args=[bills.statement.pk])
     )
     event = AuditEvent.objects.filter(actor=cast.proxies.full_caregiver).latest("pk")
-    assert (event.object_type, event.patient_id, event.acting_as) == (
+    assert (event.object_type, event.object_id, event.patient_id, event.acting_as) == (
         "billing_statement",
+        str(bills.statement.pk),
         cast.patient.pk,
         "proxy",
     )
@@ -108,8 +109,9 @@ def test_abes_try_is_audited_as_denied(cast: Cast) -> None:
     abe = client_for(cast.proxies.appointments_caregiver, cast.patient)
     abe.get(reverse("billing:statement", args=[bills.statement.pk]))
     event = AuditEvent.objects.filter(actor=cast.proxies.appointments_caregiver).latest("pk")
-    assert (event.object_type, event.patient_id, event.outcome) == (
+    assert (event.object_type, event.object_id, event.patient_id, event.outcome) == (
         "billing_statement",
+        str(bills.statement.pk),
         cast.patient.pk,
         "denied",
     )
