@@ -23,6 +23,7 @@ from carebridge.testing.personas import PERSONAS, Cast, user_for
 from carebridge.testing.proxy_personas import PROXY_PERSONAS
 from tests.routes import (
     appointments,
+    billing_paying,
     care_requests,
     caregivers,
     checkin,
@@ -235,6 +236,8 @@ ROUTES = [
     *messaging.ROUTES,
     *care_requests.ROUTES,
     *notifications.ROUTES,
+    # Bills and payments.
+    *billing_paying.ROUTES,
 ]
 
 CASES = [
