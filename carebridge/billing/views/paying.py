@@ -112,7 +112,7 @@ def _choices(statement: Statement | None, most: int) -> list[tuple[str, str]]:
         if statement
         else (WHOLE, _("Everything you owe: %(amount)s") % {"amount": amount})
     )
-    return [whole, (OTHER, _("Another amount"))] if most > 0 else []
+    return [whole, (OTHER, _("Another amount"))]
 
 
 def _initial(request: AuthenticatedRequest, statement: Statement | None) -> dict[str, str]:
