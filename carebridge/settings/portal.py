@@ -57,6 +57,8 @@ CAREBRIDGE_PAYMENT_PROVIDER = ENV.get("CAREBRIDGE_PAYMENT_PROVIDER", "test").str
 # Stripe's secret API key and the signing secret of the webhook endpoint set up for Carebridge.
 STRIPE_SECRET_KEY = ENV.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = ENV.get("STRIPE_WEBHOOK_SECRET", "")
+# Another address for Stripe's API (stripe-mock, or the tests' local server); empty: Stripe's.
+STRIPE_API_BASE = ENV.get("STRIPE_API_BASE", "")
 # Signs the test provider's events; empty means one derived from SECRET_KEY (development).
 CAREBRIDGE_TEST_PROVIDER_SECRET = ENV.get("CAREBRIDGE_TEST_PROVIDER_SECRET", "")
 # Production refuses the test provider unless this is set (a demonstration server).

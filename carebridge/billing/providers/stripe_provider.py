@@ -46,7 +46,12 @@ class StripeProvider:
     def client(self) -> stripe.StripeClient:
         if self._client is None:
             # No automatic retries: a retry is the payer's next click, with the same key.
-            self._client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, max_network_retries=0)
+            base = settings.STRIPE_API_BASE
+            self._client = stripe.StripeClient(
+                settings.STRIPE_SECRET_KEY,
+                base_addresses={"api": base} if base else None,
+                max_network_retries=0,
+            )
         return self._client
 
     def start_checkout(self, payment: Payment, *, success_url: str, cancel_url: str) -> Checkout:
@@ -92,7 +97,9 @@ class StripeProvider:
             )
         except (stripe.SignatureVerificationError, ValueError) as error:
             raise SignatureError(type(error).__name__) from error
-        return _outcome(event.id, event.type, event.data.object)
+        read = event.to_dict()
+        session = (read.get("data") or {}).get("object") or {}
+        return _outcome(str(read.get("id", "")), str(read.get("type", "")), session)
 
 
 def _price_data(payment: Payment) -> dict[str, Any]:
@@ -105,7 +112,7 @@ def _price_data(payment: Payment) -> dict[str, Any]:
     }
 
 
-def _outcome(event_id: str, event_type: str, session: Any) -> WebhookOutcome:
+def _outcome(event_id: str, event_type: str, session: dict[str, Any]) -> WebhookOutcome:
     """What a Checkout Session event says; any other event is acknowledged and changes nothing.
     A completed session is paid only when its payment_status says "paid" (a bank debit completes
     first and pays later, in `async_payment_succeeded`)."""
