@@ -34,15 +34,20 @@ def handle_webhook(provider_name: str, body: bytes, headers: Mapping[str, str]) 
     if provider_name not in PROVIDERS:
         raise SignatureError("unknown provider")
     outcome = provider_for(provider_name).parse_webhook(body, headers)
-    try:
-        with transaction.atomic():
-            WebhookEvent.objects.create(
-                provider=provider_name, event_id=outcome.event_id, event_type=outcome.event_type
-            )
-            _act_on(provider_name, outcome)
-    except IntegrityError:
-        logger.info("webhook %s %s: already handled", provider_name, outcome.event_id)
-        return False
+    with transaction.atomic():
+        try:
+            # Its own savepoint, so that only this insert's refusal means "already handled";
+            # a delivery at the same moment waits here until the first one commits.
+            with transaction.atomic():
+                WebhookEvent.objects.create(
+                    provider=provider_name,
+                    event_id=outcome.event_id,
+                    event_type=outcome.event_type,
+                )
+        except IntegrityError:
+            logger.info("webhook %s %s: already handled", provider_name, outcome.event_id)
+            return False
+        _act_on(provider_name, outcome)
     return True
 
 
