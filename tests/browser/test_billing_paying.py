@@ -1,6 +1,6 @@
 """Paying in a real browser, checked by axe-core at 1,280 and 320 px: a patient pays part of a
 statement with the test provider's card (and a declined card says so, with no balance change),
-and a relative pays a statement as a guest.
+a caregiver with the billing scope pays for the patient, and a relative pays as a guest.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from carebridge.billing.tests.paying import bill
 from carebridge.patients.models import Patient
 from carebridge.testing import factories
 from carebridge.testing.browser import assert_accessible_on_desktop_and_phone, sign_in_patient
+from carebridge.testing.factories import TEST_PASSWORD
+from carebridge.testing.proxy_personas import ALL_SCOPES, make_grant
 
 EMAIL = "rosa.lind@example.org"
 
@@ -95,4 +97,27 @@ def test_a_relative_pays_a_statement_as_a_guest(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, you have paid")
     expect(page.get_by_text("Riverside Family Clinic")).to_be_visible()
     assert_accessible_on_desktop_and_phone(page)
+    assert _balance(rosa) == 0
+
+
+def test_a_caregiver_with_the_billing_scope_pays_for_the_patient(page: Page) -> None:
+    rosa, _statement = _rosa_owes(5000)
+    kwame = factories.make_user(email="kwame@example.org", first_name="Kwame", last_name="Lind")
+    assert rosa.user is not None
+    make_grant(rosa, kwame, granted_by=rosa.user, scopes=ALL_SCOPES)
+    page.goto("/account/login/")
+    page.get_by_label("Email").fill("kwame@example.org")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.get_by_label("Whose account").select_option(label="Rosa Lind")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_text("You are helping Rosa Lind")).to_be_visible()
+
+    page.goto("/billing/pay/")
+    expect(page.get_by_label("Everything you owe: $50.00")).to_be_checked()
+    assert_accessible_on_desktop_and_phone(page)
+    page.get_by_role("button", name="Continue to pay").click()
+    page.get_by_label("Test card number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name="Pay", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, you have paid")
     assert _balance(rosa) == 0
