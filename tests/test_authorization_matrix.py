@@ -24,6 +24,7 @@ from carebridge.testing.proxy_personas import PROXY_PERSONAS
 from tests.routes import (
     appointments,
     billing_pages,
+    billing_paying,
     care_requests,
     caregivers,
     checkin,
@@ -236,7 +237,9 @@ ROUTES = [
     *messaging.ROUTES,
     *care_requests.ROUTES,
     *notifications.ROUTES,
+    # Bills and payments.
     *billing_pages.ROUTES,
+    *billing_paying.ROUTES,
 ]
 
 CASES = [

@@ -56,6 +56,8 @@ QUERY_NAMES = (
     "q",
     "patient_mrn",
     "user_email",
+    "statement",
+    "amount",
 )
 # Values that broke, or could break, a parser or a database: years out of range, odd offsets,
 # numbers past any integer column, NUL bytes, and text too long for any field.

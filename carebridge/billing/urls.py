@@ -1,6 +1,16 @@
 from django.urls import path
 
-from carebridge.billing.views import history, questions, receipts, statements, summary
+from carebridge.billing.views import (
+    guest,
+    history,
+    paying,
+    questions,
+    receipts,
+    statements,
+    summary,
+    test_provider,
+    webhooks,
+)
 
 app_name = "billing"
 
@@ -21,11 +31,33 @@ urlpatterns: list = [
     ),
     path("history/", history.history, name="history"),
     path("payments/<uuid:payment_id>/", receipts.receipt, name="receipt"),
-    # PLACEHOLDERS until the paying, plan and insurance branches are merged: the summary links
-    # to these names; the lead removes these three lines (and their matrix rows) at merge.
-    path("pay/", summary.summary, name="pay"),
+    # PLACEHOLDER until the plan and insurance branch is merged.
     path("plan/", summary.summary, name="plan"),
     path("insurance/", summary.summary, name="insurance"),
     # Paying: the pay form, the test provider's hosted page, returns, webhooks, guest pay.
+    path("pay/", paying.pay, name="pay"),
+    path("payments/<uuid:payment_id>/return/", paying.payment_return, name="payment-return"),
+    path(
+        "payments/<uuid:payment_id>/cancelled/",
+        paying.payment_cancelled,
+        name="payment-cancelled",
+    ),
+    path(
+        "test-provider/<str:reference>/",
+        test_provider.test_provider_page,
+        name="test-provider",
+    ),
+    path("webhooks/<str:provider>/", webhooks.webhook, name="webhook"),
+    path("guest/", guest.guest_pay, name="guest-pay"),
+    path(
+        "guest/payments/<uuid:payment_id>/return/",
+        guest.guest_payment_return,
+        name="guest-payment-return",
+    ),
+    path(
+        "guest/payments/<uuid:payment_id>/cancelled/",
+        guest.guest_payment_cancelled,
+        name="guest-payment-cancelled",
+    ),
     # Payment plans and insurance.
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carebridge.settings.env import BASE_DIR, ENV, env_bool, env_int, env_list
 from carebridge.settings.portal import *  # noqa: F403
-from carebridge.settings.safety import production_config_problems
+from carebridge.settings.safety import payment_problems, production_config_problems
 
 MODE = ENV.get("CAREBRIDGE_MODE", "development").strip().lower()
 if MODE not in {"development", "production"}:
@@ -375,6 +375,12 @@ def _refuse_unsafe_production_config() -> None:
         audit_key=CAREBRIDGE_AUDIT_KEY,
         development_audit_key=DEVELOPMENT_AUDIT_KEY,
         allowed_hosts=ALLOWED_HOSTS,
+    )
+    problems += payment_problems(
+        provider=CAREBRIDGE_PAYMENT_PROVIDER,  # noqa: F405
+        stripe_secret_key=STRIPE_SECRET_KEY,  # noqa: F405
+        stripe_webhook_secret=STRIPE_WEBHOOK_SECRET,  # noqa: F405
+        allow_test=CAREBRIDGE_ALLOW_TEST_PAYMENTS,  # noqa: F405
     )
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from carebridge.settings.env import BASE_DIR, ENV, env_int, env_list
+from carebridge.settings.env import BASE_DIR, ENV, env_bool, env_int, env_list
 
 # The portal's own address, for links in e-mails sent outside a request (new results).
 CAREBRIDGE_BASE_URL = ENV.get("CAREBRIDGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -51,3 +51,22 @@ CAREBRIDGE_AUDIT_UNSEALED_LIMIT_SECONDS = env_int("CAREBRIDGE_AUDIT_UNSEALED_LIM
 CAREBRIDGE_ATTACHMENT_DIR = Path(
     ENV.get("CAREBRIDGE_ATTACHMENT_DIR", str(BASE_DIR / "var" / "attachments"))
 )
+# Online payments (docs: README, "Settings"). The provider that takes the card: "test" (the
+# built-in test page, which charges nothing and calls nothing outside) or "stripe".
+CAREBRIDGE_PAYMENT_PROVIDER = ENV.get("CAREBRIDGE_PAYMENT_PROVIDER", "test").strip().lower()
+# Stripe's secret API key and the signing secret of the webhook endpoint set up for Carebridge.
+STRIPE_SECRET_KEY = ENV.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = ENV.get("STRIPE_WEBHOOK_SECRET", "")
+# Another address for Stripe's API (stripe-mock, or the tests' local server); empty: Stripe's.
+STRIPE_API_BASE = ENV.get("STRIPE_API_BASE", "")
+# Signs the test provider's events; empty means one derived from SECRET_KEY (development).
+CAREBRIDGE_TEST_PROVIDER_SECRET = ENV.get("CAREBRIDGE_TEST_PROVIDER_SECRET", "")
+# Production refuses the test provider unless this is set (a demonstration server).
+CAREBRIDGE_ALLOW_TEST_PAYMENTS = env_bool("CAREBRIDGE_ALLOW_TEST_PAYMENTS", default=False)
+# A payment not finished within this many minutes is given up (the provider's checkout page
+# has expired), so its amount may be paid again.
+CAREBRIDGE_CHECKOUT_MINUTES = env_int("CAREBRIDGE_CHECKOUT_MINUTES", 30)
+# Guest pay: wrong tries allowed per device (address) and per statement number in the window.
+CAREBRIDGE_GUEST_PAY_TRIES_PER_DEVICE = env_int("CAREBRIDGE_GUEST_PAY_TRIES_PER_DEVICE", 10)
+CAREBRIDGE_GUEST_PAY_TRIES_PER_STATEMENT = env_int("CAREBRIDGE_GUEST_PAY_TRIES_PER_STATEMENT", 5)
+CAREBRIDGE_GUEST_PAY_WINDOW_SECONDS = env_int("CAREBRIDGE_GUEST_PAY_WINDOW_SECONDS", 3600)

@@ -38,3 +38,28 @@ def production_config_problems(
     elif "*" in allowed_hosts:
         problems.append("ALLOWED_HOSTS contains '*': list the portal's host names instead")
     return problems
+
+
+def payment_problems(
+    *, provider: str, stripe_secret_key: str, stripe_webhook_secret: str, allow_test: bool
+) -> list[str]:
+    """What is wrong with the payment settings: an unknown provider, Stripe without its keys,
+    or the test provider (which charges nothing) without the explicit demonstration switch."""
+    if provider == "stripe":
+        missing = [
+            name
+            for name, value in (
+                ("STRIPE_SECRET_KEY", stripe_secret_key),
+                ("STRIPE_WEBHOOK_SECRET", stripe_webhook_secret),
+            )
+            if not value
+        ]
+        return [f"{name} is missing: the stripe payment provider needs it" for name in missing]
+    if provider == "test":
+        if allow_test:
+            return []
+        return [
+            "CAREBRIDGE_PAYMENT_PROVIDER is 'test', which charges no card: use 'stripe', "
+            "or set CAREBRIDGE_ALLOW_TEST_PAYMENTS=1 on a demonstration server"
+        ]
+    return ["CAREBRIDGE_PAYMENT_PROVIDER must be 'stripe' or 'test'"]
