@@ -60,6 +60,10 @@ OBJECT_TYPES: dict[str, Promise] = {
     # Bills and payments (issue 15).
     "billing": gettext_lazy("Bills and payments"),
     "billing_statement": gettext_lazy("Statement"),
+    "billing_history": gettext_lazy("Billing history"),
+    "billing_panel": gettext_lazy("Amount due on the home page"),
+    "billing_pay": gettext_lazy("Page for paying a bill"),
+    "billing_checkout": gettext_lazy("Card payment started"),
     "billing_charges": gettext_lazy("Charges from the clinic's billing system"),
     "billing_charge": gettext_lazy("Charge"),
     "billing_adjustment": gettext_lazy("Change to the amount owed"),
@@ -98,6 +102,17 @@ OBJECT_TYPES: dict[str, Promise] = {
 # What happened, told to the patient whose record it is.
 PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("view", "account_activity"): gettext_lazy("Viewed your account activity"),
+    ("view", "billing"): gettext_lazy("Viewed your bills"),
+    ("view", "billing_statement"): gettext_lazy("Viewed a statement"),
+    ("view", "billing_payment"): gettext_lazy("Viewed a payment receipt"),
+    ("create", "billing_statement"): gettext_lazy("Sent you a statement"),
+    ("create", "billing_checkout"): gettext_lazy("Started a card payment"),
+    ("create", "billing_payment"): gettext_lazy("Recorded a payment"),
+    ("create", "billing_refund"): gettext_lazy("Gave money back on a payment"),
+    ("create", "billing_adjustment"): gettext_lazy("Changed the amount you owe"),
+    ("create", "billing_charge"): gettext_lazy("Added a charge"),
+    ("import", "billing_charges"): gettext_lazy("Added charges from your clinic's billing system"),
+    ("create", "billing_plan"): gettext_lazy("Set up a payment plan"),
     ("view", "audit_report"): gettext_lazy("Viewed the audit report about your record"),
     ("export", "audit_report"): gettext_lazy("Downloaded the audit report about your record"),
     ("enrol", "account"): gettext_lazy("Created your portal account"),

@@ -83,9 +83,11 @@ def test_pat_pays_part_of_her_statement_and_the_balance_drops_by_exactly_that(
     receipt = Notice.objects.get(to_address="pat@example.org")
     assert "$25.10" in receipt.body and "Office visit" not in receipt.body
     audited = AuditEvent.objects.filter(patient=cast.patient, object_id=str(payment.pk))
-    assert sorted(audited.values_list("object_type", "acting_as")) == [
-        ("billing_checkout", "self"),
-        ("billing_payment", "system"),
+    # Started by Pat, recorded by the provider's webhook, and the return page viewed by Pat.
+    assert sorted(audited.values_list("object_type", "action", "acting_as")) == [
+        ("billing_checkout", "create", "self"),
+        ("billing_payment", "create", "system"),
+        ("billing_payment", "view", "self"),
     ]
 
 
