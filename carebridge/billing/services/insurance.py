@@ -93,7 +93,7 @@ def insurance_summary(patient: Patient) -> InsuranceSummary:
         (row.created_at for row in by_status.values() if row.status != CoverageStatus.DECLINED),
         default=None,
     )
-    if declined is not None and newest is not None and declined.created_at < newest:
+    if declined is not None and newest is not None and declined.created_at <= newest:
         declined = None
     return InsuranceSummary(
         by_status.get(CoverageStatus.CURRENT), by_status.get(CoverageStatus.PENDING), declined
