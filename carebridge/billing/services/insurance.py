@@ -14,6 +14,7 @@ Privacy rule: no e-mail is sent; card photos are never served from a public addr
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -139,7 +140,9 @@ def write_card_photos(
     refusal = _("We could not save the card photos right now. Nothing was sent. Try again later.")
     folder = card_dir()
     make_folder(folder, refusal=refusal)
-    targets = {side: folder / f"{secrets.token_hex(16)}{ext}" for side, (_d, ext) in checked.items()}
+    targets = {
+        side: folder / f"{secrets.token_hex(16)}{ext}" for side, (_d, ext) in checked.items()
+    }
     write_all([(targets[side], [data]) for side, (data, _e) in checked.items()], refusal=refusal)
     return targets.get(FRONT), targets.get(BACK)
 
@@ -180,7 +183,9 @@ def choose_self_pay(*, actor: Actor, patient: Patient) -> InsuranceCoverage:
     return _save_pending(actor, patient, {"is_self_pay": True})
 
 
-def _save_pending(actor: Actor, patient: Patient, values: dict[str, object]) -> InsuranceCoverage:
+def _save_pending(
+    actor: Actor, patient: Patient, values: Mapping[str, object]
+) -> InsuranceCoverage:
     with transaction.atomic():
         waiting = InsuranceCoverage.objects.select_for_update().filter(
             patient=patient, status=CoverageStatus.PENDING
@@ -217,9 +222,7 @@ def accept_coverage(
     return coverage
 
 
-def decline_coverage(
-    *, actor: Actor, coverage: InsuranceCoverage, note: str
-) -> InsuranceCoverage:
+def decline_coverage(*, actor: Actor, coverage: InsuranceCoverage, note: str) -> InsuranceCoverage:
     """The front desk declines a waiting change with a note the patient reads (say what to
     send instead). Refused without a note, or when it is no longer waiting. Audit: "insurance"
     updated, against the patient."""
@@ -296,4 +299,3 @@ def coverage_differs(coverage: InsuranceCoverage | None, fields: CoverageFields)
         typed[name].casefold() != getattr(coverage, name).strip().casefold()
         for name in ("payer_name", "member_id", "group_number")
     )
-

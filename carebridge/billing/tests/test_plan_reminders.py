@@ -13,7 +13,7 @@ from django.conf import settings
 
 from carebridge.billing.models import BillingRules, Instalment, PaymentPlan
 from carebridge.billing.services.plans import create_plan, send_plan_reminders
-from carebridge.billing.tests.plan_fixtures import NOW, as_patient, as_staff, owe
+from carebridge.billing.tests.plan_fixtures import as_patient, as_staff, owe
 from carebridge.notifications.models import Notice, NoticeKind
 from carebridge.testing.personas import Cast
 from carebridge.worker.periodic import load_jobs

@@ -100,7 +100,11 @@ def test_a_plan_spreads_the_balance_monthly_to_the_cent(cast: Cast) -> None:
         (3, datetime.date(2027, 4, 30), 3333),
     ]
     event = AuditEvent.objects.get(object_type="billing_plan")
-    assert (event.action, event.patient_id, event.object_id) == ("create", cast.patient.pk, str(plan.pk))
+    assert (event.action, event.patient_id, event.object_id) == (
+        "create",
+        cast.patient.pk,
+        str(plan.pk),
+    )
 
 
 @pytest.mark.django_db
