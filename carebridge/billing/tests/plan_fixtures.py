@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 
-import pytest
-import time_machine
 from PIL import Image
 
 from carebridge.billing.services.charges import post_manual_charge
@@ -51,10 +48,3 @@ def picture(kind: str = "PNG", size: tuple[int, int] = (24, 16)) -> bytes:
     else:
         image.save(out, kind)
     return out.getvalue()
-
-
-@pytest.fixture
-def frozen() -> Iterator[datetime.datetime]:
-    """The clock stopped at NOW for the pages, which take the time from the request."""
-    with time_machine.travel(NOW, tick=False):
-        yield NOW

@@ -8,18 +8,27 @@ Kit's plan, never Pat's), Sam (owes nothing), Bill (billing staff: not through t
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.billing.models import Instalment, PaymentPlan
-from carebridge.billing.tests.plan_fixtures import frozen, owe  # noqa: F401
+from carebridge.billing.tests.plan_fixtures import NOW, owe
 from carebridge.testing.clients import client_for
 from carebridge.testing.personas import Cast
 
 PLAN_URL = "/billing/plan/"
+
+
+@pytest.fixture
+def frozen() -> Iterator[datetime.datetime]:
+    """The clock stopped at NOW for the pages, which take the time from the request."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
 
 
 def _proxy(cast: Cast, persona: str) -> Client:
