@@ -23,6 +23,7 @@ from carebridge.testing.personas import PERSONAS, Cast, user_for
 from carebridge.testing.proxy_personas import PROXY_PERSONAS
 from tests.routes import (
     appointments,
+    billing_plans,
     care_requests,
     caregivers,
     checkin,
@@ -32,6 +33,7 @@ from tests.routes import (
     results,
     sections,
     staff_inbox,
+    staff_insurance,
     staff_notices,
     staff_proxies,
     staff_records,
@@ -235,6 +237,8 @@ ROUTES = [
     *messaging.ROUTES,
     *care_requests.ROUTES,
     *notifications.ROUTES,
+    *billing_plans.ROUTES,
+    *staff_insurance.ROUTES,
 ]
 
 CASES = [
