@@ -299,3 +299,22 @@ def coverage_differs(coverage: InsuranceCoverage | None, fields: CoverageFields)
         typed[name].casefold() != getattr(coverage, name).strip().casefold()
         for name in ("payer_name", "member_id", "group_number")
     )
+
+
+def submit_from_check_in(
+    *, actor: Actor, patient: Patient, fields: CoverageFields | None
+) -> InsuranceCoverage | None:
+    """Send the insurance typed at check-in (`fields`, or None for "no insurance") for the
+    front desk to check, when it differs from the coverage in use and from a change already
+    waiting; None when nothing was sent. Runs in the caller's transaction; no photos. Audit:
+    "insurance" created, as `submit_coverage`."""
+    summary = insurance_summary(patient)
+    if fields is None:
+        unchanged = [c for c in (summary.current, summary.pending) if c and c.is_self_pay]
+        return None if unchanged else choose_self_pay(actor=actor, patient=patient)
+    if not any(
+        coverage is not None and not coverage_differs(coverage, fields)
+        for coverage in (summary.current, summary.pending)
+    ):
+        return _save_pending(actor, patient, fields.cleaned())
+    return None
