@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
+from pytest_django.fixtures import Settings
 
 from carebridge.audit.models import AuditEvent
 from carebridge.billing.models import CoverageSource, CoverageStatus, InsuranceCoverage
@@ -36,7 +37,7 @@ FIELDS = CoverageFields(
 
 
 @pytest.fixture(autouse=True)
-def card_dir(settings, tmp_path: Path) -> Path:
+def card_dir(settings: Settings, tmp_path: Path) -> Path:
     settings.CAREBRIDGE_ATTACHMENT_DIR = tmp_path
     return tmp_path / "insurance"
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from carebridge.audit.models import AuditEvent
 from carebridge.billing.models import CoverageSource, CoverageStatus, InsuranceCoverage
@@ -31,7 +32,7 @@ FORM = {"payer_name": "Blue Shield", "member_id": "XJ-1234", "group_number": "G-
 
 
 @pytest.fixture(autouse=True)
-def card_dir(settings, tmp_path: Path) -> Path:
+def card_dir(settings: Settings, tmp_path: Path) -> Path:
     settings.CAREBRIDGE_ATTACHMENT_DIR = tmp_path
     return tmp_path / "insurance"
 

@@ -7,6 +7,8 @@ Cast: Pat (on a plan, e-mail pat@example.org), Sam (on none).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -85,7 +87,7 @@ def test_a_past_due_instalment_is_not_reminded(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_a_relay_that_is_down_keeps_the_notice_queued_and_sends_it_once(
-    cast: Cast, relay_down: None, django_capture_on_commit_callbacks
+    cast: Cast, relay_down: None, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
     _plan(cast)
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from carebridge.audit.models import AuditEvent
 from carebridge.billing.models import CoverageStatus, InsuranceCoverage, PaymentPlan, PlanStatus
@@ -31,7 +32,7 @@ MINUTE = datetime.timedelta(minutes=1)
 
 
 @pytest.fixture(autouse=True)
-def card_dir(settings, tmp_path: Path) -> Path:
+def card_dir(settings: Settings, tmp_path: Path) -> Path:
     settings.CAREBRIDGE_ATTACHMENT_DIR = tmp_path
     return tmp_path / "insurance"
 
