@@ -11,7 +11,9 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from carebridge.audit.models import AuditEvent
@@ -146,3 +148,20 @@ def test_the_plan_page_is_404_without_the_billing_permission(cast: Cast, persona
     assert client.get(url).status_code == 404
     assert client.post(url, {"months": "3"}).status_code == 404
     assert not PaymentPlan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_queue_costs_the_same_for_one_change_or_many(cast: Cast) -> None:
+    client = client_for(cast.front_desk)
+    self_pay = Actor(user=cast.second_patient_user, acting_as="self")
+    choose_self_pay(actor=self_pay, patient=cast.second_patient)
+    # The first request of a session also records the session: not the page's cost.
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as one:
+        client.get(LIST_URL)
+    for patient in (cast.patient, cast.unenrolled_patient, cast.proxies.child):
+        choose_self_pay(actor=self_pay, patient=patient)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(LIST_URL).content.decode()
+    assert "4 changes waiting" in page
+    assert len(four) == len(one)
