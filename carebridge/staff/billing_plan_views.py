@@ -18,16 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
-from carebridge.billing.plan_forms import PlanForm
 from carebridge.billing.services.plans import (
     PLAN_OBJECT,
     active_plan,
-    balance_of,
     cancel_plan,
-    create_plan,
-    plan_choices,
 )
-from carebridge.billing.views.plans import schedule_context
+from carebridge.billing.views.plans import schedule_context, set_up_plan
 from carebridge.core.actor import Actor
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import Patient
@@ -58,18 +54,11 @@ def billing_plan(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpRe
     context: dict[str, Any] = {"patient": patient}
     if current is not None:
         return render(request, "staff/billing_plan.html", context | schedule_context(current))
-    choices = plan_choices(patient, actor.today)
-    form = PlanForm(request.POST if request.method == "POST" else None, choices=choices)
-    if form.is_valid():
-        try:
-            create_plan(actor=actor, patient=patient, months=form.cleaned_data["months"])
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            messages.success(request, _("The payment plan is set up."))
-            return redirect("staff:billing-plan", patient.pk)
-    context |= {"form": form, "choices": choices, "balance_cents": balance_of(patient)}
-    return render(request, "staff/billing_plan.html", context)
+    plan_context, is_set_up = set_up_plan(request, actor, patient)
+    if is_set_up:
+        messages.success(request, _("The payment plan is set up."))
+        return redirect("staff:billing-plan", patient.pk)
+    return render(request, "staff/billing_plan.html", context | plan_context)
 
 
 def _audit_view(request: AuthenticatedRequest, patient: Patient) -> None:

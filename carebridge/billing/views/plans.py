@@ -27,6 +27,7 @@ from carebridge.billing.services.plans import (
 )
 from carebridge.core.actor import Actor
 from carebridge.core.http import AuthenticatedRequest
+from carebridge.patients.models import Patient
 
 
 @login_required
@@ -38,6 +39,18 @@ def plan(request: AuthenticatedRequest) -> HttpResponse:
     current = active_plan(patient)
     if current is not None:
         return render(request, "billing/plan.html", schedule_context(current))
+    context, is_set_up = set_up_plan(request, actor, patient)
+    if is_set_up:
+        messages.success(request, _("Your payment plan is set up."))
+        return redirect("billing:plan")
+    return render(request, "billing/plan.html", context)
+
+
+def set_up_plan(
+    request: AuthenticatedRequest, actor: Actor, patient: Patient
+) -> tuple[dict[str, Any], bool]:
+    """The plans the rules allow, and the one posted set up: (the page's context, whether a
+    plan was set up). Shared with the billing office's page."""
     choices = plan_choices(patient, actor.today)
     form = PlanForm(request.POST if request.method == "POST" else None, choices=choices)
     if form.is_valid():
@@ -46,10 +59,8 @@ def plan(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(request, _("Your payment plan is set up."))
-            return redirect("billing:plan")
-    context = {"form": form, "choices": choices, "balance_cents": balance_of(patient)}
-    return render(request, "billing/plan.html", context)
+            return {}, True
+    return {"form": form, "choices": choices, "balance_cents": balance_of(patient)}, False
 
 
 def schedule_context(current: PaymentPlan) -> dict[str, Any]:
