@@ -67,6 +67,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "billing_refund": gettext_lazy("Refund"),
     "billing_plan": gettext_lazy("Payment plan"),
     "insurance": gettext_lazy("Insurance"),
+    "insurance_card": gettext_lazy("Photo of an insurance card"),
+    "insurance_review_list": gettext_lazy("Insurance changes to check"),
     "import_job_retry": gettext_lazy("Health record import, tried again"),
     "notice": gettext_lazy("E-mail the portal could not deliver"),
     "match_review": gettext_lazy("Patient match review"),
@@ -162,6 +164,10 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "care_request"): gettext_lazy(
         "Looked at, answered or withdrew a refill, referral or records request"
     ),
+    ("create", "billing_plan"): gettext_lazy("Set up a payment plan"),
+    ("update", "billing_plan"): gettext_lazy("Stopped a payment plan"),
+    ("create", "insurance"): gettext_lazy("Sent new insurance details to the clinic"),
+    ("update", "insurance"): gettext_lazy("Checked an insurance change"),
 }
 
 ACTING_AS: dict[str, Promise] = {

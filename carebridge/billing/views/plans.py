@@ -84,5 +84,5 @@ def schedule_context(current: PaymentPlan) -> dict[str, Any]:
 def pay_placeholder(request: AuthenticatedRequest) -> HttpResponse:
     """A stand-in for helper B's pay page (`billing:pay`), so the plan page can link to it;
     removed when that page is merged. Sends the viewer back to the plan."""
-    access_billing(request, object_type="billing_pay")
+    access_billing(request)
     return redirect("billing:plan")
