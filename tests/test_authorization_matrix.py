@@ -25,6 +25,7 @@ from tests.routes import (
     appointments,
     billing_pages,
     billing_paying,
+    billing_plans,
     care_requests,
     caregivers,
     checkin,
@@ -34,6 +35,7 @@ from tests.routes import (
     results,
     sections,
     staff_inbox,
+    staff_insurance,
     staff_notices,
     staff_proxies,
     staff_records,
@@ -240,6 +242,8 @@ ROUTES = [
     # Bills and payments.
     *billing_pages.ROUTES,
     *billing_paying.ROUTES,
+    *billing_plans.ROUTES,
+    *staff_insurance.ROUTES,
 ]
 
 CASES = [

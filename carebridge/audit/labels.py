@@ -71,6 +71,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "billing_refund": gettext_lazy("Refund"),
     "billing_plan": gettext_lazy("Payment plan"),
     "insurance": gettext_lazy("Insurance"),
+    "insurance_card": gettext_lazy("Photo of an insurance card"),
+    "insurance_review_list": gettext_lazy("Insurance changes to check"),
     "import_job_retry": gettext_lazy("Health record import, tried again"),
     "notice": gettext_lazy("E-mail the portal could not deliver"),
     "match_review": gettext_lazy("Patient match review"),
@@ -112,7 +114,6 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("create", "billing_adjustment"): gettext_lazy("Changed the amount you owe"),
     ("create", "billing_charge"): gettext_lazy("Added a charge"),
     ("import", "billing_charges"): gettext_lazy("Added charges from your clinic's billing system"),
-    ("create", "billing_plan"): gettext_lazy("Set up a payment plan"),
     ("view", "audit_report"): gettext_lazy("Viewed the audit report about your record"),
     ("export", "audit_report"): gettext_lazy("Downloaded the audit report about your record"),
     ("enrol", "account"): gettext_lazy("Created your portal account"),
@@ -177,6 +178,10 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "care_request"): gettext_lazy(
         "Looked at, answered or withdrew a refill, referral or records request"
     ),
+    ("create", "billing_plan"): gettext_lazy("Set up a payment plan"),
+    ("update", "billing_plan"): gettext_lazy("Stopped a payment plan"),
+    ("create", "insurance"): gettext_lazy("Sent new insurance details to the clinic"),
+    ("update", "insurance"): gettext_lazy("Checked an insurance change"),
 }
 
 ACTING_AS: dict[str, Promise] = {

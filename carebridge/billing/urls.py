@@ -3,7 +3,9 @@ from django.urls import path
 from carebridge.billing.views import (
     guest,
     history,
+    insurance,
     paying,
+    plans,
     questions,
     receipts,
     statements,
@@ -31,9 +33,6 @@ urlpatterns: list = [
     ),
     path("history/", history.history, name="history"),
     path("payments/<uuid:payment_id>/", receipts.receipt, name="receipt"),
-    # PLACEHOLDER until the plan and insurance branch is merged.
-    path("plan/", summary.summary, name="plan"),
-    path("insurance/", summary.summary, name="insurance"),
     # Paying: the pay form, the test provider's hosted page, returns, webhooks, guest pay.
     path("pay/", paying.pay, name="pay"),
     path("payments/<uuid:payment_id>/return/", paying.payment_return, name="payment-return"),
@@ -60,4 +59,12 @@ urlpatterns: list = [
         name="guest-payment-cancelled",
     ),
     # Payment plans and insurance.
+    path("plan/", plans.plan, name="plan"),
+    path("insurance/", insurance.insurance, name="insurance"),
+    path("insurance/update/", insurance.insurance_update, name="insurance-update"),
+    path(
+        "insurance/<uuid:coverage_id>/card/<str:side>/",
+        insurance.insurance_card,
+        name="insurance-card",
+    ),
 ]

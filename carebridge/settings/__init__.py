@@ -162,11 +162,12 @@ CAREBRIDGE_TASK_LEASE_SECONDS = env_int("CAREBRIDGE_TASK_LEASE_SECONDS", 120)
 CAREBRIDGE_TASK_MAX_ATTEMPTS = env_int("CAREBRIDGE_TASK_MAX_ATTEMPTS", 3)
 CAREBRIDGE_WORKER_HEARTBEAT_SECONDS = env_int("CAREBRIDGE_WORKER_HEARTBEAT_SECONDS", 10)
 # By default the worker delivers the e-mails due for a retry (or whose task was lost) and seals
-# the audit events recorded since its last tick.
+# the audit events recorded since its last tick, and queues payment plan reminders.
 CAREBRIDGE_WORKER_PERIODIC = env_list(
     "CAREBRIDGE_WORKER_PERIODIC",
     "carebridge.notifications.services.delivery.deliver_due_notices,"
-    "carebridge.audit.services.seal_pending_events",
+    "carebridge.audit.services.seal_pending_events,"
+    "carebridge.billing.services.plans.send_plan_reminders",
 )
 CAREBRIDGE_WORKER_PERIODIC_SECONDS = env_int("CAREBRIDGE_WORKER_PERIODIC_SECONDS", 5)
 

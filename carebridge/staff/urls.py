@@ -1,6 +1,7 @@
 from django.urls import path
 
 from carebridge.staff import (
+    billing_plan_views,
     import_views,
     inbox_views,
     notice_views,
@@ -11,6 +12,7 @@ from carebridge.staff import (
     schedule_views,
     views,
 )
+from carebridge.staff.insurance import views as insurance_views
 
 app_name = "staff"
 
@@ -76,4 +78,17 @@ urlpatterns = [
     path("notices/retry/", notice_views.notices_retry_all, name="notices-retry-all"),
     path("notices/<int:notice_id>/retry/", notice_views.notice_retry, name="notice-retry"),
     path("inbox/requests/<uuid:request_id>/", inbox_views.request_detail, name="inbox-request"),
+    # Insurance review (front desk) and payment plans from the billing console.
+    path("insurance/", insurance_views.review_list, name="insurance-review-list"),
+    path("insurance/<uuid:coverage_id>/", insurance_views.review, name="insurance-review"),
+    path(
+        "insurance/<uuid:coverage_id>/card/<str:side>/",
+        insurance_views.card,
+        name="insurance-card",
+    ),
+    path(
+        "billing/patients/<uuid:patient_id>/plan/",
+        billing_plan_views.billing_plan,
+        name="billing-plan",
+    ),
 ]

@@ -51,6 +51,13 @@ def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
         links.append(
             {"label": _("Uncertain patient matches"), "url": reverse("staff:match-review-list")}
         )
+    if user.has_perm("billing.review_insurance"):
+        links.append(
+            {
+                "label": _("Insurance changes to check"),
+                "url": reverse("staff:insurance-review-list"),
+            }
+        )
     if user.has_perm("clinic.manage_clinic"):
         links.append(
             {"label": _("Result release settings"), "url": reverse("staff:release-settings")}

@@ -46,8 +46,4 @@ ROUTES: list[Route] = [
         data={"body": "Why was I charged?"},
     ),
     Route("billing:receipt", url("billing:receipt", NO_SUCH_PAYMENT), NOBODYS),
-    # PLACEHOLDERS (see carebridge/billing/urls.py): the summary stands in for the plan and
-    # insurance pages until their branch is merged; the lead removes these rows then.
-    Route("billing:plan", url("billing:plan"), BILL_VIEWERS),
-    Route("billing:insurance", url("billing:insurance"), BILL_VIEWERS),
 ]

@@ -49,7 +49,8 @@ class InsuranceCoverage(models.Model):
         _("policy holder is the patient's"), max_length=40, blank=True
     )
     copay_cents = models.PositiveIntegerField(_("copay (cents)"), null=True, blank=True)
-    # Card photos, re-encoded by the attachment checks, stored under MEDIA_ROOT.
+    # Card photos, re-encoded by the attachment checks: file names under
+    # CAREBRIDGE_ATTACHMENT_DIR/insurance/ (private storage, see services.insurance).
     card_front = models.CharField(max_length=255, blank=True)
     card_back = models.CharField(max_length=255, blank=True)
     submitted_by = models.ForeignKey(

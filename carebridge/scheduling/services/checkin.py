@@ -28,6 +28,12 @@ from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
+from carebridge.billing.services.insurance import (
+    CoverageFields,
+    expected_copay,
+    submit_from_check_in,
+)
+from carebridge.core.actor import Actor
 from carebridge.patients.models import Patient
 from carebridge.scheduling.models import Appointment, AppointmentStatus, CheckIn
 from carebridge.scheduling.services.booking import check_may_act
@@ -149,8 +155,11 @@ def check_complete(data: CheckInData) -> None:
         )
 
 
-def copay_words(cents: int | None) -> str:
-    """What the patient may be asked to pay at the visit, in plain words."""
+def copay_words(cents: int | None, *, self_pay: bool = False) -> str:
+    """What the patient may be asked to pay at the visit, in plain words; a patient without
+    insurance is billed for the visit."""
+    if self_pay:
+        return _("You will be billed for the visit.")
     if not cents:
         return _("Nothing to pay at the visit is expected.")
     amount = f"${cents // 100:,}.{cents % 100:02d}"
@@ -158,6 +167,14 @@ def copay_words(cents: int | None) -> str:
         "You may be asked to pay %(amount)s at your visit. "
         "The final amount can change after your insurance is billed."
     ) % {"amount": amount}
+
+
+def expected_copay_words(patient: Patient | None, visit_type_copay_cents: int | None) -> str:
+    """The copay the patient may pay at the visit (the insurance's, else the visit type's)."""
+    if patient is None:
+        return copay_words(visit_type_copay_cents)
+    expected = expected_copay(patient, visit_type_copay_cents)
+    return copay_words(expected.cents, self_pay=expected.self_pay)
 
 
 def correct_contact_details(
@@ -189,6 +206,18 @@ def correct_contact_details(
         request=request,
     )
     return True
+
+
+def send_insurance_change(actor: Actor, patient: Patient, data: CheckInData) -> None:
+    """Send the insurance typed (or "no insurance") for review when it is new."""
+    typed = None
+    if not data.self_pay:
+        typed = CoverageFields(
+            payer_name=data.insurance_payer,
+            member_id=data.insurance_member_id,
+            group_number=data.insurance_group,
+        )
+    submit_from_check_in(actor=actor, patient=patient, fields=typed)
 
 
 def check_in_fields(data: CheckInData) -> dict[str, object]:
@@ -230,8 +259,10 @@ def check_in(
 
     In one transaction, with the appointment locked and the window re-checked: a corrected
     phone number or address is saved on the patient (audited as a patient update), and the
-    check-in is saved with the expected copay of the visit type at this moment. Audit: a
-    "check_in" create (first time) or update event. No e-mail: a check-in is health
+    check-in is saved with the expected copay at this moment (the insurance's, else the visit
+    type's); insurance that differs from the coverage on file is sent to the front desk as a
+    change to check (`billing.services.insurance`). Audit: a "check_in" create (first time)
+    or update event, and "insurance" for a change sent. No e-mail: a check-in is health
     information.
     """
     check_may_act(actor, acting_as, appointment.patient)
@@ -246,6 +277,9 @@ def check_in(
             contact=data.contact,
             request=request,
         )
+        billing_actor = Actor(user=actor, acting_as=acting_as, now=now, request=request)
+        send_insurance_change(billing_actor, appointment.patient, data)
+        expected = expected_copay(appointment.patient, appointment.visit_type.copay_cents)
         row, created = CheckIn.objects.update_or_create(
             appointment=locked,
             defaults=check_in_fields(data)
@@ -253,7 +287,7 @@ def check_in(
                 "completed_at": now,
                 "completed_by": actor,
                 "completed_as": acting_as,
-                "copay_cents": appointment.visit_type.copay_cents,
+                "copay_cents": expected.cents,
             },
         )
         record_event(

@@ -167,7 +167,8 @@ def test_confirming_shows_the_details_and_the_reason(patient_client, schedule):
     html = patient_client.get(confirm_url(schedule, local(2026, 3, 5, 9))).content.decode()
     assert words(html.split('<dl class="facts">', 1)[1].split("</dl>")[0]) == (
         "When Thursday, March 5, 2026, 9 a.m. Visit Check-up (In person) With Sam Okafor, MD "
-        f"Where {schedule.location.name} Reason {REASON}"
+        f"Where {schedule.location.name} Reason {REASON} "
+        "What to pay Nothing to pay at the visit is expected."
     )
     assert Appointment.objects.count() == 0
 

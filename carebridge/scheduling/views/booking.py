@@ -34,6 +34,7 @@ from carebridge.scheduling.forms import TimeChoiceForm, TimesFilterForm, VisitCh
 from carebridge.scheduling.models import Appointment, VisitType
 from carebridge.scheduling.selectors import VisitTypeChoices, group_by_day, list_visit_types
 from carebridge.scheduling.services import SlotTakenError, book_appointment, is_established
+from carebridge.scheduling.services.checkin import expected_copay_words
 
 BOOKING_SESSION_KEY = "scheduling.booking"
 # The times page shows this many times, from the chosen day over the following weeks.
@@ -217,6 +218,7 @@ def render_confirm(
         "refusal": refusal,
         "times_url": times,
         "time_zone": choice.visit_type.clinic.time_zone,
+        "copay": expected_copay_words(request.acting.patient, choice.visit_type.copay_cents),
     }
     with timezone.override(ZoneInfo(choice.visit_type.clinic.time_zone)):
         return render(request, "scheduling/book_confirm.html", context)

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from carebridge.billing.models import InsuranceCoverage
+from carebridge.billing.services.insurance import current_coverage
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.proxies.models import ProxyScope
 from carebridge.records.access import access_record
@@ -28,9 +30,9 @@ from carebridge.scheduling.access import access_appointment
 from carebridge.scheduling.checkin_forms import CHANGED, REVIEWED_PARTS, RIGHT, CheckInForm
 from carebridge.scheduling.models import Appointment, CheckIn
 from carebridge.scheduling.pages import detail_context
-from carebridge.scheduling.services import check_in, check_may_check_in, copay_words
+from carebridge.scheduling.services import check_in, check_may_check_in
 from carebridge.scheduling.services.booking import patient_address
-from carebridge.scheduling.services.checkin import CONTACT_FIELDS
+from carebridge.scheduling.services.checkin import CONTACT_FIELDS, expected_copay_words
 from carebridge.scheduling.views.appointments import render_in_clinic_zone
 
 TEMPLATE_CLOSED = "scheduling/checkin_closed.html"
@@ -88,7 +90,7 @@ def page_context(
     return {
         "form": form,
         "email": patient_address(appointment.patient),
-        "copay": copay_words(appointment.visit_type.copay_cents),
+        "copay": expected_copay_words(appointment.patient, appointment.visit_type.copay_cents),
         "shows_allergies": "allergies" in parts,
         "shows_medications": "medications" in parts,
         **record_lists(request, parts),
@@ -115,12 +117,16 @@ def record_lists(request: AuthenticatedRequest, parts: tuple[str, ...]) -> dict[
 
 def initial_values(appointment: Appointment) -> dict[str, Any]:
     """The patient's contact details, and what this appointment's check-in said (when updating
-    it) or else the insurance of the patient's latest check-in (two queries)."""
+    it), or else the insurance on file, or else that of the patient's latest check-in (at most
+    three queries)."""
     patient = appointment.patient
     initial: dict[str, Any] = {name: getattr(patient, name) for name in CONTACT_FIELDS}
     checked_in = CheckIn.objects.filter(appointment=appointment).first()
     if checked_in is not None:
         return initial | answered(checked_in, appointment.visit_type.questions)
+    coverage = current_coverage(patient)
+    if coverage is not None:
+        return initial | coverage_values(coverage)
     earlier = (
         CheckIn.objects.filter(appointment__patient=patient)
         .exclude(appointment=appointment)
@@ -130,6 +136,18 @@ def initial_values(appointment: Appointment) -> dict[str, Any]:
     if earlier is not None:
         initial |= {name: getattr(earlier, name) for name in INSURANCE_FIELDS}
     return initial
+
+
+def coverage_values(coverage: InsuranceCoverage) -> dict[str, Any]:
+    """The check-in form's insurance fields from the coverage on file."""
+    if coverage.is_self_pay:
+        return {"self_pay": True}
+    return {
+        "insurance_payer": coverage.payer_name,
+        "insurance_member_id": coverage.member_id,
+        "insurance_group": coverage.group_number,
+        "self_pay": False,
+    }
 
 
 def answered(checked_in: CheckIn, questions: list[str]) -> dict[str, Any]:

@@ -64,6 +64,7 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
         ("Patients", "/staff/patients/"),
         ("Import health records", "/staff/imports/"),
         ("Uncertain patient matches", "/staff/imports/matches/"),
+        ("Insurance changes to check", "/staff/insurance/"),
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
         ("Undelivered e-mails", "/staff/notices/"),
@@ -79,6 +80,7 @@ def test_clinic_admin_without_admin_site_access_gets_no_admin_link(cast):
         ("Patients", "/staff/patients/"),
         ("Import health records", "/staff/imports/"),
         ("Uncertain patient matches", "/staff/imports/matches/"),
+        ("Insurance changes to check", "/staff/insurance/"),
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
         ("Undelivered e-mails", "/staff/notices/"),
@@ -98,7 +100,6 @@ def test_clinicians_also_see_results_waiting_for_review(cast):
     ("persona", "role"),
     [
         ("nurse", "Nurse"),
-        ("front_desk", "Front desk"),
         ("billing", "Billing"),
     ],
 )
@@ -109,6 +110,15 @@ def test_other_roles_see_patients_only(cast, persona, role):
     assert _links(response) == [("Patients", "/staff/patients/")]
     assert "/staff/audit/" not in body
     assert "/staff/admin/" not in body
+
+
+def test_front_desk_also_sees_the_insurance_changes_to_check(cast):
+    response = _client(cast, "front_desk").get(CONSOLE_URL)
+    assert "<dd>Front desk</dd>" in response.content.decode()
+    assert _links(response) == [
+        ("Patients", "/staff/patients/"),
+        ("Insurance changes to check", "/staff/insurance/"),
+    ]
 
 
 def test_other_clinic_admin_sees_their_own_clinic(cast):

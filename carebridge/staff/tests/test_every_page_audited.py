@@ -15,6 +15,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from carebridge.audit.models import AuditEvent
+from carebridge.billing.services.insurance import choose_self_pay
+from carebridge.core.actor import Actor
 from carebridge.messaging.care_requests import submit_request
 from carebridge.messaging.models import RequestKind
 from carebridge.patients.models import Patient
@@ -49,6 +51,7 @@ AUDITED_WITHOUT_PATIENT = {
 }
 # Pages that need an uploaded file or a stored attachment: their audit has its own test.
 AUDITED_ELSEWHERE = {
+    "staff:insurance-card": "test_insurance_review::test_fran_sees_both_photos_and_accepts_…",
     "staff:inbox-attachment": "test_inbox_threads::test_a_reply_with_a_file_can_be_downloaded",
 }
 PERSONAS = ("clinic_admin", "clinician", "front_desk", "nurse")
@@ -96,6 +99,9 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
     )
     grant = cast.proxies.grants["parent_of_child"]
     child = grant.patient
+    coverage = choose_self_pay(
+        actor=Actor(user=cast.patient_user, acting_as="self"), patient=cast.patient
+    )
     day = visit.starts_at.astimezone(_today_at_ten(cast).tzinfo).date().isoformat()
     by_id: Callable[[str, object], str] = lambda name, pk: reverse(name, args=[pk])  # noqa: E731
     return {
@@ -133,6 +139,9 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
         "staff:held-results": (reverse("staff:held-results"), cast.second_patient),
         "staff:match-review-list": (reverse("staff:match-review-list"), cast.patient),
         "staff:match-review": (by_id("staff:match-review", review.pk), cast.patient),
+        "staff:billing-plan": (by_id("staff:billing-plan", cast.patient.pk), cast.patient),
+        "staff:insurance-review-list": (reverse("staff:insurance-review-list"), cast.patient),
+        "staff:insurance-review": (by_id("staff:insurance-review", coverage.pk), cast.patient),
     }
 
 

@@ -52,16 +52,19 @@ def test_jobs_run_at_most_every_n_seconds_and_a_failure_is_only_logged(
     ] * 2
 
 
-def test_the_outbox_and_the_audit_sealer_run_by_default(settings) -> None:
+def test_the_outbox_the_audit_sealer_and_plan_reminders_run_by_default(settings) -> None:
     from carebridge.audit.services import seal_pending_events
+    from carebridge.billing.services.plans import send_plan_reminders
     from carebridge.notifications.services.delivery import deliver_due_notices
 
     assert settings.CAREBRIDGE_WORKER_PERIODIC == [
         "carebridge.notifications.services.delivery.deliver_due_notices",
         "carebridge.audit.services.seal_pending_events",
+        "carebridge.billing.services.plans.send_plan_reminders",
     ]
     assert load_jobs(settings.CAREBRIDGE_WORKER_PERIODIC) == [
         deliver_due_notices,
         seal_pending_events,
+        send_plan_reminders,
     ]
     assert PeriodicRunner(load_jobs([]), every=5).run_if_due() is False
