@@ -6,11 +6,11 @@ from carebridge.billing.views import (
     insurance,
     paying,
     plans,
+    provider_page,
     questions,
     receipts,
     statements,
     summary,
-    test_provider,
     webhooks,
 )
 
@@ -43,7 +43,7 @@ urlpatterns: list = [
     ),
     path(
         "test-provider/<str:reference>/",
-        test_provider.test_provider_page,
+        provider_page.provider_test_page,
         name="test-provider",
     ),
     path("webhooks/<str:provider>/", webhooks.webhook, name="webhook"),

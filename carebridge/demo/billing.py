@@ -217,3 +217,167 @@ def billing_resources(
 
 def demo_billing_patients(clinic: Clinic, mrns: Sequence[str]) -> list[Patient]:
     return list(Patient.objects.filter(clinic=clinic, mrn__in=mrns).order_by("mrn"))
+
+
+def card_picture(lines: Sequence[str]) -> bytes:
+    """A plain PNG of an insurance card's side (the attachment checks re-encode it)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (640, 400), (236, 244, 250))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((12, 12, 627, 387), outline=(20, 60, 110), width=6)
+    for number, line in enumerate(lines):
+        draw.text((40, 40 + 44 * number), line, fill=(10, 30, 60))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+def store_billing_resources(clinic: Clinic, patient: Patient, resources: list[Json]) -> None:
+    """Store a patient's coverage and claims as the importer would (the record store reads the
+    claims into charges in the same transaction)."""
+    from carebridge.records.services import store_resources
+
+    store_resources(
+        clinic=clinic,
+        patient=patient,
+        resources=resources,
+        source=f"demo/billing/{patient.mrn}.json",
+        notify=False,
+    )
+
+
+def load_demo_billing(
+    clinic: Clinic,
+    patients: Sequence[Patient],
+    *,
+    billing_user: Any,
+    front_desk_user: Any,
+    today: datetime.date,
+) -> None:
+    """Bills for the demo: every patient's insurance and last two visits' claims; for the
+    first patient a paid statement, an unpaid one and an insurance card with photos the front
+    desk accepted; for the second a larger bill on a four-month payment plan; for the third a
+    new card waiting for the front desk. A patient who already has statements is left as is.
+    """
+    from carebridge.billing.models import Statement
+
+    for number, patient in enumerate(patients):
+        if Statement.objects.filter(patient=patient).exists():
+            continue
+        resources = billing_resources(patient, number, today)
+        if not resources:
+            continue
+        store_billing_resources(clinic, patient, resources)
+        if number == 0:
+            _paid_and_unpaid(patient, billing_user, today)
+            _card_on_file(patient, front_desk_user, accept=True)
+        elif number == 1:
+            _on_a_plan(patient, billing_user, today)
+        else:
+            _statement(patient, billing_user, today - datetime.timedelta(days=10))
+            if number == 2:
+                _card_on_file(patient, front_desk_user, accept=False)
+
+
+def _actor(user: Any, day: datetime.date) -> Any:
+    from django.utils import timezone
+
+    from carebridge.core.actor import Actor
+
+    moment = datetime.datetime.combine(day, datetime.time(15, 0), tzinfo=datetime.UTC)
+    return Actor(user=user, acting_as="staff", now=min(moment, timezone.now()))
+
+
+def _statement(patient: Patient, billing_user: Any, day: datetime.date) -> Any:
+    from carebridge.billing.services.charges import issue_statement
+
+    return issue_statement(actor=_actor(billing_user, day), patient=patient, due_days=30)
+
+
+def _paid_and_unpaid(patient: Patient, billing_user: Any, today: datetime.date) -> None:
+    """A statement for a visit two months ago, paid at the desk; one for a new charge, unpaid."""
+    from carebridge.billing.models import Method, PayerKind, Payment, Provider
+    from carebridge.billing.services.charges import post_manual_charge
+    from carebridge.billing.services.payments import complete_payment
+
+    first = _statement(patient, billing_user, today - datetime.timedelta(days=60))
+    if first is not None:
+        payment = Payment.objects.create(
+            clinic_id=patient.clinic_id,
+            patient=patient,
+            statement=first,
+            amount_cents=first.amount_cents,
+            provider=Provider.DESK,
+            method=Method.CARD_TERMINAL,
+            desk_reference="T-20418",
+            idempotency_key=f"demo-{first.pk}",
+            payer_kind=PayerKind.STAFF,
+            payer=billing_user,
+        )
+        complete_payment(
+            actor=_actor(billing_user, today - datetime.timedelta(days=50)), payment_id=payment.pk
+        )
+    post_manual_charge(
+        actor=_actor(billing_user, today - datetime.timedelta(days=12)),
+        patient=patient,
+        service_date=today - datetime.timedelta(days=14),
+        description="Flu shot (not covered by your plan)",
+        amount_cents=4500,
+    )
+    _statement(patient, billing_user, today - datetime.timedelta(days=10))
+
+
+def _on_a_plan(patient: Patient, billing_user: Any, today: datetime.date) -> None:
+    from carebridge.billing.services.charges import post_manual_charge
+    from carebridge.billing.services.plans import create_plan
+
+    post_manual_charge(
+        actor=_actor(billing_user, today - datetime.timedelta(days=30)),
+        patient=patient,
+        service_date=today - datetime.timedelta(days=32),
+        description="Minor procedure (skin)",
+        amount_cents=24000,
+    )
+    _statement(patient, billing_user, today - datetime.timedelta(days=28))
+    create_plan(
+        actor=_actor(billing_user, today - datetime.timedelta(days=20)), patient=patient, months=4
+    )
+
+
+def _card_on_file(patient: Patient, front_desk_user: Any, *, accept: bool) -> None:
+    from carebridge.billing.services.insurance import (
+        CardPhoto,
+        CoverageFields,
+        accept_coverage,
+        current_coverage,
+        submit_coverage,
+    )
+    from carebridge.core.actor import Actor
+
+    on_file = current_coverage(patient)
+    payer = on_file.payer_name if on_file else "Hudson Valley Health Plan"
+    member = on_file.member_id if on_file else "HV00000001"
+    name = f"{patient.given_name} {patient.family_name}"
+    coverage = submit_coverage(
+        actor=Actor(user=patient.user, acting_as="self"),
+        patient=patient,
+        fields=CoverageFields(
+            payer_name=payer,
+            member_id=member,
+            plan_name=on_file.plan_name if on_file else "",
+            group_number=on_file.group_number if on_file else "",
+            subscriber_name=name,
+            subscriber_relationship="self",
+        ),
+        front_photo=CardPhoto("card-front.png", card_picture([payer, name, f"ID {member}"])),
+        back_photo=CardPhoto("card-back.png", card_picture(["Member services", "1-800-555-0199"])),
+    )
+    if accept:
+        accept_coverage(
+            actor=Actor(user=front_desk_user, acting_as="staff"),
+            coverage=coverage,
+            copay_cents=2500,
+        )

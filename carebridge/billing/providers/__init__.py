@@ -18,7 +18,7 @@ from carebridge.billing.providers.base import (
 )
 
 PROVIDERS = {
-    "test": "carebridge.billing.providers.test_provider.TestProvider",
+    "test": "carebridge.billing.providers.built_in.BuiltInProvider",
     "stripe": "carebridge.billing.providers.stripe_provider.StripeProvider",
 }
 

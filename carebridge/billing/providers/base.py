@@ -4,7 +4,7 @@ Card numbers never reach Carebridge: `start_checkout` returns the address of the
 hosted page, the payer types their card there, and the provider tells us the outcome through a
 signed webhook (and the payer's return, which only shows the result we already have or waits
 for it). Two implementations: Stripe (`stripe_provider`) and the built-in test provider
-(`test_provider`), which calls nothing outside and is what the demo and the tests use.
+(`built_in`), which calls nothing outside and is what the demo and the tests use.
 """
 
 from __future__ import annotations

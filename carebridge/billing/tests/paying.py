@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from carebridge.billing.models import BillingAccount, LedgerEntry, Payment, Statement
-from carebridge.billing.providers import test_provider
+from carebridge.billing.providers import built_in
 from carebridge.billing.services.charges import issue_statement, post_manual_charge
 from carebridge.core.actor import Actor
 from carebridge.patients.models import Patient
@@ -62,9 +62,9 @@ def signed_test_event(
     event_type: str, reference: str, *, age_seconds: int = 0
 ) -> tuple[bytes, dict[str, str]]:
     """A test provider event, signed as the test page signs it (optionally in the past)."""
-    body = test_provider.event_body(event_type, reference)
-    signature = test_provider.sign(body, timestamp=int(time.time()) - age_seconds)
-    return body, {test_provider.SIGNATURE_HEADER: signature}
+    body = built_in.event_body(event_type, reference)
+    signature = built_in.sign(body, timestamp=int(time.time()) - age_seconds)
+    return body, {built_in.SIGNATURE_HEADER: signature}
 
 
 def stripe_event(

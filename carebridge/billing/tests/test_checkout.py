@@ -17,7 +17,7 @@ from django.urls import reverse
 from carebridge.audit.models import AuditEvent
 from carebridge.billing.models import PayerKind, Payment, PaymentStatus, Statement
 from carebridge.billing.providers import ProviderError
-from carebridge.billing.providers.test_provider import TestProvider
+from carebridge.billing.providers.built_in import BuiltInProvider
 from carebridge.billing.services.checkout import EXPIRED_REASON
 from carebridge.billing.tests.paying import balance, bill, money_state, pay_url
 from carebridge.notifications.models import Notice
@@ -171,7 +171,7 @@ def test_the_provider_out_of_reach_fails_the_payment_and_says_nothing_was_charge
     def unreachable(*args: object, **kwargs: object) -> None:
         raise ProviderError("timeout")
 
-    monkeypatch.setattr(TestProvider, "start_checkout", unreachable)
+    monkeypatch.setattr(BuiltInProvider, "start_checkout", unreachable)
     client = client_for(cast.patient_user)
     response = client.post(pay_url(), {"choice": "whole", "key": _key(client, pay_url())})
     assert response.status_code == 200

@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from carebridge.billing.models import LedgerEntry, PayerKind, Payment, PaymentStatus
-from carebridge.billing.providers import test_provider
+from carebridge.billing.providers import built_in
 from carebridge.billing.services.checkout import StartedPayment, start_payment
 from carebridge.billing.services.webhooks import handle_webhook
 from carebridge.billing.tests.paying import balance, bill, signed_test_event
@@ -88,7 +88,7 @@ def test_the_same_webhook_delivered_at_once_is_one_ledger_entry() -> None:
     patient = _patient()
     payment = _start(patient, "webhook-race-key-0001").payment
     payment.refresh_from_db()
-    body, headers = signed_test_event(test_provider.SUCCEEDED, payment.provider_reference)
+    body, headers = signed_test_event(built_in.SUCCEEDED, payment.provider_reference)
     outcomes = at_the_same_moment(handle_webhook, [("test", body, headers)] * AT_ONCE)
     _one_ledger_entry_for_two_deliveries(outcomes, patient)
 
@@ -116,6 +116,6 @@ def test_the_same_webhook_delivered_twice_is_one_ledger_entry() -> None:
     patient = _patient()
     payment = _start(patient, "webhook-race-key-0001").payment
     payment.refresh_from_db()
-    body, headers = signed_test_event(test_provider.SUCCEEDED, payment.provider_reference)
+    body, headers = signed_test_event(built_in.SUCCEEDED, payment.provider_reference)
     outcomes = [handle_webhook("test", body, headers) for _ in range(2)]
     _one_ledger_entry_for_two_deliveries(outcomes, patient)

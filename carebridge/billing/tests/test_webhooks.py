@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from carebridge.billing.models import PayerKind, Payment, PaymentStatus, WebhookEvent
-from carebridge.billing.providers import SignatureError, test_provider
+from carebridge.billing.providers import SignatureError, built_in
 from carebridge.billing.services.checkout import expire_stale_payments, start_payment
 from carebridge.billing.services.webhooks import handle_webhook
 from carebridge.billing.tests.paying import (
@@ -47,7 +47,7 @@ def payment(cast: Cast) -> Payment:
 def test_a_signed_success_completes_the_payment_once_and_a_replay_is_a_200_no_op(
     cast: Cast, payment: Payment, client: Client
 ) -> None:
-    body, headers = signed_test_event(test_provider.SUCCEEDED, payment.provider_reference)
+    body, headers = signed_test_event(built_in.SUCCEEDED, payment.provider_reference)
     assert post_webhook(client, "test", body, headers) == 200
     assert money_state(cast.patient) == (0, 2, 1)
     assert post_webhook(client, "test", body, headers) == 200
@@ -60,7 +60,7 @@ def test_a_signed_success_completes_the_payment_once_and_a_replay_is_a_200_no_op
 def test_a_second_event_about_a_finished_payment_changes_nothing(
     cast: Cast, payment: Payment, client: Client
 ) -> None:
-    for event_type in (test_provider.SUCCEEDED, test_provider.FAILED, test_provider.SUCCEEDED):
+    for event_type in (built_in.SUCCEEDED, built_in.FAILED, built_in.SUCCEEDED):
         body, headers = signed_test_event(event_type, payment.provider_reference)
         assert post_webhook(client, "test", body, headers) == 200
     payment.refresh_from_db()
@@ -75,7 +75,7 @@ def test_an_old_event_is_400_and_changes_nothing(
 ) -> None:
     before = money_state(cast.patient)
     body, headers = signed_test_event(
-        test_provider.SUCCEEDED, payment.provider_reference, age_seconds=age_seconds
+        built_in.SUCCEEDED, payment.provider_reference, age_seconds=age_seconds
     )
     assert post_webhook(client, "test", body, headers) == 400
     assert money_state(cast.patient) == before
@@ -87,7 +87,7 @@ def test_a_forged_or_changed_event_is_400_and_changes_nothing(
     cast: Cast, payment: Payment, client: Client
 ) -> None:
     before = money_state(cast.patient)
-    body, headers = signed_test_event(test_provider.FAILED, payment.provider_reference)
+    body, headers = signed_test_event(built_in.FAILED, payment.provider_reference)
     changed = body.replace(b"payment.failed", b"payment.succeeded")
     assert post_webhook(client, "test", changed, headers) == 400
     assert post_webhook(client, "test", body, {}) == 400
@@ -102,7 +102,7 @@ def test_a_forged_or_changed_event_is_400_and_changes_nothing(
 
 @pytest.mark.django_db
 def test_an_event_about_no_checkout_of_ours_is_acknowledged(cast: Cast, client: Client) -> None:
-    body, headers = signed_test_event(test_provider.SUCCEEDED, "tp_unknown")
+    body, headers = signed_test_event(built_in.SUCCEEDED, "tp_unknown")
     assert post_webhook(client, "test", body, headers) == 200
     assert WebhookEvent.objects.count() == 1
     assert not Payment.objects.exists()
@@ -116,7 +116,7 @@ def test_a_success_that_arrives_after_the_checkout_was_given_up_is_still_recorde
     assert expire_stale_payments(cast.patient, now=later) == 1
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELLED
-    body, headers = signed_test_event(test_provider.SUCCEEDED, payment.provider_reference)
+    body, headers = signed_test_event(built_in.SUCCEEDED, payment.provider_reference)
     assert post_webhook(client, "test", body, headers) == 200
     payment.refresh_from_db()
     assert (payment.status, balance(cast.patient)) == (PaymentStatus.SUCCEEDED, 0)

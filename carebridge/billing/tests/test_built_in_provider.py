@@ -8,23 +8,25 @@ import pytest
 from django.conf import settings
 
 from carebridge.billing.models import Payment
-from carebridge.billing.providers import online_provider, provider_for, test_provider
-from carebridge.billing.providers.test_provider import TestProvider
+from carebridge.billing.providers import built_in, online_provider, provider_for
+from carebridge.billing.providers.built_in import BuiltInProvider
 from carebridge.settings.safety import payment_problems
 
 
 def test_its_checkout_is_our_own_page_with_an_unguessable_reference_stable_per_payment() -> None:
     payment = Payment()
-    first = TestProvider().start_checkout(payment, success_url="/ok", cancel_url="/no")
-    again = TestProvider().start_checkout(payment, success_url="/ok", cancel_url="/no")
-    other = TestProvider().start_checkout(Payment(), success_url="/ok", cancel_url="/no")
+    first = BuiltInProvider().start_checkout(payment, success_url="/ok", cancel_url="/no")
+    again = BuiltInProvider().start_checkout(payment, success_url="/ok", cancel_url="/no")
+    other = BuiltInProvider().start_checkout(Payment(), success_url="/ok", cancel_url="/no")
     assert re.fullmatch(r"tp_[0-9a-f]{32}", first.reference)
     assert first == again and first.reference != other.reference
     assert first.redirect_url == f"/billing/test-provider/{first.reference}/"
 
 
 def test_a_refund_returns_its_own_reference() -> None:
-    assert re.fullmatch(r"tpr_[A-Za-z0-9_-]{16}", TestProvider().refund(Payment(), amount_cents=1))
+    assert re.fullmatch(
+        r"tpr_[A-Za-z0-9_-]{16}", BuiltInProvider().refund(Payment(), amount_cents=1)
+    )
 
 
 def test_the_provider_is_chosen_by_the_setting(settings: object) -> None:
@@ -33,15 +35,15 @@ def test_the_provider_is_chosen_by_the_setting(settings: object) -> None:
 
 
 def test_the_signing_secret_is_derived_from_secret_key_unless_set(settings: object) -> None:
-    derived = test_provider.signing_secret()
+    derived = built_in.signing_secret()
     assert len(derived) == 64 and derived != settings.SECRET_KEY  # type: ignore[attr-defined]
     settings.CAREBRIDGE_TEST_PROVIDER_SECRET = "configured-secret"  # type: ignore[attr-defined]
-    assert test_provider.signing_secret() == "configured-secret"
+    assert built_in.signing_secret() == "configured-secret"
 
 
 def test_events_are_signed_in_stripes_scheme() -> None:
-    body = test_provider.event_body(test_provider.SUCCEEDED, "tp_x")
-    header = test_provider.sign(body, timestamp=1_700_000_000)
+    body = built_in.event_body(built_in.SUCCEEDED, "tp_x")
+    header = built_in.sign(body, timestamp=1_700_000_000)
     assert re.fullmatch(r"t=1700000000,v1=[0-9a-f]{64}", header)
 
 

@@ -63,7 +63,7 @@ def sign(body: bytes, *, timestamp: int | None = None) -> str:
     )
 
 
-class TestProvider:
+class BuiltInProvider:
     """Payments through our own test page. Privacy: the page shows only amount and clinic."""
 
     name = "test"

@@ -15,18 +15,18 @@ from django.views.decorators.http import require_http_methods
 
 from carebridge.billing.forms.pay_forms import TestCardForm
 from carebridge.billing.models import Payment, PaymentStatus, Provider
-from carebridge.billing.providers import test_provider
+from carebridge.billing.providers import built_in
 from carebridge.billing.services.webhooks import handle_webhook
 from carebridge.billing.views.paying import return_paths
 
 _CARD_EVENTS = {
-    test_provider.PAYING_CARD: test_provider.SUCCEEDED,
-    test_provider.DECLINED_CARD: test_provider.FAILED,
+    built_in.PAYING_CARD: built_in.SUCCEEDED,
+    built_in.DECLINED_CARD: built_in.FAILED,
 }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def test_provider_page(request: HttpRequest, reference: str) -> HttpResponse:
+def provider_test_page(request: HttpRequest, reference: str) -> HttpResponse:
     payment = (
         Payment.objects.filter(provider=Provider.TEST, provider_reference=reference)
         .select_related("clinic")
@@ -43,8 +43,8 @@ def test_provider_page(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         event_type = _CARD_EVENTS.get(form.cleaned_data["card_number"])
         if event_type is not None:
-            body = test_provider.event_body(event_type, reference)
-            handle_webhook("test", body, {test_provider.SIGNATURE_HEADER: test_provider.sign(body)})
+            body = built_in.event_body(event_type, reference)
+            handle_webhook("test", body, {built_in.SIGNATURE_HEADER: built_in.sign(body)})
             return redirect(success_url)
         form.add_error("card_number", _("Use one of the test cards shown above."))
     context = {"form": form, "payment": payment, "clinic": payment.clinic}
