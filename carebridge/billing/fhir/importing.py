@@ -1,0 +1,161 @@
+"""The import of a patient's billing resources: read them all, then write in one transaction.
+
+Reads are bounded for the whole batch (one query for names, one for claims already explained);
+a resource that cannot be billed (another currency, a negative or unreadable amount, no price)
+is left out with a plain reason and nothing else is affected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from carebridge.audit.models import AuditAction
+from carebridge.billing.fhir.amounts import NotBillableError
+from carebridge.billing.fhir.claims import VOID, claim_lines, eob_lines
+from carebridge.billing.fhir.coverage import coverage_fields, save_coverages
+from carebridge.billing.fhir.details import Names, reference_id
+from carebridge.billing.fhir.invoices import InvoiceRead, charge_item_line, read_invoice
+from carebridge.billing.fhir.statements import file_invoice
+from carebridge.billing.models import ChargeSource
+from carebridge.billing.services.charges import ChargeLine, sync_charge_lines
+from carebridge.billing.services.ledger import audit_money_event, lock_account
+from carebridge.records.models import ClinicalResource
+
+if TYPE_CHECKING:
+    from carebridge.core.actor import Actor
+    from carebridge.patients.models import Patient
+
+Json = Mapping[str, Any]
+BILLING_TYPES = ("Claim", "ExplanationOfBenefit", "Invoice", "ChargeItem", "Coverage")
+
+
+@dataclass(frozen=True)
+class NotBilled:
+    """A stored resource that was not billed, and why (plain words, no health information)."""
+
+    reference: str
+    reason: str
+
+
+@dataclass
+class _Batch:
+    names: Names
+    lines: list[ChargeLine] = field(default_factory=list)
+    superseded: list[tuple[str, str]] = field(default_factory=list)
+    invoices: list[InvoiceRead] = field(default_factory=list)
+    coverages: list[tuple[Json, dict[str, Any]]] = field(default_factory=list)
+    not_billed: list[NotBilled] = field(default_factory=list)
+
+
+def import_billing(
+    *, actor: Actor, patient: Patient, rows: Sequence[ClinicalResource]
+) -> list[NotBilled]:
+    """Turn the patient's stored billing rows into charges (synced as differences, so
+    importing again changes nothing), statements and insurance on file.
+
+    Runs in the caller's transaction with the patient's billing account locked. Audit: the
+    charge sync's "billing_charges" event, one "billing_statement" per invoice filed, one
+    "billing_coverage" when insurance changed. Returns what was not billed, and why.
+    """
+    resources = [row.resource for row in rows if row.resource_type in BILLING_TYPES]
+    if not resources:
+        return []
+    batch = _read(patient, resources)
+    with transaction.atomic():
+        lock_account(patient)
+        if batch.lines or batch.superseded:
+            sync_charge_lines(
+                actor=actor, patient=patient, lines=batch.lines, superseded=batch.superseded
+            )
+        for invoice in batch.invoices:
+            file_invoice(actor=actor, patient=patient, invoice=invoice)
+        if batch.coverages and save_coverages(
+            patient=patient, coverages=batch.coverages, now=actor.now
+        ):
+            audit_money_event(
+                actor, patient, action=AuditAction.IMPORT, object_type="billing_coverage",
+                object_id="",
+            )
+    return batch.not_billed
+
+
+def _read(patient: Patient, resources: list[Json]) -> _Batch:
+    batch = _Batch(names=Names.load(patient.clinic_id, resources))
+    by_type: dict[str, list[Json]] = {}
+    for resource in resources:
+        by_type.setdefault(resource["resourceType"], []).append(resource)
+    for eob in by_type.get("ExplanationOfBenefit", []):
+        _read_one(batch, eob, _eob)
+    claims = by_type.get("Claim", [])
+    explained = _explained_claims(patient, by_type.get("ExplanationOfBenefit", []), claims)
+    for claim in claims:
+        if str(claim["id"]) not in explained:
+            _read_one(batch, claim, _claim)
+    for item in by_type.get("ChargeItem", []):
+        _read_one(batch, item, _charge_item)
+    for invoice in by_type.get("Invoice", []):
+        _read_one(batch, invoice, _invoice)
+    for coverage in by_type.get("Coverage", []):
+        _read_one(batch, coverage, _coverage)
+    return batch
+
+
+def _read_one(batch: _Batch, resource: Json, reader: Any) -> None:
+    try:
+        reader(batch, resource)
+    except NotBillableError as error:
+        reference = f"{resource['resourceType']}/{resource['id']}"
+        reason = _("Not billed: %(reason)s.") % {"reason": error.reason}
+        batch.not_billed.append(NotBilled(reference=reference, reason=reason))
+
+
+def _eob(batch: _Batch, eob: Json) -> None:
+    lines = eob_lines(eob, batch.names)
+    if eob.get("status") in VOID:
+        batch.superseded.append((ChargeSource.EOB, str(eob["id"])))
+    elif reference_id(eob.get("claim")):
+        batch.superseded.append((ChargeSource.CLAIM, reference_id(eob.get("claim"))))
+    batch.lines += lines
+
+
+def _claim(batch: _Batch, claim: Json) -> None:
+    lines = claim_lines(claim, batch.names)
+    if claim.get("status") in VOID:
+        batch.superseded.append((ChargeSource.CLAIM, str(claim["id"])))
+    batch.lines += lines
+
+
+def _charge_item(batch: _Batch, item: Json) -> None:
+    line = charge_item_line(item, batch.names)
+    if line is None:
+        batch.superseded.append((ChargeSource.CHARGE_ITEM, str(item["id"])))
+    else:
+        batch.lines.append(line)
+
+
+def _invoice(batch: _Batch, invoice: Json) -> None:
+    read = read_invoice(invoice, batch.names)
+    if read is not None:
+        batch.lines += read.lines
+        batch.invoices.append(read)
+
+
+def _coverage(batch: _Batch, coverage: Json) -> None:
+    batch.coverages.append((coverage, coverage_fields(coverage, batch.names)))
+
+
+def _explained_claims(patient: Patient, eobs: list[Json], claims: list[Json]) -> set[str]:
+    """Claims an explanation of benefits answers, in this batch or stored before (one query):
+    their lines come from the EOB, so the claim itself adds none."""
+    explained = {reference_id(eob.get("claim")) for eob in eobs}
+    if not claims:
+        return explained
+    stored = ClinicalResource.objects.filter(
+        patient=patient, resource_type="ExplanationOfBenefit"
+    ).values_list("resource__claim", flat=True)
+    return explained | {reference_id(claim) for claim in stored}
