@@ -66,7 +66,7 @@ def money_cents(money: object) -> int | None:
 
 
 def price_times_quantity(item: Mapping[str, Any]) -> int | None:
-    """`unitPrice` × `quantity` × `factor`, multiplied exactly and rounded once."""
+    """`unitPrice` x `quantity` x `factor`, multiplied exactly and rounded once."""
     if money_cents(item.get("unitPrice")) is None:
         return None
     value = item["unitPrice"]["value"]
@@ -115,10 +115,7 @@ def split(amounts: Mapping[str, int], *, billed: int, insurance: int | None = No
     paid = insurance if insurance is not None else _first(amounts, INSURANCE_PAID) or 0
     patient = patient_share(amounts)
     allowed = _first(amounts, ALLOWED)
-    if allowed is not None:
-        adjusted = billed - allowed
-    else:
-        adjusted = billed - paid - patient
+    adjusted = billed - allowed if allowed is not None else billed - paid - patient
     # More allowed or paid than billed is a payer's oddity, never a credit to the patient.
     return Split(billed=billed, insurance=paid, adjusted=max(adjusted, 0), patient=patient)
 

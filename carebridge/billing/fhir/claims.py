@@ -62,7 +62,7 @@ def eob_lines(eob: Json, names: Names) -> list[ChargeLine]:
 
 
 def claim_lines(claim: Json, names: Names) -> list[ChargeLine]:
-    """A claim's items (net, else unit price × quantity), else one line from its total:
+    """A claim's items (net, else unit price x quantity), else one line from its total:
     with insurance (owing nothing yet), or self-pay (owing it all)."""
     if claim.get("status") in VOID:
         return []
@@ -72,8 +72,8 @@ def claim_lines(claim: Json, names: Names) -> list[ChargeLine]:
     status = ChargeStatus.WITH_INSURANCE if has_insurance else ChargeStatus.BILLED
     make = _maker(ChargeSource.CLAIM, claim, names, status, visit=visit_key(claim, claim["id"]))
     items = [item for item in claim.get("item") or [] if isinstance(item, Mapping)]
-    priced = [(item, _item_amount(item)) for item in items]
-    priced = [(item, cents) for item, cents in priced if cents is not None]
+    amounts = [(item, _item_amount(item)) for item in items]
+    priced = [(item, cents) for item, cents in amounts if cents is not None]
     if not priced:
         total = money_cents(claim.get("total"))
         if total is None:

@@ -7,6 +7,7 @@ entered: that stays in use and the imported ones are kept as replaced.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ def coverage_fields(coverage: Json, names: Names) -> dict[str, Any]:
 
 
 def save_coverages(
-    *, patient: Patient, coverages: list[tuple[Json, dict[str, Any]]], now: object
+    *, patient: Patient, coverages: list[tuple[Json, dict[str, Any]]], now: datetime.datetime
 ) -> int:
     """Create or update the patient's imported coverage rows; returns how many changed. The
     caller holds the patient's billing account lock."""
@@ -72,7 +73,7 @@ def _save(
     coverage: Json,
     fields: dict[str, Any],
     status: str | None,
-    now: object,
+    now: datetime.datetime,
 ) -> int:
     if row is None:
         InsuranceCoverage.objects.create(

@@ -36,7 +36,7 @@ class Names:
         self._kinds = kinds or {}
 
     @classmethod
-    def load(cls, clinic_id: object, resources: Iterable[Json]) -> Names:
+    def load(cls, clinic_id: int, resources: Iterable[Json]) -> Names:
         """One query for every practitioner, organisation and location the resources name."""
         wanted = {reference_id(ref) for resource in resources for ref in _references(resource)}
         wanted.discard("")
@@ -74,7 +74,7 @@ def _references(resource: Json) -> list[object]:
     refs += [part.get("actor") for part in resource.get("performer") or []]
     refs += [part.get("actor") for part in resource.get("participant") or []]
     refs += [resource.get("performingOrganization"), resource.get("issuer")]
-    refs += [payor for payor in resource.get("payor") or []]
+    refs += list(resource.get("payor") or [])
     return [ref for ref in refs if isinstance(ref, Mapping)]
 
 

@@ -78,7 +78,10 @@ def import_billing(
             patient=patient, coverages=batch.coverages, now=actor.now
         ):
             audit_money_event(
-                actor, patient, action=AuditAction.IMPORT, object_type="billing_coverage",
+                actor,
+                patient,
+                action=AuditAction.IMPORT,
+                object_type="billing_coverage",
                 object_id="",
             )
     return batch.not_billed
@@ -89,10 +92,10 @@ def _read(patient: Patient, resources: list[Json]) -> _Batch:
     by_type: dict[str, list[Json]] = {}
     for resource in resources:
         by_type.setdefault(resource["resourceType"], []).append(resource)
-    for eob in by_type.get("ExplanationOfBenefit", []):
-        _read_one(batch, eob, _eob)
+    eobs = by_type.get("ExplanationOfBenefit", [])
+    billed_eobs = [eob for eob in eobs if _read_one(batch, eob, _eob)]
     claims = by_type.get("Claim", [])
-    explained = _explained_claims(patient, by_type.get("ExplanationOfBenefit", []), claims)
+    explained = _explained_claims(patient, eobs, billed_eobs, claims)
     for claim in claims:
         if str(claim["id"]) not in explained:
             _read_one(batch, claim, _claim)
@@ -105,13 +108,16 @@ def _read(patient: Patient, resources: list[Json]) -> _Batch:
     return batch
 
 
-def _read_one(batch: _Batch, resource: Json, reader: Any) -> None:
+def _read_one(batch: _Batch, resource: Json, reader: Any) -> bool:
+    """Read one resource into the batch; False (with the reason kept) when not billable."""
     try:
         reader(batch, resource)
+        return True
     except NotBillableError as error:
         reference = f"{resource['resourceType']}/{resource['id']}"
         reason = _("Not billed: %(reason)s.") % {"reason": error.reason}
         batch.not_billed.append(NotBilled(reference=reference, reason=reason))
+        return False
 
 
 def _eob(batch: _Batch, eob: Json) -> None:
@@ -149,13 +155,18 @@ def _coverage(batch: _Batch, coverage: Json) -> None:
     batch.coverages.append((coverage, coverage_fields(coverage, batch.names)))
 
 
-def _explained_claims(patient: Patient, eobs: list[Json], claims: list[Json]) -> set[str]:
-    """Claims an explanation of benefits answers, in this batch or stored before (one query):
-    their lines come from the EOB, so the claim itself adds none."""
-    explained = {reference_id(eob.get("claim")) for eob in eobs}
+def _explained_claims(
+    patient: Patient, eobs: list[Json], billed: list[Json], claims: list[Json]
+) -> set[str]:
+    """Claims an explanation of benefits answers, billed in this batch or stored before (one
+    query): their lines come from the EOB, so the claim itself adds none. An EOB of this
+    batch that could not be billed explains nothing: its claim keeps waiting for insurance."""
+    explained = {reference_id(eob.get("claim")) for eob in billed}
     if not claims:
         return explained
-    stored = ClinicalResource.objects.filter(
-        patient=patient, resource_type="ExplanationOfBenefit"
-    ).values_list("resource__claim", flat=True)
+    stored = (
+        ClinicalResource.objects.filter(patient=patient, resource_type="ExplanationOfBenefit")
+        .exclude(fhir_id__in=[str(eob["id"]) for eob in eobs])
+        .values_list("resource__claim", flat=True)
+    )
     return explained | {reference_id(claim) for claim in stored}

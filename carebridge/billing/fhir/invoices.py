@@ -33,7 +33,7 @@ def charge_item_line(item: Json, names: Names) -> ChargeLine | None:
     price = money_cents(item.get("priceOverride"))
     if price is None:
         raise NotBillableError(_("it has no price to bill"))
-    performer = next(iter(item.get("performer") or []), {})
+    performer: Json = next(iter(item.get("performer") or []), {})
     return ChargeLine(
         source=ChargeSource.CHARGE_ITEM,
         source_id=str(item["id"])[:64],
@@ -91,7 +91,7 @@ def _invoice_line(
     if cents < 0:
         raise NotBillableError(_("it has a negative amount"))
     sequence = entry.get("sequence")
-    participant = next(iter(invoice.get("participant") or []), {})
+    participant: Json = next(iter(invoice.get("participant") or []), {})
     return ChargeLine(
         source=ChargeSource.INVOICE,
         source_id=str(invoice["id"])[:64],

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 
-def statement_due_days(clinic_id: object) -> int:
+def statement_due_days(clinic_id: int) -> int:
     """The clinic's days to pay a statement (its rules row, else the model's default)."""
     days = BillingRules.objects.filter(clinic_id=clinic_id).values_list(
         "statement_due_days", flat=True

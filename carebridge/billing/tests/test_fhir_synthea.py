@@ -17,7 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from carebridge.billing.models import BillingAccount, Charge, ChargeSource, ChargeStatus, LedgerEntry
+from carebridge.billing.models import (
+    BillingAccount,
+    Charge,
+    ChargeSource,
+    ChargeStatus,
+    LedgerEntry,
+)
 from carebridge.patients.models import Patient
 from carebridge.records.tests.importing_files import run
 from carebridge.testing.personas import Cast
@@ -115,7 +121,13 @@ def test_every_claim_with_an_eob_is_replaced_and_the_balance_is_the_ledger(
 
 def test_importing_the_synthea_bundle_again_changes_no_money(cast: Cast, abdul_file: Path) -> None:
     run(cast.clinic, abdul_file)
-    before = (LedgerEntry.objects.count(), BillingAccount.objects.get(patient=_abdul()).balance_cents)
+    before = (
+        LedgerEntry.objects.count(),
+        BillingAccount.objects.get(patient=_abdul()).balance_cents,
+    )
     run(cast.clinic, abdul_file)
-    after = (LedgerEntry.objects.count(), BillingAccount.objects.get(patient=_abdul()).balance_cents)
+    after = (
+        LedgerEntry.objects.count(),
+        BillingAccount.objects.get(patient=_abdul()).balance_cents,
+    )
     assert after == before

@@ -327,7 +327,7 @@ def _store(
             )
             if run.notify_patients and patient is not None and counts.new_results:
                 notify_new_results(patient)
-            _warn_not_billed(part, resources, counts.not_billed)
+            part.add_not_billed(resources, counts.not_billed)
             stored = {
                 **part.as_part(),
                 "created": counts.created,
@@ -354,15 +354,6 @@ def _store(
         return
     run.book.keep(UnitKind.GROUP, key, stored)
     _remember(run, group, aliases, is_shared=patient is None)
-
-
-def _warn_not_billed(
-    part: ImportSummary, resources: list[tuple[str, dict]], not_billed: list[tuple[str, str]]
-) -> None:
-    """A billing resource stored but not billed is a warning with its plain reason."""
-    sources = {f"{r['resourceType']}/{r['id']}": source for source, r in resources}
-    for reference, reason in not_billed:
-        part.add_warning(sources.get(reference, ""), reference, reason)
 
 
 def _remember(run: ImportRun, group: Group, aliases: dict[str, str], *, is_shared: bool) -> None:
