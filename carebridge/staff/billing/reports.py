@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from carebridge.audit.models import AuditAction
