@@ -48,7 +48,10 @@ def reconciliation(request: AuthenticatedRequest) -> HttpResponse:
     form, day = _day(request)
     report = get_reconciliation(clinic=clinic_of(request), day=day)
     _audit(request, AuditAction.VIEW)
-    return render(request, "staff/billing/reconciliation.html", {"form": form, "report": report})
+    # Times on the page are the clinic's clock.
+    with timezone.override(ZoneInfo(clinic_of(request).time_zone)):
+        context = {"form": form, "report": report}
+        return render(request, "staff/billing/reconciliation.html", context)
 
 
 def _decimal(cents: int) -> str:
