@@ -135,3 +135,10 @@ def test_the_list_costs_the_same_for_3_patients_as_for_40(
     few = _queries(cast, 3, django_assert_max_num_queries)
     many = _queries(cast, 37, django_assert_max_num_queries)
     assert few == many
+
+
+def test_the_console_home_links_billing_for_billing_staff_only(cast: Cast) -> None:
+    link = '<a href="/staff/billing/">Billing</a>'
+    bill = client_for(cast.billing).get(reverse("staff:console")).content.decode()
+    fran = client_for(cast.front_desk).get(reverse("staff:console")).content.decode()
+    assert (link in bill, link in fran) == (True, False)

@@ -67,6 +67,7 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
         ("Undelivered e-mails", "/staff/notices/"),
+        ("Billing", "/staff/billing/"),
         ("Audit report", "/staff/audit/"),
         ("Clinic administration", "/staff/admin/"),
     ]
@@ -82,6 +83,7 @@ def test_clinic_admin_without_admin_site_access_gets_no_admin_link(cast):
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
         ("Undelivered e-mails", "/staff/notices/"),
+        ("Billing", "/staff/billing/"),
         ("Audit report", "/staff/audit/"),
     ]
 
@@ -99,7 +101,6 @@ def test_clinicians_also_see_results_waiting_for_review(cast):
     [
         ("nurse", "Nurse"),
         ("front_desk", "Front desk"),
-        ("billing", "Billing"),
     ],
 )
 def test_other_roles_see_patients_only(cast, persona, role):
@@ -109,6 +110,12 @@ def test_other_roles_see_patients_only(cast, persona, role):
     assert _links(response) == [("Patients", "/staff/patients/")]
     assert "/staff/audit/" not in body
     assert "/staff/admin/" not in body
+
+
+def test_billing_staff_see_patients_and_billing(cast):
+    response = _client(cast, "billing").get(CONSOLE_URL)
+    assert "<dd>Billing</dd>" in response.content.decode()
+    assert _links(response) == [("Patients", "/staff/patients/"), ("Billing", "/staff/billing/")]
 
 
 def test_other_clinic_admin_sees_their_own_clinic(cast):
