@@ -7,6 +7,8 @@ Abdul Koepp's bundle (shared reference data; skipped when it is not here). His c
 - the medication review: submitted $755.86, paid 604.688 → $604.69, coinsurance
   151.172 → $151.17; he owes $151.17;
 - the encounter line has no adjudication, so it is no charge line.
+The visit owes $179.27: rounded per line (28.10 + 151.17), not the $179.28 that rounding the
+unrounded sum (179.276) would give.
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def test_a_synthea_eob_is_billed_to_the_cent(cast: Cast, abdul_file: Path) -> No
         ),
     ]
     assert lines[0].visit_key == "5387227c-b388-42eb-b31b-8538872ac415"
+    assert sum(line.patient_cents for line in lines) == 17927
 
 
 def test_every_claim_with_an_eob_is_replaced_and_the_balance_is_the_ledger(

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -89,8 +90,20 @@ def account(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpRespons
     Audit rule: a view of "billing_account" for the patient."""
     patient = _patient(request, patient_id)
     _audit_view(request, patient, "billing_account")
-    context = {"patient": patient, "account": selectors.get_account(patient)}
+    context = {
+        "patient": patient,
+        "account": selectors.get_account(patient),
+        "plan_url": _plan_url(patient),
+    }
     return render(request, "staff/billing/account.html", context)
+
+
+def _plan_url(patient: Patient) -> str:
+    """The payment-plan page of the billing office, when this deployment has it."""
+    try:
+        return reverse("staff:billing-plan", args=[patient.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def _action(
@@ -102,7 +115,8 @@ def _action(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Show an action's form (a view of the patient, audited) or do it and go back to the
-    account; a refusal from the service is shown on the form and changes nothing."""
+    account (the service audits the change); a refusal from the service is shown on the form
+    and changes nothing."""
     if request.method == "POST" and form.is_valid():
         try:
             done = do()
@@ -111,8 +125,8 @@ def _action(
         else:
             messages.success(request, done)
             return redirect("staff:billing-account", patient.pk)
-    if request.method != "POST":
-        _audit_view(request, patient, "billing_account")
+    # The form shows the patient again (first time, or with its errors): a view of them.
+    _audit_view(request, patient, "billing_account")
     return render(request, template, {"patient": patient, "form": form, **(extra or {})})
 
 

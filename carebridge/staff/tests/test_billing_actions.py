@@ -7,6 +7,8 @@ Pat and Cora (her caregiver, billing scope: the patient side only) get 404 and c
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -206,3 +208,26 @@ def test_everyone_else_gets_404_and_nothing_changes(
     assert response.status_code == 404
     assert snapshot() == before
     assert _balance(cast) == 9500
+
+
+def _account_queries(cast: Cast, charges: int, budget: Any) -> int:
+    for n in range(charges):
+        billing_setup.charge(cast, cast.patient, 100 + n, what=f"Visit {n}")
+    client = _bill(cast)
+    client.get(_url("staff:billing-account", cast))
+    with budget(ACCOUNT_BUDGET) as queries:
+        assert client.get(_url("staff:billing-account", cast)).status_code == 200
+    return len(queries)
+
+
+# Session, user and staff checks, the patient, the audit event, and the account's reads.
+ACCOUNT_BUDGET = 27
+
+
+def test_the_account_page_costs_the_same_for_2_charges_as_for_30(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    billing_setup.owing_and_paid(cast, cast.patient, owed=12000, paid=2500)
+    few = _account_queries(cast, 2, django_assert_max_num_queries)
+    many = _account_queries(cast, 28, django_assert_max_num_queries)
+    assert few == many
