@@ -21,7 +21,7 @@ from carebridge.billing.fhir.coverage import coverage_fields, save_coverages
 from carebridge.billing.fhir.details import Names, reference_id
 from carebridge.billing.fhir.invoices import InvoiceRead, charge_item_line, read_invoice
 from carebridge.billing.fhir.statements import file_invoice
-from carebridge.billing.models import ChargeSource
+from carebridge.billing.models import Charge, ChargeSource, ChargeStatus
 from carebridge.billing.services.charges import ChargeLine, sync_charge_lines
 from carebridge.billing.services.ledger import audit_money_event, lock_account
 from carebridge.records.models import ClinicalResource
@@ -105,6 +105,7 @@ def _read(patient: Patient, resources: list[Json]) -> _Batch:
         _read_one(batch, invoice, _invoice)
     for coverage in by_type.get("Coverage", []):
         _read_one(batch, coverage, _coverage)
+    batch.lines += _dropped_lines(patient, batch.lines)
     return batch
 
 
@@ -170,3 +171,36 @@ def _explained_claims(
         .values_list("resource__claim", flat=True)
     )
     return explained | {reference_id(claim) for claim in stored}
+
+
+def _dropped_lines(patient: Patient, lines: list[ChargeLine]) -> list[ChargeLine]:
+    """Lines a resource had before and no longer has (a changed EOB with fewer items), as
+    replaced lines owing nothing, so the ledger takes back what they added (one query)."""
+    kept = {(line.source, line.source_id, line.line) for line in lines}
+    sources = {(line.source, line.source_id) for line in lines}
+    if not sources:
+        return []
+    earlier = Charge.objects.filter(
+        patient=patient,
+        source__in={source for source, _id in sources},
+        source_id__in={source_id for _source, source_id in sources},
+    ).exclude(status=ChargeStatus.SUPERSEDED)
+    return [
+        ChargeLine(
+            source=ChargeSource(charge.source),
+            source_id=charge.source_id,
+            line=charge.line,
+            visit_key=charge.visit_key,
+            service_date=charge.service_date,
+            description=charge.description,
+            status=ChargeStatus.SUPERSEDED,
+            billed_cents=charge.billed_cents,
+            insurance_paid_cents=charge.insurance_paid_cents,
+            adjusted_cents=charge.adjusted_cents,
+            clinician=charge.clinician,
+            place=charge.place,
+        )
+        for charge in earlier
+        if (charge.source, charge.source_id) in sources
+        and (charge.source, charge.source_id, charge.line) not in kept
+    ]

@@ -167,6 +167,20 @@ def test_importing_again_changes_nothing_and_a_changed_eob_posts_the_difference(
     assert _balance(pat) == 1040
 
 
+def test_a_changed_eob_with_fewer_items_takes_back_the_line_it_dropped(cast: Cast) -> None:
+    pat = cast.patient
+    visit = item(1, "Visit", adjudication("submitted", 200), adjudication("copay", 25))
+    shot = item(2, "Flu shot", adjudication("submitted", 40), adjudication("copay", "7.5"))
+    _import(pat, eob(pat, "e7", visit, shot))
+    assert _balance(pat) == 3250
+    _import(pat, eob(pat, "e7", visit, created="2026-03-09"))
+    assert _lines(pat) == [
+        ("e7", 1, ChargeStatus.BILLED, 20000, 0, 17500, 2500),
+        ("e7", 2, ChargeStatus.SUPERSEDED, 4000, 0, 3250, 0),
+    ]
+    assert _balance(pat) == 2500
+
+
 @pytest.mark.parametrize(
     ("money", "reason"),
     [
