@@ -134,3 +134,24 @@ def test_importing_the_synthea_bundle_again_changes_no_money(cast: Cast, abdul_f
         BillingAccount.objects.get(patient=_abdul()).balance_cents,
     )
     assert after == before
+
+
+def test_all_41_synthea_patients_bill_with_balances_that_add_up(cast: Cast) -> None:
+    if not SYNTHEA.is_dir():
+        pytest.skip(f"the shared reference data is not here ({SYNTHEA}): see shared/data/README.md")
+    summary = run(cast.clinic, SYNTHEA)
+    assert summary["warnings"] == []
+    by_patient: dict[object, int] = {}
+    for patient_id, cents in Charge.objects.values_list("patient_id", "patient_cents"):
+        by_patient[patient_id] = by_patient.get(patient_id, 0) + cents
+    ledger: dict[object, int] = {}
+    for patient_id, cents in LedgerEntry.objects.values_list("patient_id", "amount_cents"):
+        ledger[patient_id] = ledger.get(patient_id, 0) + cents
+    balances = dict(BillingAccount.objects.values_list("patient_id", "balance_cents"))
+    assert len(balances) == 41
+    assert balances == by_patient == ledger
+    # A claim whose EOB came with it adds no lines; the others wait for insurance, owing nothing.
+    waiting = Charge.objects.filter(source=ChargeSource.CLAIM).exclude(
+        status=ChargeStatus.WITH_INSURANCE
+    )
+    assert (waiting.count(), Charge.objects.filter(patient_cents__lt=0).count()) == (0, 0)
