@@ -12,6 +12,8 @@ from carebridge.staff import (
     schedule_views,
     views,
 )
+from carebridge.staff.billing import reports as billing_reports
+from carebridge.staff.billing import views as billing_views
 from carebridge.staff.insurance import views as insurance_views
 
 app_name = "staff"
@@ -90,5 +92,35 @@ urlpatterns = [
         "billing/patients/<uuid:patient_id>/plan/",
         billing_plan_views.billing_plan,
         name="billing-plan",
+    ),
+    # The billing office (helper D): balances, a patient's account and its actions, the day.
+    path("billing/", billing_views.balances, name="billing-balances"),
+    path("billing/patients/<uuid:patient_id>/", billing_views.account, name="billing-account"),
+    path(
+        "billing/patients/<uuid:patient_id>/charge/",
+        billing_views.post_charge,
+        name="billing-charge",
+    ),
+    path(
+        "billing/patients/<uuid:patient_id>/payment/",
+        billing_views.desk_payment,
+        name="billing-desk-payment",
+    ),
+    path("billing/patients/<uuid:patient_id>/adjust/", billing_views.adjust, name="billing-adjust"),
+    path(
+        "billing/patients/<uuid:patient_id>/statement/",
+        billing_views.send_statement,
+        name="billing-send-statement",
+    ),
+    path("billing/payments/<uuid:payment_id>/refund/", billing_views.refund, name="billing-refund"),
+    path(
+        "billing/reconciliation/",
+        billing_reports.reconciliation,
+        name="billing-reconciliation",
+    ),
+    path(
+        "billing/reconciliation/export.csv",
+        billing_reports.reconciliation_csv,
+        name="billing-reconciliation-csv",
     ),
 ]

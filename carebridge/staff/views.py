@@ -65,6 +65,8 @@ def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
     if user.has_perm("clinic.manage_clinic"):
         links.append({"label": _("Message settings"), "url": reverse("staff:message-settings")})
         links.append({"label": _("Undelivered e-mails"), "url": reverse("staff:notices")})
+    if user.has_perm("billing.manage_billing"):
+        links.append({"label": _("Billing"), "url": reverse("staff:billing-balances")})
     if user.has_perm("clinic.view_audit_report"):
         links.append({"label": _("Audit report"), "url": reverse("staff:audit-report")})
     # Django's admin is not scoped to one clinic, so only the deployment's own administrators

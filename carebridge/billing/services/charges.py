@@ -67,10 +67,15 @@ def sync_charge_lines(
     changed = 0
     with transaction.atomic():
         account = lock_account(patient)
-        for source, source_id in superseded:
-            for charge in Charge.objects.filter(
-                patient=patient, source=source, source_id=source_id
-            ).exclude(status=ChargeStatus.SUPERSEDED):
+        # One query for every superseded source, whatever their number.
+        pairs = set(superseded)
+        replaced = Charge.objects.filter(
+            patient=patient,
+            source__in={source for source, _id in pairs},
+            source_id__in={source_id for _source, source_id in pairs},
+        ).exclude(status=ChargeStatus.SUPERSEDED)
+        for charge in replaced if pairs else []:
+            if (charge.source, charge.source_id) in pairs:
                 changed += _set_owed(account, charge, 0, ChargeStatus.SUPERSEDED, actor)
         existing = {
             (charge.source, charge.source_id, charge.line): charge

@@ -327,6 +327,7 @@ def _store(
             )
             if run.notify_patients and patient is not None and counts.new_results:
                 notify_new_results(patient)
+            part.add_not_billed(resources, counts.not_billed)
             stored = {
                 **part.as_part(),
                 "created": counts.created,

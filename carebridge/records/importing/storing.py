@@ -65,6 +65,7 @@ def add_counts(total: StoreCounts, counts: StoreCounts) -> None:
     total.unchanged += counts.unchanged
     total.new_results += counts.new_results
     total.created_ids += counts.created_ids
+    total.not_billed += counts.not_billed
 
 
 def _by_source(resources: Iterable[Sourced]) -> dict[str, list[dict[str, Any]]]:

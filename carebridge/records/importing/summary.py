@@ -39,6 +39,14 @@ class ImportSummary:
     def add_warning(self, source: str, position: str, message: str) -> None:
         self.warnings.append({"source": source, "position": position, "message": message})
 
+    def add_not_billed(
+        self, resources: list[tuple[str, dict[str, Any]]], not_billed: list[tuple[str, str]]
+    ) -> None:
+        """A billing resource stored but not billed: a warning with its plain reason."""
+        sources = {f"{r['resourceType']}/{r['id']}": source for source, r in resources}
+        for reference, reason in not_billed:
+            self.add_warning(sources.get(reference, ""), reference, reason)
+
     def add_group_warnings(self, warnings: list[tuple[str, str, str]], *, limit: int) -> None:
         """A group's (source, position, message) warnings, each once, the first `limit` of
         them with their positions, then how many more there were."""

@@ -80,6 +80,8 @@ class StoreCounts:
     unchanged: int = 0
     new_results: int = 0
     created_ids: list[int] = field(default_factory=list)
+    # Billing resources stored but not billed: ("Type/id", plain reason).
+    not_billed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def canonical_hash(resource: Mapping[str, Any]) -> str:
@@ -148,9 +150,29 @@ def store_resources(
                 patient=patient,
                 acting_as="staff" if actor else "system",
             )
+            counts.not_billed = _bill([*new_rows, *changed_rows], patient, actor, now)
         if notify and patient is not None and counts.new_results:
             notify_new_results(patient)
     return counts
+
+
+def _bill(
+    rows: Sequence[ClinicalResource],
+    patient: Patient,
+    actor: User | None,
+    now: datetime.datetime,
+) -> list[tuple[str, str]]:
+    """Charges, statements and insurance from the patient's stored billing rows, in this
+    transaction (billing is imported lazily: the record store does not need it otherwise)."""
+    from carebridge.billing.fhir import BILLING_TYPES, import_billing
+    from carebridge.core.actor import Actor
+
+    billing_rows = [row for row in rows if row.resource_type in BILLING_TYPES]
+    if not billing_rows:
+        return []
+    who = Actor(user=actor, acting_as="staff" if actor else "system", now=now)
+    skipped = import_billing(actor=who, patient=patient, rows=billing_rows)
+    return [(item.reference, item.reason) for item in skipped]
 
 
 def _medications_named(

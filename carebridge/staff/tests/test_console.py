@@ -68,6 +68,7 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
         ("Undelivered e-mails", "/staff/notices/"),
+        ("Billing", "/staff/billing/"),
         ("Audit report", "/staff/audit/"),
         ("Clinic administration", "/staff/admin/"),
     ]
@@ -84,6 +85,7 @@ def test_clinic_admin_without_admin_site_access_gets_no_admin_link(cast):
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
         ("Undelivered e-mails", "/staff/notices/"),
+        ("Billing", "/staff/billing/"),
         ("Audit report", "/staff/audit/"),
     ]
 
@@ -100,7 +102,6 @@ def test_clinicians_also_see_results_waiting_for_review(cast):
     ("persona", "role"),
     [
         ("nurse", "Nurse"),
-        ("billing", "Billing"),
     ],
 )
 def test_other_roles_see_patients_only(cast, persona, role):
@@ -119,6 +120,12 @@ def test_front_desk_also_sees_the_insurance_changes_to_check(cast):
         ("Patients", "/staff/patients/"),
         ("Insurance changes to check", "/staff/insurance/"),
     ]
+
+
+def test_billing_staff_see_patients_and_billing(cast):
+    response = _client(cast, "billing").get(CONSOLE_URL)
+    assert "<dd>Billing</dd>" in response.content.decode()
+    assert _links(response) == [("Patients", "/staff/patients/"), ("Billing", "/staff/billing/")]
 
 
 def test_other_clinic_admin_sees_their_own_clinic(cast):

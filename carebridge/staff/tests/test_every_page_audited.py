@@ -21,6 +21,7 @@ from carebridge.messaging.care_requests import submit_request
 from carebridge.messaging.models import RequestKind
 from carebridge.patients.models import Patient
 from carebridge.records.models import PatientMatchReview
+from carebridge.staff.tests import billing_setup
 from carebridge.staff.tests.inbox_setup import make_inbox
 from carebridge.staff.tests.schedule_setup import make_desk
 from carebridge.staff.tests.test_release_views import glucose, hold_labs
@@ -48,6 +49,8 @@ AUDITED_WITHOUT_PATIENT = {
     "staff:audit-report": "the trail itself; each reading is recorded as audit_report",
     "staff:audit-report-csv": "the trail itself; each download is recorded as audit_report",
     "staff:notices": "undelivered e-mails (addresses, no health information), recorded as notice",
+    "staff:billing-reconciliation": "a day's receipts and totals, no patient named",
+    "staff:billing-reconciliation-csv": "a day's receipts and totals, no patient named",
 }
 # Pages that need an uploaded file or a stored attachment: their audit has its own test.
 AUDITED_ELSEWHERE = {
@@ -94,6 +97,7 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
     )
     hold_labs(cast.clinic)
     store(cast.second_patient, glucose(cast.second_patient))
+    payment = billing_setup.owing_and_paid(cast, cast.patient)
     review = PatientMatchReview.objects.create(
         clinic=cast.clinic, candidate=cast.patient, incoming={}
     )
@@ -142,6 +146,12 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
         "staff:billing-plan": (by_id("staff:billing-plan", cast.patient.pk), cast.patient),
         "staff:insurance-review-list": (reverse("staff:insurance-review-list"), cast.patient),
         "staff:insurance-review": (by_id("staff:insurance-review", coverage.pk), cast.patient),
+        "staff:billing-balances": (reverse("staff:billing-balances"), cast.patient),
+        "staff:billing-refund": (by_id("staff:billing-refund", payment.pk), cast.patient),
+        **{
+            name: (by_id(name, cast.patient.pk), cast.patient)
+            for name in billing_setup.PATIENT_PAGES
+        },
     }
 
 
