@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from carebridge.audit.models import AuditAction
-from carebridge.billing.models import BillingRules, ChargeSource, LedgerEntry, Statement
+from carebridge.billing.models import ChargeSource, LedgerEntry, Statement
+from carebridge.billing.selectors.rules import rules_for
 from carebridge.billing.services.ledger import audit_money_event
 
 if TYPE_CHECKING:
@@ -20,14 +21,7 @@ if TYPE_CHECKING:
 
 def statement_due_days(clinic_id: int) -> int:
     """The clinic's days to pay a statement (its rules row, else the model's default)."""
-    days = BillingRules.objects.filter(clinic_id=clinic_id).values_list(
-        "statement_due_days", flat=True
-    )
-    found = days.first()
-    if found is not None:
-        return int(found)
-    default = BillingRules._meta.get_field("statement_due_days").get_default()
-    return int(default)
+    return rules_for(clinic_id).statement_due_days
 
 
 def file_invoice(*, actor: Actor, patient: Patient, invoice: InvoiceRead) -> Statement:

@@ -10,7 +10,7 @@ from carebridge.clinic.models import Clinic
 
 class BillingRules(models.Model):
     """How a clinic bills: when statements are due, what payment plans it allows, whether
-    guest pay is on. A clinic without a row uses the defaults (see `services.plans.rules_for`)."""
+    guest pay is on. A clinic without a row uses the defaults (see `selectors.rules.rules_for`)."""
 
     clinic = models.OneToOneField(
         Clinic, on_delete=models.CASCADE, primary_key=True, related_name="billing_rules"

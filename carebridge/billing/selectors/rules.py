@@ -6,7 +6,9 @@ from carebridge.billing.models import BillingRules
 from carebridge.clinic.models import Clinic
 
 
-def rules_for(clinic: Clinic) -> BillingRules:
-    """The clinic's rules; an unsaved row with the defaults when it has none (one query)."""
-    found = BillingRules.objects.filter(clinic=clinic).first()
-    return found if found is not None else BillingRules(clinic=clinic)
+def rules_for(clinic: Clinic | int) -> BillingRules:
+    """The clinic's rules (given as a clinic or its id); an unsaved row with the model's
+    defaults when it has none (one query)."""
+    clinic_id = clinic if isinstance(clinic, int) else clinic.pk
+    found = BillingRules.objects.filter(clinic_id=clinic_id).first()
+    return found if found is not None else BillingRules(clinic_id=clinic_id)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from carebridge.billing.models import BillingRules, Statement
+from carebridge.billing.models import Statement
+from carebridge.billing.selectors.rules import rules_for
 from carebridge.lib import ratelimit
 
 if TYPE_CHECKING:
@@ -71,5 +72,4 @@ def _details_match(patient: Patient, birth_date: datetime.date | None, postal_co
 
 def is_guest_pay_on(statement: Statement) -> bool:
     """Whether the statement's clinic lets others pay as guests (on without a rules row)."""
-    rules = BillingRules.objects.filter(clinic_id=statement.clinic_id).first()
-    return rules is None or rules.guest_pay_enabled
+    return rules_for(statement.clinic_id).guest_pay_enabled

@@ -34,13 +34,13 @@ from carebridge.billing.models import (
     PlanStatus,
 )
 from carebridge.billing.money import format_cents, split_evenly
+from carebridge.billing.selectors.rules import rules_for
 from carebridge.billing.services.ledger import audit_money_event, lock_account
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import send_after_commit, sign_in_link
 from carebridge.scheduling.services.booking import patient_address
 
 if TYPE_CHECKING:
-    from carebridge.clinic.models import Clinic
     from carebridge.core.actor import Actor
     from carebridge.patients.models import Patient
 
@@ -57,13 +57,6 @@ class PlanChoice:
     monthly_cents: int
     amounts: tuple[int, ...]
     first_due_on: datetime.date
-
-
-def rules_for(clinic: Clinic | int) -> BillingRules:
-    """The clinic's billing rules, or the defaults (an unsaved row) when it has none."""
-    clinic_id = clinic if isinstance(clinic, int) else clinic.pk
-    found = BillingRules.objects.filter(clinic_id=clinic_id).first()
-    return found if found is not None else BillingRules(clinic_id=clinic_id)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -23,13 +23,13 @@ from carebridge.billing.models import (
     PlanStatus,
     Provider,
 )
+from carebridge.billing.selectors.rules import rules_for
 from carebridge.billing.services.payments import complete_payment
 from carebridge.billing.services.plans import (
     add_months,
     cancel_plan,
     create_plan,
     plan_choices,
-    rules_for,
 )
 from carebridge.billing.tests.plan_fixtures import NOW, as_patient, as_staff, owe
 from carebridge.core.actor import Actor

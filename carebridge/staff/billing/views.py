@@ -25,6 +25,7 @@ from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event, record_list_view
 from carebridge.billing.models import Method
 from carebridge.billing.money import format_cents
+from carebridge.billing.services import desk as services
 from carebridge.billing.services.charges import post_adjustment, post_manual_charge
 from carebridge.billing.services.refunds import refund_payment
 from carebridge.core.actor import Actor
@@ -32,7 +33,7 @@ from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import Patient
 from carebridge.staff.access import staff_required
 from carebridge.staff.billing import forms as billing_forms
-from carebridge.staff.billing import selectors, services
+from carebridge.staff.billing import selectors
 from carebridge.staff.billing.common import clinic_of, clinic_today
 from carebridge.staff.billing.selectors import FILTERS
 

@@ -6,9 +6,9 @@ import datetime
 
 from carebridge.billing.models import Method, Payment
 from carebridge.billing.services.charges import post_manual_charge
+from carebridge.billing.services.desk import take_desk_payment
 from carebridge.core.actor import Actor
 from carebridge.patients.models import Patient
-from carebridge.staff.billing.services import take_desk_payment
 from carebridge.testing.personas import Cast
 
 PATIENT_PAGES = [

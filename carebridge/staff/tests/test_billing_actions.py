@@ -27,6 +27,8 @@ from carebridge.billing.models import (
     Refund,
     Statement,
 )
+from carebridge.billing.services.payments import complete_payment
+from carebridge.core.actor import Actor
 from carebridge.notifications.models import Notice, NoticeKind
 from carebridge.staff.tests import billing_setup
 from carebridge.testing.clients import client_for, flashed
@@ -147,6 +149,28 @@ def test_a_desk_payment_is_refunded_in_part_then_no_more_than_is_left(cast: Cast
         "Enter an amount no more than what is left of this payment."
     ]
     assert (Refund.objects.count(), _balance(cast)) == (1, 10000)
+
+
+def test_an_online_payment_is_refunded_through_its_provider(cast: Cast) -> None:
+    billing_setup.charge(cast, cast.patient, 8000)
+    payment = Payment.objects.create(
+        clinic=cast.clinic,
+        patient=cast.patient,
+        amount_cents=8000,
+        provider=Provider.TEST,
+        method=Method.CARD_ONLINE,
+        provider_reference="tp_refund-me",
+        idempotency_key="online",
+        payer_kind=PayerKind.PATIENT,
+    )
+    complete_payment(actor=Actor.system(), payment_id=payment.pk, provider_payment_id="tp_pay")
+    assert _balance(cast) == 0
+    url = reverse("staff:billing-refund", args=[payment.pk])
+    response = _bill(cast).post(url, {"amount": "80.00", "reason": "Visit cancelled"})
+    assert flashed(response) == ["Refund of $80.00 recorded."]
+    refund = Refund.objects.get(payment=payment)
+    assert refund.provider_reference.startswith("tpr_")
+    assert (refund.amount_cents, refund.reason, _balance(cast)) == (8000, "Visit cancelled", 8000)
 
 
 def test_sending_a_statement_files_what_is_owed_and_tells_the_patient_plainly(cast: Cast) -> None:

@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.billing.models import Method, Payment
+from carebridge.billing.services.desk import take_desk_payment
 from carebridge.billing.services.refunds import refund_payment
 from carebridge.core.actor import Actor
 from carebridge.patients.models import Patient
-from carebridge.staff.billing.services import take_desk_payment
 from carebridge.staff.tests import billing_setup
 from carebridge.testing import factories
 from carebridge.testing.clients import client_for

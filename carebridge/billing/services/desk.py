@@ -1,5 +1,5 @@
-"""The billing office's writes that put domain services together: a payment taken at the desk,
-and a statement sent with its notice. Money changes only through the billing services."""
+"""The billing office's writes that put other billing services together: a payment taken at
+the desk, and a statement sent with its notice. Money changes only through the billing services."""
 
 from __future__ import annotations
 
