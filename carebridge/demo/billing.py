@@ -203,20 +203,24 @@ def billing_resources(
     patient: Patient, number: int, today: datetime.date, visits: int = 2
 ) -> list[Json]:
     """A demo patient's coverage, and a claim and explanation of benefits for each of their last
-    `visits` visits."""
-    patient_id = patient_resource_id(patient)
-    if patient_id is None:
-        return []
+    `visits` visits (none without a visit)."""
+    patient_id = patient_resource_id(patient) or str(patient.pk)
     patient_ref = f"Patient/{patient_id}"
     plan = coverage(patient_ref, number, patient_id)
+    encounters = recent_visits(patient, today, visits)
+    if not encounters:
+        return []
     resources = [plan]
-    for encounter in recent_visits(patient, today, visits):
+    for encounter in encounters:
         resources.extend(claim_and_eob(patient_ref, encounter, f"Coverage/{plan['id']}"))
     return resources
 
 
 def demo_billing_patients(clinic: Clinic, mrns: Sequence[str]) -> list[Patient]:
-    return list(Patient.objects.filter(clinic=clinic, mrn__in=mrns).order_by("mrn"))
+    """The demo's patients, those with a portal account first (in sign-in list order), so the
+    first people tried have the paid and unpaid bills and the plan."""
+    found = Patient.objects.filter(clinic=clinic, mrn__in=mrns).order_by("mrn")
+    return sorted(found, key=lambda patient: patient.user_id is None)
 
 
 def card_picture(lines: Sequence[str]) -> bytes:

@@ -25,6 +25,7 @@ from carebridge.demo.accounts import (
     DemoSignIn,
     upsert_user,
 )
+from carebridge.demo.billing import demo_billing_patients, load_demo_billing
 from carebridge.demo.clinical import PractitionerRef
 from carebridge.demo.generator import EMAIL_DOMAIN, PatientSpec, generate_patients
 from carebridge.demo.messaging import load_demo_messaging
@@ -138,6 +139,13 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
         )
         if with_records:
             load_demo_records(clinic, demo_specs(clinic), practitioner_refs(), clinic_today(clinic))
+            load_demo_billing(
+                clinic,
+                demo_billing_patients(clinic, [spec.mrn for spec in demo_specs(clinic)]),
+                billing_user=staff[StaffRole.BILLING],
+                front_desk_user=staff[StaffRole.FRONT_DESK],
+                today=clinic_today(clinic),
+            )
     return [*(staff_sign_in(spec) for spec in STAFF), *patients, *proxies]
 
 
