@@ -264,17 +264,20 @@ def load_demo_billing(
     """Bills for the demo: every patient's insurance and last two visits' claims; for the
     first patient a paid statement, an unpaid one and an insurance card with photos the front
     desk accepted; for the second a larger bill on a four-month payment plan; for the third a
-    new card waiting for the front desk. A patient who already has statements is left as is.
+    new card waiting for the front desk. The claims are stored again on every run; the
+    statements, payments, plan and cards only for a patient who has no statement yet.
     """
     from carebridge.billing.models import Statement
 
     for number, patient in enumerate(patients):
-        if Statement.objects.filter(patient=patient).exists():
-            continue
         resources = billing_resources(patient, number, today)
         if not resources:
             continue
+        # Stored on every run (the demo's records are replaced each time); reading the same
+        # claims again changes no charge.
         store_billing_resources(clinic, patient, resources)
+        if Statement.objects.filter(patient=patient).exists():
+            continue
         if number == 0:
             _paid_and_unpaid(patient, billing_user, today)
             _card_on_file(patient, front_desk_user, accept=True)

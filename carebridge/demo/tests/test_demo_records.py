@@ -64,4 +64,8 @@ EVERY_TYPE = [
     "CarePlan",
     "Goal",
     "Appointment",
+    # The billing system's, stored after the record (`carebridge.demo.billing`).
+    "Coverage",
+    "Claim",
+    "ExplanationOfBenefit",
 ]
