@@ -65,6 +65,30 @@ def record_event(
     return _append([event])[0]
 
 
+def record_view(
+    request: HttpRequest,
+    patient: Patient | None,
+    *,
+    object_type: str,
+    object_id: object = "",
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+) -> AuditEvent:
+    """Record that the request's viewer saw (or was refused) a page or object of `patient`'s,
+    as whom their acting context says they act (self, proxy or staff). The one helper every
+    view's audit goes through. Privacy rule: as `record_event`."""
+    acting = request.acting  # type: ignore[attr-defined]
+    return record_event(
+        actor=acting.user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        patient=patient,
+        acting_as=acting.relationship.value,
+        outcome=outcome,
+        request=request,
+    )
+
+
 def record_list_view(
     *,
     actor: User,

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from carebridge.audit.models import AuditAction, AuditOutcome
-from carebridge.audit.services import record_event
+from carebridge.audit.models import AuditOutcome
+from carebridge.audit.services import record_view
 from carebridge.messaging import care_requests
 from carebridge.messaging.drafts import DRAFT_OBJECT_TYPE
 from carebridge.messaging.models import Attachment, CareRequest, Message, Thread
@@ -156,13 +156,4 @@ def record_messages_view(
     object_type: str = OBJECT_TYPE,
     outcome: AuditOutcome = AuditOutcome.SUCCESS,
 ) -> None:
-    record_event(
-        actor=request.acting.user,
-        action=AuditAction.VIEW,
-        object_type=object_type,
-        object_id=object_id,
-        patient=patient,
-        acting_as=request.acting.relationship.value,
-        outcome=outcome,
-        request=request,
-    )
+    record_view(request, patient, object_type=object_type, object_id=object_id, outcome=outcome)

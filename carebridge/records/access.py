@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from django.http import Http404
 
-from carebridge.audit.models import AuditAction, AuditOutcome
-from carebridge.audit.services import record_event
+from carebridge.audit.models import AuditOutcome
+from carebridge.audit.services import record_view
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import Patient
 from carebridge.records.models import ClinicalResource
@@ -96,13 +96,4 @@ def _record(
     object_id: object,
     outcome: AuditOutcome,
 ) -> None:
-    record_event(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type=object_type,
-        object_id=object_id,
-        patient=patient,
-        acting_as=request.acting.relationship.value,
-        outcome=outcome,
-        request=request,
-    )
+    record_view(request, patient, object_type=object_type, object_id=object_id, outcome=outcome)

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from carebridge.audit.models import AuditAction, AuditOutcome
-from carebridge.audit.services import record_event
+from carebridge.audit.models import AuditOutcome
+from carebridge.audit.services import record_view
 from carebridge.proxies.models import ProxyScope
 from carebridge.scheduling.selectors import get_booked_appointment
 
@@ -82,13 +82,4 @@ def record_appointments_view(
     outcome: AuditOutcome = AuditOutcome.SUCCESS,
 ) -> None:
     """Audit a view of the patient's appointments, as whom the viewer acted (self or proxy)."""
-    record_event(
-        actor=request.acting.user,
-        action=AuditAction.VIEW,
-        object_type=OBJECT_TYPE,
-        object_id=object_id,
-        patient=patient,
-        acting_as=request.acting.relationship.value,
-        outcome=outcome,
-        request=request,
-    )
+    record_view(request, patient, object_type=OBJECT_TYPE, object_id=object_id, outcome=outcome)

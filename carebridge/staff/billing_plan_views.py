@@ -16,8 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_view
 from carebridge.billing.services.plans import (
     PLAN_OBJECT,
     active_plan,
@@ -62,11 +61,4 @@ def billing_plan(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpRe
 
 
 def _audit_view(request: AuthenticatedRequest, patient: Patient) -> None:
-    record_event(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type=PLAN_OBJECT,
-        patient=patient,
-        acting_as="staff",
-        request=request,
-    )
+    record_view(request, patient, object_type=PLAN_OBJECT)

@@ -21,8 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event, record_list_view
+from carebridge.audit.services import record_list_view, record_view
 from carebridge.billing.models import Method
 from carebridge.billing.money import format_cents
 from carebridge.billing.services import desk as services
@@ -46,14 +45,7 @@ def _actor(request: AuthenticatedRequest) -> Actor:
 
 
 def _audit_view(request: AuthenticatedRequest, patient: Patient, object_type: str) -> None:
-    record_event(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type=object_type,
-        patient=patient,
-        acting_as="staff",
-        request=request,
-    )
+    record_view(request, patient, object_type=object_type)
 
 
 def _patient(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Patient:

@@ -18,8 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event, record_list_view
+from carebridge.audit.services import record_list_view, record_view
 from carebridge.billing.models import CoverageStatus, InsuranceCoverage
 from carebridge.billing.services.insurance import (
     accept_coverage,
@@ -48,15 +47,7 @@ def _clinic(request: AuthenticatedRequest) -> Clinic:
 def _audit_view(
     request: AuthenticatedRequest, object_type: str, coverage: InsuranceCoverage
 ) -> None:
-    record_event(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type=object_type,
-        object_id=coverage.pk,
-        patient=coverage.patient,
-        acting_as="staff",
-        request=request,
-    )
+    record_view(request, coverage.patient, object_type=object_type, object_id=coverage.pk)
 
 
 @staff_required(PERMISSION)
