@@ -8,9 +8,10 @@ the real server (gunicorn, DEBUG off) and signs in through the login page (a nur
 team with her authenticator code too). Then another process (`bench/loadgen.py`) loads, in
 turn, a bare Django page rendering a 50-row table (the baseline) and the home, results, trend
 and vitals pages, the appointments list and the booking times page (a clinician with 200 booked
-times), the patient's messages and the 100-message conversation, and the nurse's team inbox;
-this script reports each page's throughput and p99 latency as ratios to the baseline measured
-in the same run. Issue 3's goal: a throughput ratio of at least 1.0 for home, results and trend.
+times), the patient's messages and the 100-message conversation, the nurse's team inbox, and
+the patient's bills (two years of statements: the summary, the newest statement and the account
+history); this script reports each page's throughput and p99 latency as ratios to the baseline
+measured in the same run. Issue 3's goal: a throughput ratio of at least 1.0 for home, results and trend.
 """
 
 from __future__ import annotations
@@ -131,6 +132,33 @@ while made < 200:
 print(visit.pk)
 """
 
+# Two years of bills: 24 monthly statements of 20 charges each, every one but the last paid at
+# the desk, so the billing pages have 480 charges and 24 payments behind them.
+BILLS = """
+import datetime
+from carebridge.billing.models import Method
+from carebridge.billing.services.charges import issue_statement, post_manual_charge
+from carebridge.billing.services.desk import take_desk_payment
+from carebridge.core.actor import Actor
+from carebridge.patients.models import Patient
+patient = Patient.objects.get()
+today = datetime.date.today()
+statement = None
+for month in range(24):
+    day = today - datetime.timedelta(days=30 * (24 - month))
+    for line in range(20):
+        post_manual_charge(
+            actor=Actor.system(), patient=patient, service_date=day,
+            description=f"Service {line}", amount_cents=1000 + line,
+        )
+    statement = issue_statement(actor=Actor.system(), patient=patient, due_days=30)
+    if month < 23:
+        take_desk_payment(
+            actor=Actor.system(), patient=patient, amount_cents=statement.amount_cents,
+            method=Method.CASH, reference="", idempotency_key=f"bench-{month}",
+        )
+print(statement.pk)
+"""
 
 # The patient's conversations with one care team, bulk-created: THREADS threads of two messages
 # (the patient's, then the nurse's answer), the newest of them LONG_THREAD messages long. The
@@ -199,10 +227,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str, str, str]:
+def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str, str, str, str]:
     """Database, record, the patient's and a caregiver's sign-ins, a booking schedule, the
-    conversations and their nurse, and static files; returns the result whose trend is loaded,
-    the patient's id, the visit type whose free times are loaded and the long thread's id."""
+    conversations and their nurse, the bills, and static files; returns the result whose trend
+    is loaded, the patient's id, the visit type whose free times are loaded, the long thread's
+    id and the newest statement's id."""
     manage(env, "migrate", "--noinput")
     record = workdir / "large-record.json"
     manage(env, "shell", "-v", "0", "-c", SETUP.replace("PATH", repr(str(record))))
@@ -227,8 +256,10 @@ def prepare(env: dict[str, str], workdir: Path) -> tuple[str, str, str, str]:
     prelude = "".join(f"{name} = {value!r}\n" for name, value in names.items())
     thread_id, length = manage(env, "shell", "-v", "0", "-c", prelude + MESSAGES).split()
     print(f"{THREADS} conversations; the thread page loads one of {length} messages")
+    statement_id = manage(env, "shell", "-v", "0", "-c", BILLS).strip()
+    print("480 charges on 24 statements; the statement page loads the newest")
     manage(env, "collectstatic", "--noinput")
-    return result_id, patient_id, visit_type_id, thread_id
+    return result_id, patient_id, visit_type_id, thread_id, statement_id
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -374,7 +405,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = new_workdir()
     env = bench_environment(workdir)
-    result_id, patient_id, visit_type_id, thread_id = prepare(env, workdir)
+    result_id, patient_id, visit_type_id, thread_id, statement_id = prepare(env, workdir)
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
@@ -395,6 +426,9 @@ def main() -> None:
                 "messages": "/messages/",
                 "message thread": f"/messages/{thread_id}/",
                 "staff inbox": "/staff/inbox/",
+                "bills": "/billing/",
+                "statement": f"/billing/statements/{statement_id}/",
+                "bill history": "/billing/history/",
             },
             "cookies": {"staff inbox": sign_in_staff(base_url)},
         }
