@@ -11,7 +11,8 @@ and vitals pages, the appointments list and the booking times page (a clinician 
 times), the patient's messages and the 100-message conversation, the nurse's team inbox, and
 the patient's bills (two years of statements: the summary, the newest statement and the account
 history); this script reports each page's throughput and p99 latency as ratios to the baseline
-measured in the same run. Issue 3's goal: a throughput ratio of at least 1.0 for home, results and trend.
+measured in the same run. Issue 3's goal: a throughput ratio of at least 1.0 for home, results
+and trend.
 """
 
 from __future__ import annotations
