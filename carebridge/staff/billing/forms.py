@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from carebridge.billing.models import Method
 from carebridge.billing.money import cents_from_decimal
 from carebridge.billing.services.charges import MAX_CENTS
+from carebridge.core.forms import BoundedDateField
 
 DESK_METHODS = [
     (Method.CASH, _("Cash")),
@@ -47,9 +48,7 @@ class ReasonField(forms.CharField):
 
 
 class ManualChargeForm(forms.Form):
-    service_date = forms.DateField(
-        label=_("Date of service"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    service_date = BoundedDateField(label=_("Date of service"))
     description = forms.CharField(label=_("What it was for"), max_length=255)
     amount = AmountField()
     clinician = forms.CharField(label=_("Clinician (if any)"), max_length=200, required=False)
@@ -113,4 +112,4 @@ class RefundForm(forms.Form):
 
 
 class ReconciliationForm(forms.Form):
-    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(label=_("Day"))

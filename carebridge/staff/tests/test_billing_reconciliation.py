@@ -136,3 +136,14 @@ def test_a_day_that_cannot_be_read_shows_today(cast: Cast) -> None:
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"date": ["Enter a valid date."]}
+
+
+@pytest.mark.parametrize("asked", ["9999-12-31", "0001-01-01"])
+def test_a_day_out_of_range_is_refused_plainly_and_shows_today(cast: Cast, asked: str) -> None:
+    url = reverse("staff:billing-reconciliation")
+    for path in (url, reverse("staff:billing-reconciliation-csv")):
+        response = client_for(cast.billing).get(path, {"date": asked})
+        assert response.status_code == 200
+    page = client_for(cast.billing).get(url, {"date": asked})
+    (message,) = page.context["form"].errors["date"]
+    assert message.startswith("Enter a date between ")
