@@ -17,7 +17,15 @@ from carebridge.records.importing.storing import name_of
 from carebridge.records.models import ClinicalResource
 
 Json = Mapping[str, Any]
-NAMED_TYPES = ("Practitioner", "Organization", "Location", "PractitionerRole")
+NAMED_TYPES = (
+    "Practitioner",
+    "Organization",
+    "Location",
+    "PractitionerRole",
+    # An account's guarantor.
+    "Patient",
+    "RelatedPerson",
+)
 
 
 def reference_id(reference: object) -> str:
@@ -64,7 +72,21 @@ class Names:
 
 
 def _name(resource: Json) -> str:
-    return name_of(resource) or str(resource.get("name") or "")
+    if resource.get("resourceType") in ("Patient", "RelatedPerson"):
+        return _person_name(resource)
+    found = name_of(resource) or resource.get("name") or ""
+    return found if isinstance(found, str) else ""
+
+
+def _person_name(resource: Json) -> str:
+    """A patient's or related person's first name as written ("Dana Patient")."""
+    names = [name for name in resource.get("name") or [] if isinstance(name, Mapping)]
+    if not names:
+        return ""
+    if names[0].get("text"):
+        return str(names[0]["text"])
+    words = [*(str(given) for given in names[0].get("given") or []), names[0].get("family")]
+    return " ".join(str(word) for word in words if word)
 
 
 def _references(resource: Json) -> list[object]:
@@ -75,6 +97,7 @@ def _references(resource: Json) -> list[object]:
     refs += [part.get("actor") for part in resource.get("participant") or []]
     refs += [resource.get("performingOrganization"), resource.get("issuer")]
     refs += list(resource.get("payor") or [])
+    refs += [part.get("party") for part in resource.get("guarantor") or []]
     return [ref for ref in refs if isinstance(ref, Mapping)]
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
+from carebridge.billing.fhir.accounts import account_fields, chosen_account, save_account
 from carebridge.billing.fhir.amounts import NotBillableError
 from carebridge.billing.fhir.claims import VOID, claim_lines, eob_lines
 from carebridge.billing.fhir.coverage import coverage_fields, save_coverages
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 Json = Mapping[str, Any]
-BILLING_TYPES = ("Claim", "ExplanationOfBenefit", "Invoice", "ChargeItem", "Coverage")
+BILLING_TYPES = ("Claim", "ExplanationOfBenefit", "Invoice", "ChargeItem", "Coverage", "Account")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class _Batch:
     superseded: list[tuple[str, str]] = field(default_factory=list)
     invoices: list[InvoiceRead] = field(default_factory=list)
     coverages: list[tuple[Json, dict[str, Any]]] = field(default_factory=list)
+    account: dict[str, Any] | None = None
     not_billed: list[NotBilled] = field(default_factory=list)
 
 
@@ -60,14 +62,19 @@ def import_billing(
 
     Runs in the caller's transaction with the patient's billing account locked. Audit: the
     charge sync's "billing_charges" event, one "billing_statement" per invoice filed, one
-    "billing_coverage" when insurance changed. Returns what was not billed, and why.
+    "billing_coverage" when insurance changed, one "billing" when the account's number, payer or
+    hold changed. Returns what was not billed, and why.
     """
     resources = [row.resource for row in rows if row.resource_type in BILLING_TYPES]
     if not resources:
         return []
     batch = _read(patient, resources)
     with transaction.atomic():
-        lock_account(patient)
+        account = lock_account(patient)
+        if batch.account is not None and save_account(account, batch.account):
+            audit_money_event(
+                actor, patient, action=AuditAction.IMPORT, object_type="billing", object_id=""
+            )
         if batch.lines or batch.superseded:
             sync_charge_lines(
                 actor=actor, patient=patient, lines=batch.lines, superseded=batch.superseded
@@ -105,6 +112,9 @@ def _read(patient: Patient, resources: list[Json]) -> _Batch:
         _read_one(batch, invoice, _invoice)
     for coverage in by_type.get("Coverage", []):
         _read_one(batch, coverage, _coverage)
+    account = chosen_account(by_type.get("Account", []))
+    if account is not None:
+        batch.account = account_fields(account, batch.names)
     batch.lines += _dropped_lines(patient, batch.lines)
     return batch
 

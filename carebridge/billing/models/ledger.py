@@ -32,6 +32,11 @@ class BillingAccount(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     balance_cents = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
+    # From the clinic's FHIR `Account` (see `billing.fhir.accounts`): the number its billing
+    # system knows the account by, whom the bills go to, and whether billing is on hold.
+    account_number = models.CharField(_("account number"), max_length=64, blank=True)
+    guarantor = models.CharField(_("bills go to"), max_length=200, blank=True)
+    is_on_hold = models.BooleanField(_("billing on hold"), default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

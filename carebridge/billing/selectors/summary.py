@@ -50,6 +50,10 @@ class BillingSummary:
     with_insurance: list[Charge] = field(default_factory=list)
     next_instalment: Instalment | None = None
     recent_payments: list[Payment] = field(default_factory=list)
+    # From the clinic's billing system (FHIR `Account`), when it sent one.
+    account_number: str = ""
+    guarantor: str = ""
+    is_on_hold: bool = False
 
     @property
     def open_statements(self) -> list[StatementRow]:
@@ -95,6 +99,9 @@ def get_billing_summary(patient: Patient, *, today: datetime.date) -> BillingSum
         with_insurance=list_charges_with_insurance(patient),
         next_instalment=get_next_instalment(patient),
         recent_payments=list_recent_payments(patient),
+        account_number=account.account_number if account else "",
+        guarantor=account.guarantor if account else "",
+        is_on_hold=account.is_on_hold if account else False,
     )
 
 
