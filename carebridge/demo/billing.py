@@ -273,20 +273,32 @@ def load_demo_billing(
         resources = billing_resources(patient, number, today)
         if not resources:
             continue
-        # Stored on every run (the demo's records are replaced each time); reading the same
-        # claims again changes no charge.
-        store_billing_resources(clinic, patient, resources)
         if Statement.objects.filter(patient=patient).exists():
+            # Stored again on every run (the demo's records are replaced each time); reading
+            # the same claims again changes no charge.
+            store_billing_resources(clinic, patient, resources)
             continue
         if number == 0:
-            _paid_and_unpaid(patient, billing_user, today)
+            _paid_and_unpaid(clinic, patient, resources, billing_user, today)
             _card_on_file(patient, front_desk_user, accept=True)
-        elif number == 1:
+            continue
+        store_billing_resources(clinic, patient, resources)
+        if number == 1:
             _on_a_plan(patient, billing_user, today)
-        else:
-            _statement(patient, billing_user, today - datetime.timedelta(days=10))
-            if number == 2:
-                _card_on_file(patient, front_desk_user, accept=False)
+            continue
+        _statement(patient, billing_user, _after_visits(resources, today))
+        if number == 2:
+            _card_on_file(patient, front_desk_user, accept=False)
+
+
+def _visit_day(resource: Json) -> datetime.date:
+    return datetime.date.fromisoformat(str(resource["created"])[:10])
+
+
+def _after_visits(resources: Sequence[Json], today: datetime.date) -> datetime.date:
+    """The day after the last visit billed (today at the latest): when its statement went out."""
+    days = [_visit_day(item) for item in resources if item["resourceType"] == "Claim"]
+    return min(max(days) + datetime.timedelta(days=1), today)
 
 
 def _actor(user: Any, day: datetime.date) -> Any:
@@ -304,13 +316,20 @@ def _statement(patient: Patient, billing_user: Any, day: datetime.date) -> Any:
     return issue_statement(actor=_actor(billing_user, day), patient=patient, due_days=30)
 
 
-def _paid_and_unpaid(patient: Patient, billing_user: Any, today: datetime.date) -> None:
-    """A statement for a visit two months ago, paid at the desk; one for a new charge, unpaid."""
+def _paid_and_unpaid(
+    clinic: Clinic, patient: Patient, resources: list[Json], billing_user: Any, today: datetime.date
+) -> None:
+    """The older visit's statement, paid at the desk ten days after it went out; then the newer
+    visit and a flu shot on a statement not yet paid."""
     from carebridge.billing.models import Method, PayerKind, Payment, Provider
     from carebridge.billing.services.charges import post_manual_charge
     from carebridge.billing.services.payments import complete_payment
 
-    first = _statement(patient, billing_user, today - datetime.timedelta(days=60))
+    coverage, *claims = resources
+    older, newer = [coverage, *claims[:2]], claims[2:]
+    store_billing_resources(clinic, patient, older)
+    sent = _after_visits(older[1:], today)
+    first = _statement(patient, billing_user, sent)
     if first is not None:
         payment = Payment.objects.create(
             clinic_id=patient.clinic_id,
@@ -323,18 +342,21 @@ def _paid_and_unpaid(patient: Patient, billing_user: Any, today: datetime.date) 
             idempotency_key=f"demo-{first.pk}",
             payer_kind=PayerKind.STAFF,
             payer=billing_user,
+            created_at=_actor(billing_user, min(sent + datetime.timedelta(days=10), today)).now,
         )
         complete_payment(
-            actor=_actor(billing_user, today - datetime.timedelta(days=50)), payment_id=payment.pk
+            actor=_actor(billing_user, payment.created_at.date()), payment_id=payment.pk
         )
+    if newer:
+        store_billing_resources(clinic, patient, newer)
     post_manual_charge(
-        actor=_actor(billing_user, today - datetime.timedelta(days=12)),
+        actor=_actor(billing_user, today),
         patient=patient,
-        service_date=today - datetime.timedelta(days=14),
+        service_date=_after_visits(newer or older[1:], today),
         description="Flu shot (not covered by your plan)",
         amount_cents=4500,
     )
-    _statement(patient, billing_user, today - datetime.timedelta(days=10))
+    _statement(patient, billing_user, today)
 
 
 def _on_a_plan(patient: Patient, billing_user: Any, today: datetime.date) -> None:
@@ -342,16 +364,14 @@ def _on_a_plan(patient: Patient, billing_user: Any, today: datetime.date) -> Non
     from carebridge.billing.services.plans import create_plan
 
     post_manual_charge(
-        actor=_actor(billing_user, today - datetime.timedelta(days=30)),
+        actor=_actor(billing_user, today),
         patient=patient,
-        service_date=today - datetime.timedelta(days=32),
+        service_date=today - datetime.timedelta(days=2),
         description="Minor procedure (skin)",
         amount_cents=24000,
     )
-    _statement(patient, billing_user, today - datetime.timedelta(days=28))
-    create_plan(
-        actor=_actor(billing_user, today - datetime.timedelta(days=20)), patient=patient, months=4
-    )
+    _statement(patient, billing_user, today)
+    create_plan(actor=_actor(billing_user, today), patient=patient, months=4)
 
 
 def _card_on_file(patient: Patient, front_desk_user: Any, *, accept: bool) -> None:
