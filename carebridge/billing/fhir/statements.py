@@ -32,7 +32,7 @@ def file_invoice(*, actor: Actor, patient: Patient, invoice: InvoiceRead) -> Sta
     found = statement.first()
     due_on = invoice.issued_on + datetime.timedelta(days=statement_due_days(patient.clinic_id))
     if found is None:
-        found = Statement.objects.create(
+        found = Statement.objects.create_numbered(
             clinic_id=patient.clinic_id,
             patient=patient,
             issued_on=invoice.issued_on,

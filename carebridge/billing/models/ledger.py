@@ -59,6 +59,15 @@ class StatementQuerySet(models.QuerySet["Statement"]):
     def for_patient(self, patient: Patient) -> StatementQuerySet:
         return self.filter(patient=patient)
 
+    def create_numbered(self, *, clinic_id: int, **fields: object) -> Statement:
+        """A new statement with a number no other statement of the clinic has. Ten random
+        digits rarely meet, but a clinic sends millions of statements over the years: a number
+        already taken is drawn again rather than refused by the unique constraint."""
+        number = new_statement_number()
+        while self.filter(clinic_id=clinic_id, number=number).exists():
+            number = new_statement_number()
+        return self.create(clinic_id=clinic_id, number=number, **fields)
+
 
 class Statement(models.Model):
     """A bill sent to the patient: the charges, payments and adjustments filed under it.

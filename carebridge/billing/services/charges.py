@@ -251,7 +251,7 @@ def issue_statement(
         amount = sum(unbilled.values_list("amount_cents", flat=True))
         if amount <= 0:
             return None
-        statement = Statement.objects.create(
+        statement = Statement.objects.create_numbered(
             clinic_id=patient.clinic_id,
             patient=patient,
             issued_on=actor.today,

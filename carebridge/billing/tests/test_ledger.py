@@ -162,3 +162,24 @@ def test_refunds_and_adjustments_change_the_balance_exactly(cast: Cast) -> None:
     with pytest.raises(ValidationError):
         post_adjustment(actor=bill, patient=cast.patient, amount_cents=-1, reason="Too far")
     assert _balance(cast) == 0
+
+
+@pytest.mark.django_db
+def test_a_statement_number_already_taken_is_drawn_again(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carebridge.billing.models import ledger
+
+    drawn = iter(["1111111111", "1111111111", "2222222222"])
+    monkeypatch.setattr(ledger, "new_statement_number", lambda: next(drawn))
+    bill = Actor(user=cast.billing, acting_as="staff")
+    post_manual_charge(
+        actor=bill, patient=cast.patient, service_date=DAY, description="Visit", amount_cents=3000
+    )
+    first = issue_statement(actor=bill, patient=cast.patient, due_days=30)
+    post_manual_charge(
+        actor=bill, patient=cast.patient, service_date=DAY, description="Lab", amount_cents=100
+    )
+    second = issue_statement(actor=bill, patient=cast.patient, due_days=30)
+    assert first is not None and second is not None
+    assert (first.number, second.number) == ("1111111111", "2222222222")
