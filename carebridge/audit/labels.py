@@ -57,6 +57,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "record_share": gettext_lazy("Health summary sent to someone else"),
     "record_shares": gettext_lazy("Summaries you have sent"),
     "import_job": gettext_lazy("Health record import"),
+    "clinic_setup": gettext_lazy("The clinic's first set-up"),
     # Bills and payments (issue 15).
     "billing": gettext_lazy("Bills and payments"),
     "billing_statement": gettext_lazy("Statement"),
