@@ -10,8 +10,9 @@ people without an account through guest pay (`billing.views.guest`), never throu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from carebridge.audit.models import AuditOutcome
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 OBJECT_TYPE = "billing"
+Owned = TypeVar("Owned", bound=Model)
 DENIED = AuditOutcome.DENIED
 
 
@@ -35,23 +37,24 @@ def access_billing(request: PortalRequest, *, object_type: str = OBJECT_TYPE) ->
     Raises 404 when the viewer acts on no patient's account, and (audited as denied against
     that patient) when a proxy's grant does not give the billing scope today.
     """
-    patient = billing_patient_or_none(request, object_type=object_type)
-    if patient is None:
-        raise Http404
+    patient = _patient_or_404(request, object_type, "")
     record_billing_view(request, patient, object_type=object_type)
     return patient
 
 
 def billing_patient_or_none(
-    request: PortalRequest, *, object_type: str = OBJECT_TYPE
+    request: PortalRequest, *, object_type: str = OBJECT_TYPE, object_id: object = ""
 ) -> Patient | None:
     """The patient whose bills the viewer may see, or None; a proxy without the scope is
-    audited as denied. Not audited when allowed (the caller audits what it shows)."""
+    audited as denied (naming what was asked for). Not audited when allowed: the caller
+    audits what it shows."""
     patient = request.acting.patient
     if patient is None:
         return None
     if not request.acting.may(ProxyScope.BILLING):
-        record_billing_view(request, patient, object_type=object_type, outcome=AuditOutcome.DENIED)
+        record_billing_view(
+            request, patient, object_type=object_type, object_id=object_id, outcome=DENIED
+        )
         return None
     return patient
 
@@ -59,45 +62,35 @@ def billing_patient_or_none(
 def access_statement(request: PortalRequest, statement_id: uuid.UUID) -> Statement:
     """One of the patient's statements, audited; 404 when missing, another patient's, or the
     viewer may not see bills (a missing and a forbidden statement look the same)."""
-    patient = _patient_or_404(request, "billing_statement", statement_id)
-    statement = Statement.objects.filter(pk=statement_id, patient=patient).first()
-    if statement is None:
-        raise Http404
-    record_billing_view(request, patient, object_type="billing_statement", object_id=statement.pk)
-    return statement
+    return _owned(request, Statement.objects.all(), "billing_statement", statement_id)
 
 
 def access_payment(request: PortalRequest, payment_id: uuid.UUID) -> Payment:
     """One of the patient's payments (for its receipt), audited; 404 as `access_statement`."""
-    patient = _patient_or_404(request, "billing_payment", payment_id)
-    payment = Payment.objects.filter(pk=payment_id, patient=patient).select_related("patient")
-    found = payment.first()
-    if found is None:
-        raise Http404
-    record_billing_view(request, patient, object_type="billing_payment", object_id=found.pk)
-    return found
+    payments = Payment.objects.select_related("patient")
+    return _owned(request, payments, "billing_payment", payment_id)
 
 
 def access_plan(request: PortalRequest, plan_id: uuid.UUID) -> PaymentPlan:
     """One of the patient's payment plans, audited; 404 as `access_statement`."""
-    patient = _patient_or_404(request, "billing_plan", plan_id)
-    plan = PaymentPlan.objects.filter(pk=plan_id, patient=patient).first()
-    if plan is None:
+    return _owned(request, PaymentPlan.objects.all(), "billing_plan", plan_id)
+
+
+def _owned(
+    request: PortalRequest, objects: QuerySet[Owned], object_type: str, object_id: uuid.UUID
+) -> Owned:
+    """The viewer's patient's object with this id, its view audited; 404 otherwise."""
+    patient = _patient_or_404(request, object_type, object_id)
+    found = objects.filter(pk=object_id, patient=patient).first()
+    if found is None:
         raise Http404
-    record_billing_view(request, patient, object_type="billing_plan", object_id=plan.pk)
-    return plan
+    record_billing_view(request, patient, object_type=object_type, object_id=found.pk)
+    return found
 
 
 def _patient_or_404(request: PortalRequest, object_type: str, object_id: object) -> Patient:
-    """The patient whose bills the viewer may see; 404 otherwise (a proxy without the scope
-    audited as denied, naming the object asked for)."""
-    patient = request.acting.patient
+    patient = billing_patient_or_none(request, object_type=object_type, object_id=object_id)
     if patient is None:
-        raise Http404
-    if not request.acting.may(ProxyScope.BILLING):
-        record_billing_view(
-            request, patient, object_type=object_type, object_id=object_id, outcome=DENIED
-        )
         raise Http404
     return patient
 

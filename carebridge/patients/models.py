@@ -82,6 +82,12 @@ class Patient(models.Model):
         return f"{self.preferred_name or self.given_name} {self.family_name}"
 
     @property
+    def notice_address(self) -> str:
+        """Where notices to the patient go: their portal account's address, else the address
+        on file (a patient without an account)."""
+        return self.user.email if self.user is not None else self.email
+
+    @property
     def initial(self) -> str:
         return (self.preferred_name or self.given_name or "?")[:1].upper()
 

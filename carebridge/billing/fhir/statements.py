@@ -19,18 +19,15 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 
-def statement_due_days(clinic_id: int) -> int:
-    """The clinic's days to pay a statement (its rules row, else the model's default)."""
-    return rules_for(clinic_id).statement_due_days
-
-
 def file_invoice(*, actor: Actor, patient: Patient, invoice: InvoiceRead) -> Statement:
     """Create or update the invoice's statement and file under it the entries (not yet on a
     statement) of the charges it lists. The caller holds the account lock. Audit:
     "billing_statement" created, when new."""
     statement = Statement.objects.filter(clinic_id=patient.clinic_id, fhir_id=invoice.fhir_id)
     found = statement.first()
-    due_on = invoice.issued_on + datetime.timedelta(days=statement_due_days(patient.clinic_id))
+    due_on = invoice.issued_on + datetime.timedelta(
+        days=rules_for(patient.clinic_id).statement_due_days
+    )
     if found is None:
         found = Statement.objects.create_numbered(
             clinic_id=patient.clinic_id,

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from carebridge.billing.fhir.statements import statement_due_days
 from carebridge.billing.models import Method, PayerKind, Payment, Provider, Statement
 from carebridge.billing.money import format_cents
+from carebridge.billing.selectors.rules import rules_for
 from carebridge.billing.services.charges import issue_statement
 from carebridge.billing.services.ledger import lock_account
 from carebridge.billing.services.payments import complete_payment
@@ -23,12 +23,6 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 
-def patient_address(patient: Patient) -> str:
-    """Where the patient's notices go: their account's address, else the one on file."""
-    user = patient.user
-    return (user.email if user is not None else "") or patient.email
-
-
 def take_desk_payment(
     *,
     actor: Actor,
@@ -37,9 +31,11 @@ def take_desk_payment(
     method: Method,
     reference: str,
     idempotency_key: str,
+    statement: Statement | None = None,
 ) -> Payment:
     """Record money taken at the desk (cash, a check, the card machine) and file it against
-    what is owed, oldest statement first; the receipt goes to the patient's address.
+    `statement` when the payer brought one, else what is owed, oldest statement first; the
+    receipt goes to the patient's address.
 
     The same form sent twice (its idempotency key) records one payment. Raises ValidationError
     for more than the balance. Audit: "billing_payment" created (`complete_payment`).
@@ -58,6 +54,7 @@ def take_desk_payment(
         payment = Payment.objects.create(
             clinic_id=patient.clinic_id,
             patient=patient,
+            statement=statement,
             amount_cents=amount_cents,
             provider=Provider.DESK,
             method=method,
@@ -65,7 +62,7 @@ def take_desk_payment(
             idempotency_key=idempotency_key[:64],
             payer_kind=PayerKind.STAFF,
             payer=actor.user,
-            receipt_email=patient_address(patient),
+            receipt_email=patient.notice_address,
             created_at=actor.now,
         )
         complete_payment(actor=actor, payment_id=payment.pk)
@@ -82,9 +79,9 @@ def send_statement(*, actor: Actor, patient: Patient) -> Statement | None:
     """
     with transaction.atomic():
         statement = issue_statement(
-            actor=actor, patient=patient, due_days=statement_due_days(patient.clinic_id)
+            actor=actor, patient=patient, due_days=rules_for(patient.clinic_id).statement_due_days
         )
-        address = patient_address(patient)
+        address = patient.notice_address
         if statement is not None and address:
             clinic = patient.clinic
             send_after_commit(

@@ -101,15 +101,14 @@ def _pay_instalments(payment: Payment) -> None:
     if plan is None:
         return
     left = payment.amount_cents
-    for instalment in Instalment.objects.filter(plan=plan).order_by("number"):
-        if left <= 0:
-            break
+    instalments = list(Instalment.objects.filter(plan=plan).order_by("number"))
+    for instalment in instalments:
         part = min(left, instalment.left_cents)
-        if part:
+        if part > 0:
             instalment.paid_cents += part
             instalment.save(update_fields=["paid_cents"])
             left -= part
-    if not any(item.left_cents for item in Instalment.objects.filter(plan=plan)):
+    if not any(item.left_cents for item in instalments):
         plan.status = PlanStatus.COMPLETED
         plan.save(update_fields=["status"])
 
@@ -155,10 +154,10 @@ def record_refund(
     with transaction.atomic():
         account = lock_account(payment.patient)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if amount_cents <= 0 or amount_cents > refundable_cents(payment):
+        most = refundable_cents(payment)
+        if amount_cents <= 0 or amount_cents > most:
             raise ValidationError(
-                _("Enter an amount from $0.01 to %(most)s.")
-                % {"most": format_cents(refundable_cents(payment))}
+                _("Enter an amount from $0.01 to %(most)s.") % {"most": format_cents(most)}
             )
         refund = Refund.objects.create(
             payment=payment,

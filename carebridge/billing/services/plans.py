@@ -38,7 +38,6 @@ from carebridge.billing.selectors.rules import rules_for
 from carebridge.billing.services.ledger import audit_money_event, lock_account
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import send_after_commit, sign_in_link
-from carebridge.scheduling.services.booking import patient_address
 
 if TYPE_CHECKING:
     from carebridge.core.actor import Actor
@@ -239,7 +238,7 @@ def _remind(instalment_id: int, *, now: datetime.datetime) -> int:
         if instalment is None:
             return 0
         plan = instalment.plan
-        address = patient_address(plan.patient)
+        address = plan.patient.notice_address
         if address:
             send_after_commit(
                 address,

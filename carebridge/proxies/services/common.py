@@ -100,10 +100,6 @@ def send_after_commit(
         )
 
 
-def patient_address(patient: Patient) -> str:
-    return patient.user.email if patient.user is not None else patient.email
-
-
 def audit_grant(
     *,
     actor: User | None,
@@ -175,7 +171,7 @@ def tell_both_access_ended(grant: ProxyGrant) -> None:
     send_after_commit(
         _("[Carebridge] Someone's access to help you has ended"),
         "access_ended_patient",
-        [patient_address(grant.patient)],
+        [grant.patient.notice_address],
         context,
         clinic=grant.patient.clinic,
     )
@@ -218,7 +214,7 @@ def tell_both_access_given(grant: ProxyGrant) -> None:
     send_after_commit(
         _("[Carebridge] Someone you invited can now help you"),
         "invitation_accepted",
-        [patient_address(grant.patient)],
+        [grant.patient.notice_address],
         context,
         clinic=clinic,
     )

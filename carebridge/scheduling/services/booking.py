@@ -183,10 +183,6 @@ def check_slot_free(
     )
 
 
-def patient_address(patient: Patient) -> str:
-    return patient.user.email if patient.user is not None else patient.email
-
-
 def when_words(appointment: Appointment) -> dict[str, str]:
     """The appointment's date and time in the clinic's time zone, as words."""
     local = appointment.starts_at.astimezone(clinic_zone(appointment.visit_type))
@@ -200,7 +196,7 @@ def email_patient(appointment: Appointment, subject: str, sentence: str) -> None
     """Write one e-mail to the patient to the outbox (sent after commit). Privacy rule:
     `sentence` holds the date and time only; the e-mail never names the reason, the kind of
     visit, the clinician or the place."""
-    address = patient_address(appointment.patient)
+    address = appointment.patient.notice_address
     if not address:
         return
     send_after_commit(

@@ -36,7 +36,6 @@ from carebridge.scheduling.models import (
 from carebridge.scheduling.services.booking import (
     audit_appointment,
     book_appointment,
-    patient_address,
     sign_in_link,
 )
 
@@ -189,7 +188,7 @@ def email_request_answered(patient: Patient) -> None:
     """Write to the outbox (sent after commit) the e-mail saying the clinic answered a request.
     Privacy rule: it names nothing (no answer, visit, reason or clinician): the patient signs in
     to read it."""
-    address = patient_address(patient)
+    address = patient.notice_address
     if not address:
         return
     words = _("The clinic has answered your appointment request. Sign in to see the answer:")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
 from carebridge.scheduling.models import Appointment, AppointmentReminder, AppointmentStatus
-from carebridge.scheduling.services.booking import patient_address, sign_in_link, when_words
+from carebridge.scheduling.services.booking import sign_in_link, when_words
 
 # A queued reminder still unsent after this long (the mail relay was down, the worker stopped)
 # is queued again by the next sweep.
@@ -110,7 +110,7 @@ def send_reminder(reminder_id: int, *, now: datetime.datetime) -> bool:
             and appointment.starts_at == reminder.starts_at
             and appointment.starts_at > now
         )
-        address = patient_address(appointment.patient)
+        address = appointment.patient.notice_address
         if not still_on or not address:
             return False
         queue_notice(

@@ -23,7 +23,6 @@ from carebridge.scheduling.models import AppointmentRequest, VisitType
 from carebridge.scheduling.services.booking import (
     check_may_act,
     check_online_booking,
-    patient_address,
     sign_in_link,
 )
 
@@ -86,7 +85,7 @@ def request_appointment(
 def email_request_received(patient: Patient) -> None:
     """Tell the patient (a notice in the outbox, sent after commit) that the request arrived;
     never what it is for."""
-    address = patient_address(patient)
+    address = patient.notice_address
     if not address:
         return
     lines = [

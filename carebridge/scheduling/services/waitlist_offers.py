@@ -41,7 +41,7 @@ from carebridge.scheduling.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from carebridge.scheduling.services.booking import clinic_zone, patient_address, slots_for_day
+from carebridge.scheduling.services.booking import clinic_zone, slots_for_day
 
 if TYPE_CHECKING:
     from carebridge.accounts.models import User
@@ -197,7 +197,7 @@ def email_offer(offer: WaitlistOffer, patient: Patient, zone: zoneinfo.ZoneInfo)
     """Write the offer's e-mail to the outbox (sent after commit). Privacy rule: the date and
     time, how long the offer lasts and a link only; never the reason, the kind of visit, the
     clinician or place."""
-    address = patient_address(patient)
+    address = patient.notice_address
     if not address:
         return
     link = settings.CAREBRIDGE_BASE_URL + reverse("scheduling:waitlist-offer", args=[offer.pk])

@@ -31,7 +31,6 @@ from carebridge.scheduling.checkin_forms import CHANGED, REVIEWED_PARTS, RIGHT, 
 from carebridge.scheduling.models import Appointment, CheckIn
 from carebridge.scheduling.pages import detail_context
 from carebridge.scheduling.services import check_in, check_may_check_in
-from carebridge.scheduling.services.booking import patient_address
 from carebridge.scheduling.services.checkin import CONTACT_FIELDS, expected_copay_words
 from carebridge.scheduling.views.appointments import render_in_clinic_zone
 
@@ -89,7 +88,7 @@ def page_context(
 ) -> dict[str, Any]:
     return {
         "form": form,
-        "email": patient_address(appointment.patient),
+        "email": appointment.patient.notice_address,
         "copay": expected_copay_words(appointment.patient, appointment.visit_type.copay_cents),
         "shows_allergies": "allergies" in parts,
         "shows_medications": "medications" in parts,

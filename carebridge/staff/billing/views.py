@@ -40,10 +40,6 @@ PERMISSION = "billing.manage_billing"
 ACCOUNTS_PER_PAGE = 25
 
 
-def _actor(request: AuthenticatedRequest) -> Actor:
-    return Actor(user=request.user, acting_as="staff", request=request)
-
-
 def _audit_view(request: AuthenticatedRequest, patient: Patient, object_type: str) -> None:
     record_view(request, patient, object_type=object_type)
 
@@ -62,7 +58,7 @@ def balances(request: AuthenticatedRequest) -> HttpResponse:
     show = request.GET.get("show", "")
     show = show if show in FILTERS else ""
     clinic = clinic_of(request)
-    actor = _actor(request)
+    actor = Actor.from_request(request)
     accounts = selectors.list_balances(
         clinic=clinic, today=clinic_today(clinic), now=actor.now, show=show
     )
@@ -134,7 +130,7 @@ def post_charge(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpRes
     def do() -> str:
         values = form.cleaned_data
         post_manual_charge(
-            actor=_actor(request),
+            actor=Actor.from_request(request),
             patient=patient,
             service_date=values["service_date"],
             description=values["description"],
@@ -156,7 +152,7 @@ def desk_payment(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpRe
     def do() -> str:
         values = form.cleaned_data
         payment = services.take_desk_payment(
-            actor=_actor(request),
+            actor=Actor.from_request(request),
             patient=patient,
             amount_cents=values["amount"],
             method=Method(values["method"]),
@@ -183,7 +179,7 @@ def adjust(request: AuthenticatedRequest, patient_id: uuid.UUID) -> HttpResponse
 
     def do() -> str:
         post_adjustment(
-            actor=_actor(request),
+            actor=Actor.from_request(request),
             patient=patient,
             amount_cents=form.signed_cents(),
             reason=form.cleaned_data["reason"],
@@ -205,7 +201,7 @@ def refund(request: AuthenticatedRequest, payment_id: uuid.UUID) -> HttpResponse
 
     def do() -> str:
         made = refund_payment(
-            actor=_actor(request),
+            actor=Actor.from_request(request),
             payment=payment,
             amount_cents=form.cleaned_data["amount"],
             reason=form.cleaned_data["reason"],
@@ -225,7 +221,7 @@ def send_statement(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Http
     form = forms.Form(request.POST if request.method == "POST" else None)
 
     def do() -> str:
-        statement = services.send_statement(actor=_actor(request), patient=patient)
+        statement = services.send_statement(actor=Actor.from_request(request), patient=patient)
         if statement is None:
             raise ValidationError(_("Nothing new is owed: there is nothing to put on a statement."))
         return _("Statement %(number)s sent for %(amount)s.") % {
