@@ -32,8 +32,12 @@ EVENT_FIELDS = (
     "ip",
     "user_agent",
     "request_id",
+    "changes",
 )
+# Version 1 encodes every field but `changes`; version 2 (an event with changes) adds it. An
+# event without changes still encodes as version 1, so seals made before it existed verify.
 ENCODING_VERSION = 1
+CHANGES_ENCODING_VERSION = 2
 
 
 class EventLike(Protocol):
@@ -61,8 +65,14 @@ def canonical_bytes(event: EventLike) -> bytes:
     Datetimes are UTC ISO 8601 with microseconds, ids are strings or numbers as stored, and a
     missing actor or patient is null, so no two different events can encode the same.
     """
-    fields = {name: _plain(getattr(event, name)) for name in EVENT_FIELDS}
+    changes = getattr(event, "changes", None)
+    fields: dict[str, Any] = {
+        name: _plain(getattr(event, name)) for name in EVENT_FIELDS if name != "changes"
+    }
     fields["v"] = ENCODING_VERSION
+    if changes:
+        fields["changes"] = changes
+        fields["v"] = CHANGES_ENCODING_VERSION
     text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return text.encode()
 

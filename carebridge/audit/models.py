@@ -99,6 +99,10 @@ class AuditEvent(AppendOnlyModel):
     ip = models.CharField(max_length=45, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # For a change to the clinic's configuration (never to a patient's record): each changed
+    # setting's value before and after, as {"field": {"before": ..., "after": ...}}. Null for
+    # every other event, which keeps their sealed encoding as it was (see `chain`).
+    changes = models.JSONField(null=True, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -43,6 +43,7 @@ def record_event(
     acting_as: str = "",
     outcome: AuditOutcome = AuditOutcome.SUCCESS,
     request: HttpRequest | None = None,
+    changes: dict[str, dict[str, Any]] | None = None,
 ) -> AuditEvent:
     """Append one event to the trail, inside the caller's transaction if there is one.
 
@@ -60,9 +61,46 @@ def record_event(
         object_type=object_type,
         object_id=str(object_id)[:64],
         outcome=outcome,
+        changes=changes or None,
         **common,
     )
     return _append([event])[0]
+
+
+def record_change(
+    *,
+    actor: User | None,
+    object_type: str,
+    object_id: object = "",
+    before: dict[str, Any],
+    after: dict[str, Any],
+    action: AuditAction = AuditAction.UPDATE,
+    request: HttpRequest | None = None,
+) -> AuditEvent | None:
+    """Record a change to the clinic's configuration with each changed setting's value before
+    and after; nothing when no value changed. For an addition pass `before={}` (and
+    `action=AuditAction.CREATE`), for a removal `after={}`.
+
+    Privacy rule: only for configuration (names, hours, settings, roles), never for anything in
+    a patient's record. Values must be JSON values (str, int, bool, None, lists of them), so that
+    the sealed encoding of the event is the same after it is read back.
+    """
+    changes = {
+        name: {"before": before.get(name), "after": after.get(name)}
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    }
+    if not changes:
+        return None
+    return record_event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        request=request,
+        changes=changes,
+        acting_as="staff" if actor is not None else "",
+    )
 
 
 def record_view(

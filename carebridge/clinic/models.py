@@ -60,6 +60,7 @@ class Clinic(models.Model):
             ("import_records", "Can import health records from EHR exports"),
             ("review_patient_matches", "Can decide uncertain patient matches from imports"),
             ("release_results", "Can release held test results to patients"),
+            ("view_chart", "Can open a patient's clinical record in the console"),
         ]
 
     def __str__(self) -> str:
@@ -127,8 +128,8 @@ class StaffRole(models.TextChoices):
 
 # The permissions each role's group holds (codenames on clinic.Clinic).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    StaffRole.CLINICIAN: ["use_staff_console", "release_results"],
-    StaffRole.NURSE: ["use_staff_console"],
+    StaffRole.CLINICIAN: ["use_staff_console", "release_results", "view_chart"],
+    StaffRole.NURSE: ["use_staff_console", "view_chart"],
     StaffRole.FRONT_DESK: ["use_staff_console", "invite_patient"],
     StaffRole.BILLING: ["use_staff_console"],
     StaffRole.CLINIC_ADMIN: [

@@ -86,3 +86,17 @@ def test_a_checkpoint_is_genuine_only_unchanged_and_under_the_key() -> None:
     assert is_genuine_checkpoint(body, tag, key=KEY) is True
     assert is_genuine_checkpoint({**body, "position": 4}, tag, key=KEY) is False
     assert is_genuine_checkpoint(body, tag, key=b"another key") is False
+
+
+def test_an_event_with_changes_encodes_them_as_version_2() -> None:
+    changes = {"name": {"before": "Old", "after": "New"}}
+    encoded = canonical_bytes(_event(changes=changes))
+    assert encoded.endswith(b'"user_agent":"Firefox","v":2}')
+    assert b'"changes":{"name":{"after":"New","before":"Old"}}' in encoded
+    # Without changes (null or empty) the encoding is version 1's, byte for byte.
+    assert canonical_bytes(_event(changes=None)) == canonical_bytes(_event())
+    assert canonical_bytes(_event(changes={})) == canonical_bytes(_event())
+    other = {"name": {"before": "Old", "after": "Newer"}}
+    assert chain_hash(GENESIS_HASH, _event(changes=other), key=KEY) != chain_hash(
+        GENESIS_HASH, _event(changes=changes), key=KEY
+    )

@@ -14,7 +14,6 @@ from carebridge.audit.models import AuditChainHead, AuditEvent, AuditSeal
 from carebridge.testing.audit import verify
 
 BEFORE = [("audit", "0004_proxy_actions")]
-AFTER = [("audit", "0006_drop_sha256_chain_and_protect_seals")]
 WHEN = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
 
 
@@ -22,6 +21,12 @@ def _migrate(targets: list[tuple[str, str]]) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
+
+
+def _latest() -> list[tuple[str, str]]:
+    """The audit app's newest migration, so the current models match the schema after it."""
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes("audit")
 
 
 def _empty_audit_tables() -> None:
@@ -44,7 +49,7 @@ def old_schema() -> Iterator[None]:
         yield
     finally:
         _empty_audit_tables()
-        _migrate(AFTER)
+        _migrate(_latest())
 
 
 def _object_id(sequence: int, broken_at: int) -> str:
@@ -76,7 +81,7 @@ def _old_chain(count: int, *, broken_at: int = 0) -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_events_are_sealed_in_their_old_order_and_verify(old_schema: None) -> None:
     _old_chain(3)
-    _migrate(AFTER)
+    _migrate(_latest())
     sealed = list(
         AuditSeal.objects.order_by("position").values_list("position", "event__object_id")
     )
@@ -91,4 +96,4 @@ def test_old_events_are_sealed_in_their_old_order_and_verify(old_schema: None) -
 def test_a_broken_old_chain_stops_the_migration(old_schema: None) -> None:
     _old_chain(3, broken_at=2)
     with pytest.raises(RuntimeError, match="The old audit chain is broken at event 2"):
-        _migrate(AFTER)
+        _migrate(_latest())

@@ -22,7 +22,7 @@ from carebridge.audit.models import (
     AuditPendingEvent,
     AuditSeal,
 )
-from carebridge.audit.services import record_event, seal_pending_events
+from carebridge.audit.services import record_change, record_event, seal_pending_events
 from carebridge.audit.tasks import seal_audit_trail_task
 from carebridge.testing.audit import record_views, verify
 from carebridge.testing.concurrency import postgres_race
@@ -65,6 +65,36 @@ def test_stored_event_keeps_what_was_recorded(cast: Cast) -> None:
     )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.actor_label, stored.object_id, stored.acting_as) == ("Ada Admin", "42", "staff")
+
+
+def test_a_configuration_change_keeps_only_what_changed_before_and_after(cast: Cast) -> None:
+    event = record_change(
+        actor=cast.clinic_admin,
+        object_type="clinic",
+        object_id=cast.clinic.pk,
+        before={"name": "Old name", "phone": "555-0100", "days": 2},
+        after={"name": "New name", "phone": "555-0100", "days": 3},
+    )
+    assert event is not None
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.action, stored.acting_as, stored.patient_id) == ("update", "staff", None)
+    assert stored.changes == {
+        "days": {"before": 2, "after": 3},
+        "name": {"before": "Old name", "after": "New name"},
+    }
+    # Sealed and verified after being read back from the database, like every event.
+    seal_pending_events()
+    assert verify()[0] == 0
+
+
+def test_a_change_that_changes_nothing_records_nothing(cast: Cast) -> None:
+    count = AuditEvent.objects.count()
+    same = {"name": "Same", "phone": ""}
+    assert (
+        record_change(actor=cast.clinic_admin, object_type="clinic", before=same, after=same)
+        is None
+    )
+    assert AuditEvent.objects.count() == count
 
 
 def test_sealing_chains_each_event_in_id_order_and_moves_the_head(cast: Cast) -> None:
