@@ -184,8 +184,9 @@ def test_people_of_another_clinic_are_refused(cast: Cast) -> None:
         TeamDetails(name="General", members=[cast.nurse.staff_member, olive]),
         TeamDetails(name="General", members=[cast.nurse.staff_member], practitioners=[theirs]),
     ):
-        with pytest.raises(ValidationError, match="Choose people of this clinic."):
+        with pytest.raises(ValidationError) as raised:
             team_setup.change_team(actor=_admin(cast), team=team, details=details)
+        assert raised.value.messages == ["Choose people of this clinic."]
     assert (_rows(cast), _events()) == ([("General", "", [], True, [], ["Nora Nurse"])], [])
 
 

@@ -74,6 +74,14 @@ class RoleForm(forms.Form):
     role = _role_field()
 
 
+class _StaffChoices(forms.ModelMultipleChoiceField):
+    """Staff by name and role; a deactivated member kept on a team says so."""
+
+    def label_from_instance(self, obj: StaffMember) -> str:
+        name = f"{obj.user.display_name} ({obj.get_role_display()})"
+        return name if obj.is_active else str(_("%(name)s, deactivated") % {"name": name})
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(
         label=_("Team name"),
@@ -102,7 +110,7 @@ class TeamForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose clinicians from the list.")},
     )
-    members = forms.ModelMultipleChoiceField(
+    members = _StaffChoices(
         label=_("Staff who answer this team's messages"),
         queryset=StaffMember.objects.none(),
         required=False,
@@ -119,7 +127,6 @@ class TeamForm(forms.Form):
         assert isinstance(members, forms.ModelMultipleChoiceField)
         practitioners.queryset = Practitioner.objects.filter(clinic=clinic)
         members.queryset = _members_offered(clinic, team)
-        members.label_from_instance = _member_label  # type: ignore[method-assign]
 
 
 def _members_offered(clinic: Clinic, team: CareTeam | None) -> QuerySet[StaffMember]:
@@ -128,11 +135,6 @@ def _members_offered(clinic: Clinic, team: CareTeam | None) -> QuerySet[StaffMem
     keep = Q(is_active=True) | Q(care_teams=team) if team is not None else Q(is_active=True)
     chosen = StaffMember.objects.filter(Q(clinic=clinic) & keep).distinct()
     return chosen.select_related("user").order_by("user__last_name", "user__first_name", "pk")
-
-
-def _member_label(member: StaffMember) -> str:
-    name = f"{member.user.display_name} ({member.get_role_display()})"
-    return name if member.is_active else str(_("%(name)s, deactivated") % {"name": name})
 
 
 def team_details_initial(team: CareTeam) -> dict[str, Any]:

@@ -199,3 +199,15 @@ def test_staff_without_manage_clinic_get_404(cast: Cast) -> None:
         ]
         assert client.post(_edit(team), {"name": "X"}).status_code == 404
     assert _events() == []
+
+
+def test_a_deactivated_member_stays_offered_on_their_team_and_says_so(cast: Cast) -> None:
+    team = _general(cast)
+    team.members.add(cast.billing.staff_member)
+    cast.billing.staff_member.is_active = False
+    cast.billing.staff_member.save()
+    edit = _words(client_for(cast.clinic_admin).get(_edit(team)).content.decode())
+    add = _words(client_for(cast.clinic_admin).get(ADD).content.decode())
+    assert "Bill Billing (Billing), deactivated" in edit
+    assert "Bill Billing" not in add
+    assert "Nora Nurse (Nurse)" in add
