@@ -18,7 +18,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from carebridge.accounts.models import User
@@ -54,32 +54,25 @@ def invite_staff(*, actor: Actor, clinic: Clinic, invitation: Invitation) -> Sta
     email = invitation.email.strip().lower()
     if invitation.role not in StaffRole.values:
         raise ValidationError(_("Choose a role."), code="role")
-    with transaction.atomic():
-        if is_address_taken(email):
-            raise ValidationError(
-                _("That e-mail address already has an account here."), code="taken"
+    taken = ValidationError(_("That e-mail address already has an account here."), code="taken")
+    try:
+        with transaction.atomic():
+            if is_address_taken(email):
+                raise taken
+            member = _make_member(clinic, invitation, email)
+            record_change(
+                actor=actor.user,
+                object_type=OBJECT_TYPE,
+                object_id=member.pk,
+                before={},
+                after=snapshot(member),
+                action=AuditAction.CREATE,
+                request=actor.request,
             )
-        user = User.objects.create_user(
-            email=email,
-            password=None,
-            first_name=invitation.given_name.strip(),
-            last_name=invitation.family_name.strip(),
-        )
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        member = StaffMember.objects.create(user=user, clinic=clinic, role=invitation.role)
-        user.groups.set([Group.objects.get(name=invitation.role)])
-        if invitation.practitioner is not None:
-            _link_practitioner(clinic, invitation.practitioner, user)
-        record_change(
-            actor=actor.user,
-            object_type=OBJECT_TYPE,
-            object_id=member.pk,
-            before={},
-            after=snapshot(member),
-            action=AuditAction.CREATE,
-            request=actor.request,
-        )
-        _send_invitation(actor, member)
+            _send_invitation(actor, member)
+    except IntegrityError as error:
+        # Someone else took the address between the check and the insert.
+        raise taken from error
     return member
 
 
@@ -94,23 +87,24 @@ def is_address_taken(email: str) -> bool:
 def resend_invitation(*, actor: Actor, member: StaffMember) -> None:
     """E-mail the invitation again, with a new one-time link, to someone who has not yet chosen
     a password (ValidationError otherwise). Audit: a "staff_invitation" event."""
-    if member.user.has_usable_password():
-        raise ValidationError(
-            _("%(name)s has already chosen a password.") % {"name": member.user.display_name},
-            code="already_set",
-        )
-    if not member.is_active:
-        raise ValidationError(_("Reactivate the account first."), code="inactive")
     with transaction.atomic():
+        locked = _locked(member)
+        if locked.user.has_usable_password():
+            raise ValidationError(
+                _("%(name)s has already chosen a password.") % {"name": locked.user.display_name},
+                code="already_set",
+            )
+        if not locked.is_active:
+            raise ValidationError(_("Reactivate the account first."), code="inactive")
         record_event(
             actor=actor.user,
             action=AuditAction.CREATE,
             object_type="staff_invitation",
-            object_id=member.pk,
+            object_id=locked.pk,
             acting_as="staff",
             request=actor.request,
         )
-        _send_invitation(actor, member)
+        _send_invitation(actor, locked)
 
 
 def change_role(*, actor: Actor, member: StaffMember, role: str) -> StaffMember:
@@ -193,6 +187,21 @@ def snapshot(member: StaffMember) -> dict[str, Any]:
         "two_step": Authenticator.objects.filter(user_id=member.user_id).exists(),
         "clinician": practitioner.display_name if practitioner is not None else None,
     }
+
+
+def _make_member(clinic: Clinic, invitation: Invitation, email: str) -> StaffMember:
+    user = User.objects.create_user(
+        email=email,
+        password=None,
+        first_name=invitation.given_name.strip(),
+        last_name=invitation.family_name.strip(),
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    member = StaffMember.objects.create(user=user, clinic=clinic, role=invitation.role)
+    user.groups.set([Group.objects.get(name=invitation.role)])
+    if invitation.practitioner is not None:
+        _link_practitioner(clinic, invitation.practitioner, user)
+    return member
 
 
 def _is_self(actor: Actor, member: StaffMember) -> bool:

@@ -286,3 +286,30 @@ def test_the_invitation_is_sent_again_only_before_a_password_is_chosen(
         "Your Carebridge staff account",
     ]
     assert _events()[1] == ("create", "staff_invitation", str(member.pk), None)
+
+
+def test_a_deactivated_member_cannot_sign_in_with_their_password(cast: Cast) -> None:
+    cast.nurse.set_password("Nora's long password")
+    cast.nurse.save()
+    staff_accounts.deactivate_staff(actor=_admin(cast), member=cast.nurse.staff_member)
+    browser = Client()
+    browser.post(
+        "/account/login/", {"login": "nora@example.org", "password": "Nora's long password"}
+    )
+    assert "_auth_user_id" not in browser.session
+    assert browser.get("/staff/")["Location"] == "/account/login/?next=/staff/"
+
+
+def test_no_invitation_is_sent_to_a_deactivated_member(cast: Cast) -> None:
+    invitation = staff_accounts.Invitation(
+        email="lee@example.org", given_name="Lee", family_name="Park", role=StaffRole.NURSE
+    )
+    member = staff_accounts.invite_staff(
+        actor=_admin(cast), clinic=cast.clinic, invitation=invitation
+    )
+    staff_accounts.deactivate_staff(actor=_admin(cast), member=member)
+    with pytest.raises(ValidationError) as raised:
+        staff_accounts.resend_invitation(actor=_admin(cast), member=member)
+    assert raised.value.messages == ["Reactivate the account first."]
+    assert Notice.objects.count() == 1
+    assert [event[1] for event in _events()] == ["staff_account", "staff_account"]

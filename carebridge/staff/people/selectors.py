@@ -40,6 +40,9 @@ class TeamRow:
     team: CareTeam
     # The topics it answers, as patients read them; empty: every topic.
     topics: list[str]
+    # False for a team taking messages that no active member of staff answers (everyone on it
+    # was deactivated since): its messages would wait unread.
+    is_answered: bool
 
 
 def list_teams(clinic: Clinic) -> list[TeamRow]:
@@ -52,7 +55,9 @@ def list_teams(clinic: Clinic) -> list[TeamRow]:
     )
     return [
         TeamRow(
-            team=team, topics=[str(label) for value, label in Topic.choices if value in team.topics]
+            team=team,
+            topics=[str(label) for value, label in Topic.choices if value in team.topics],
+            is_answered=not team.is_active or any(m.is_active for m in team.members.all()),
         )
         for team in with_people
     ]

@@ -211,3 +211,12 @@ def test_a_deactivated_member_stays_offered_on_their_team_and_says_so(cast: Cast
     assert "Bill Billing (Billing), deactivated" in edit
     assert "Bill Billing" not in add
     assert "Nora Nurse (Nurse)" in add
+
+
+def test_a_team_nobody_answers_any_more_is_pointed_out(cast: Cast) -> None:
+    _general(cast)
+    warning = "Warning: nobody answers this team's messages"
+    assert warning not in _words(client_for(cast.clinic_admin).get(LIST).content.decode())
+    cast.nurse.staff_member.is_active = False
+    cast.nurse.staff_member.save()
+    assert warning in _words(client_for(cast.clinic_admin).get(LIST).content.decode())
