@@ -49,7 +49,7 @@ def staff_list(request: AuthenticatedRequest) -> HttpResponse:
 def staff_invite(request: AuthenticatedRequest) -> HttpResponse:
     """Invite someone by e-mail with a role; they choose a password from the e-mail's link."""
     clinic = clinic_of(request)
-    form = InviteForm(request.POST or None, clinic=clinic)
+    form = InviteForm(request.POST if request.method == "POST" else None, clinic=clinic)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         invitation = staff_accounts.Invitation(

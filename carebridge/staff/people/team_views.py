@@ -62,7 +62,12 @@ def _save(request: AuthenticatedRequest, form: TeamForm, team: CareTeam | None) 
 def team_add(request: AuthenticatedRequest) -> HttpResponse:
     """Add a care team."""
     clinic = clinic_of(request)
-    form = TeamForm(request.POST or None, clinic=clinic, team=None, initial={"is_active": True})
+    form = TeamForm(
+        request.POST if request.method == "POST" else None,
+        clinic=clinic,
+        team=None,
+        initial={"is_active": True},
+    )
     if request.method == "POST" and form.is_valid() and _save(request, form, None):
         messages.success(request, _("Team added."))
         return redirect("staff:setup-team-list")
@@ -76,7 +81,12 @@ def team_edit(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
     clinic = clinic_of(request)
     team = selectors.get_clinic_team(clinic, team_id)
     initial = team_details_initial(team)
-    form = TeamForm(request.POST or None, clinic=clinic, team=team, initial=initial)
+    form = TeamForm(
+        request.POST if request.method == "POST" else None,
+        clinic=clinic,
+        team=team,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid() and _save(request, form, team):
         messages.success(request, _("Team saved."))
         return redirect("staff:setup-team-list")

@@ -284,3 +284,13 @@ def test_the_invite_form_takes_any_input_without_failing(
     else:
         assert form.errors
         assert all(message for messages in form.errors.values() for message in messages)
+
+
+def test_an_empty_invitation_says_what_is_missing(cast: Cast) -> None:
+    before = _rows()
+    words = _words(client_for(cast.clinic_admin).post(INVITE, {}).content.decode())
+    assert (
+        "There is a problem E-mail address: Give their e-mail address. First name: Give their "
+        "first name. Last name: Give their last name. Role: Choose a role."
+    ) in words
+    assert (_rows(), _events()) == (before, [])
