@@ -103,6 +103,10 @@ OBJECT_TYPES: dict[str, Promise] = {
     "proxy_switch": gettext_lazy("Your account, opened by a caregiver or parent"),
     "proxy_grants": gettext_lazy("People who can help you"),
     "proxy_grant_form": gettext_lazy("Form to give a parent or guardian access"),
+    # The clinic administrator's staff accounts and care teams (issue 16).
+    "staff_account": gettext_lazy("Staff account"),
+    "staff_invitation": gettext_lazy("Invitation to a staff account, sent again"),
+    "care_team_setup": gettext_lazy("Care team (who answers messages)"),
 }
 
 # What happened, told to the patient whose record it is.

@@ -15,6 +15,7 @@ from carebridge.staff import (
 from carebridge.staff.billing import reports as billing_reports
 from carebridge.staff.billing import views as billing_views
 from carebridge.staff.insurance import views as insurance_views
+from carebridge.staff.people.urls import urlpatterns as people_urlpatterns
 
 app_name = "staff"
 
@@ -123,4 +124,5 @@ urlpatterns = [
         billing_reports.reconciliation_csv,
         name="billing-reconciliation-csv",
     ),
+    *people_urlpatterns,
 ]

@@ -43,6 +43,17 @@ NO_PATIENT_DATA = {
     "staff:notices-retry-all": "POST only: GET answers 405",
     "staff:notice-retry": "POST only: GET answers 405",
     "staff:schedule-block-remove": "POST only: GET answers 405",
+    "staff:setup-staff-list": "the clinic's staff accounts, no patient named",
+    "staff:setup-staff-invite": "the form to invite a member of staff",
+    "staff:setup-staff-detail": "one staff account, no patient named",
+    "staff:setup-staff-role": "POST only: GET answers 405",
+    "staff:setup-staff-deactivate": "POST only: GET answers 405",
+    "staff:setup-staff-reactivate": "POST only: GET answers 405",
+    "staff:setup-staff-two-step": "POST only: GET answers 405",
+    "staff:setup-staff-resend": "POST only: GET answers 405",
+    "staff:setup-team-list": "the clinic's care teams: names, topics, clinicians and staff",
+    "staff:setup-team-add": "the form to add a care team",
+    "staff:setup-team-edit": "one care team's set-up, no patient named",
 }
 # Pages audited as one event that names no patient, and why that is enough.
 AUDITED_WITHOUT_PATIENT = {

@@ -1,0 +1,1 @@
+"""The clinic administrator's staff accounts and care teams (issue 16)."""
