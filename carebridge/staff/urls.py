@@ -14,6 +14,7 @@ from carebridge.staff import (
 )
 from carebridge.staff.billing import reports as billing_reports
 from carebridge.staff.billing import views as billing_views
+from carebridge.staff.booking_setup.urls import urlpatterns as booking_setup_urls
 from carebridge.staff.insurance import views as insurance_views
 
 app_name = "staff"
@@ -123,4 +124,5 @@ urlpatterns = [
         billing_reports.reconciliation_csv,
         name="billing-reconciliation-csv",
     ),
+    *booking_setup_urls,
 ]
