@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
@@ -109,12 +109,17 @@ def _check_own(clinic: Clinic, things: list[Practitioner] | list[Location]) -> N
         raise PermissionDenied
 
 
+def _name_taken(name: str) -> ValidationError:
+    words = _("The clinic already has a visit type called “%(name)s”.") % {"name": name}
+    return ValidationError({"name": words})
+
+
 def _check_name_free(clinic: Clinic, name: str, visit_type_id: int | None) -> None:
     taken = VisitType.objects.filter(clinic=clinic, name__iexact=name)
-    if taken.exclude(pk=visit_type_id).exists():
-        raise ValidationError(
-            {"name": _("The clinic already has a visit type called “%(name)s”.") % {"name": name}}
-        )
+    if visit_type_id is not None:
+        taken = taken.exclude(pk=visit_type_id)
+    if taken.exists():
+        raise _name_taken(name)
 
 
 def _names(things: Any) -> list[str]:
@@ -137,23 +142,27 @@ def _save_visit_type(
     check_visit_type_rules(settings)
     _check_own(clinic, settings.practitioners)
     _check_own(clinic, settings.locations)
-    with transaction.atomic():
-        _check_name_free(clinic, settings.name, visit_type.pk)
-        before = visit_type_values(visit_type) if visit_type.pk else {}
-        for name in _PLAIN_FIELDS:
-            setattr(visit_type, name, getattr(settings, name))
-        visit_type.save()
-        visit_type.practitioners.set(settings.practitioners)
-        visit_type.locations.set(settings.locations)
-        record_change(
-            actor=actor.user,
-            object_type="visit_type",
-            object_id=visit_type.pk,
-            before=before,
-            after=visit_type_values(visit_type),
-            action=action,
-            request=actor.request,
-        )
+    try:
+        with transaction.atomic():
+            _check_name_free(clinic, settings.name, visit_type.pk)
+            before = visit_type_values(visit_type) if visit_type.pk else {}
+            for name in _PLAIN_FIELDS:
+                setattr(visit_type, name, getattr(settings, name))
+            visit_type.save()
+            visit_type.practitioners.set(settings.practitioners)
+            visit_type.locations.set(settings.locations)
+            record_change(
+                actor=actor.user,
+                object_type="visit_type",
+                object_id=visit_type.pk,
+                before=before,
+                after=visit_type_values(visit_type),
+                action=action,
+                request=actor.request,
+            )
+    except IntegrityError as clash:
+        # Another administrator saved the same name between the check and the save.
+        raise _name_taken(settings.name) from clash
     return visit_type
 
 

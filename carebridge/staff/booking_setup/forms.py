@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.billing.money import cents_from_decimal
@@ -24,6 +25,9 @@ from carebridge.scheduling.services.setup import (
 )
 from carebridge.staff.booking_setup import selectors
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 TEXT_MAX_LENGTH = 2000
 # A year ahead in hours, two years ahead in days, a month in hours: beyond these a number is a
 # slip of the finger, not a clinic's rule.
@@ -33,8 +37,9 @@ MOST_CANCEL_HOURS = 720
 MOST_COPAY = Decimal("10000.00")
 
 
-def _whole_number(label: str, low: int, high: int, **kwargs: Any) -> forms.IntegerField:
-    words = _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+def _whole_number(label: StrOrPromise, low: int, high: int, **kwargs: Any) -> forms.IntegerField:
+    # Formatted when shown, so that the words are in the viewer's language.
+    words = format_lazy(_("Enter a whole number from {low} to {high}."), low=low, high=high)
     return forms.IntegerField(
         label=label,
         min_value=low,
@@ -50,7 +55,7 @@ def _whole_number(label: str, low: int, high: int, **kwargs: Any) -> forms.Integ
     )
 
 
-def _choose_many(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
+def _choose_many(label: StrOrPromise, help_text: StrOrPromise) -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         label=label,
         help_text=help_text,

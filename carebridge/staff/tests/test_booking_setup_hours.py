@@ -9,6 +9,9 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
@@ -22,6 +25,7 @@ from carebridge.scheduling.tests.factories import (
     make_time_off,
 )
 from carebridge.staff.tests.schedule_setup import NOW, frozen_clock  # noqa: F401
+from carebridge.testing import factories
 from carebridge.testing.clients import client_for, flashed
 from carebridge.testing.personas import Cast
 
@@ -279,3 +283,23 @@ def test_an_administrator_removes_a_holiday_audited_with_what_it_was(
     }
     expected = {name: {"before": value, "after": None} for name, value in before.items()}
     assert (event.action, event.object_id, event.changes) == ("delete", str(holiday.pk), expected)
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_pages_cost_the_same_for_few_or_many_hours(cast: Cast, schedule: Schedule) -> None:
+    client = client_for(cast.clinic_admin)
+    client.get(HOURS)
+    make_hours(schedule.practitioner, schedule.location, 0, "09:00", "12:00")
+    few = (queries_for(client, HOURS), queries_for(client, clinician_url(schedule)))
+    for weekday in range(1, 7):
+        make_hours(schedule.practitioner, schedule.location, weekday, "09:00", "12:00")
+        make_hours(schedule.other_practitioner, schedule.location, weekday, "13:00", "17:00")
+    schedule.practitioner.locations.add(schedule.other_location)
+    factories.make_practitioner(cast.clinic).locations.set([schedule.location])
+    many = (queries_for(client, HOURS), queries_for(client, clinician_url(schedule)))
+    assert many == few

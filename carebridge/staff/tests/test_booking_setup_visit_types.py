@@ -8,6 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -293,3 +296,22 @@ def test_any_text_in_the_form_is_refused_or_cleaned_never_an_error(
         assert 5 <= form.settings().duration_minutes <= 240
     else:
         assert all(name in form.fields for name in form.errors)
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_list_costs_the_same_for_one_or_many_visit_types(
+    cast: Cast, schedule: Schedule
+) -> None:
+    client = client_for(cast.clinic_admin)
+    client.get(LIST)
+    one = queries_for(client, LIST)
+    for n in range(5):
+        VisitType.objects.create(clinic=cast.clinic, name=f"Visit {n}").practitioners.set(
+            [schedule.practitioner, schedule.other_practitioner]
+        )
+    assert queries_for(client, LIST) == one
