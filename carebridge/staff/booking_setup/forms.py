@@ -90,9 +90,21 @@ class VisitTypeForm(forms.Form):
     duration_minutes = _whole_number(
         _("Length in minutes"), SHORTEST_VISIT_MINUTES, LONGEST_VISIT_MINUTES
     )
-    mode = forms.ChoiceField(label=_("How the visit happens"), choices=VisitMode.choices)
+    mode = forms.ChoiceField(
+        label=_("How the visit happens"),
+        choices=VisitMode.choices,
+        error_messages={
+            "required": _("Choose how the visit happens."),
+            "invalid_choice": _("Choose how the visit happens."),
+        },
+    )
     online_booking = forms.ChoiceField(
-        label=_("Who may book it online"), choices=OnlineBooking.choices
+        label=_("Who may book it online"),
+        choices=OnlineBooking.choices,
+        error_messages={
+            "required": _("Choose who may book it online."),
+            "invalid_choice": _("Choose who may book it online."),
+        },
     )
     practitioners = _choose_many(
         _("Clinicians who offer it"), _("Patients can book only the clinicians ticked here.")
@@ -224,17 +236,23 @@ class WeeklyHoursForm(forms.Form):
         label=_("Day"),
         choices=Weekday.choices,
         coerce=int,
-        error_messages={"required": _("Choose the day.")},
+        error_messages={"required": _("Choose the day."), "invalid_choice": _("Choose the day.")},
     )
     starts_at = forms.TimeField(
         label=_("Starts at"),
         widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={"required": _("Enter the time the hours start, such as 09:00.")},
+        error_messages={
+            "required": _("Enter the time the hours start, such as 09:00."),
+            "invalid": _("Enter the time the hours start, such as 09:00."),
+        },
     )
     ends_at = forms.TimeField(
         label=_("Ends at"),
         widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={"required": _("Enter the time the hours end, such as 17:00.")},
+        error_messages={
+            "required": _("Enter the time the hours end, such as 17:00."),
+            "invalid": _("Enter the time the hours end, such as 17:00."),
+        },
     )
     location = forms.ModelChoiceField(
         label=_("Place"),

@@ -128,8 +128,8 @@ def test_hours_removed_on_the_page_are_no_longer_offered(cast: Cast, schedule: S
     [
         ({"starts_at": "11:00", "ends_at": "13:00"}, "overlap"),
         ({"ends_at": "08:00"}, "Ends at: The end must be after the start."),
-        ({"starts_at": "9 o'clock"}, "Starts at: Enter a valid time."),
-        ({"weekday": "7"}, "Day: Select a valid choice. 7 is not one of the available choices."),
+        ({"starts_at": "9 o'clock"}, "Starts at: Enter the time the hours start, such as 09:00."),
+        ({"weekday": "7"}, "Day: Choose the day."),
     ],
 )
 def test_refused_hours_say_why_and_add_nothing(
