@@ -434,3 +434,23 @@ def test_another_clinics_place_or_administrator_is_refused_hours(
     with pytest.raises(PermissionDenied):
         services.remove_weekly_hours(actor=other, hours=hours)
     assert (WeeklyHours.objects.count(), changes("weekly_hours")) == (1, [])
+
+
+def test_removing_hours_keeps_the_appointments_booked_in_them(
+    cast: Cast, schedule: Schedule
+) -> None:
+    hours = make_hours(schedule.practitioner, schedule.location, 0, "09:00", "10:00")
+    visit = make_appointment(
+        cast.patient,
+        schedule.visit_type,
+        schedule.practitioner,
+        schedule.location,
+        local(2026, 3, 9, 9),
+    )
+    services.remove_weekly_hours(actor=admin(cast), hours=hours)
+    kept = Appointment.objects.get(pk=visit.pk)
+    assert (kept.status, kept.starts_at, kept.ends_at) == (
+        "booked",
+        local(2026, 3, 9, 9),
+        local(2026, 3, 9, 9, 30),
+    )
