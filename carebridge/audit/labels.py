@@ -90,6 +90,9 @@ OBJECT_TYPES: dict[str, Promise] = {
     "waitlist_entry": gettext_lazy("Waiting list for an earlier appointment"),
     "waitlist_offer": gettext_lazy("Offer of an earlier appointment time"),
     "time_off": gettext_lazy("Blocked time in the schedule"),
+    # The clinic administrator's booking set-up (issue 16).
+    "visit_type": gettext_lazy("Visit type"),
+    "weekly_hours": gettext_lazy("Weekly hours of a clinician"),
     "message_thread": gettext_lazy("Message conversation"),
     "care_request": gettext_lazy("Refill, referral or records request"),
     "message_attachment": gettext_lazy("Message attachment"),

@@ -22,7 +22,7 @@ from carebridge.scheduling.forms import (
     parse_time_value,
     practitioner_field,
 )
-from carebridge.scheduling.models import VisitType
+from carebridge.scheduling.models import TimeOffKind, VisitType
 from carebridge.staff import schedule_selectors as selectors
 
 NOTE_MAX_LENGTH = 200
@@ -126,7 +126,8 @@ class StaffCancelForm(forms.Form):
 
 class BlockTimeForm(forms.Form):
     """Time to block, as the clinic's clock has it; `cleaned_data` gains `starts_at` and
-    `ends_at` as aware datetimes."""
+    `ends_at` as aware datetimes. A clinician's leave spans several days with a later end date;
+    the whole clinic's closure leaves the clinician empty."""
 
     practitioner = practitioner_field(_("Whose time"), _("The whole clinic"))
     location = location_field(_("Where"), _("Every place"))
@@ -143,9 +144,19 @@ class BlockTimeForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+    kind = forms.ChoiceField(
+        label=_("What kind of time off"),
+        help_text=_("A holiday can be removed only by a clinic administrator."),
+        choices=TimeOffKind.choices,
+        initial=TimeOffKind.BLOCKED,
+    )
+
+    def __init__(self, *args: Any, clinic: Clinic, with_holidays: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zoneinfo.ZoneInfo(clinic.time_zone)
+        # Only clinic administrators record holidays; everyone else blocks time.
+        if not with_holidays:
+            del self.fields["kind"]
         _set_queryset(self, "practitioner", selectors.list_practitioners(clinic))
         _set_queryset(self, "location", selectors.list_locations(clinic))
 

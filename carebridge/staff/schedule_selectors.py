@@ -23,7 +23,6 @@ from carebridge.scheduling.models import (
     AppointmentStatus,
     RequestStatus,
     TimeOff,
-    TimeOffKind,
     VisitType,
 )
 
@@ -198,15 +197,15 @@ def get_clinic_request(clinic: Clinic, request_id: uuid.UUID) -> AppointmentRequ
 
 
 def list_upcoming_blocks(clinic: Clinic, now: datetime.datetime) -> list[TimeOff]:
-    """Blocked time not yet over, soonest first (one query)."""
-    rows = TimeOff.objects.filter(clinic=clinic, kind=TimeOffKind.BLOCKED, ends_at__gt=now)
+    """Blocked time and holidays not yet over, soonest first (one query)."""
+    rows = TimeOff.objects.filter(clinic=clinic, ends_at__gt=now)
     rows = rows.select_related("practitioner", "location").order_by("starts_at", "pk")
     return list(rows[:UPCOMING_BLOCKS_SHOWN])
 
 
 def get_clinic_block(clinic: Clinic, time_off_id: int) -> TimeOff:
-    """One of the clinic's blocked times, else 404."""
-    rows = TimeOff.objects.filter(clinic=clinic, kind=TimeOffKind.BLOCKED)
+    """One of the clinic's blocked times or holidays, else 404."""
+    rows = TimeOff.objects.filter(clinic=clinic)
     found = rows.select_related("practitioner", "location").filter(pk=time_off_id).first()
     if found is None:
         raise Http404

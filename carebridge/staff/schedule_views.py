@@ -28,8 +28,9 @@ from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event, record_list_view
 from carebridge.clinic.models import Clinic
 from carebridge.core.http import AuthenticatedRequest
-from carebridge.scheduling.models import Appointment, BookedAs
+from carebridge.scheduling.models import Appointment, BookedAs, TimeOffKind
 from carebridge.scheduling.services import desk
+from carebridge.scheduling.services import time_off as time_off_rules
 from carebridge.scheduling.services.booking import CANCELLABLE_STATUSES, cancel_appointment
 from carebridge.staff import schedule_selectors as selectors
 from carebridge.staff.access import staff_required
@@ -238,7 +239,8 @@ def schedule_block(request: AuthenticatedRequest) -> HttpResponse:
     """Block time, and the blocked time still to come."""
     clinic = staff_clinic(request)
     data = request.POST if request.method == "POST" else None
-    form = BlockTimeForm(data, clinic=clinic)
+    with_holidays = time_off_rules.may_handle_holidays(request.user)
+    form = BlockTimeForm(data, clinic=clinic, with_holidays=with_holidays)
     in_the_way: list[Appointment] = []
     if form.is_valid():
         try:
@@ -250,6 +252,7 @@ def schedule_block(request: AuthenticatedRequest) -> HttpResponse:
                 starts_at=form.cleaned_data["starts_at"],
                 ends_at=form.cleaned_data["ends_at"],
                 note=form.cleaned_data["note"],
+                kind=form.cleaned_data.get("kind", TimeOffKind.BLOCKED),
                 request=request,
             )
         except desk.AppointmentsInTheWayError as refusal:
@@ -264,6 +267,7 @@ def schedule_block(request: AuthenticatedRequest) -> HttpResponse:
         "form": form,
         "in_the_way": in_the_way,
         "blocks": selectors.list_upcoming_blocks(clinic, timezone.now()),
+        "with_holidays": with_holidays,
     }
     return render_in_clinic_time(request, clinic, "staff/schedule_block.html", context)
 
@@ -271,12 +275,17 @@ def schedule_block(request: AuthenticatedRequest) -> HttpResponse:
 @staff_required(PERMISSION)
 @require_http_methods(["GET", "HEAD", "POST"])
 def schedule_block_remove(request: AuthenticatedRequest, time_off_id: int) -> HttpResponse:
-    """Ask, then remove blocked time so that it can be booked again."""
+    """Ask, then remove blocked time so that it can be booked again (a holiday only by a
+    clinic administrator)."""
     clinic = staff_clinic(request)
     block = selectors.get_clinic_block(clinic, time_off_id)
     if request.method == "POST":
-        desk.remove_blocked_time(actor=request.user, time_off=block, request=request)
-        messages.success(request, _("The blocked time is removed."))
+        try:
+            desk.remove_blocked_time(actor=request.user, time_off=block, request=request)
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+        else:
+            messages.success(request, _("The blocked time is removed."))
         return redirect("staff:schedule-block")
     context = {"block": block}
     return render_in_clinic_time(request, clinic, "staff/schedule_block_remove.html", context)

@@ -14,6 +14,7 @@ from carebridge.staff import (
 )
 from carebridge.staff.billing import reports as billing_reports
 from carebridge.staff.billing import views as billing_views
+from carebridge.staff.booking_setup.urls import urlpatterns as booking_setup_urls
 from carebridge.staff.insurance import views as insurance_views
 from carebridge.staff.people.urls import urlpatterns as people_urlpatterns
 
@@ -125,4 +126,5 @@ urlpatterns = [
         name="billing-reconciliation-csv",
     ),
     *people_urlpatterns,
+    *booking_setup_urls,
 ]

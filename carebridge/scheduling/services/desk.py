@@ -33,6 +33,7 @@ from carebridge.scheduling.models import (
     TimeOff,
     TimeOffKind,
 )
+from carebridge.scheduling.services import time_off as time_off_rules
 from carebridge.scheduling.services.booking import (
     audit_appointment,
     book_appointment,
@@ -319,13 +320,16 @@ def block_time(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     note: str,
+    kind: str = TimeOffKind.BLOCKED,
     request: HttpRequest | None = None,
 ) -> TimeOff:
     """Block time in which nobody can book: a practitioner's, or the whole clinic's (no
-    practitioner), at one place or all. Refused when it ends before it starts, or when booked
-    appointments fall inside (`AppointmentsInTheWayError` lists them). Audited ("time_off",
-    create) in the same transaction."""
+    practitioner), at one place or all, over minutes or days; a holiday only by a clinic
+    administrator. Refused when it ends before it starts, or when booked appointments fall
+    inside (`AppointmentsInTheWayError` lists them). Audited ("time_off", create, with its
+    values) in the same transaction."""
     check_desk_staff(actor, clinic.pk)
+    time_off_rules.check_may_add(actor, kind)
     _check_own(clinic, practitioner, location)
     if ends_at <= starts_at:
         raise ValidationError(_("The end must be after the start."), code="ends_before_start")
@@ -344,15 +348,14 @@ def block_time(
             location=location,
             starts_at=starts_at,
             ends_at=ends_at,
-            kind=TimeOffKind.BLOCKED,
+            kind=kind,
             note=note,
         )
-        record_event(
+        time_off_rules.audit_time_off(
             actor=actor,
+            time_off=blocked,
             action=AuditAction.CREATE,
-            object_type="time_off",
-            object_id=blocked.pk,
-            acting_as=STAFF,
+            time_off_id=blocked.pk,
             request=request,
         )
     return blocked
@@ -361,18 +364,17 @@ def block_time(
 def remove_blocked_time(
     *, actor: User, time_off: TimeOff, request: HttpRequest | None = None
 ) -> None:
-    """Remove blocked time (not a holiday, which is set up with the clinic's hours), so the
-    time can be booked again. Audited ("time_off", delete) in the same transaction."""
+    """Remove blocked time, so the time can be booked again; a holiday only by a clinic
+    administrator. Audited ("time_off", delete, with its values) in the same transaction."""
     check_desk_staff(actor, time_off.clinic_id)
-    if time_off.kind != TimeOffKind.BLOCKED:
-        raise ValidationError(_("Only blocked time can be removed here."), code="not_blocked")
+    time_off_rules.check_may_remove(actor, time_off)
     with transaction.atomic():
-        record_event(
+        time_off_id = time_off.pk
+        time_off.delete()
+        time_off_rules.audit_time_off(
             actor=actor,
+            time_off=time_off,
             action=AuditAction.DELETE,
-            object_type="time_off",
-            object_id=time_off.pk,
-            acting_as=STAFF,
+            time_off_id=time_off_id,
             request=request,
         )
-        time_off.delete()

@@ -54,6 +54,15 @@ NO_PATIENT_DATA = {
     "staff:setup-team-list": "the clinic's care teams: names, topics, clinicians and staff",
     "staff:setup-team-add": "the form to add a care team",
     "staff:setup-team-edit": "one care team's set-up, no patient named",
+    # The booking set-up (issue 16): the clinic's configuration, no patient; changes are
+    # audited with record_change by the services.
+    "staff:setup-visit-types": "the clinic's visit types",
+    "staff:setup-visit-type-add": "the form to add a visit type",
+    "staff:setup-visit-type-edit": "one visit type's settings",
+    "staff:setup-visit-type-remove": "asks before removing a visit type",
+    "staff:setup-hours": "the clinic's clinicians and their places",
+    "staff:setup-hours-clinician": "one clinician's weekly hours",
+    "staff:setup-hours-remove": "POST only: GET answers 405",
 }
 # Pages audited as one event that names no patient, and why that is enough.
 AUDITED_WITHOUT_PATIENT = {

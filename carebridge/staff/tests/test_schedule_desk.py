@@ -345,7 +345,9 @@ def test_the_whole_clinic_is_blocked_around_anyones_appointment_at_that_place(
         block(setup, local(2026, 3, 5, 12), local(2026, 3, 5, 14), practitioner=None)
 
 
-def test_blocked_time_can_be_removed_but_a_holiday_cannot(setup: Desk) -> None:
+def test_blocked_time_can_be_removed_but_a_holiday_only_by_an_administrator(
+    setup: Desk,
+) -> None:
     blocked = block(setup, local(2026, 3, 5, 12), local(2026, 3, 5, 14))
     blocked_id = blocked.pk
     desk.remove_blocked_time(actor=setup.cast.nurse, time_off=blocked)
@@ -359,8 +361,10 @@ def test_blocked_time_can_be_removed_but_a_holiday_cannot(setup: Desk) -> None:
     )
     with pytest.raises(ValidationError) as refusal:
         desk.remove_blocked_time(actor=setup.cast.nurse, time_off=holiday)
-    assert refusal.value.messages == ["Only blocked time can be removed here."]
+    assert refusal.value.messages == ["Only a clinic administrator can remove a holiday."]
     assert TimeOff.objects.filter(pk=holiday.pk).exists()
+    desk.remove_blocked_time(actor=setup.cast.clinic_admin, time_off=holiday)
+    assert not TimeOff.objects.filter(pk=holiday.pk).exists()
 
 
 def test_billing_and_other_clinics_may_not_block_time(setup: Desk) -> None:

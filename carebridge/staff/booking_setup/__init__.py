@@ -1,0 +1,1 @@
+"""The clinic administrator's booking set-up pages: visit types, weekly hours, time off."""
