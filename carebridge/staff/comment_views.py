@@ -144,6 +144,9 @@ def quick_comments(request: AuthenticatedRequest) -> HttpResponse:
         (quick, failed[1] if failed and failed[0] == quick.pk else _form_for(quick))
         for quick in _quick_comments(clinic)
     ]
+    # Each box's label says which it is, so a screen reader never hears ten alike.
+    for number, (_quick, quick_form) in enumerate(listed, start=1):
+        quick_form.fields["text"].label = _("Quick comment %(number)d") % {"number": number}
     context = {"form": form, "listed": listed, "clinic": clinic}
     return render(request, "staff/quick_comments.html", context, status=400 if failed else 200)
 

@@ -205,3 +205,15 @@ def test_the_form_accepts_exactly_1_to_1000_characters_stripped(text: str) -> No
     assert form.is_valid() == expected
     if expected:
         assert form.cleaned_data["text"] == stripped
+
+
+def test_each_box_is_labelled_by_its_place_and_the_settings_page_links_here(cast, admin):
+    first, second = make(cast, "A", "B")
+    html = admin.get(PAGE).content.decode()
+    labels = re.findall(r'<label for="id_quick-(\d+)-text">([^<]+)</label>', html)
+    assert labels == [(str(first.pk), "Quick comment 1"), (str(second.pk), "Quick comment 2")]
+    settings_page = admin.get(reverse("staff:release-settings")).content.decode()
+    assert (
+        f'<a href="{PAGE}">Quick comments clinicians can pick when they release a result</a>'
+        in (settings_page)
+    )

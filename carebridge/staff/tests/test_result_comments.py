@@ -365,3 +365,18 @@ def test_the_form_accepts_only_a_clean_comment(choice: str, words: str) -> None:
         assert valid == (not stripped)
         if valid:
             assert form.cleaned_data["comment"] == ("" if choice == "none" else NORMAL)
+
+
+def test_the_panel_costs_one_query(cast, held, settings):
+    released_with_comment(cast, held)
+    client = client_for(cast.patient_user)
+    panels = list(settings.CAREBRIDGE_HOME_PANELS)
+    settings.CAREBRIDGE_HOME_PANELS = [p for p in panels if not p.endswith("comments_panel")]
+    client.get("/")
+    with CaptureQueriesContext(connection) as without:
+        client.get("/")
+    settings.CAREBRIDGE_HOME_PANELS = panels
+    client.get("/")
+    with CaptureQueriesContext(connection) as with_panel:
+        client.get("/")
+    assert len(with_panel) == len(without) + 1
