@@ -138,6 +138,11 @@ def test_the_patient_reads_it_and_can_answer(cast, inbox):
     client_for(cast.nurse).post(page(cast.patient), form_data(inbox))
     thread = Thread.objects.get()
     pat = client_for(cast.patient_user)
+    listing = pat.get(reverse("messaging:threads")).content.decode()
+    assert (
+        f'<a href="{reverse("messaging:thread", args=[thread.pk])}">Your follow-up</a> '
+        '<strong class="unread">Unread</strong>' in listing
+    )
     html = pat.get(reverse("messaging:thread", args=[thread.pk])).content.decode()
     assert "Please book your follow-up visit." in html
     answer = {"body": "Booked for Friday.", "submission": str(uuid.uuid4())}
