@@ -77,8 +77,10 @@ def comments_panel(request: HttpRequest) -> HomePanel | None:
     comments = list_new_comments(scope, clinic_zone(scope.patient))
     if not comments:
         return None
+    # Someone helping the patient reads about the patient's results, not their own.
+    is_proxy = request.acting.is_proxy  # type: ignore[attr-defined]
     return HomePanel(
-        title=_("New comments on your results"),
+        title=_("New comments on test results") if is_proxy else _("New comments on your results"),
         template="records/results/comments_panel.html",
         empty_text="",
         items=comments,

@@ -286,10 +286,12 @@ def test_a_result_without_a_comment_shows_no_box(cast, held):
 
 
 def home_panel(client: Client) -> str:
+    """The comments panel's text ("" when there is none), whoever it is addressed to."""
     html = client.get("/").content.decode()
-    if "New comments on your results" not in html:
-        return ""
-    return text_of(html, ">New comments on your results</h2>", "</section>")
+    for title in ("New comments on your results", "New comments on test results"):
+        if f">{title}</h2>" in html:
+            return text_of(html, f">{title}</h2>", "</section>")
+    return ""
 
 
 def test_the_home_page_lists_new_comments_with_links(cast, held):
@@ -311,6 +313,17 @@ def test_a_comment_leaves_the_home_page_once_the_patient_opened_the_result(cast,
 
 def test_no_panel_without_comments(cast, held):
     assert home_panel(client_for(cast.patient_user)) == ""
+
+
+def test_a_caregiver_sees_the_panel_about_the_patients_results(cast, held):
+    released_with_comment(cast, held)
+    caregiver = client_for(cast.proxies.full_caregiver, acting_for=cast.patient)
+    html = caregiver.get("/").content.decode()
+    assert "New comments on your results" not in html
+    assert text_of(html, ">New comments on test results</h2>", "</section>") == (
+        f"Glucose : Casey Clinician's comment ({date_format(TODAY, 'DATE_FORMAT')}): {NORMAL} "
+        "See all your test results"
+    )
 
 
 def test_a_sensitive_results_comment_is_kept_from_the_caregiver(cast):
