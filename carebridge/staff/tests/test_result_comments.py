@@ -328,11 +328,21 @@ def test_a_caregiver_sees_the_panel_about_the_patients_results(cast, held):
 
 def test_a_sensitive_results_comment_is_kept_from_the_caregiver(cast):
     hold_labs(cast.clinic)
+    (plain,) = store(cast.patient, records.glucose(cast.patient, TODAY, 90))
     (row,) = store(cast.patient, records.glucose(cast.patient, TODAY, 130, meta=LABEL))
+    released_with_comment(cast, plain, "Plain words.")
     released_with_comment(cast, row, "Private words.")
-    assert "Private words." in home_panel(client_for(cast.patient_user))
+    own = home_panel(client_for(cast.patient_user))
+    assert "Private words." in own and "Plain words." in own
     caregiver = client_for(cast.proxies.full_caregiver, acting_for=cast.patient)
-    assert home_panel(caregiver) == ""
+    assert "Plain words." in home_panel(caregiver)
+    assert "Private words." not in home_panel(caregiver)
+    assert (
+        client_for(cast.proxies.full_caregiver, acting_for=cast.patient)
+        .get(result_url(row))
+        .status_code
+        == 404
+    )
 
 
 def test_a_parent_who_may_not_see_results_gets_no_panel(cast):
