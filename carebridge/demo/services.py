@@ -27,6 +27,7 @@ from carebridge.demo.accounts import (
 )
 from carebridge.demo.billing import demo_billing_patients, load_demo_billing
 from carebridge.demo.clinical import PractitionerRef
+from carebridge.demo.comments import load_demo_quick_comments
 from carebridge.demo.generator import EMAIL_DOMAIN, PatientSpec, generate_patients
 from carebridge.demo.messaging import load_demo_messaging
 from carebridge.demo.proxies import load_demo_proxies
@@ -109,6 +110,7 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
     The clinic's weekly hours and kinds of visit are set up so that patients can book online
     (`carebridge.demo.scheduling`). The clinic has care teams to write to, and the first
     enrolled patient an answered conversation and a refill request (`carebridge.demo.messaging`).
+    Clinicians releasing results can pick one of three quick comments (`carebridge.demo.comments`).
 
     Audit: the importer's one "import" event per patient, and the messaging services' events
     for that first conversation and request. The people are synthetic and no one acts on a real
@@ -120,6 +122,7 @@ def load_demo_clinic(password: str, *, with_records: bool = True) -> list[DemoSi
         locations = upsert_locations(clinic)
         practitioners = upsert_practitioners(clinic, locations)
         upsert_schedule(clinic, locations, practitioners)
+        load_demo_quick_comments(clinic)
         staff = {spec.role: upsert_staff(clinic, spec, password) for spec in STAFF}
         link_clinician(practitioners, staff[StaffRole.CLINICIAN])
         patients = upsert_patients(clinic, password)

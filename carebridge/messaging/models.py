@@ -35,6 +35,12 @@ class WrittenAs(models.TextChoices):
     STAFF = "staff", _("Clinic staff")
 
 
+# Who started a conversation that is the patient's own: kept from a teenager's parent unless
+# the teenager shares their messages (`proxies.rules.hides_patients_own_messages`). A
+# conversation the clinic starts is addressed to the patient, so it is the teenager's too.
+TEENS_OWN = (WrittenAs.SELF, WrittenAs.STAFF)
+
+
 class CareTeam(models.Model):
     """A clinic's inbox (pool): the staff who answer it and the clinicians patients see as its
     members. Patients write only to the teams of their own clinic."""
@@ -84,9 +90,10 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
     def for_patient_side(self, patient: Patient, *, hides_patients_own: bool) -> ThreadQuerySet:
         """The patient's conversations one viewer on the patient's side may see: all of them,
         or, for a teenager's parent (`hides_patients_own`, from the acting context), all but
-        the ones the patient started (with the clinic's replies in them)."""
+        the patient's own: those the patient started, and those the clinic started with the
+        patient (addressed to the teenager, who alone is told of them)."""
         threads = self.for_patient(patient)
-        return threads.exclude(created_as=WrittenAs.SELF) if hides_patients_own else threads
+        return threads.exclude(created_as__in=TEENS_OWN) if hides_patients_own else threads
 
     def open(self) -> ThreadQuerySet:
         return self.exclude(status=ThreadStatus.CLOSED)

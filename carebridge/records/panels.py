@@ -1,4 +1,5 @@
-"""The record's contribution to the home page: how many test results are new, or held."""
+"""The record's contributions to the home page: how many test results are new, or held, and
+the clinician's comments on new results."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from django.utils.translation import ngettext
 
 from carebridge.home.panels import HomePanel
 from carebridge.records.scope import RecordScope
+from carebridge.records.selectors.comments import list_new_comments
 from carebridge.records.selectors.results import result_counts
+from carebridge.records.selectors.wording import clinic_zone
 
 
 def results_panel(request: HttpRequest) -> HomePanel | None:
@@ -55,6 +58,32 @@ def results_panel(request: HttpRequest) -> HomePanel | None:
         template="records/results/panel.html",
         empty_text=_("You have no new test results."),
         items=items,
+        link_url=reverse("records:results"),
+        link_text=_("See all your test results"),
+    )
+
+
+def comments_panel(request: HttpRequest) -> HomePanel | None:
+    """The clinician's comments on results the patient has not opened yet, newest first, for a
+    viewer who may see the results part: only comments on results this viewer may see (never
+    a sensitive one hidden from a proxy). Shown only when there is one (one query).
+
+    No audit event: the comments are read again, and audited, on the result's own page; the
+    panel is part of the home page as the results panel is.
+    """
+    scope = RecordScope.of_acting(request.acting)  # type: ignore[attr-defined]
+    if scope is None or not scope.may_see("results"):
+        return None
+    comments = list_new_comments(scope, clinic_zone(scope.patient))
+    if not comments:
+        return None
+    # Someone helping the patient reads about the patient's results, not their own.
+    is_proxy = request.acting.is_proxy  # type: ignore[attr-defined]
+    return HomePanel(
+        title=_("New comments on test results") if is_proxy else _("New comments on your results"),
+        template="records/results/comments_panel.html",
+        empty_text="",
+        items=comments,
         link_url=reverse("records:results"),
         link_text=_("See all your test results"),
     )

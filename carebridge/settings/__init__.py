@@ -279,6 +279,7 @@ CAREBRIDGE_HOME_PANELS = [
     "carebridge.scheduling.panels.appointments_panel",
     "carebridge.messaging.panels.messages_panel",
     "carebridge.records.panels.results_panel",
+    "carebridge.records.panels.comments_panel",
     "carebridge.billing.panels.billing_panel",
 ]
 

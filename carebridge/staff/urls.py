@@ -2,8 +2,10 @@ from django.urls import path
 
 from carebridge.staff import (
     billing_plan_views,
+    comment_views,
     import_views,
     inbox_views,
+    message_views,
     notice_views,
     proxy_views,
     release_views,
@@ -25,6 +27,11 @@ urlpatterns = [
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/<uuid:patient_id>/invite/", views.patient_invite, name="patient-invite"),
     path("patients/<uuid:patient_id>/access/", proxy_views.patient_access, name="patient-access"),
+    path(
+        "patients/<uuid:patient_id>/message/",
+        message_views.patient_message,
+        name="patient-message",
+    ),
     path(
         "patients/<uuid:patient_id>/access/parent/",
         proxy_views.patient_access_grant,
@@ -48,7 +55,9 @@ urlpatterns = [
     path("imports/matches/", import_views.match_review_list, name="match-review-list"),
     path("imports/matches/<int:review_id>/", import_views.match_review, name="match-review"),
     path("results/held/", release_views.held_results, name="held-results"),
+    path("results/held/<int:resource_id>/", comment_views.held_result, name="held-result"),
     path("results/settings/", release_views.release_settings, name="release-settings"),
+    path("setup/quick-comments/", comment_views.quick_comments, name="setup-quick-comments"),
     path("schedule/", schedule_views.schedule_day, name="schedule-day"),
     path("schedule/week/", schedule_views.schedule_week, name="schedule-week"),
     path(

@@ -103,3 +103,35 @@ def with_report_results(clinic: Clinic, resource_ids: Sequence[int]) -> list[int
             release=Release.HELD,
         ).values_list("pk", flat=True)
     return ids
+
+
+def get_clinic_result(clinic: Clinic, resource_id: int) -> ClinicalResource | None:
+    """One of the clinic's results or reports of a patient (held or released), or None."""
+    return (
+        ClinicalResource.objects.filter(
+            clinic=clinic, pk=resource_id, resource_type__in=RESULT_TYPES, patient__isnull=False
+        )
+        .exclude(status="entered-in-error")
+        .select_related("patient")
+        .first()
+    )
+
+
+def held_report_rows(clinic: Clinic, report: ClinicalResource, zone: ZoneInfo) -> list[HeldRow]:
+    """A held report's own results that are still held (those its release releases too), in
+    the report's order (one query)."""
+    assert report.patient is not None
+    ids = observation_ids(report.resource.get("result"))
+    found = {
+        row.fhir_id: row
+        for row in ClinicalResource.objects.filter(
+            clinic=clinic,
+            patient=report.patient,
+            resource_type=ResourceType.OBSERVATION,
+            fhir_id__in=ids,
+            release=Release.HELD,
+        )
+        .without_json()
+        .select_related("patient")
+    }
+    return [_held_row(found[fhir_id], zone) for fhir_id in dict.fromkeys(ids) if fhir_id in found]

@@ -29,6 +29,7 @@ from carebridge.records.models import ClinicalResource, ResourceType
 from carebridge.records.scope import RecordScope
 from carebridge.records.selectors import charts, detail, results, trends
 from carebridge.records.selectors import vitals as vital_signs
+from carebridge.records.selectors.comments import get_comment
 from carebridge.records.selectors.wording import clinic_zone
 from carebridge.records.services import mark_seen
 
@@ -142,6 +143,7 @@ def _result_context(scope: RecordScope, row: ClinicalResource, zone: ZoneInfo) -
     history = trends.get_history(scope, code_system=row.code_system, code=row.code, zone=zone)
     return {
         "result": result,
+        "comment": get_comment(row, zone),
         "chart": charts.reading_chart("chart-history", result.name, history.readings),
         "readings": list(reversed(history.readings))[:DETAIL_TABLE_ROWS],
         "reading_count": len(history.readings),
@@ -163,6 +165,7 @@ def report_detail(request: AuthenticatedRequest, resource_id: int) -> HttpRespon
     _mark_seen_by_patient(request, [report.pk, *(row.pk for row in found.rows)])
     context = {"report": detail.get_report_detail(scope, report, zone), "rows": found.rows}
     context["held"] = found.held
+    context["comment"] = get_comment(report, zone)
     with timezone.override(zone):
         return render(request, "records/report_detail.html", context)
 

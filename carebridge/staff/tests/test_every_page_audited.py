@@ -38,6 +38,7 @@ NO_PATIENT_DATA = {
     "staff:import-detail": "one import job's counts and errors by resource type",
     "staff:release-settings": "the clinic's result-release settings",
     "staff:message-settings": "the clinic's message settings",
+    "staff:setup-quick-comments": "the clinic's quick comments on results",
     "staff:schedule-block": "the form to block time; clinicians and places only",
     "staff:import-retry": "POST only: GET answers 405",
     "staff:notices-retry-all": "POST only: GET answers 405",
@@ -116,7 +117,7 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
         details={"medicines": ["Metformin 500 mg"], "pharmacy": "Main Street Pharmacy"},
     )
     hold_labs(cast.clinic)
-    store(cast.second_patient, glucose(cast.second_patient))
+    (held,) = store(cast.second_patient, glucose(cast.second_patient))
     payment = billing_setup.owing_and_paid(cast, cast.patient)
     review = PatientMatchReview.objects.create(
         clinic=cast.clinic, candidate=cast.patient, incoming={}
@@ -161,6 +162,8 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
         ),
         "staff:inbox-request": (by_id("staff:inbox-request", care_request.pk), cast.patient),
         "staff:held-results": (reverse("staff:held-results"), cast.second_patient),
+        "staff:held-result": (by_id("staff:held-result", held.pk), cast.second_patient),
+        "staff:patient-message": (by_id("staff:patient-message", cast.patient.pk), cast.patient),
         "staff:match-review-list": (reverse("staff:match-review-list"), cast.patient),
         "staff:match-review": (by_id("staff:match-review", review.pk), cast.patient),
         "staff:billing-plan": (by_id("staff:billing-plan", cast.patient.pk), cast.patient),

@@ -56,7 +56,7 @@ def test_the_list_shows_the_clinics_held_results_with_values(cast, clinician_cli
     store(cast.patient, glucose(cast.patient))
     assert rows(clinician_client.get(HELD)) == [
         "Glucose for Pat Patient Pat Patient RFC-1001 130 mg/dL (70 to 99 mg/dL) ▲ High "
-        f"{date_format(YESTERDAY, 'DATE_FORMAT')}"
+        f"{date_format(YESTERDAY, 'DATE_FORMAT')} Release with a comment (Glucose, Pat Patient)"
     ]
 
 
