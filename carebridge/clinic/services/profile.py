@@ -132,7 +132,11 @@ def set_patient_settings(
 
 
 def _save(
-    actor: User, clinic: Clinic, chosen: dict[str, object], object_type: str, request: HttpRequest | None
+    actor: User,
+    clinic: Clinic,
+    chosen: dict[str, object],
+    object_type: str,
+    request: HttpRequest | None,
 ) -> Clinic:
     with transaction.atomic():
         row = locked_clinic(clinic)

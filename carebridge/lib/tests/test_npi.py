@@ -15,7 +15,8 @@ def test_valid_numbers(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["1234567890", "1234567894", "123456789", "12345678930", "12345 7893", "１234567893", ""]
+    "value",
+    ["1234567890", "1234567894", "123456789", "12345678930", "12345 7893", "\uff11234567893", ""],
 )
 def test_invalid_numbers(value: str) -> None:
     assert not is_valid_npi(value)

@@ -236,7 +236,9 @@ class ClinicianForm(forms.Form):
         staff.queryset = StaffMember.objects.filter(clinic=clinic, is_active=True).select_related(
             "user"
         )
-        staff.label_from_instance = lambda member: f"{member.user.display_name} ({member.user.email})"
+        staff.label_from_instance = lambda member: (
+            f"{member.user.display_name} ({member.user.email})"
+        )
 
     def clean_npi(self) -> str:
         npi: str = self.cleaned_data["npi"]

@@ -28,8 +28,10 @@ SETUP_PAGES: list[SetupPage] = [
     SetupPage(
         "staff:setup-clinic",
         _("Clinic profile"),
-        _("The clinic's name, phone, address, opening hours, colour and the help and emergency "
-          "wording patients see."),
+        _(
+            "The clinic's name, phone, address, opening hours, colour and the help and emergency "
+            "wording patients see."
+        ),
     ),
     SetupPage(
         "staff:setup-logo",
@@ -49,8 +51,10 @@ SETUP_PAGES: list[SetupPage] = [
     SetupPage(
         "staff:setup-patients",
         _("Patient access"),
-        _("What parents may see at what age, when patients may have their own account, "
-          "two-step verification and how long activation codes last."),
+        _(
+            "What parents may see at what age, when patients may have their own account, "
+            "two-step verification and how long activation codes last."
+        ),
     ),
     SetupPage(
         "staff:release-settings",

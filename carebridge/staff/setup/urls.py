@@ -15,5 +15,7 @@ urlpatterns = [
     path("places/<int:place_id>/remove/", place_views.place_remove, name="setup-place-remove"),
     path("clinicians/", clinician_views.clinician_list, name="setup-clinicians"),
     path("clinicians/add/", clinician_views.clinician_add, name="setup-clinician-add"),
-    path("clinicians/<int:clinician_id>/", clinician_views.clinician_change, name="setup-clinician"),
+    path(
+        "clinicians/<int:clinician_id>/", clinician_views.clinician_change, name="setup-clinician"
+    ),
 ]

@@ -52,7 +52,11 @@ def test_the_admin_adds_a_clinician_with_places_and_account(cast: Cast) -> None:
     assert (response.status_code, response["Location"]) == (302, LIST_URL)
     assert flashed(response) == ["Maya Chen, MD is added."]
     clinician = Practitioner.objects.get(clinic=cast.clinic)
-    assert (clinician.npi, clinician.user_id, sorted(p.name for p in clinician.locations.all())) == (
+    assert (
+        clinician.npi,
+        clinician.user_id,
+        sorted(p.name for p in clinician.locations.all()),
+    ) == (
         "1234567893",
         cast.clinician.pk,
         ["Hill Road Office", "Main Street Office"],
@@ -79,7 +83,10 @@ def test_the_admin_adds_a_clinician_with_places_and_account(cast: Cast) -> None:
 def test_the_admin_changes_a_clinician_and_only_the_change_is_audited(cast: Cast) -> None:
     main = make_location(cast.clinic, name="Main Street Office")
     clinician = make_practitioner(
-        cast.clinic, given_name="Maya", family_name="Chen", specialty="Family medicine",
+        cast.clinic,
+        given_name="Maya",
+        family_name="Chen",
+        specialty="Family medicine",
         npi="1234567893",
     )
     url = f"/staff/setup/clinicians/{clinician.pk}/"

@@ -109,9 +109,18 @@ def test_metadata_is_stripped_and_a_large_picture_is_shrunk(cast: Cast, tmp_path
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        (b"%PDF-1.4 not a picture", "The logo must be a PNG, JPEG or WebP picture. This file is not one."),
-        (b"GIF89a" + b"\x00" * 20, "The logo must be a PNG, JPEG or WebP picture. This file is not one."),
-        (b"\x89PNG\r\n\x1a\n" + b"broken" * 10, "The logo could not be read as a picture. It may be damaged."),
+        (
+            b"%PDF-1.4 not a picture",
+            "The logo must be a PNG, JPEG or WebP picture. This file is not one.",
+        ),
+        (
+            b"GIF89a" + b"\x00" * 20,
+            "The logo must be a PNG, JPEG or WebP picture. This file is not one.",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n" + b"broken" * 10,
+            "The logo could not be read as a picture. It may be damaged.",
+        ),
         (b"", "The submitted file is empty."),
     ],
 )
@@ -171,7 +180,10 @@ def test_replacing_and_removing_the_logo_removes_the_old_file(
     assert flashed(response)[-1] == "The logo is removed. Pages show the clinic's name alone."
     clinic = Clinic.objects.get(pk=cast.clinic.pk)
     assert (clinic.logo, clinic.branding_version, _stored(tmp_path)) == ("", 4, [])
-    assert [e.changes for e in AuditEvent.objects.filter(object_type="clinic_branding").order_by("sequence")] == [
+    assert [
+        e.changes
+        for e in AuditEvent.objects.filter(object_type="clinic_branding").order_by("sequence")
+    ] == [
         {"logo": {"before": None, "after": first}},
         {"logo": {"before": first, "after": second}},
         {"logo": {"before": second, "after": None}},

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from carebridge.clinic.services.profile import ClinicProfile, update_clinic_profile
 from carebridge.clinic.models import StaffRole
+from carebridge.clinic.services.profile import ClinicProfile, update_clinic_profile
 from carebridge.testing.factories import make_clinic, make_staff
 
 pytestmark = pytest.mark.django_db

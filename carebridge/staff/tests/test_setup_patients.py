@@ -90,14 +90,26 @@ OWN = (
 @pytest.mark.parametrize(
     ("changes", "errors"),
     [
-        ({"proxy_full_access_under_age": "16", "proxy_parental_access_until_age": "14",
-          "own_account_from_age": "13"}, {"__all__": [AGES]}),
-        ({"proxy_parental_access_until_age": "16", "own_account_from_age": "17"},
-         {"__all__": [OWN]}),
-        ({"proxy_parental_access_until_age": "21"},
-         {"proxy_parental_access_until_age": ["Ensure this value is less than or equal to 18."]}),
-        ({"activation_code_days": "0"},
-         {"activation_code_days": ["Ensure this value is greater than or equal to 1."]}),
+        (
+            {
+                "proxy_full_access_under_age": "16",
+                "proxy_parental_access_until_age": "14",
+                "own_account_from_age": "13",
+            },
+            {"__all__": [AGES]},
+        ),
+        (
+            {"proxy_parental_access_until_age": "16", "own_account_from_age": "17"},
+            {"__all__": [OWN]},
+        ),
+        (
+            {"proxy_parental_access_until_age": "21"},
+            {"proxy_parental_access_until_age": ["Ensure this value is less than or equal to 18."]},
+        ),
+        (
+            {"activation_code_days": "0"},
+            {"activation_code_days": ["Ensure this value is greater than or equal to 1."]},
+        ),
         ({"own_account_from_age": "thirteen"}, {"own_account_from_age": ["Enter a whole number."]}),
     ],
 )
@@ -121,7 +133,9 @@ def test_others_cannot_change_them(cast: Cast) -> None:
 ages = st.one_of(st.integers(-3, 25).map(str), st.text(max_size=4))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(full=ages, until=ages, own=ages, days=ages)
 def test_any_ages_are_saved_when_they_make_sense_or_refused(
     cast: Cast, full: str, until: str, own: str, days: str
@@ -136,7 +150,12 @@ def test_any_ages_are_saved_when_they_make_sense_or_refused(
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         saved = _saved(cast.clinic.pk)
-        assert 1 <= saved["proxy_full_access_under_age"] <= saved["proxy_parental_access_until_age"] <= 18
+        assert (
+            1
+            <= saved["proxy_full_access_under_age"]
+            <= saved["proxy_parental_access_until_age"]
+            <= 18
+        )
         assert 0 <= saved["own_account_from_age"] <= saved["proxy_parental_access_until_age"]
         assert (saved["proxy_full_access_under_age"], saved["activation_code_days"]) == (
             int(full),

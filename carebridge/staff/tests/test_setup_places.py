@@ -54,7 +54,9 @@ def test_the_list_shows_only_our_clinics_places(cast: Cast) -> None:
 
 
 def test_the_admin_adds_a_place(cast: Cast) -> None:
-    response = client_for(cast.clinic_admin).post(ADD_URL, HILL_ROAD | {"name": " Hill Road Office "})
+    response = client_for(cast.clinic_admin).post(
+        ADD_URL, HILL_ROAD | {"name": " Hill Road Office "}
+    )
     assert (response.status_code, response["Location"]) == (302, LIST_URL)
     assert flashed(response) == ["“Hill Road Office” is added."]
     place = Location.objects.get(clinic=cast.clinic)
@@ -119,7 +121,9 @@ def test_renaming_to_another_places_name_is_refused(cast: Cast) -> None:
 
 def test_another_clinic_may_use_the_same_name(cast: Cast) -> None:
     _place(cast)
-    response = client_for(cast.other_clinic_admin).post(ADD_URL, HILL_ROAD | {"name": "Main Street Office"})
+    response = client_for(cast.other_clinic_admin).post(
+        ADD_URL, HILL_ROAD | {"name": "Main Street Office"}
+    )
     assert response.status_code == 302
     assert Location.objects.filter(name="Main Street Office").count() == 2
 

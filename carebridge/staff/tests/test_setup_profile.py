@@ -155,7 +155,11 @@ def test_a_colour_white_text_cannot_be_read_on_is_refused(
     [
         (
             {"time_zone": "Mars/Olympus"},
-            {"time_zone": ["“Mars/Olympus” is not a time zone; use a name such as America/New_York."]},
+            {
+                "time_zone": [
+                    "“Mars/Olympus” is not a time zone; use a name such as America/New_York."
+                ]
+            },
         ),
         ({"name": ""}, {"name": ["This field is required."]}),
         ({"brand_colour": ""}, {"brand_colour": ["This field is required."]}),
@@ -282,13 +286,19 @@ text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 colours = st.one_of(st.integers(0, 0xFFFFFF).map(lambda n: f"#{n:06x}"), text)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=text, phone=text, hours=text, emergency=text, colour=colours)
 def test_any_input_is_saved_exactly_or_refused_never_a_server_error(
     cast: Cast, name: str, phone: str, hours: str, emergency: str, colour: str
 ) -> None:
     data = _form(
-        name=name, phone=phone, opening_hours=hours, emergency_wording=emergency, brand_colour=colour
+        name=name,
+        phone=phone,
+        opening_hours=hours,
+        emergency_wording=emergency,
+        brand_colour=colour,
     )
     response = client_for(cast.clinic_admin).post(URL, data)
     assert response.status_code in (200, 302)
