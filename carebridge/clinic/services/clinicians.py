@@ -50,7 +50,9 @@ def clinician_refusal(clinic: Clinic, details: ClinicianDetails, besides: int | 
     if staff is not None:
         if staff.clinic_id != clinic.pk:
             return _("Choose a staff account of this clinic.")
-        taken = Practitioner.objects.filter(user_id=staff.user_id).exclude(pk=besides)
+        taken = Practitioner.objects.filter(user_id=staff.user_id)
+        if besides is not None:
+            taken = taken.exclude(pk=besides)
         if taken.exists():
             return _("That staff account already belongs to another clinician.")
     return None

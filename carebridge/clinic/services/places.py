@@ -40,7 +40,9 @@ class PlaceDetails:
 def name_taken_refusal(clinic: Clinic, name: str, *, besides: int | None = None) -> str | None:
     """Why `name` cannot be used for another of the clinic's places, or None."""
     others = Location.objects.filter(clinic=clinic, name__iexact=name.strip())
-    if others.exclude(pk=besides).exists():
+    if besides is not None:
+        others = others.exclude(pk=besides)
+    if others.exists():
         return _("The clinic already has a place called “%(name)s”. Choose another name.") % {
             "name": name.strip()
         }
@@ -96,7 +98,7 @@ def change_place(
 
 def place_in_use_refusal(place: Location) -> str | None:
     """Why a place cannot be removed (it has appointments or working hours), or None."""
-    if place.appointments.exists() or place.weekly_hours.exists():  # type: ignore[attr-defined]
+    if place.appointments.exists() or place.weekly_hours.exists():
         return _(
             "“%(name)s” has appointments or working hours, so it cannot be removed. "
             "Move them to another place first."
