@@ -311,3 +311,11 @@ def test_any_input_is_saved_exactly_or_refused_never_a_server_error(
         assert clinic.phone == phone.strip()
     else:
         assert response.context["form"].errors
+
+
+def test_a_caregiver_sees_the_clinic_of_the_patient_they_act_for(cast: Cast) -> None:
+    client_for(cast.clinic_admin).post(URL, _form(name="Riverside Health"))
+    caregiver = cast.proxies.full_caregiver
+    body = client_for(caregiver, acting_for=cast.patient).get("/").content.decode()
+    assert _brand(body) == "Riverside Health"
+    assert '<link rel="stylesheet" href="/brand/riverside/colours-1.css">' in body
