@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.clinic.logos import LOGO_MAX_BYTES
@@ -233,9 +234,12 @@ class ClinicianForm(forms.Form):
         places: Any = self.fields["places"]
         places.queryset = Location.objects.filter(clinic=clinic)
         staff: Any = self.fields["staff"]
-        staff.queryset = StaffMember.objects.filter(clinic=clinic, is_active=True).select_related(
-            "user"
-        )
+        # Active staff, and whoever is linked now (even if no longer active), so that saving
+        # the form unchanged keeps the link.
+        linked = Q(user__practitioner__pk=clinician_id) if clinician_id is not None else Q()
+        staff.queryset = StaffMember.objects.filter(
+            Q(is_active=True) | linked, clinic=clinic
+        ).select_related("user")
         staff.label_from_instance = lambda member: (
             f"{member.user.display_name} ({member.user.email})"
         )

@@ -163,3 +163,19 @@ def test_another_clinics_clinician_is_a_404_and_nothing_changes(cast: Cast) -> N
 def test_others_cannot_add_clinicians(cast: Cast, persona: str) -> None:
     assert client_for(getattr(cast, persona)).post(ADD_URL, _form()).status_code == 404
     assert not Practitioner.objects.exists()
+
+
+def test_saving_unchanged_keeps_a_link_to_an_account_no_longer_active(cast: Cast) -> None:
+    clinician = make_practitioner(
+        cast.clinic, given_name="Maya", family_name="Chen", user=cast.clinician
+    )
+    StaffMember.objects.filter(user=cast.clinician).update(is_active=False)
+    data = _form(specialty="", npi="", staff=_staff_id(cast))
+    response = client_for(cast.clinic_admin).post(f"/staff/setup/clinicians/{clinician.pk}/", data)
+    assert response.status_code == 302
+    clinician.refresh_from_db()
+    assert clinician.user_id == cast.clinician.pk
+    assert _events() == []
+    # A new clinician cannot be linked to it.
+    response = client_for(cast.clinic_admin).post(ADD_URL, _form(staff=_staff_id(cast)))
+    assert "staff" in response.context["form"].errors
