@@ -6,11 +6,13 @@ in the change's transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -54,7 +56,7 @@ def add_place(
 ) -> Location:
     """Add a place. Refused (ValidationError) when the clinic has one of that name."""
     chosen = details.cleaned()
-    with transaction.atomic():
+    with transaction.atomic(), _name_race(chosen["name"]):
         _check_name(clinic, chosen["name"], None)
         place = Location.objects.create(clinic=clinic, **chosen)
         record_change(
@@ -75,7 +77,7 @@ def change_place(
     """Change a place's name, address or phone. Refused (ValidationError) for a name another
     of the clinic's places has."""
     chosen = details.cleaned()
-    with transaction.atomic():
+    with transaction.atomic(), _name_race(chosen["name"]):
         row = Location.objects.select_for_update().get(pk=place.pk)
         _check_name(row.clinic, chosen["name"], row.pk)
         before = values(row, chosen)
@@ -132,6 +134,20 @@ def remove_place(*, actor: User, place: Location, request: HttpRequest | None = 
         raise ValidationError(
             _("“%(name)s” is still in use, so it cannot be removed.") % {"name": place.name},
             code="in_use",
+        ) from error
+
+
+@contextmanager
+def _name_race(name: str) -> Iterator[None]:
+    """A colleague who saved a place of the same name between our check and our write meets
+    the unique constraint: the same plain refusal, not a server error."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The clinic already has a place called “%(name)s”. Choose another name.")
+            % {"name": name},
+            code="name_taken",
         ) from error
 
 

@@ -199,3 +199,23 @@ def test_another_clinics_place_is_a_404_and_nothing_changes(cast: Cast, suffix: 
 def test_others_cannot_add_places(cast: Cast, persona: str) -> None:
     assert client_for(getattr(cast, persona)).post(ADD_URL, HILL_ROAD).status_code == 404
     assert not Location.objects.exists()
+
+
+def test_a_same_name_saved_meanwhile_is_refused_plainly(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from carebridge.clinic.services import places
+
+    _place(cast)
+    # As if a colleague saved the name between our check and our write.
+    monkeypatch.setattr(places, "name_taken_refusal", lambda *args, **kwargs: None)
+    details = places.PlaceDetails("Main Street Office", "4 Hill Road", "Springfield", "MA", "1")
+    with pytest.raises(ValidationError) as refused:
+        places.add_place(actor=cast.clinic_admin, clinic=cast.clinic, details=details)
+    assert refused.value.messages == [
+        "The clinic already has a place called “Main Street Office”. Choose another name."
+    ]
+    assert Location.objects.filter(clinic=cast.clinic).count() == 1
+    assert _events() == []
