@@ -212,6 +212,7 @@ class ClinicianForm(forms.Form):
         help_text=_("The clinician's ten-digit National Provider Identifier."),
         max_length=10,
         required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     places = forms.ModelMultipleChoiceField(
         label=_("Places they work at"),
