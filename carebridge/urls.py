@@ -19,6 +19,8 @@ urlpatterns = [
     path("messages/", include("carebridge.messaging.urls")),
     path("billing/", include("carebridge.billing.urls")),
     path("shared/", include((shared_urlpatterns, "shared"))),
+    # The clinic's logo and colours (no sign-in: the sign-in page shows them too).
+    path("brand/", include("carebridge.clinic.urls")),
     path("staff/admin/", admin.site.urls),
     path("staff/", include("carebridge.staff.urls")),
 ]

@@ -44,6 +44,7 @@ from tests.routes import (
     staff_proxies,
     staff_records,
     staff_schedule,
+    staff_setup,
     waitlist,
 )
 
@@ -252,6 +253,7 @@ ROUTES = [
     *billing_paying.ROUTES,
     *billing_plans.ROUTES,
     *staff_insurance.ROUTES,
+    *staff_setup.ROUTES,
 ]
 
 CASES = [

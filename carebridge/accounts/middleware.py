@@ -62,6 +62,9 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
+BRAND_URL_PREFIX = "/brand/"
+
+
 def _is_exempt(path: str) -> bool:
     exempt = [
         reverse("mfa_index"),
@@ -71,6 +74,8 @@ def _is_exempt(path: str) -> bool:
         reverse("accounts:session-keepalive"),
         reverse("home:help"),
         settings.STATIC_URL,
+        # The clinic's logo and colours, which the two-step set-up page shows too.
+        BRAND_URL_PREFIX,
     ]
     return any(path.startswith(prefix) for prefix in exempt)
 

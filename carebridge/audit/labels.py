@@ -83,6 +83,12 @@ OBJECT_TYPES: dict[str, Promise] = {
     "notice": gettext_lazy("E-mail the portal could not deliver"),
     "match_review": gettext_lazy("Patient match review"),
     "clinic_settings": gettext_lazy("Clinic settings"),
+    # The clinic administrator's set-up pages (issue 16).
+    "clinic_profile": gettext_lazy("Clinic profile"),
+    "clinic_branding": gettext_lazy("Clinic logo"),
+    "clinic_patient_settings": gettext_lazy("Patient access settings"),
+    "location": gettext_lazy("Place"),
+    "practitioner": gettext_lazy("Clinician"),
     "appointments": gettext_lazy("Appointments"),
     "appointment": gettext_lazy("Appointment"),
     "appointment_request": gettext_lazy("Appointment request"),
@@ -233,6 +239,8 @@ class StaffEventRow(EventRow):
     object_type: str
     object_id: str
     ip: str
+    # "name: Old → New; phone: …" for a change of configuration, else "".
+    changes: str = ""
 
 
 def object_type_words(object_type: str) -> str:
@@ -308,4 +316,26 @@ def describe_for_staff(event: AuditEvent) -> StaffEventRow:
         object_type=object_type_words(event.object_type),
         object_id=event.object_id,
         ip=event.ip,
+        changes=changes_words(event.changes),
+    )
+
+
+def _value_words(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return _("(none)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def changes_words(changes: dict[str, dict[str, object]] | None) -> str:
+    """Each changed setting as "name: Old → New", joined with "; " (empty for no changes)."""
+    if not isinstance(changes, dict):
+        return ""
+    return "; ".join(
+        f"{name}: {_value_words(change.get('before'))} → {_value_words(change.get('after'))}"
+        for name, change in sorted(changes.items())
+        if isinstance(change, dict)
     )

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MESSAGE_REPLY_DAYS_MOST = 30
+# The portal's own blue, used until a clinic chooses its colour (7.8:1 against white).
+DEFAULT_BRAND_COLOUR = "#0b5394"
 
 
 class Clinic(models.Model):
@@ -16,6 +18,20 @@ class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), unique=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The postal address as it is written on an envelope, one line per line.
+    address = models.TextField(_("postal address"), max_length=500, blank=True)
+    opening_hours = models.TextField(_("opening hours"), max_length=1000, blank=True)
+    # Shown on the help page under "Contact your clinic".
+    help_for_patients = models.TextField(_("help for patients"), max_length=2000, blank=True)
+    # Shown in the emergency band on every page; empty means the portal's standard wording,
+    # in the reader's language.
+    emergency_wording = models.CharField(_("emergency wording"), max_length=300, blank=True)
+    # The logo, re-encoded as PNG: a file name under CAREBRIDGE_ATTACHMENT_DIR/logos/.
+    logo = models.CharField(max_length=255, blank=True)
+    # #rrggbb behind white text (header, buttons) and for links on white: at least 4.5:1.
+    brand_colour = models.CharField(_("brand colour"), max_length=7, default=DEFAULT_BRAND_COLOUR)
+    # Goes up with every change of logo or colour, so their long-cached addresses change too.
+    branding_version = models.PositiveIntegerField(default=1)
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
     require_patient_mfa = models.BooleanField(
         _("require two-step verification for patients"), default=False

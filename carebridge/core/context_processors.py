@@ -1,4 +1,5 @@
-"""Template context every page needs: navigation and session-limit timings."""
+"""Template context every page needs: navigation, session-limit timings and the clinic whose
+name, logo and colours the page shows."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from carebridge.clinic.selectors import get_page_clinic
 from carebridge.core.navigation import navigation_for
 
 
@@ -18,4 +20,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "session_idle_seconds": settings.CAREBRIDGE_SESSION_IDLE_SECONDS,
         "session_warning_seconds": settings.CAREBRIDGE_SESSION_WARNING_SECONDS,
         "acting": getattr(request, "acting", None),
+        "page_clinic": get_page_clinic(request),
     }

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from carebridge.audit import selectors
 from carebridge.audit.forms import AuditReportFilterForm
-from carebridge.audit.labels import describe_for_staff
+from carebridge.audit.labels import changes_words, describe_for_staff
 from carebridge.audit.models import AppendOnlyQuerySet, AuditAction, AuditEvent
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Clinic
@@ -40,6 +40,7 @@ CSV_HEADER = [
     "ip",
     "user_agent",
     "request_id",
+    "changes",
 ]
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -151,6 +152,7 @@ def csv_row(event: AuditEvent, tz: ZoneInfo) -> list[str]:
         event.ip,
         event.user_agent,
         event.request_id,
+        changes_words(event.changes),
     ]
     return [neutralise_formula(cell) for cell in cells]
 

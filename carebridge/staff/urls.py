@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from carebridge.staff import (
     billing_plan_views,
@@ -47,6 +47,7 @@ urlpatterns = [
         proxy_views.patient_access_end,
         name="patient-access-end",
     ),
+    path("setup/", include("carebridge.staff.setup.urls")),
     path("audit/", reports.audit_report, name="audit-report"),
     path("audit/export.csv", reports.audit_report_csv, name="audit-report-csv"),
     path("imports/", import_views.import_upload, name="import-upload"),

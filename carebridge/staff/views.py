@@ -59,6 +59,7 @@ def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
             }
         )
     if user.has_perm("clinic.manage_clinic"):
+        links.append({"label": _("Clinic set-up"), "url": reverse("staff:setup")})
         links.append(
             {"label": _("Result release settings"), "url": reverse("staff:release-settings")}
         )
@@ -70,7 +71,7 @@ def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
     if user.has_perm("clinic.view_audit_report"):
         links.append({"label": _("Audit report"), "url": reverse("staff:audit-report")})
     # Django's admin is not scoped to one clinic, so only the deployment's own administrators
-    # (is_staff) get it; clinic set-up pages for clinic admins come with scheduling.
+    # (is_staff) get it; clinic administrators use the set-up pages instead.
     if user.is_staff and user.has_perm("clinic.manage_clinic"):
         links.append({"label": _("Clinic administration"), "url": reverse("admin:index")})
     return links

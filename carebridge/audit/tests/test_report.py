@@ -20,7 +20,7 @@ URL = reverse("staff:audit-report")
 CSV_URL = reverse("staff:audit-report-csv")
 HEADER = (
     "occurred_at,sequence,actor,acting_as,patient_mrn,action,object_type,object_id,outcome,ip,"
-    "user_agent,request_id"
+    "user_agent,request_id,changes"
 )
 # The fixed cost: session, user, browser session, acting context, MFA and permission checks,
 # recording the reading (with its savepoint), the count and one page of events.
@@ -230,6 +230,7 @@ def test_csv_has_the_header_and_one_row_per_event(cast, trail, admin_client_mfa)
             "account",
             "7",
             "success",
+            "",
             "",
             "",
             "",

@@ -64,6 +64,18 @@ NO_PATIENT_DATA = {
     "staff:setup-hours": "the clinic's clinicians and their places",
     "staff:setup-hours-clinician": "one clinician's weekly hours",
     "staff:setup-hours-remove": "POST only: GET answers 405",
+    # Clinic set-up (issue 16): the clinic's own configuration; changes are audited.
+    "staff:setup": "the list of set-up pages",
+    "staff:setup-clinic": "the clinic's profile",
+    "staff:setup-logo": "the clinic's logo",
+    "staff:setup-patients": "the clinic's patient access settings",
+    "staff:setup-places": "the clinic's places",
+    "staff:setup-place-add": "the form to add a place",
+    "staff:setup-place": "one of the clinic's places",
+    "staff:setup-place-remove": "one of the clinic's places",
+    "staff:setup-clinicians": "the clinic's clinicians",
+    "staff:setup-clinician-add": "the form to add a clinician",
+    "staff:setup-clinician": "one of the clinic's clinicians",
 }
 # Pages audited as one event that names no patient, and why that is enough.
 AUDITED_WITHOUT_PATIENT = {

@@ -23,6 +23,7 @@ from carebridge.accounts.models import User
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Clinic, Location, StaffMember, StaffRole
+from carebridge.clinic.selectors import forget_only_clinic
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ def set_up_clinic(
             object_id=created.pk,
             acting_as="system",
         )
+        # Signed-out pages show the only clinic's name: there may now be one, or two.
+        transaction.on_commit(forget_only_clinic)
     return SetUp(clinic=created, administrator=user, link=password_link(user))
 
 
