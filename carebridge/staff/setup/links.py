@@ -49,6 +49,29 @@ SETUP_PAGES: list[SetupPage] = [
         _("The doctors, nurse practitioners and others who see patients, and where they work."),
     ),
     SetupPage(
+        "staff:setup-staff-list",
+        _("Staff accounts"),
+        _(
+            "Invite people who work at the clinic, change their role, stop someone's access and "
+            "reset their two-step verification."
+        ),
+    ),
+    SetupPage(
+        "staff:setup-team-list",
+        _("Care teams"),
+        _("Who answers patients' messages, about which topics."),
+    ),
+    SetupPage(
+        "staff:setup-visit-types",
+        _("Visit types"),
+        _("The kinds of visit the clinic offers, how long they last and who may book them online."),
+    ),
+    SetupPage(
+        "staff:setup-hours",
+        _("Hours and time off"),
+        _("Each clinician's weekly hours at each place, and time off and holidays."),
+    ),
+    SetupPage(
         "staff:setup-patients",
         _("Patient access"),
         _(
@@ -60,6 +83,11 @@ SETUP_PAGES: list[SetupPage] = [
         "staff:release-settings",
         _("Result release"),
         _("Which kinds of test results wait for a clinician before patients see them."),
+    ),
+    SetupPage(
+        "staff:setup-quick-comments",
+        _("Quick comments on results"),
+        _("Ready-made comments a clinician can pick when releasing a result to a patient."),
     ),
     SetupPage(
         "staff:message-settings",
