@@ -46,14 +46,20 @@ class NavItem:
 
 
 def _has_home(request: HttpRequest) -> bool:
-    """Patients, and those who help someone (their home page lists whom)."""
+    """Patients, and those who help someone (their home page lists whom). Staff reading a
+    patient's chart act on that patient, but in the console's frame: no patient's home."""
     acting = getattr(request, "acting", None)
-    return bool(acting and (acting.patient is not None or acting.helped))
+    return bool(acting and not acting.is_staff and (acting.patient is not None or acting.helped))
 
 
 def _may_see_record(request: HttpRequest) -> bool:
     acting = getattr(request, "acting", None)
-    return bool(acting and acting.patient is not None and acting.record_parts != frozenset())
+    return bool(
+        acting
+        and not acting.is_staff
+        and acting.patient is not None
+        and acting.record_parts != frozenset()
+    )
 
 
 def _may_see_appointments(request: HttpRequest) -> bool:

@@ -13,6 +13,7 @@ from carebridge.staff import (
     views,
 )
 from carebridge.staff.billing import reports as billing_reports
+from carebridge.staff.chart import urls as chart_urls
 from carebridge.staff.billing import views as billing_views
 from carebridge.staff.insurance import views as insurance_views
 
@@ -38,6 +39,7 @@ urlpatterns = [
         proxy_views.patient_access_end,
         name="patient-access-end",
     ),
+    *chart_urls.urlpatterns,
     path("audit/", reports.audit_report, name="audit-report"),
     path("audit/export.csv", reports.audit_report_csv, name="audit-report-csv"),
     path("imports/", import_views.import_upload, name="import-upload"),
