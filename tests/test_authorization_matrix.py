@@ -35,6 +35,7 @@ from tests.routes import (
     results,
     sections,
     staff_billing,
+    staff_chart,
     staff_inbox,
     staff_insurance,
     staff_notices,
@@ -238,6 +239,8 @@ ROUTES = [
     *staff_inbox.ROUTES,
     *staff_notices.ROUTES,
     *staff_billing.ROUTES,
+    # The patient in the console: their page, and their chart for clinicians and nurses.
+    *staff_chart.ROUTES,
     *messaging.ROUTES,
     *care_requests.ROUTES,
     *notifications.ROUTES,

@@ -130,7 +130,9 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("view", "patient_overview"): gettext_lazy(
         "Viewed your details and appointments in the clinic console"
     ),
-    ("view", "patient_chart"): gettext_lazy("Tried to open your health record in the clinic console"),
+    ("view", "patient_chart"): gettext_lazy(
+        "Tried to open your health record in the clinic console"
+    ),
     ("view", "billing"): gettext_lazy("Viewed your bills"),
     ("view", "billing_statement"): gettext_lazy("Viewed a statement"),
     ("view", "billing_payment"): gettext_lazy("Viewed a payment receipt"),

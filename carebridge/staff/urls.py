@@ -13,8 +13,8 @@ from carebridge.staff import (
     views,
 )
 from carebridge.staff.billing import reports as billing_reports
-from carebridge.staff.chart import urls as chart_urls
 from carebridge.staff.billing import views as billing_views
+from carebridge.staff.chart import urls as chart_urls
 from carebridge.staff.insurance import views as insurance_views
 
 app_name = "staff"

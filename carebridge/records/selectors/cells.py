@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+
 def flag_markup(flag: str) -> SafeString:
     """A result's flag in words and a shape, as `records/includes/result_flag.html` draws it."""
     return _snippet("records/includes/result_flag.html", flag, get_language())

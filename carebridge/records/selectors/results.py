@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.records.links import record_url
 from carebridge.records.models import (
     RESULT_CATEGORIES,
     ClinicalResource,
@@ -31,7 +32,6 @@ from carebridge.records.models import (
     Release,
     ResourceType,
 )
-from carebridge.records.links import record_url
 from carebridge.records.selectors.cells import day_words, flag_markup, new_badge_markup
 from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
 

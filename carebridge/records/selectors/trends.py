@@ -20,8 +20,8 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from carebridge.records.models import ResourceType
 from carebridge.records.links import record_url
+from carebridge.records.models import ResourceType
 from carebridge.records.selectors.cells import day_words, flag_markup
 from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
 

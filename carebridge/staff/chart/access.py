@@ -66,7 +66,9 @@ def access_chart_patient(request: AuthenticatedRequest, patient_id: uuid.UUID) -
     except Http404:
         other = selectors.find_patient(patient_id)
         outcome = AuditOutcome.DENIED
-        record_view(request, other, object_type="patient_chart", object_id=patient_id, outcome=outcome)
+        record_view(
+            request, other, object_type="patient_chart", object_id=patient_id, outcome=outcome
+        )
         raise
 
 

@@ -20,7 +20,9 @@ CHART = "patients/<uuid:patient_id>/chart/"
 
 def _chart_patterns() -> list[URLPattern]:
     return [
-        path(f"{CHART}{pattern.pattern}", chart_page(pattern.callback), name=f"chart-{pattern.name}")
+        path(
+            f"{CHART}{pattern.pattern}", chart_page(pattern.callback), name=f"chart-{pattern.name}"
+        )
         for pattern in record_urls.urlpatterns
         if isinstance(pattern, URLPattern) and pattern.name not in NOT_IN_CHART
     ]
