@@ -1,7 +1,7 @@
 """The chart in the console: the record's own pages, for clinicians and nurses, read-only,
 with the patient banner, links that stay in the chart, and the cost of the patient's pages.
 
-Cast: Casey (clinician) and Nina (nurse) hold `clinic.view_chart`; Pat has the sample record
+Cast: Casey (clinician) and Nora (nurse) hold `clinic.view_chart`; Pat has the sample record
 (`testing/sample_record.py`: an HbA1c of 7.2 % flagged high yesterday, and the rest).
 """
 
