@@ -79,9 +79,7 @@ def test_a_clinic_administrator_of_another_clinic_gets_404_for_all_of_them(
         assert client.get(url).status_code == 404, url
 
 
-@pytest.mark.parametrize(
-    "persona", ["clinician", "nurse", "front_desk", "billing", "clinic_admin"]
-)
+@pytest.mark.parametrize("persona", ["clinician", "nurse", "front_desk", "billing", "clinic_admin"])
 def test_another_clinics_patient_is_a_404_for_everyone_of_ours(
     cast_with_records: Cast, persona: str
 ) -> None:
