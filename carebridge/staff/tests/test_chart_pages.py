@@ -24,13 +24,13 @@ pytestmark = pytest.mark.django_db
 
 # (the page's heading, words the page shows from Pat's sample record), by chart page.
 EXPECTED = {
-    "summary": ("Health summary", "Hemoglobin A1c New 7.2 %"),
+    "summary": ("Health summary", "Medicines Pat Patient takes Lisinopril 10 MG Oral Tablet"),
     "results": (
         "Test results",
         "Test results of Pat Patient, newest first (3 results) Test Date Result Normal range "
         "Flag Hemoglobin A1c New Part of Comprehensive metabolic panel",
     ),
-    "vitals": ("Vital signs", "Blood pressure: 1 reading in this period, newest first"),
+    "vitals": ("Vital signs", "Blood pressure Last blood pressure: 128/82 on"),
     "medications": ("Medications", "Active medicines Lisinopril 10 MG Oral Tablet"),
     "allergies": ("Allergies", "Current allergies Penicillin High risk Reaction Hives (moderate)"),
     "immunizations": ("Immunizations", "Influenza, seasonal, injectable batch (lot) FLU-2291"),
@@ -144,6 +144,20 @@ def test_every_chart_page_shows_the_patient_banner_and_the_staff_navigation(
         site_nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
         assert re.findall(r">([^<>]+)</a>", site_nav) == ["Clinic console", "My account", "Help"]
         assert "Your health record" not in html, name
+
+
+def test_no_heading_on_a_chart_page_addresses_the_staff_member_as_the_patient(
+    cast_with_records: Cast,
+) -> None:
+    client = client_for(cast_with_records.clinician)
+    for name, url in all_chart_urls(cast_with_records).items():
+        # The page's own content ("Are you still there?" rightly asks the staff member).
+        html = client.get(url).content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+        headings = re.findall(r"<(h[1-4]|caption|dt)\b[^>]*>(.*?)</\1>", html, re.S)
+        words = [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for _tag, text in headings]
+        assert [w for w in words if re.search(r"\b(your|you)\b", w, re.I)] == [], name
+    vitals = record_text(client.get(chart_url(cast_with_records, "vitals")))
+    assert "Your last" not in vitals
 
 
 def test_chart_pages_offer_no_download_print_share_or_refill(cast_with_records: Cast) -> None:
