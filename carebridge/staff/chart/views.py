@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from carebridge.audit.services import record_view
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import Patient
+from carebridge.proxies.rules import clinic_today
 from carebridge.staff.access import staff_required
 from carebridge.staff.chart import selectors
 
@@ -39,7 +40,8 @@ def patient_overview(request: AuthenticatedRequest, patient_id: uuid.UUID) -> Ht
     record_view(request, patient, object_type="patient_overview", object_id=patient.pk)
     context = {
         "patient": patient,
-        "age": patient.age(),
+        # Counted on the clinic's calendar, as every age rule in the portal is.
+        "age": patient.age(clinic_today(patient.clinic)),
         "language": _language_words(patient.preferred_language),
         "appointments": selectors.list_patient_appointments(patient, now=timezone.now()),
         "actions": _actions(request, patient),
