@@ -17,6 +17,7 @@ from django.urls import reverse
 from carebridge.records.models import ClinicalResource
 from carebridge.records.tests.test_results_list import add_many_results
 from carebridge.staff.tests.chart_setup import all_chart_urls, chart_url
+from carebridge.testing import factories
 from carebridge.testing.clients import client_for
 from carebridge.testing.personas import Cast
 
@@ -233,3 +234,25 @@ def test_results_and_vitals_cost_the_same_however_large_the_record(
     # The chart costs what the patient's own page costs, and three more: the patient named in
     # the address, and the staff member's permissions (their own and their role's).
     assert small == patients + 3
+
+
+def test_a_clinician_who_is_a_patient_too_keeps_her_own_record_in_the_navigation(
+    cast: Cast,
+) -> None:
+    factories.make_patient(cast.clinic, user=cast.clinician, given_name="Casey")
+    client = client_for(cast.clinician)
+    console = client.get(reverse("staff:console")).content.decode()
+    site_nav = console.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r">([^<>]+)</a>", site_nav) == [
+        "Home",
+        "My record",
+        "Appointments",
+        "Messages",
+        "Bills",
+        "Clinic console",
+        "My account",
+        "Help",
+    ]
+    chart = client.get(reverse("staff:chart-summary", args=[cast.patient.pk])).content.decode()
+    site_nav = chart.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r">([^<>]+)</a>", site_nav) == ["Clinic console", "My account", "Help"]
