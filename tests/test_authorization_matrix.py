@@ -37,6 +37,7 @@ from tests.routes import (
     staff_billing,
     staff_booking_setup,
     staff_comments,
+    staff_chart,
     staff_inbox,
     staff_insurance,
     staff_notices,
@@ -245,6 +246,8 @@ ROUTES = [
     *staff_billing.ROUTES,
     *staff_booking_setup.ROUTES,
     *staff_comments.ROUTES,
+    # The patient in the console: their page, and their chart for clinicians and nurses.
+    *staff_chart.ROUTES,
     *messaging.ROUTES,
     *care_requests.ROUTES,
     *notifications.ROUTES,

@@ -32,6 +32,9 @@ OBJECT_TYPES: dict[str, Promise] = {
     "patient_list": gettext_lazy("Patient list"),
     "match_review_list": gettext_lazy("Patient matches to review"),
     "patient_invite": gettext_lazy("Page for issuing an activation code"),
+    # The patient in the clinic console: their page (details, appointments) and their chart.
+    "patient_overview": gettext_lazy("Patient's page in the clinic console"),
+    "patient_chart": gettext_lazy("Patient's chart in the clinic console"),
     # The console's lists: each patient a list shows gets an event of its own.
     "inbox": gettext_lazy("Team message inbox"),
     "care_requests": gettext_lazy("Refill, referral and records requests"),
@@ -125,6 +128,28 @@ OBJECT_TYPES: dict[str, Promise] = {
 # What happened, told to the patient whose record it is.
 PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("view", "account_activity"): gettext_lazy("Viewed your account activity"),
+    # The record's pages, opened by the patient, a caregiver or the clinic's staff (the chart).
+    ("view", "record_summary"): gettext_lazy("Viewed your health summary"),
+    ("view", "results"): gettext_lazy("Viewed your test results"),
+    ("view", "result"): gettext_lazy("Viewed one of your test results"),
+    ("view", "vitals"): gettext_lazy("Viewed your vital signs"),
+    ("view", "medications"): gettext_lazy("Viewed your medicines"),
+    ("view", "allergies"): gettext_lazy("Viewed your allergies"),
+    ("view", "immunizations"): gettext_lazy("Viewed your immunizations"),
+    ("view", "problems"): gettext_lazy("Viewed your health problems"),
+    ("view", "procedures"): gettext_lazy("Viewed your procedures"),
+    ("view", "visits"): gettext_lazy("Viewed your visits"),
+    ("view", "visit"): gettext_lazy("Viewed the summary of one of your visits"),
+    ("view", "documents"): gettext_lazy("Viewed your documents and notes"),
+    ("view", "document"): gettext_lazy("Viewed one of your documents"),
+    ("view", "care_team"): gettext_lazy("Viewed your care team"),
+    ("view", "care_plans"): gettext_lazy("Viewed your goals and care plans"),
+    ("view", "patient_overview"): gettext_lazy(
+        "Viewed your details and appointments in the clinic console"
+    ),
+    ("view", "patient_chart"): gettext_lazy(
+        "Tried to open your health record in the clinic console"
+    ),
     ("view", "billing"): gettext_lazy("Viewed your bills"),
     ("view", "billing_statement"): gettext_lazy("Viewed a statement"),
     ("view", "billing_payment"): gettext_lazy("Viewed a payment receipt"),

@@ -15,6 +15,8 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.proxies.acting import ActingContext, Relationship
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -48,12 +50,26 @@ class NavItem:
 def _has_home(request: HttpRequest) -> bool:
     """Patients, and those who help someone (their home page lists whom)."""
     acting = getattr(request, "acting", None)
-    return bool(acting and (acting.patient is not None or acting.helped))
+    return bool(
+        acting and not _is_reading_a_chart(acting) and (acting.patient is not None or acting.helped)
+    )
 
 
 def _may_see_record(request: HttpRequest) -> bool:
     acting = getattr(request, "acting", None)
-    return bool(acting and acting.patient is not None and acting.record_parts != frozenset())
+    return bool(
+        acting
+        and not _is_reading_a_chart(acting)
+        and acting.patient is not None
+        and acting.record_parts != frozenset()
+    )
+
+
+def _is_reading_a_chart(acting: ActingContext) -> bool:
+    # Staff reading a patient's chart in the console act on that patient, but in the console's
+    # frame: the patient's own home and record entries are not theirs. (A member of staff who
+    # is a patient too, or who helps someone, acts as themselves or as a proxy elsewhere.)
+    return acting.relationship is Relationship.STAFF and acting.patient is not None
 
 
 def _may_see_appointments(request: HttpRequest) -> bool:

@@ -17,6 +17,7 @@ from carebridge.staff import (
 from carebridge.staff.billing import reports as billing_reports
 from carebridge.staff.billing import views as billing_views
 from carebridge.staff.booking_setup.urls import urlpatterns as booking_setup_urls
+from carebridge.staff.chart import urls as chart_urls
 from carebridge.staff.insurance import views as insurance_views
 from carebridge.staff.people.urls import urlpatterns as people_urlpatterns
 
@@ -48,6 +49,7 @@ urlpatterns = [
         name="patient-access-end",
     ),
     path("setup/", include("carebridge.staff.setup.urls")),
+    *chart_urls.urlpatterns,
     path("audit/", reports.audit_report, name="audit-report"),
     path("audit/export.csv", reports.audit_report_csv, name="audit-report-csv"),
     path("imports/", import_views.import_upload, name="import-upload"),

@@ -1,9 +1,10 @@
-"""What the record's table cells show, made cheaply: links, flags, badges and dates.
+"""What the record's table cells show, made cheaply: flags, badges and dates.
 
 A results table has a row per result and a vitals page a hundred rows; including a template,
 reversing a URL or formatting a date once per row took a good part of each page's time. These
-do each once (per URL configuration, per language, per day) and reuse it. None of them holds
-anything about a patient: only URL patterns, fixed markup and calendar days.
+do each once (per language, per day) and reuse it; a row's link is made the same way by
+`records.links.record_url`. None of them holds anything about a patient: only fixed markup and
+calendar days.
 """
 
 from __future__ import annotations
@@ -11,32 +12,10 @@ from __future__ import annotations
 import datetime
 import functools
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
-
-# An id no row has, for reversing a URL pattern once and splitting it around the id.
-_ID_MARK = 9_876_543_210
-
-
-def id_url(name: str, pk: int) -> str:
-    """`reverse(name, args=[pk])` at the cost of string formatting.
-
-    The pattern is reversed once per URL configuration and script prefix, then split
-    around an id.
-    """
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    prefix, suffix = _id_url_parts(name, urlconf, get_script_prefix())
-    return f"{prefix}{pk}{suffix}"
-
-
-@functools.lru_cache(maxsize=32)
-def _id_url_parts(name: str, urlconf: str, _script_prefix: str) -> tuple[str, str]:
-    prefix, suffix = reverse(name, urlconf=urlconf, args=[_ID_MARK]).rsplit(str(_ID_MARK), 1)
-    return prefix, suffix
 
 
 def flag_markup(flag: str) -> SafeString:

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.records.links import record_url
 from carebridge.records.models import (
     RESULT_CATEGORIES,
     ClinicalResource,
@@ -31,7 +32,7 @@ from carebridge.records.models import (
     Release,
     ResourceType,
 )
-from carebridge.records.selectors.cells import day_words, flag_markup, id_url, new_badge_markup
+from carebridge.records.selectors.cells import day_words, flag_markup, new_badge_markup
 from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class ReportLink:
 
     @property
     def url(self) -> str:
-        return id_url("records:report-detail", self.pk)
+        return record_url("report-detail", self.pk)
 
     @cached_property
     def part_of_html(self) -> SafeString:
@@ -99,7 +100,7 @@ class ResultRow:
 
     @property
     def url(self) -> str:
-        return id_url("records:result-detail", self.pk)
+        return record_url("result-detail", self.pk)
 
     @property
     def day_text(self) -> str:

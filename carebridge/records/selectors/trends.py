@@ -20,8 +20,9 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.records.links import record_url
 from carebridge.records.models import ResourceType
-from carebridge.records.selectors.cells import day_words, flag_markup, id_url
+from carebridge.records.selectors.cells import day_words, flag_markup
 from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class Reading(NamedTuple):
 
     @property
     def url(self) -> str:
-        return id_url("records:result-detail", self.pk)
+        return record_url("result-detail", self.pk)
 
     @property
     def flag_html(self) -> SafeString:

@@ -15,15 +15,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from carebridge.records.selectors.cells import day_words, flag_markup, id_url, new_badge_markup
+from carebridge.records.links import record_url
+from carebridge.records.selectors.cells import day_words, flag_markup, new_badge_markup
 
 FLAGS = ("H", "L", "HH", "LL", "A", "AA", "N", "", "X")
 
 
 @pytest.mark.parametrize("pk", [1, 42, 9_876_543_210, 12_345_678_901])
-@pytest.mark.parametrize("name", ["records:result-detail", "records:report-detail"])
+@pytest.mark.parametrize("name", ["result-detail", "report-detail"])
 def test_a_link_is_the_reversed_url(name, pk):
-    assert id_url(name, pk) == reverse(name, args=[pk])
+    assert record_url(name, pk) == reverse(f"records:{name}", args=[pk])
 
 
 def test_a_link_follows_the_script_prefix():
@@ -31,15 +32,15 @@ def test_a_link_follows_the_script_prefix():
 
     set_script_prefix("/portal/")
     try:
-        assert id_url("records:result-detail", 7) == "/portal/record/results/7/"
+        assert record_url("result-detail", 7) == "/portal/record/results/7/"
     finally:
         set_script_prefix("/")
-    assert id_url("records:result-detail", 7) == "/record/results/7/"
+    assert record_url("result-detail", 7) == "/record/results/7/"
 
 
 @override_settings(ROOT_URLCONF="bench.urls")
 def test_a_link_follows_the_url_configuration():
-    assert id_url("records:result-detail", 7) == reverse("records:result-detail", args=[7])
+    assert record_url("result-detail", 7) == reverse("records:result-detail", args=[7])
 
 
 @pytest.mark.parametrize("flag", FLAGS)

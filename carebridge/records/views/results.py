@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from carebridge.core.forms import BoundedDateField
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.records.access import access_record, access_resource
+from carebridge.records.links import current_links
 from carebridge.records.models import ClinicalResource, ResourceType
 from carebridge.records.scope import RecordScope
 from carebridge.records.selectors import charts, detail, results, trends
@@ -274,7 +275,7 @@ def _blood_pressure_section(
     latest = ""
     if readings:
         last = readings[-1]
-        latest = _("Your last blood pressure was %(value)s on %(day)s.") % {
+        latest = str(_latest_words()["blood-pressure"]) % {
             "value": last.value,
             "day": charts.day_words(last.day),
         }
@@ -290,10 +291,22 @@ def _blood_pressure_section(
 
 
 LATEST_WORDS = {
+    "blood-pressure": gettext_lazy("Your last blood pressure was %(value)s on %(day)s."),
     "weight": gettext_lazy("Your last weight was %(value)s %(unit)s on %(day)s."),
     "bmi": gettext_lazy("Your last body mass index (BMI) was %(value)s on %(day)s."),
     "heart-rate": gettext_lazy("Your last heart rate was %(value)s beats a minute on %(day)s."),
 }
+# The same, for staff reading the patient's chart in the console ("Your" would be them).
+CHART_LATEST_WORDS = {
+    "blood-pressure": gettext_lazy("Last blood pressure: %(value)s on %(day)s."),
+    "weight": gettext_lazy("Last weight: %(value)s %(unit)s on %(day)s."),
+    "bmi": gettext_lazy("Last body mass index (BMI): %(value)s on %(day)s."),
+    "heart-rate": gettext_lazy("Last heart rate: %(value)s beats a minute on %(day)s."),
+}
+
+
+def _latest_words() -> dict[str, Any]:
+    return CHART_LATEST_WORDS if current_links().owner is not None else LATEST_WORDS
 
 
 def _reading_section(
@@ -308,7 +321,7 @@ def _reading_section(
     latest = ""
     if readings:
         last = readings[-1]
-        latest = str(LATEST_WORDS[key]) % {
+        latest = str(_latest_words()[key]) % {
             "value": last.value,
             "unit": last.unit,
             "day": charts.day_words(last.day),

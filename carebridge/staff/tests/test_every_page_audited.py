@@ -21,7 +21,7 @@ from carebridge.messaging.care_requests import submit_request
 from carebridge.messaging.models import RequestKind
 from carebridge.patients.models import Patient
 from carebridge.records.models import PatientMatchReview
-from carebridge.staff.tests import billing_setup
+from carebridge.staff.tests import billing_setup, chart_setup
 from carebridge.staff.tests.inbox_setup import make_inbox
 from carebridge.staff.tests.schedule_setup import make_desk
 from carebridge.staff.tests.test_release_views import glucose, hold_labs
@@ -89,6 +89,11 @@ AUDITED_WITHOUT_PATIENT = {
 AUDITED_ELSEWHERE = {
     "staff:insurance-card": "test_insurance_review::test_fran_sees_both_photos_and_accepts_…",
     "staff:inbox-attachment": "test_inbox_threads::test_a_reply_with_a_file_can_be_downloaded",
+    # The chart's pages about one resource need Pat's sample record.
+    **{
+        f"staff:chart-{name}": "test_chart_audit::test_each_chart_page_is_audited_as_staff"
+        for name in chart_setup.DETAIL_PAGES
+    },
 }
 PERSONAS = ("clinic_admin", "clinician", "front_desk", "nurse")
 # The team inbox and the refill queue list only what the viewer's team or role answers.
@@ -186,6 +191,11 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
         **{
             name: (by_id(name, cast.patient.pk), cast.patient)
             for name in billing_setup.PATIENT_PAGES
+        },
+        "staff:patient": (by_id("staff:patient", cast.patient.pk), cast.patient),
+        **{
+            f"staff:chart-{name}": (by_id(f"staff:chart-{name}", cast.patient.pk), cast.patient)
+            for name in chart_setup.LIST_PAGES
         },
     }
 

@@ -50,9 +50,10 @@ def _search(client, text, page=None):
 
 
 def _rows(response):
-    """(name, MRN, portal account) for each row of the table."""
+    """(name, MRN, portal account) for each row of the table (the name is a link)."""
     return [
-        (name, mrn, account) for name, _dob, mrn, account in _ROW.findall(response.content.decode())
+        (re.sub(r"<[^>]+>", "", name), mrn, account)
+        for name, _dob, mrn, account in _ROW.findall(response.content.decode())
     ]
 
 
@@ -133,7 +134,8 @@ def test_table_and_search_are_accessible(cast):
     body = _client(cast, "clinician").get(LIST_URL).content.decode()
     assert '<label for="id_q">Find a patient</label>' in body
     assert 'aria-describedby="id_q_helptext"' in body
-    assert body.count('<th scope="col">') == 4
+    # Name, date of birth, MRN, portal account, and actions (the clinician opens charts).
+    assert body.count('<th scope="col">') == 5
     assert "<caption>" in body
 
 
