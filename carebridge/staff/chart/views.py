@@ -64,6 +64,11 @@ def _actions(request: AuthenticatedRequest, patient: Patient) -> list[tuple[str,
     actions = []
     if may("clinic.view_chart"):
         actions.append((_("Open the chart"), reverse("staff:chart-summary", args=[patient.pk])))
+    if patient.user_id is not None:
+        # Any member of the console may write from one of their care teams; the page says so
+        # plainly to someone who is on none.
+        message = reverse("staff:patient-message", args=[patient.pk])
+        actions.append((_("Send a message"), message))
     if may("scheduling.manage_schedule"):
         book = f"{reverse('staff:schedule-book')}?patient={patient.pk}"
         actions.append((_("Book an appointment"), book))

@@ -68,8 +68,8 @@ def test_the_page_shows_pats_details_and_appointments(cast: Cast) -> None:
     )
     html = _page(cast, "front_desk")
     assert _text(html) == (
-        'class="wrap" tabindex="-1"> All patients Pat Patient Book an appointment Parents and '
-        "caregivers Details Name Pat Patient Date of birth March 14, 1956 (69 years old) "
+        'class="wrap" tabindex="-1"> All patients Pat Patient Send a message Book an appointment '
+        "Parents and caregivers Details Name Pat Patient Date of birth March 14, 1956 (69 years old) "
         "Medical record number RFC-1001 Sex Female E-mail pat@example.org Phone 555-0100 "
         "Address 1 Elm Street Springfield, IL 62701 Preferred language English Portal account "
         "Enrolled Upcoming appointments Upcoming appointments, soonest first When Visit With "
@@ -127,6 +127,15 @@ def test_each_role_gets_the_links_it_may_use(cast: Cast, persona: str, expected:
 
 def test_no_activation_code_link_for_an_enrolled_patient(cast: Cast) -> None:
     assert "Issue activation code" not in _page(cast, "front_desk")
+
+
+def test_an_enrolled_patient_can_be_sent_a_message_from_their_page(cast: Cast) -> None:
+    # Pat has a portal account; the unenrolled patient of the test above has none to write to.
+    actions = _actions(_page(cast, "nurse"))
+    assert actions[:2] == [
+        ("Open the chart", f"/staff/patients/{cast.patient.pk}/chart/"),
+        ("Send a message", f"/staff/patients/{cast.patient.pk}/message/"),
+    ]
 
 
 def test_the_patient_list_links_each_name_to_the_patients_page(cast: Cast) -> None:

@@ -26,11 +26,19 @@ def test_the_hub_lists_every_set_up_page_with_its_purpose(cast: Cast) -> None:
         ("/staff/setup/logo/", "Logo"),
         ("/staff/setup/places/", "Places"),
         ("/staff/setup/clinicians/", "Clinicians"),
+        ("/staff/setup/staff/", "Staff accounts"),
+        ("/staff/setup/teams/", "Care teams"),
+        ("/staff/setup/visit-types/", "Visit types"),
+        ("/staff/setup/hours/", "Hours and time off"),
         ("/staff/setup/patients/", "Patient access"),
         ("/staff/results/settings/", "Result release"),
+        ("/staff/setup/quick-comments/", "Quick comments on results"),
         ("/staff/inbox/settings/", "Message answer time"),
     ]
     assert len(links) == len(SETUP_PAGES)
+    # Every page listed opens for the administrator.
+    admin = client_for(cast.clinic_admin)
+    assert [admin.get(url).status_code for url, _title in links] == [200] * len(links)
     assert "Which kinds of test results wait for a clinician before patients see them." in body
 
 
