@@ -69,8 +69,9 @@ def test_the_page_shows_pats_details_and_appointments(cast: Cast) -> None:
     html = _page(cast, "front_desk")
     assert _text(html) == (
         'class="wrap" tabindex="-1"> All patients Pat Patient Send a message Book an appointment '
-        "Parents and caregivers Details Name Pat Patient Date of birth March 14, 1956 (69 years old) "
-        "Medical record number RFC-1001 Sex Female E-mail pat@example.org Phone 555-0100 "
+        "Parents and caregivers Details Name Pat Patient Date of birth March 14, 1956 "
+        "(69 years old) Medical record number RFC-1001 Sex Female E-mail pat@example.org "
+        "Phone 555-0100 "
         "Address 1 Elm Street Springfield, IL 62701 Preferred language English Portal account "
         "Enrolled Upcoming appointments Upcoming appointments, soonest first When Visit With "
         "Where Status March 5, 2026, 10 a.m. Check-up Sam Okafor, MD Main Street Office 1 "
