@@ -25,7 +25,13 @@ def test_every_carebridge_command_in_the_production_steps_exists() -> None:
 
 def test_the_first_run_steps_come_in_the_order_they_are_run() -> None:
     steps = _production_section().split("### Settings", 1)[0]
-    order = ["carebridge migrate", "carebridge setup", "/staff/setup/", "import-fhir", "invite-patient"]
+    order = [
+        "carebridge migrate",
+        "carebridge setup",
+        "/staff/setup/",
+        "import-fhir",
+        "invite-patient",
+    ]
     positions = [steps.index(words) for words in order]
     assert positions == sorted(positions)
     assert re.findall(r"^(\d)\. \*\*", steps, flags=re.M) == [str(n) for n in range(1, 9)]

@@ -4,7 +4,7 @@ Access: active staff with the console (`use_staff_console`); the patient must be
 clinic's (another clinic's is a 404). Writing needs membership of at least one of the clinic's
 active care teams and a patient with a portal account: otherwise the page says why and a post
 changes nothing. Opening the page is audited as a view for the patient ("message_to_patient");
-sending is audited by `messaging.services.start_staff_thread`.
+sending is audited by `messaging.services.clinic_threads.start_staff_thread`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.messaging.models import CareTeam
-from carebridge.messaging.services import start_staff_thread
+from carebridge.messaging.services.clinic_threads import start_staff_thread
 from carebridge.patients.models import Patient
 from carebridge.staff.access import staff_required
 from carebridge.staff.message_forms import StaffMessageForm

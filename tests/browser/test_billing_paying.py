@@ -95,7 +95,7 @@ def test_a_relative_pays_a_statement_as_a_guest(page: Page) -> None:
     page.get_by_label("Test card number").fill("4242424242424242")
     page.get_by_role("button", name="Pay", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, you have paid")
-    expect(page.get_by_text("Riverside Family Clinic")).to_be_visible()
+    expect(page.get_by_role("main").get_by_text("Riverside Family Clinic")).to_be_visible()
     assert_accessible_on_desktop_and_phone(page)
     assert _balance(rosa) == 0
 

@@ -22,7 +22,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from playwright.sync_api import BrowserContext, Page, expect
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 
 from carebridge.clinic.models import Clinic, Practitioner, StaffMember, StaffRole
 from carebridge.clinic.role_groups import sync_role_groups
@@ -75,7 +75,7 @@ LINK = re.compile(r"https?://[^\s/]+(/account/[^\s]+/)")
 
 
 @pytest.fixture
-def fresh_production_install(settings: SettingsWrapper) -> None:
+def fresh_production_install(settings: Settings) -> None:
     """An empty database as `migrate` leaves it (the role groups are its data), in production
     mode: the demo clinic is refused, so the clinic can only come from `carebridge setup`."""
     sync_role_groups(apps)
@@ -132,7 +132,7 @@ def _run_setup() -> str:
 
 def _link_in_mail(address: str) -> str:
     [message] = [sent for sent in mail.outbox if sent.to == [address]]
-    found = LINK.search(message.body)
+    found = LINK.search(str(message.body))
     assert found is not None, message.body
     return found.group(1)
 
@@ -176,7 +176,9 @@ def _choose_password_and_two_step(
     assert_no_axe_violations(page)
 
     page.goto("/staff/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Maple Street Health")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinic console")
+    # The clinic's own name heads every page, and the person signed in is named.
+    expect(page.get_by_role("banner")).to_contain_text("Maple Street Health")
     expect(page.get_by_role("banner")).to_contain_text(name)
     assert_accessible_on_desktop_and_phone(page)
 
@@ -252,7 +254,7 @@ def _add_the_visit_type(page: Page) -> None:
 
 def _add_weekly_hours(page: Page) -> None:
     """Hours every day of the week, so that times can be booked whenever the test runs."""
-    _open_setup_page(page, "Hours and time off")
+    _open_setup_page(page, "Weekly hours")
     page.get_by_role("link", name="Sam Okafor, MD").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Weekly hours of Sam Okafor, MD")
     assert_no_axe_violations(page)
@@ -299,15 +301,19 @@ def _issue_an_activation_code(page: Page) -> str:
 def _enrol(page: Page, code: str) -> None:
     page.goto("/account/enrol/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create your account")
+    assert_no_axe_violations(page)
     page.get_by_label("Activation code").fill(code)
     page.get_by_label("Your date of birth").fill("1941-06-02")
     page.get_by_label("Your date of birth").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your e-mail address")
+    assert_no_axe_violations(page)
     page.get_by_label("Your e-mail address").fill(PATIENT_EMAIL)
     page.get_by_label("Your e-mail address").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    assert_no_axe_violations(page)
     page.goto(_link_in_mail(PATIENT_EMAIL))
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose a password")
+    assert_no_axe_violations(page)
     page.get_by_label("Choose a password").fill(PATIENT_PASSWORD)
     page.get_by_label("Type the password again").fill(PATIENT_PASSWORD)
     page.get_by_label("Type the password again").press("Enter")
@@ -319,8 +325,10 @@ def _book(page: Page) -> None:
     page.goto("/")
     # The portal wears the clinic's name, not the software's.
     expect(page.get_by_role("banner")).to_contain_text("Maple Street Health")
+    assert_no_axe_violations(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Appointments").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your appointments")
+    assert_no_axe_violations(page)
     page.get_by_role("link", name="Book an appointment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Book an appointment")
     assert_no_axe_violations(page)

@@ -19,7 +19,8 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.messaging.models import CareTeam, Message, Thread, ThreadStatus, WrittenAs
-from carebridge.messaging.services import reply, start_staff_thread
+from carebridge.messaging.services import reply
+from carebridge.messaging.services.clinic_threads import start_staff_thread
 from carebridge.notifications.models import MessageEmails, NotificationPreference
 from carebridge.proxies.services.grants import set_teen_sharing
 from carebridge.testing import factories

@@ -68,7 +68,7 @@ SETUP_PAGES: list[SetupPage] = [
     ),
     SetupPage(
         "staff:setup-hours",
-        _("Hours and time off"),
+        _("Weekly hours"),
         _("Each clinician's weekly hours at each place, and time off and holidays."),
     ),
     SetupPage(

@@ -29,7 +29,7 @@ def test_the_hub_lists_every_set_up_page_with_its_purpose(cast: Cast) -> None:
         ("/staff/setup/staff/", "Staff accounts"),
         ("/staff/setup/teams/", "Care teams"),
         ("/staff/setup/visit-types/", "Visit types"),
-        ("/staff/setup/hours/", "Hours and time off"),
+        ("/staff/setup/hours/", "Weekly hours"),
         ("/staff/setup/patients/", "Patient access"),
         ("/staff/results/settings/", "Result release"),
         ("/staff/setup/quick-comments/", "Quick comments on results"),
