@@ -1,7 +1,7 @@
 """The clinic's own messaging settings, chosen by its administrators.
 
-Audit: each change is one "update" of the clinic's settings (no patient), in the same
-transaction, as for the other clinic settings.
+Audit: each change is one "update" of the clinic's settings (no patient) with the value before
+and after, in the same transaction, as for the other clinic settings.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_change
 from carebridge.clinic.models import MESSAGE_REPLY_DAYS_MOST, Clinic
 
 if TYPE_CHECKING:
@@ -33,14 +32,15 @@ def set_message_reply_days(
             code="days",
         )
     with transaction.atomic():
+        before = clinic.message_reply_days
         clinic.message_reply_days = days
         clinic.save(update_fields=["message_reply_days"])
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.UPDATE,
             object_type="clinic_settings",
             object_id=clinic.pk,
-            acting_as="staff",
+            before={"message_reply_days": before},
+            after={"message_reply_days": days},
             request=request,
         )
     return clinic

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
-from carebridge.audit.services import record_event
+from carebridge.audit.services import record_change, record_event
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
 from carebridge.records.models import RESULT_CATEGORIES, ClinicalResource, Release
@@ -111,17 +111,19 @@ def set_held_result_categories(
     """Choose which result categories wait for a clinician before patients see them.
 
     Applies to results imported from now on; results already stored keep their state. Audit:
-    one "update" event naming the clinic's settings (no patient), inside the transaction.
+    one "update" of the clinic's settings (no patient) with the categories before and after,
+    inside the transaction; nothing when the choice is unchanged.
     """
     chosen = [category for category in RESULT_CATEGORIES if category in set(categories)]
     with transaction.atomic():
+        before = list(clinic.held_result_categories)
         clinic.held_result_categories = chosen
         clinic.save(update_fields=["held_result_categories"])
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.UPDATE,
             object_type="clinic_settings",
             object_id=clinic.pk,
-            acting_as="staff",
+            before={"held_result_categories": before},
+            after={"held_result_categories": chosen},
             request=request,
         )

@@ -31,6 +31,7 @@ def test_the_admin_changes_the_reply_days_and_patients_read_it(cast):
         str(cast.clinic.pk),
         cast.clinic_admin.pk,
     )
+    assert event.changes == {"message_reply_days": {"before": 2, "after": 4}}
     CareTeam.objects.create(clinic=cast.clinic, name="Family medicine")
     compose = client_for(cast.patient_user).get("/messages/new/").content.decode()
     assert "The clinic answers messages within 4 working days." in " ".join(compose.split())

@@ -38,6 +38,9 @@ def test_saving_holds_new_results_of_that_kind_and_is_audited(cast):
         cast.clinic_admin,
         str(cast.clinic.pk),
     )
+    assert event.changes == {
+        "held_result_categories": {"before": [], "after": ["laboratory", "exam"]}
+    }
     record = build_sample_record(cast.patient)
     record.hba1c.refresh_from_db()
     record.blood_pressure.refresh_from_db()
