@@ -10,9 +10,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from carebridge.settings.api import *  # noqa: F403
 from carebridge.settings.env import BASE_DIR, ENV, env_bool, env_int, env_list
 from carebridge.settings.portal import *  # noqa: F403
-from carebridge.settings.safety import payment_problems, production_config_problems
+from carebridge.settings.safety import (
+    oidc_key_problems,
+    payment_problems,
+    production_config_problems,
+)
 
 MODE = ENV.get("CAREBRIDGE_MODE", "development").strip().lower()
 if MODE not in {"development", "production"}:
@@ -64,6 +69,8 @@ INSTALLED_APPS = [
     "carebridge.staff",
     "carebridge.demo",
     "carebridge.backups",
+    "oauth2_provider",
+    "carebridge.fhir",
 ]
 
 MIDDLEWARE = [
@@ -383,6 +390,10 @@ def _refuse_unsafe_production_config() -> None:
         stripe_secret_key=STRIPE_SECRET_KEY,  # noqa: F405
         stripe_webhook_secret=STRIPE_WEBHOOK_SECRET,  # noqa: F405
         allow_test=CAREBRIDGE_ALLOW_TEST_PAYMENTS,  # noqa: F405
+    )
+    problems += oidc_key_problems(
+        CAREBRIDGE_OIDC_RSA_PRIVATE_KEY,  # noqa: F405
+        DEVELOPMENT_OIDC_RSA_PRIVATE_KEY,  # noqa: F405
     )
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")

@@ -63,3 +63,16 @@ def payment_problems(
             "or set CAREBRIDGE_ALLOW_TEST_PAYMENTS=1 on a demonstration server"
         ]
     return ["CAREBRIDGE_PAYMENT_PROVIDER must be 'stripe' or 'test'"]
+
+
+def oidc_key_problems(key: str, development_key: str) -> list[str]:
+    """What is wrong with the ID-token signing key: missing, the public development key, or
+    not an RSA private key in PEM form."""
+    name = "CAREBRIDGE_OIDC_RSA_PRIVATE_KEY"
+    if not key.strip():
+        return [f"{name} is missing: set it to an RSA private key in PEM form"]
+    if key.strip() == development_key.strip():
+        return [f"{name} is the public development key: make a new RSA key for production"]
+    if "PRIVATE KEY-----" not in key:
+        return [f"{name} is not a private key in PEM form"]
+    return []

@@ -7,11 +7,16 @@ import subprocess
 import sys
 
 import pytest
+from jwcrypto import jwk
 
 from carebridge import settings as carebridge_settings
 
 GOOD_KEY = "k7Qx-M2rd_9TwH-p4Lz-8VbN-c3Fj-Yh6S-w1Ge-R5tA-uD0m-Zq2X"
 GOOD_AUDIT_KEY = "a9Wd-3Kp_Ls8-Qm2T-x7Vb-N4cH-j6Rf-Y1gZ-e5Ut-P0oS-k8Mi"
+# A production ID-token signing key, made for this run (never the committed development one).
+GOOD_OIDC_KEY = (
+    jwk.JWK.generate(kty="RSA", size=2048).export_to_pem(private_key=True, password=None).decode()
+)
 PRINT_SECURITY = (
     "import django; django.setup(); from django.conf import settings as s; "
     "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
@@ -28,6 +33,7 @@ def _start(code: str = "import django; django.setup()", **env: str) -> subproces
         "CAREBRIDGE_AUDIT_KEY": GOOD_AUDIT_KEY,
         # The payment provider's own checks are in billing's tests (test_payment_settings).
         "CAREBRIDGE_ALLOW_TEST_PAYMENTS": "1",
+        "CAREBRIDGE_OIDC_RSA_PRIVATE_KEY": GOOD_OIDC_KEY,
         **env,
     }
     return subprocess.run(
@@ -92,6 +98,32 @@ def _start(code: str = "import django; django.setup()", **env: str) -> subproces
                 "CAREBRIDGE_AUDIT_KEY": GOOD_KEY,
             },
             "CAREBRIDGE_AUDIT_KEY is SECRET_KEY",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "portal.example.org",
+                "CAREBRIDGE_OIDC_RSA_PRIVATE_KEY": "",
+            },
+            "CAREBRIDGE_OIDC_RSA_PRIVATE_KEY is missing",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "portal.example.org",
+                "CAREBRIDGE_OIDC_RSA_PRIVATE_KEY": (
+                    carebridge_settings.DEVELOPMENT_OIDC_RSA_PRIVATE_KEY
+                ),
+            },
+            "CAREBRIDGE_OIDC_RSA_PRIVATE_KEY is the public development key",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "portal.example.org",
+                "CAREBRIDGE_OIDC_RSA_PRIVATE_KEY": "not a key",
+            },
+            "CAREBRIDGE_OIDC_RSA_PRIVATE_KEY is not a private key in PEM form",
         ),
     ],
 )
