@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("carebridge.accounts.urls")),
     path("account/activity/", include("carebridge.audit.urls")),
     path("account/notifications/", include("carebridge.notifications.urls")),
+    path("account/apps/", include("carebridge.fhir.connected_apps.urls")),
     path("account/", include("carebridge.proxies.urls")),
     path("account/", include("allauth.urls")),
     path("record/", include("carebridge.records.urls")),

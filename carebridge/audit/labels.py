@@ -123,11 +123,18 @@ OBJECT_TYPES: dict[str, Promise] = {
     "staff_account": gettext_lazy("Staff account"),
     "staff_invitation": gettext_lazy("Invitation to a staff account, sent again"),
     "care_team_setup": gettext_lazy("Care team (who answers messages)"),
+    # Patients' apps (issue 17): the connected apps page, one connection, the clinic's apps.
+    "connected_apps": gettext_lazy("Connected apps"),
+    "app_connection": gettext_lazy("App connected to the record"),
+    "api_app": gettext_lazy("App registered for patients"),
 }
 
 # What happened, told to the patient whose record it is.
 PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("view", "account_activity"): gettext_lazy("Viewed your account activity"),
+    ("view", "connected_apps"): gettext_lazy("Viewed the apps connected to your record"),
+    ("view", "app_connection"): gettext_lazy("Opened the page to disconnect an app"),
+    ("delete", "app_connection"): gettext_lazy("Disconnected an app from your record"),
     # The record's pages, opened by the patient, a caregiver or the clinic's staff (the chart).
     ("view", "record_summary"): gettext_lazy("Viewed your health summary"),
     ("view", "results"): gettext_lazy("Viewed your test results"),
