@@ -14,6 +14,7 @@ from carebridge.staff import (
     schedule_views,
     views,
 )
+from carebridge.staff.apps_setup.urls import urlpatterns as apps_setup_urls
 from carebridge.staff.billing import reports as billing_reports
 from carebridge.staff.billing import views as billing_views
 from carebridge.staff.booking_setup.urls import urlpatterns as booking_setup_urls
@@ -139,4 +140,5 @@ urlpatterns = [
     ),
     *people_urlpatterns,
     *booking_setup_urls,
+    *apps_setup_urls,
 ]

@@ -94,4 +94,9 @@ SETUP_PAGES: list[SetupPage] = [
         _("Message answer time"),
         _("How many working days the clinic takes to answer a message, as patients are told."),
     ),
+    SetupPage(
+        "staff:setup-apps",
+        _("Apps for patients"),
+        _("The apps patients may connect to their record, and the addresses they use."),
+    ),
 ]

@@ -34,6 +34,7 @@ def test_the_hub_lists_every_set_up_page_with_its_purpose(cast: Cast) -> None:
         ("/staff/results/settings/", "Result release"),
         ("/staff/setup/quick-comments/", "Quick comments on results"),
         ("/staff/inbox/settings/", "Message answer time"),
+        ("/staff/setup/apps/", "Apps for patients"),
     ]
     assert len(links) == len(SETUP_PAGES)
     # Every page listed opens for the administrator.
