@@ -30,6 +30,7 @@ from tests.routes import (
     caregivers,
     checkin,
     downloads,
+    fhir_apps,
     messaging,
     notifications,
     results,
@@ -257,6 +258,8 @@ ROUTES = [
     *billing_plans.ROUTES,
     *staff_insurance.ROUTES,
     *staff_setup.ROUTES,
+    # Patients' apps (issue 17): connected apps and the clinic's app register.
+    *fhir_apps.ROUTES,
 ]
 
 CASES = [
