@@ -226,3 +226,23 @@ def test_the_account_page_and_the_help_page_link_here(cast: Cast) -> None:
         client.get("/account/").content.decode()
     )
     assert link + "Connected apps</a>" in client.get("/help/").content.decode()
+
+
+# Sign-in, acting context, session and audit queries, plus one for the apps: the same for one
+# app or many.
+LIST_BUDGET = 16
+
+
+@pytest.mark.parametrize("apps", [1, 4])
+def test_the_list_costs_the_same_however_many_apps(
+    cast: Cast, apps: int, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(apps):
+        _diary(cast)
+        gone = _diary(cast)
+        Connection.objects.filter(pk=gone.pk).update(revoked_at=READ_ON)
+    client = client_for(cast.patient_user)
+    # The first page of a session also writes the session; count a later one.
+    client.get(LIST_URL)
+    with django_assert_max_num_queries(LIST_BUDGET):
+        assert client.get(LIST_URL).status_code == 200

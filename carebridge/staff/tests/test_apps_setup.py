@@ -33,6 +33,8 @@ pytestmark = pytest.mark.django_db
 
 LIST_URL = "/staff/setup/apps/"
 ADD_URL = "/staff/setup/apps/add/"
+# Sign-in, staff role and session queries, plus one for the apps: the same for one app or many.
+LIST_BUDGET = 14
 DIARY = {
     "name": " Health  Diary ",
     "description": "Keeps your results in one place.",
@@ -298,3 +300,17 @@ def test_another_clinics_app_is_a_404_and_nothing_changes(cast: Cast) -> None:
     registration = AppRegistration.objects.get()
     assert (app.name, registration.is_active, _events()) == ("Health Diary", True, [])
     assert "Health Diary" not in other.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize("apps", [1, 4])
+def test_the_list_costs_the_same_however_many_apps(
+    cast: Cast, apps: int, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(apps):
+        app = register_app(cast.patient, name=f"App {number}")
+        connect_app(user=cast.patient_user, patient=cast.patient, application=app)
+    client = client_for(cast.clinic_admin)
+    # The first page of a session also writes the session; count a later one.
+    client.get(LIST_URL)
+    with django_assert_max_num_queries(LIST_BUDGET):
+        assert client.get(LIST_URL).status_code == 200
