@@ -103,9 +103,13 @@ def test_the_caregiver_sees_the_apps_connected_for_pat(cast: Cast) -> None:
     _diary(cast)
     caregiver = client_for(cast.proxies.full_caregiver, acting_for=cast.patient)
     text = main_text(caregiver.get(LIST_URL))
-    assert text.startswith(
+    assert text == (
         "Connected apps Apps that may read Pat Patient\u2019s health record. "
-        "Health Diary Connected by Pat Patient Connected on 4 March 2026"
+        "Health Diary Connected by Pat Patient Connected on 4 March 2026 "
+        "Last read the record 9 March 2026 "
+        "What it may see The whole health record Who is signed in (name only) "
+        "For how long Only while the person who connected it is using it Disconnect Health Diary "
+        f"{ABOUT} {BACK}"
     )
 
 

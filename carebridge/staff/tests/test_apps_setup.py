@@ -314,3 +314,18 @@ def test_the_list_costs_the_same_however_many_apps(
     client.get(LIST_URL)
     with django_assert_max_num_queries(LIST_BUDGET):
         assert client.get(LIST_URL).status_code == 200
+
+
+def test_the_change_page_shows_the_client_id_and_the_current_settings(cast: Cast) -> None:
+    app = register_app(cast.patient, name="Health Diary", confidential=True)
+    response = client_for(cast.clinic_admin).get(_url(app))
+    text = main_text(response)
+    assert text.startswith(
+        f"Change Health Diary Client id {app.client_id} Kind Confidential Offered Yes "
+    )
+    assert text.endswith("Save Withdraw Health Diary Back to the apps")
+    assert response.context["form"].initial == {
+        "name": "Health Diary",
+        "description": "",
+        "redirect_uris": "http://127.0.0.1:9999/callback",
+    }
