@@ -12,6 +12,8 @@ import uuid
 
 from django.http import Http404
 
+from carebridge.audit.models import AuditOutcome
+from carebridge.audit.services import record_view
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.fhir.models import Connection
 from carebridge.patients.models import Patient
@@ -35,13 +37,24 @@ def access_apps_patient(request: AuthenticatedRequest) -> Patient:
 
 def access_connection(request: AuthenticatedRequest, connection_id: uuid.UUID) -> Connection:
     """One app connection of the patient the viewer manages, else 404: a connection of another
-    patient and one that does not exist look the same. Audit: the caller records the view."""
+    patient and one that does not exist look the same. An attempt at another patient's
+    connection is recorded as denied against that patient, so the clinic's audit report shows
+    it. Audit of a permitted view: the caller records it."""
     patient = access_apps_patient(request)
     found = (
         Connection.objects.select_related("application__registration", "user", "patient")
-        .filter(pk=connection_id, patient=patient)
+        .filter(pk=connection_id)
         .first()
     )
     if found is None:
+        raise Http404
+    if found.patient_id != patient.pk:
+        record_view(
+            request,
+            found.patient,
+            object_type="app_connection",
+            object_id=found.pk,
+            outcome=AuditOutcome.DENIED,
+        )
         raise Http404
     return found

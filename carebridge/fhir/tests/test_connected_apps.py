@@ -201,7 +201,11 @@ def test_another_patients_connection_is_a_404_and_nothing_changes(cast: Cast) ->
     connection.refresh_from_db()
     assert connection.revoked_at is None
     assert authenticate(RequestFactory().get("/", headers=bearer(token))).connection == connection
-    assert not AuditEvent.objects.filter(object_type="app_connection").exists()
+    # Both attempts are recorded as denied against Sam, whose connection it is; nothing else.
+    events = AuditEvent.objects.filter(object_type="app_connection").order_by("sequence")
+    assert [(e.action, e.outcome, e.patient, e.actor, e.object_id) for e in events] == [
+        ("view", "denied", cast.second_patient, cast.patient_user, str(connection.pk))
+    ] * 2
 
 
 def test_a_caregiver_for_appointments_only_gets_a_404(cast: Cast) -> None:
