@@ -201,7 +201,19 @@ def test_which_redirect_addresses_are_allowed(uri: str, allowed: bool) -> None:
     assert is_allowed_redirect_uri(uri) is allowed
 
 
-FORM_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
+FORM_TEXT = st.text(st.characters(codec="utf-8"), max_size=300)
+# Lines that are often allowed addresses, sometimes nearly so, sometimes anything at all.
+URI_LINE = st.one_of(
+    st.builds(
+        "{}://{}{}/{}".format,
+        st.sampled_from(["https", "http", "ftp", "HTTPS", ""]),
+        st.sampled_from(["diary.example", "localhost", "127.0.0.1", "", "a b", "[::1"]),
+        st.sampled_from(["", ":8080", ":x", ":99999"]),
+        st.text(st.characters(codec="utf-8"), max_size=20),
+    ),
+    FORM_TEXT,
+)
+URIS = st.lists(URI_LINE, max_size=12).map("\n".join)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -210,7 +222,7 @@ FORM_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), ma
     description=FORM_TEXT,
     website=FORM_TEXT,
     client_type=st.sampled_from(["public", "confidential", "", "other"]),
-    uris=FORM_TEXT,
+    uris=URIS,
 )
 def test_the_registration_form_never_fails_and_keeps_only_allowed_addresses(
     name: str, description: str, website: str, client_type: str, uris: str
