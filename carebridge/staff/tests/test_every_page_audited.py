@@ -76,6 +76,12 @@ NO_PATIENT_DATA = {
     "staff:setup-clinicians": "the clinic's clinicians",
     "staff:setup-clinician-add": "the form to add a clinician",
     "staff:setup-clinician": "one of the clinic's clinicians",
+    # The app register (issue 17): apps and how many patients connected each, no patient named;
+    # changes are audited with record_change (api_app).
+    "staff:setup-apps": "the clinic's apps and a count of patients connected to each",
+    "staff:setup-app-add": "the form to register an app",
+    "staff:setup-app": "one app's settings",
+    "staff:setup-app-withdraw": "asks before withdrawing an app",
 }
 # Pages audited as one event that names no patient, and why that is enough.
 AUDITED_WITHOUT_PATIENT = {
