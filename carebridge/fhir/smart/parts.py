@@ -72,15 +72,32 @@ PARTS: tuple[Part, ...] = (
         ("DiagnosticReport", "Specimen", "ServiceRequest"),
         (LABORATORY,),
     ),
-    Part("vitals", _("Vital signs, such as blood pressure and weight"), "vitals", (), (VITAL_SIGNS,)),
-    Part("medicines", _("Medicines"), "medications", ("Medication", "MedicationRequest", "MedicationDispense")),
+    Part(
+        "vitals", _("Vital signs, such as blood pressure and weight"), "vitals", (), (VITAL_SIGNS,)
+    ),
+    Part(
+        "medicines",
+        _("Medicines"),
+        "medications",
+        ("Medication", "MedicationRequest", "MedicationDispense"),
+    ),
     Part("allergies", _("Allergies"), "allergies", ("AllergyIntolerance",)),
     Part("conditions", _("Health problems (conditions)"), "problems", ("Condition",)),
     Part("immunizations", _("Immunizations (vaccines)"), "immunizations", ("Immunization",)),
     Part("procedures", _("Procedures"), "procedures", ("Procedure",)),
     Part("visits", _("Visits"), "visits", ("Encounter", "Location")),
-    Part("documents", _("Documents, notes and forms"), "documents", ("DocumentReference", "QuestionnaireResponse")),
-    Part("care_team", _("Care team"), "care_team", ("CareTeam", "Practitioner", "PractitionerRole", "Organization")),
+    Part(
+        "documents",
+        _("Documents, notes and forms"),
+        "documents",
+        ("DocumentReference", "QuestionnaireResponse"),
+    ),
+    Part(
+        "care_team",
+        _("Care team"),
+        "care_team",
+        ("CareTeam", "Practitioner", "PractitionerRole", "Organization"),
+    ),
     Part("care_plans", _("Goals and care plans"), "care_plans", ("CarePlan", "Goal")),
     Part(
         "other_observations",

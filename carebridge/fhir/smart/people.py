@@ -50,9 +50,10 @@ def list_people(user: User, clinic: Clinic) -> list[Person]:
     for helped in base.helped:
         acting = resolve_acting_context(user, helped.patient_id)
         patient = acting.patient
-        if acting.is_proxy and patient is not None and patient.clinic_id == clinic.pk:
-            if acting.record_parts:
-                people.append(Person(patient, PROXY, acting.record_parts))
+        in_clinic = patient is not None and patient.clinic_id == clinic.pk
+        if acting.is_proxy and in_clinic and acting.record_parts:
+            assert patient is not None
+            people.append(Person(patient, PROXY, acting.record_parts))
     return people
 
 

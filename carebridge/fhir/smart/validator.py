@@ -44,7 +44,13 @@ class SmartValidator(OAuth2Validator):
     oidc_claim_scope = {**OAuth2Validator.oidc_claim_scope, "fhirUser": "fhirUser"}
 
     def validate_scopes(
-        self, client_id: str, scopes: list[str], client: Any, request: Request, *args: Any, **kwargs: Any
+        self,
+        client_id: str,
+        scopes: list[str],
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
     ) -> bool:
         # oauthlib calls this last on the authorize request, after it has checked the client and
         # the redirect URI, so an error raised here goes back to the app's verified address.
@@ -52,13 +58,19 @@ class SmartValidator(OAuth2Validator):
             _check_authorize_request(request)
         return True
 
-    def get_default_scopes(self, client_id: str, request: Request, *args: Any, **kwargs: Any) -> list[str]:
+    def get_default_scopes(
+        self, client_id: str, request: Request, *args: Any, **kwargs: Any
+    ) -> list[str]:
         return []
 
-    def _create_authorization_code(self, request: Request, code: dict[str, str], expires: Any = None) -> Grant:
+    def _create_authorization_code(
+        self, request: Request, code: dict[str, str], expires: Any = None
+    ) -> Grant:
         connection = getattr(request, CONNECTION_ATTRIBUTE, None)
         if not isinstance(connection, Connection):
-            raise errors.InvalidRequestError(description="No connection for this code.", request=request)
+            raise errors.InvalidRequestError(
+                description="No connection for this code.", request=request
+            )
         grant = super()._create_authorization_code(request, code, expires)
         GrantLink.objects.create(grant=grant, connection=connection)
         return grant
@@ -83,7 +95,9 @@ class SmartValidator(OAuth2Validator):
         connection = _connection_of_refresh_token(request.refresh_token_instance)
         return connection is not None and _attach(request, connection)
 
-    def save_bearer_token(self, token: dict[str, Any], request: Request, *args: Any, **kwargs: Any) -> None:
+    def save_bearer_token(
+        self, token: dict[str, Any], request: Request, *args: Any, **kwargs: Any
+    ) -> None:
         granted = ScopeSet.parse(token.get("scope", ""))
         if not granted.has_offline_access:
             # oauthlib issues a refresh token whenever the grant allows one; SMART keeps them
@@ -95,7 +109,11 @@ class SmartValidator(OAuth2Validator):
             token["patient"] = str(connection.patient_id)
 
     def _create_access_token(
-        self, expires: Any, request: Request, token: dict[str, Any], source_refresh_token: Any = None
+        self,
+        expires: Any,
+        request: Request,
+        token: dict[str, Any],
+        source_refresh_token: Any = None,
     ) -> AccessToken:
         access_token = super()._create_access_token(expires, request, token, source_refresh_token)
         connection = getattr(request, CONNECTION_ATTRIBUTE, None)
@@ -109,7 +127,9 @@ class SmartValidator(OAuth2Validator):
         the app cannot read would mislead it."""
         connection = getattr(request, CONNECTION_ATTRIBUTE, None)
         if connection is None and getattr(request, "access_token", None) is not None:
-            link = TokenLink.objects.filter(access_token=request.access_token).select_related("connection")
+            link = TokenLink.objects.filter(access_token=request.access_token).select_related(
+                "connection"
+            )
             connection = next((item.connection for item in link), None)
         if not isinstance(connection, Connection) or connection.acting_as != "self":
             return {}

@@ -184,9 +184,10 @@ def _choose_page(
 
 def _back_to_app(error: errors.OAuth2Error, application: Application) -> HttpResponse:
     """The error, sent to the app at its verified redirect URI."""
-    return OAuth2ResponseRedirect(error.in_uri(error.redirect_uri), application.get_allowed_schemes())
+    return OAuth2ResponseRedirect(
+        error.in_uri(error.redirect_uri), application.get_allowed_schemes()
+    )
 
 
 def _refuse(request: HttpRequest, reason: str, *, status: int = 400) -> HttpResponse:
     return render(request, "fhir/authorize_refused.html", {"reason": reason}, status=status)
-

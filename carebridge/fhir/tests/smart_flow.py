@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import re
 import secrets
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.test import Client
+from jwcrypto import jwk, jwt
 from oauth2_provider.models import Application
 
 from carebridge.fhir.smart.validator import fhir_base_url
@@ -71,3 +74,19 @@ def refresh(application: Application, refresh_token: str) -> Any:
         "client_id": application.client_id,
     }
     return Client().post("/o/token/", data)
+
+
+def id_token_claims(id_token: str) -> dict[str, Any]:
+    """The ID token's claims, after checking its signature with the server's published key."""
+    keys = jwk.JWKSet.from_json(Client().get("/o/.well-known/jwks.json").content)
+    checked = jwt.JWT(jwt=id_token, key=keys)
+    claims: dict[str, Any] = json.loads(checked.claims)
+    return claims
+
+
+def consent_labels(html: str) -> list[tuple[str, str]]:
+    """The consent page's tick boxes: (value, label), in order."""
+    pattern = (
+        r'name="parts" value="([a-z_]+)" id="(id_parts_\d+)" checked> <label for="\2">([^<]+)<'
+    )
+    return [(value, label) for value, _id, label in re.findall(pattern, html)]

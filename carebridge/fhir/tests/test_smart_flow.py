@@ -3,13 +3,10 @@ refresh and revoke; what the tokens carry and what is recorded."""
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 import pytest
 from django.test import Client, RequestFactory
-from jwcrypto import jwk, jwt
 from oauth2_provider.models import AccessToken, RefreshToken
 
 from carebridge.audit.models import AuditEvent
@@ -21,7 +18,9 @@ from carebridge.fhir.tests.smart_flow import (
     ALL,
     answer,
     authorize_url,
+    consent_labels,
     exchange,
+    id_token_claims,
     pkce,
     redirect_params,
     refresh,
@@ -47,27 +46,13 @@ def _launch(cast: Cast, *, scope: str = ALL, parts: list[str] | None = None) -> 
     return {"application": application, **token.json()}
 
 
-def _claims(id_token: str) -> dict[str, Any]:
-    """The ID token's claims, after checking its signature with the server's published key."""
-    keys = jwk.JWKSet.from_json(Client().get("/o/.well-known/jwks.json").content)
-    checked = jwt.JWT(jwt=id_token, key=keys)
-    claims: dict[str, Any] = json.loads(checked.claims)
-    return claims
-
-
-def _labels(html: str) -> list[tuple[str, str]]:
-    """The consent page's tick boxes: (value, label), in order."""
-    pattern = r'name="parts" value="([a-z_]+)" id="(id_parts_\d+)" checked> <label for="\2">([^<]+)<'
-    return [(value, label) for value, _id, label in re.findall(pattern, html)]
-
-
 def test_the_consent_page_says_which_app_which_parts_how_long_and_how_to_stop(cast: Cast) -> None:
     application = register_app(cast.patient, name="Health Diary")
     response = client_for(cast.patient_user).get(authorize_url(application))
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Health Diary wants to read your health record</h1>" in html
-    assert _labels(html) == [
+    assert consent_labels(html) == [
         ("results", "Test results"),
         ("vitals", "Vital signs, such as blood pressure and weight"),
         ("medicines", "Medicines"),
@@ -90,9 +75,11 @@ def test_the_consent_page_says_which_app_which_parts_how_long_and_how_to_stop(ca
 
 def test_without_offline_access_the_page_says_one_hour(cast: Cast) -> None:
     application = register_app(cast.patient)
-    url = authorize_url(application, scope="launch/patient patient/Observation.rs?category=laboratory")
+    url = authorize_url(
+        application, scope="launch/patient patient/Observation.rs?category=laboratory"
+    )
     html = client_for(cast.patient_user).get(url).content.decode()
-    assert _labels(html) == [("results", "Test results")]
+    assert consent_labels(html) == [("results", "Test results")]
     assert "<p>The app can read these parts for one hour.</p>" in html
 
 
@@ -152,7 +139,7 @@ def test_the_token_response_carries_patient_scope_id_token_and_refresh_token(cas
         "Bearer",
         3600,
     )
-    claims = _claims(token["id_token"])
+    claims = id_token_claims(token["id_token"])
     assert claims["fhirUser"] == f"{fhir_base_url()}/Patient/{cast.patient.pk}"
     assert (claims["sub"], claims["aud"], claims["iss"]) == (
         str(cast.patient_user.pk),
@@ -163,7 +150,9 @@ def test_the_token_response_carries_patient_scope_id_token_and_refresh_token(cas
     access = AccessToken.objects.get()
     assert TokenLink.objects.get(access_token=access).connection == connection
     assert not GrantLink.objects.exists(), "the code is used up"
-    caller = authenticate(RequestFactory().get("/fhir/Patient", headers=bearer(token["access_token"])))
+    caller = authenticate(
+        RequestFactory().get("/fhir/Patient", headers=bearer(token["access_token"]))
+    )
     assert (caller.patient, caller.connection) == (cast.patient, connection)
 
 
@@ -177,11 +166,13 @@ def test_no_refresh_token_without_offline_access(cast: Cast) -> None:
 def test_no_patient_without_launch_patient_and_no_fhir_user_without_its_scope(cast: Cast) -> None:
     token = _launch(cast, scope="openid patient/*.rs")
     assert "patient" not in token
-    assert "fhirUser" not in _claims(token["id_token"])
+    assert "fhirUser" not in id_token_claims(token["id_token"])
 
 
 def test_unknown_scopes_are_dropped(cast: Cast) -> None:
-    token = _launch(cast, scope="launch/patient patient/*.rs user/*.rs patient/Observation.write bogus")
+    token = _launch(
+        cast, scope="launch/patient patient/*.rs user/*.rs patient/Observation.write bogus"
+    )
     assert token["scope"] == "launch/patient patient/*.rs"
     assert Connection.objects.get().scope == "launch/patient patient/*.rs"
 
