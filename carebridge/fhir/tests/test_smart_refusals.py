@@ -4,6 +4,9 @@ address are verified, a page of our own (never a redirect) when they are not; no
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from oauth2_provider.models import Application, Grant
 
 from carebridge.fhir.models import AppRegistration, Connection
@@ -14,6 +17,13 @@ from carebridge.testing.fhir import register_app
 from carebridge.testing.personas import Cast
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def odd_app(cast: Cast) -> tuple[Client, Application]:
+    """Pat, signed in, and an app her clinic offers."""
+    return client_for(cast.patient_user), register_app(cast.patient)
+
 
 UNKNOWN_APP = (
     "Your clinic does not offer this app, or the link that brought you here is not right. "
@@ -141,3 +151,39 @@ def test_odd_query_strings_get_the_refusal_page(cast: Cast) -> None:
     for query in ("client_id=%00", "client_id=x&client_id=y", "scope=%ff", "response_type="):
         response = client_for(cast.patient_user).get(f"/o/authorize/?{query}")
         assert response.status_code == 400, query
+
+
+ODD = st.one_of(
+    st.sampled_from(["", "\x00", "plain", "S256", "x" * 5000, "patient/*.rs", "%ff", "not-a-uuid"]),
+    st.text(max_size=30),
+)
+PARAMS = (
+    "scope",
+    "aud",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "redirect_uri",
+    "response_type",
+    "record_of",
+    "nonce",
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    odd=st.dictionaries(st.sampled_from(PARAMS), ODD, min_size=1, max_size=4), post=st.booleans()
+)
+def test_no_authorize_request_gives_a_server_error(
+    odd_app: tuple[Client, Application], odd: dict[str, str], post: bool
+) -> None:
+    client, application = odd_app
+    url = authorize_url(application, **odd)
+    response = (
+        client.post(url, {"parts": ["results"], "decision": "allow"}) if post else client.get(url)
+    )
+    assert response.status_code in {200, 302, 400, 403}
