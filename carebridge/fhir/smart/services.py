@@ -26,17 +26,20 @@ def connect_app(
     naming the app and the scopes granted (no health information). The caller has checked that
     the user may act for the patient as `acting_as` and that the patient's clinic offers the app.
     """
+    user = actor.user
+    if user is None:
+        raise ValueError("Only a signed-in person can connect an app.")
     with transaction.atomic():
         connection = Connection.objects.create(
             application=application,
-            user=actor.user,
+            user=user,
             patient=patient,
             scope=scope,
             acting_as=acting_as,
             created_at=actor.now,
         )
         record_event(
-            actor=actor.user,
+            actor=user,
             action=AuditAction.CREATE,
             object_type="app_connection",
             object_id=connection.pk,
