@@ -148,7 +148,9 @@ def _check_authorize_request(request: Request) -> None:
         raise errors.UnsupportedCodeChallengeMethodError(
             description="Only the S256 code challenge method is supported.", request=request
         )
-    if getattr(request, "aud", None) != fhir_base_url():
+    # A trailing slash names the same base (some clients add one).
+    aud = getattr(request, "aud", None)
+    if not isinstance(aud, str) or aud.rstrip("/") != fhir_base_url():
         raise errors.InvalidRequestError(
             description=f"aud must be this server's FHIR base URL, {fhir_base_url()}.",
             request=request,

@@ -264,3 +264,26 @@ def test_a_code_cannot_be_exchanged_without_its_verifier(cast: Cast) -> None:
     token = exchange(application, code, pkce()[0])
     assert (token.status_code, token.json()["error"]) == (400, "invalid_grant")
     assert not AccessToken.objects.exists()
+
+
+def test_a_confidential_app_authenticates_with_its_secret(cast: Cast) -> None:
+    application = register_app(cast.patient, confidential=True)
+    application.client_secret = "the-app-secret"
+    application.save()
+    verifier, challenge = pkce()
+    url = authorize_url(application, code_challenge=challenge, aud=fhir_base_url() + "/")
+    response = answer(client_for(cast.patient_user), url, parts=EVERY_PART)
+    code = redirect_params(response["Location"])["code"]
+    without_secret = exchange(application, code, verifier)
+    assert (without_secret.status_code, without_secret.json()["error"]) == (401, "invalid_client")
+    token = exchange(application, code, verifier, client_secret="the-app-secret")
+    assert (token.status_code, token.json()["patient"]) == (200, str(cast.patient.pk))
+
+
+def test_userinfo_names_the_patient_as_fhir_user(cast: Cast) -> None:
+    token = _launch(cast)
+    response = Client().get("/o/userinfo/", headers=bearer(token["access_token"]))
+    assert response.json() == {
+        "sub": str(cast.patient_user.pk),
+        "fhirUser": f"{fhir_base_url()}/Patient/{cast.patient.pk}",
+    }
