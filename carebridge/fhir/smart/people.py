@@ -57,10 +57,19 @@ def list_people(user: User, clinic: Clinic) -> list[Person]:
     return people
 
 
+def record_parts_now(user: User, patient: Patient, *, acting_as: str) -> frozenset[str] | None:
+    """The record sections the user may see of the patient today, acting as they connected the
+    app: None (every section) for the patient themself, a proxy grant's sections today for a
+    caregiver or parent, and an empty set when they no longer have that relationship."""
+    if acting_as == SELF:
+        return None if patient.user_id == user.pk else frozenset()
+    acting = resolve_acting_context(user, str(patient.pk))
+    if acting.is_proxy and acting.patient == patient and acting.record_parts is not None:
+        return acting.record_parts
+    return frozenset()
+
+
 def is_still_allowed(user: User, patient: Patient, *, acting_as: str) -> bool:
     """Whether the user still has the relationship to the patient they connected an app as:
     the patient's own account, or a proxy grant in force today that shows some of the record."""
-    if acting_as == SELF:
-        return patient.user_id == user.pk
-    acting = resolve_acting_context(user, str(patient.pk))
-    return acting.is_proxy and acting.patient == patient and bool(acting.record_parts)
+    return record_parts_now(user, patient, acting_as=acting_as) != frozenset()

@@ -25,7 +25,8 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from carebridge.fhir.models import Connection, GrantLink, TokenLink
 from carebridge.fhir.scopes import ScopeSet
-from carebridge.fhir.smart.people import is_still_allowed
+from carebridge.fhir.smart.parts import PARTS, granted_scope
+from carebridge.fhir.smart.people import record_parts_now
 
 # The attribute of oauthlib's request that carries the connection from the consent page (a
 # credential) or from the code or refresh token being exchanged.
@@ -94,6 +95,22 @@ class SmartValidator(OAuth2Validator):
             return False
         connection = _connection_of_refresh_token(request.refresh_token_instance)
         return connection is not None and _attach(request, connection)
+
+    def get_original_scopes(
+        self, refresh_token: str, request: Request, *args: Any, **kwargs: Any
+    ) -> str | list[str]:
+        """The scopes a refresh may renew: those granted, less any part of the record a
+        caregiver or parent may no longer see (their grant or the age rules changed)."""
+        original = super().get_original_scopes(refresh_token, request, *args, **kwargs)
+        connection = getattr(request, CONNECTION_ATTRIBUTE, None)
+        if not isinstance(connection, Connection) or connection.acting_as == "self":
+            return original  # type: ignore[no-any-return]
+        text = original if isinstance(original, str) else " ".join(original)
+        sections = record_parts_now(
+            connection.user, connection.patient, acting_as=connection.acting_as
+        )
+        kept = [part.key for part in PARTS if sections is None or part.record_part in sections]
+        return granted_scope(text, kept)
 
     def save_bearer_token(
         self, token: dict[str, Any], request: Request, *args: Any, **kwargs: Any
@@ -173,7 +190,8 @@ def is_connection_usable(connection: Connection) -> bool:
     registration = getattr(connection.application, "registration", None)
     if registration is None or not registration.is_active:
         return False
-    return is_still_allowed(connection.user, connection.patient, acting_as=connection.acting_as)
+    sections = record_parts_now(connection.user, connection.patient, acting_as=connection.acting_as)
+    return sections != frozenset()
 
 
 def _connection_of_refresh_token(refresh_token: RefreshToken) -> Connection | None:

@@ -156,3 +156,22 @@ def test_a_caregiver_whose_access_ended_cannot_refresh(cast: Cast) -> None:
     renewed = refresh(application, token["refresh_token"])
     assert (renewed.status_code, renewed.json()["error"]) == (400, "invalid_grant")
     assert AccessToken.objects.count() == 1
+
+
+def test_a_refresh_renews_only_what_the_caregiver_may_still_see(cast: Cast) -> None:
+    cora = cast.proxies.full_caregiver
+    application = register_app(cast.patient)
+    verifier, challenge = pkce()
+    url = authorize_url(application, code_challenge=challenge)
+    response = answer(client_for(cora), url, parts=EVERY_PART)
+    token = exchange(application, redirect_params(response["Location"])["code"], verifier).json()
+    grant = cast.proxies.grants["full_caregiver"]
+    grant.scopes = ["results", "appointments"]
+    grant.save(update_fields=["scopes"])
+    renewed = refresh(application, token["refresh_token"]).json()
+    assert renewed["scope"] == (
+        "launch/patient openid fhirUser offline_access patient/DiagnosticReport.rs "
+        "patient/Specimen.rs patient/ServiceRequest.rs "
+        "patient/Observation.rs?category=laboratory patient/Observation.rs?category=vital-signs"
+    )
+    assert AccessToken.objects.get().scope == renewed["scope"]
