@@ -104,7 +104,7 @@ class SmartValidator(OAuth2Validator):
         original = super().get_original_scopes(refresh_token, request, *args, **kwargs)
         connection = getattr(request, CONNECTION_ATTRIBUTE, None)
         if not isinstance(connection, Connection) or connection.acting_as == "self":
-            return original  # type: ignore[no-any-return]
+            return original
         text = original if isinstance(original, str) else " ".join(original)
         sections = record_parts_now(
             connection.user, connection.patient, acting_as=connection.acting_as
