@@ -41,6 +41,8 @@ def smart_configuration_view(request: HttpRequest) -> JsonResponse:
     """The SMART configuration document: public, the same for everyone."""
     response = JsonResponse(smart_configuration())
     response["Cache-Control"] = "public, max-age=3600"
+    # Apps that run in a browser read it from their own origin; it holds nothing private.
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -15,6 +15,7 @@ BASE = "http://127.0.0.1:8000"
 def test_smart_configuration_is_exactly_what_works() -> None:
     response = Client().get("/fhir/.well-known/smart-configuration")
     assert (response.status_code, response["Content-Type"]) == (200, "application/json")
+    assert response["Access-Control-Allow-Origin"] == "*"
     assert response.json() == {
         "issuer": f"{BASE}/o",
         "jwks_uri": f"{BASE}/o/.well-known/jwks.json",
