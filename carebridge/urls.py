@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from carebridge.fhir.smart.urls import oauth_urlpatterns, well_known_urlpatterns
 from carebridge.records.urls import shared_urlpatterns
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -24,6 +25,9 @@ urlpatterns = [
     path("brand/", include("carebridge.clinic.urls")),
     path("staff/admin/", admin.site.urls),
     path("staff/", include("carebridge.staff.urls")),
+    # SMART App Launch: authorize (our consent page), tokens and OpenID Connect.
+    path("o/", include((oauth_urlpatterns, "oauth2_provider"))),
+    path("fhir/.well-known/", include((well_known_urlpatterns, "smart"))),
 ]
 
 handler400 = "carebridge.home.views.bad_request"

@@ -31,6 +31,7 @@ from tests.routes import (
     checkin,
     downloads,
     fhir_apps,
+    fhir_smart,
     messaging,
     notifications,
     results,
@@ -260,6 +261,7 @@ ROUTES = [
     *staff_setup.ROUTES,
     # Patients' apps (issue 17): connected apps and the clinic's app register.
     *fhir_apps.ROUTES,
+    *fhir_smart.ROUTES,
 ]
 
 CASES = [

@@ -58,6 +58,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "care_team": gettext_lazy("Care team"),
     "care_plans": gettext_lazy("Goals and care plans"),
     "record": gettext_lazy("Health record"),
+    # A person let an app read a patient's record (SMART App Launch).
+    "app_connection": gettext_lazy("Connected app"),
     "record_download": gettext_lazy("Health record download"),
     "record_share": gettext_lazy("Health summary sent to someone else"),
     "record_shares": gettext_lazy("Summaries you have sent"),
@@ -131,6 +133,7 @@ OBJECT_TYPES: dict[str, Promise] = {
 
 # What happened, told to the patient whose record it is.
 PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
+    ("create", "app_connection"): gettext_lazy("Connected an app to your health record"),
     ("view", "account_activity"): gettext_lazy("Viewed your account activity"),
     ("view", "connected_apps"): gettext_lazy("Viewed the apps connected to your record"),
     ("view", "app_connection"): gettext_lazy("Opened the page to disconnect an app"),

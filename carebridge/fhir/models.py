@@ -82,3 +82,16 @@ class TokenLink(models.Model):
 
     def __str__(self) -> str:
         return f"Token link {self.pk}"
+
+
+class GrantLink(models.Model):
+    """Which connection an authorization code was issued for, so that the token it is exchanged
+    for is linked to the same connection (the code itself carries only user, app and scopes)."""
+
+    grant = models.OneToOneField(
+        "oauth2_provider.Grant", on_delete=models.CASCADE, related_name="connection_link"
+    )
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="grants")
+
+    def __str__(self) -> str:
+        return f"Grant link {self.pk}"

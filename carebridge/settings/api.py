@@ -8,6 +8,7 @@ public on purpose, which production refuses (`safety.oidc_key_problems`).
 from pathlib import Path
 
 from carebridge.settings.env import ENV
+from carebridge.settings.portal import CAREBRIDGE_BASE_URL
 
 DEVELOPMENT_OIDC_KEY_FILE = Path(__file__).with_name("development_oidc_key.pem")
 DEVELOPMENT_OIDC_RSA_PRIVATE_KEY = DEVELOPMENT_OIDC_KEY_FILE.read_text()
@@ -17,8 +18,13 @@ CAREBRIDGE_OIDC_RSA_PRIVATE_KEY = ENV.get(
 )
 
 OAUTH2_PROVIDER = {
-    # SMART App Launch 2.0: authorization code with PKCE (S256 only, checked by the validator).
+    # SMART App Launch 2.0: authorization code with PKCE (S256 only, checked by the validator,
+    # which also checks `aud`, keeps refresh tokens to offline_access and links every token to
+    # the patient's connection: see carebridge/fhir/smart/validator.py).
+    "OAUTH2_VALIDATOR_CLASS": "carebridge.fhir.smart.validator.SmartValidator",
     "PKCE_REQUIRED": True,
+    # The issuer is the server's public address, not whatever Host a request came with.
+    "OIDC_ISS_ENDPOINT": CAREBRIDGE_BASE_URL + "/o",
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": CAREBRIDGE_OIDC_RSA_PRIVATE_KEY,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
