@@ -58,8 +58,6 @@ OBJECT_TYPES: dict[str, Promise] = {
     "care_team": gettext_lazy("Care team"),
     "care_plans": gettext_lazy("Goals and care plans"),
     "record": gettext_lazy("Health record"),
-    # A person let an app read a patient's record (SMART App Launch).
-    "app_connection": gettext_lazy("Connected app"),
     "record_download": gettext_lazy("Health record download"),
     "record_share": gettext_lazy("Health summary sent to someone else"),
     "record_shares": gettext_lazy("Summaries you have sent"),
