@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -150,12 +150,14 @@ class TokenColumn(SearchParam):
 
     column: str
     system_column: str = ""
+    # Codes the column stores under another name (HL7 v2 report sections as categories).
+    aliases: Mapping[str, str] = field(default_factory=dict)
     kind = "token"
 
     def query(self, name: str, raw: str) -> Q:
         wanted = Q(pk__in=[])
         for token in (parse_token(name, value) for value in split_values(raw)):
-            match = Q(**{self.column: token.code})
+            match = Q(**{self.column: self.aliases.get(token.code, token.code)})
             if self.system_column and token.system is not None:
                 match &= Q(**{self.system_column: token.system})
             wanted |= match

@@ -171,8 +171,25 @@ def test_unknown_parameters_are_ignored_and_named_or_a_400_when_strict(cast: Cas
 
 _TYPES = st.sampled_from(["Observation", "Condition", "Patient", "DocumentReference", "Encounter"])
 _NAMES = st.sampled_from(
-    ["date", "code", "category", "_count", "_offset", "patient", "_id", "name", "birthdate",
-     "gender", "identifier", "_lastUpdated", "type", "status", "intent", "clinical-status", "x"]
+    [
+        "date",
+        "code",
+        "category",
+        "_count",
+        "_offset",
+        "patient",
+        "_id",
+        "name",
+        "birthdate",
+        "gender",
+        "identifier",
+        "_lastUpdated",
+        "type",
+        "status",
+        "intent",
+        "clinical-status",
+        "x",
+    ]
 )
 
 
@@ -180,7 +197,9 @@ _NAMES = st.sampled_from(
     resource_type=_TYPES,
     params=st.lists(st.tuples(_NAMES, st.text(max_size=30)), max_size=4),
 )
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_no_query_string_makes_a_server_error(
     cast: Cast, resource_type: str, params: list[tuple[str, str]]
 ) -> None:
