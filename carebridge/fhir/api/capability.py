@@ -26,6 +26,7 @@ _PROFILES = {
     "DiagnosticReport": "us-core-diagnosticreport-lab",
     "DocumentReference": "us-core-documentreference",
 }
+_OWN_ID = frozenset({"Patient", "Encounter", "DocumentReference"})
 _DEFINITIONS = {
     "_id": "http://hl7.org/fhir/SearchParameter/Resource-id",
     "_lastUpdated": "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated",
@@ -70,9 +71,13 @@ def _resource(served: ServedType) -> Json:
 
 
 def _param(resource_type: str, name: str, param: SearchParam) -> Json:
-    definition = _DEFINITIONS.get(
-        name, f"{US_CORE}/SearchParameter/us-core-{resource_type.lower()}-{name}"
-    )
+    own = f"{US_CORE}/SearchParameter/us-core-{resource_type.lower()}-{name}"
+    if name == "_id":
+        # US Core defines `_id` itself for a few types only.
+        own = f"{US_CORE}/SearchParameter/us-core-{resource_type.lower()}-id"
+        definition = own if resource_type in _OWN_ID else _DEFINITIONS[name]
+    else:
+        definition = _DEFINITIONS.get(name, own)
     return {"name": name, "definition": definition, "type": param.kind}
 
 
