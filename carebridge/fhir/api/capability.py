@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
 
 from django.conf import settings
 
@@ -81,22 +81,29 @@ def _param(resource_type: str, name: str, param: SearchParam) -> Json:
     return {"name": name, "definition": definition, "type": param.kind}
 
 
-def _security() -> Any:
+def _security() -> Json:
+    """`fhir.smart.smart_security()` (the SMART endpoints' addresses) once that module exists;
+    until then what the API requires, without addresses (the lead wires the real one in)."""
     try:
-        from carebridge.fhir.smart import smart_security  # type: ignore[attr-defined]
-    except ImportError:
-        # Until the SMART endpoints are in place: what the API requires, without their addresses.
-        return {
-            "service": [
+        smart = importlib.import_module("carebridge.fhir.smart")
+    except ModuleNotFoundError as missing:
+        if missing.name != "carebridge.fhir.smart":
+            raise
+        return _SECURITY_STUB
+    security: Json = smart.smart_security()
+    return security
+
+
+_SECURITY_STUB: Json = {
+    "service": [
+        {
+            "coding": [
                 {
-                    "coding": [
-                        {
-                            "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                            "code": "SMART-on-FHIR",
-                        }
-                    ]
+                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                    "code": "SMART-on-FHIR",
                 }
-            ],
-            "description": "SMART App Launch 2.0 (standalone patient launch, PKCE with S256).",
+            ]
         }
-    return smart_security()
+    ],
+    "description": "SMART App Launch 2.0 (standalone patient launch, PKCE with S256).",
+}
