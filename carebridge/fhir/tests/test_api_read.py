@@ -114,9 +114,7 @@ def test_each_resource_read_is_the_downloads_entry_byte_for_byte(cast_with_recor
     download = json.loads(
         "".join(bundle_chunks(RecordScope.whole(cast.patient), Selection(), timezone.now()))
     )
-    entries = [
-        entry for entry in download["entry"] if entry["resource"]["resourceType"] in SERVED
-    ]
+    entries = [entry for entry in download["entry"] if entry["resource"]["resourceType"] in SERVED]
     # All but the care team, care plan and goal (types the API does not serve yet).
     assert (len(download["entry"]), len(entries)) == (19, 16)
     for entry in entries:
