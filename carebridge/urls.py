@@ -28,6 +28,8 @@ urlpatterns = [
     # SMART App Launch: authorize (our consent page), tokens and OpenID Connect.
     path("o/", include((oauth_urlpatterns, "oauth2_provider"))),
     path("fhir/.well-known/", include((well_known_urlpatterns, "smart"))),
+    # The patients' apps' FHIR API (bearer tokens, JSON; see carebridge/fhir/api).
+    path("fhir/", include("carebridge.fhir.api.urls", namespace="fhir")),
 ]
 
 handler400 = "carebridge.home.views.bad_request"

@@ -30,6 +30,7 @@ from tests.routes import (
     caregivers,
     checkin,
     downloads,
+    fhir_api,
     fhir_apps,
     fhir_smart,
     messaging,
@@ -262,6 +263,7 @@ ROUTES = [
     # Patients' apps (issue 17): connected apps and the clinic's app register.
     *fhir_apps.ROUTES,
     *fhir_smart.ROUTES,
+    *fhir_api.ROUTES,
 ]
 
 CASES = [

@@ -22,7 +22,7 @@ from carebridge.audit.services import record_view
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.fhir.connected_apps import selectors
 from carebridge.fhir.connected_apps.access import access_apps_patient, access_connection
-from carebridge.fhir.services import disconnect_app
+from carebridge.fhir.services.connections import disconnect_app
 
 
 @login_required

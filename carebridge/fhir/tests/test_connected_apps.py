@@ -19,7 +19,7 @@ from oauth2_provider.models import AccessToken, RefreshToken
 from carebridge.audit.models import AuditEvent
 from carebridge.fhir.auth import ApiAuthError, authenticate
 from carebridge.fhir.models import AppRegistration, Connection
-from carebridge.fhir.services import disconnect_app
+from carebridge.fhir.services.connections import disconnect_app
 from carebridge.testing.clients import client_for, flashed
 from carebridge.testing.fhir import bearer, connect_app, issue_token, register_app
 from carebridge.testing.personas import Cast
