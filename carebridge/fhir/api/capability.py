@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.conf import settings
 
 from carebridge.fhir.api.errors import Json
 from carebridge.fhir.api.search import SearchParam
 from carebridge.fhir.api.types import SERVED, ServedType
+from carebridge.fhir.smart.configuration import smart_security
 
 US_CORE = "http://hl7.org/fhir/us/core"
 US_CORE_SERVER = f"{US_CORE}/CapabilityStatement/us-core-server|6.1.0"
@@ -51,7 +50,7 @@ def capability_statement() -> Json:
         "rest": [
             {
                 "mode": "server",
-                "security": _security(),
+                "security": smart_security(),
                 "resource": [_resource(served) for served in SERVED.values()],
             }
         ],
@@ -79,31 +78,3 @@ def _param(resource_type: str, name: str, param: SearchParam) -> Json:
     else:
         definition = _DEFINITIONS.get(name, own)
     return {"name": name, "definition": definition, "type": param.kind}
-
-
-def _security() -> Json:
-    """`fhir.smart.smart_security()` (the SMART endpoints' addresses) once that module exists;
-    until then what the API requires, without addresses (the lead wires the real one in)."""
-    try:
-        smart = importlib.import_module("carebridge.fhir.smart")
-    except ModuleNotFoundError as missing:
-        if missing.name != "carebridge.fhir.smart":
-            raise
-        return _SECURITY_STUB
-    security: Json = smart.smart_security()
-    return security
-
-
-_SECURITY_STUB: Json = {
-    "service": [
-        {
-            "coding": [
-                {
-                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                    "code": "SMART-on-FHIR",
-                }
-            ]
-        }
-    ],
-    "description": "SMART App Launch 2.0 (standalone patient launch, PKCE with S256).",
-}
