@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from carebridge.testing.personas import Cast
 from carebridge.testing.shared_data import us_core_or_skip
+from carebridge.testing.us_core_record import build_us_core_record
 from carebridge.testing.uscore.checker import check_resource, matches_pattern
 from carebridge.testing.uscore.package import UsCorePackage, read_package
 from carebridge.testing.uscore.profiles import profile_for
@@ -195,3 +197,18 @@ def test_pattern_matching() -> None:
     assert not matches_pattern({"coding": [{"system": "s", "code": "b"}]}, pattern)
     assert not matches_pattern({"text": "a"}, pattern)
     assert not matches_pattern("a", pattern)
+
+
+@pytest.mark.django_db
+def test_the_tests_handmade_us_core_record_meets_its_profiles(
+    package: UsCorePackage, cast: Cast
+) -> None:
+    record = build_us_core_record(cast.patient)
+    resources = [*record.own.values(), *record.shared.values(), record.unlinked_practitioner]
+    reports = {}
+    for resource in resources:
+        profile = profile_for(package, resource)
+        if profile is not None:
+            reports[resource["resourceType"]] = check_resource(profile, resource).problems
+    assert sorted(reports) == sorted({r["resourceType"] for r in resources} - {"Endpoint"})
+    assert {name: problems for name, problems in reports.items() if problems} == {}
