@@ -23,6 +23,8 @@ urlpatterns = [
     path("brand/", include("carebridge.clinic.urls")),
     path("staff/admin/", admin.site.urls),
     path("staff/", include("carebridge.staff.urls")),
+    # The patients' apps' FHIR API (bearer tokens, JSON; see carebridge/fhir/api).
+    path("fhir/", include("carebridge.fhir.api.urls", namespace="fhir")),
 ]
 
 handler400 = "carebridge.home.views.bad_request"

@@ -36,10 +36,50 @@ SHARED_TYPES = IMPORTED_SHARED_TYPES | {"Device"}
 LITERAL = re.compile(r"([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?")
 
 
+def entry_uuid(clinic_id: Any, key: Key) -> uuid.UUID:
+    """The resource's stable uuid: its id in the FHIR API, and its `urn:uuid:` in downloads
+    (stored as `ClinicalResource.api_id`). A Patient's is the portal patient's own id."""
+    if key[0] == "Patient":
+        try:
+            return uuid.UUID(key[1])
+        except ValueError:
+            pass
+    name = f"carebridge:{clinic_id}:{key[0]}/{key[1]}"
+    return uuid.uuid5(uuid.NAMESPACE_URL, name)
+
+
 def entry_urn(clinic_id: Any, key: Key) -> str:
     """The entry's stable `urn:uuid:`: the same resource gets the same one in every download."""
-    name = f"carebridge:{clinic_id}:{key[0]}/{key[1]}"
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+    return f"urn:uuid:{entry_uuid(clinic_id, key)}"
+
+
+def rekey(resource: Json, clinic_id: Any) -> Json:
+    """A copy of a stored resource as the FHIR API serves it: its `id`, and every literal
+    `Type/id` reference in it, re-keyed to the uuids of `entry_uuid`. Computed, never looked
+    up: a reference to something the viewer may not see re-keys too, and reads as missing."""
+    copy = copy_json(resource)
+    copy["id"] = str(entry_uuid(clinic_id, (copy["resourceType"], str(copy.get("id", "")))))
+    stack: list[Any] = [copy]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            reference = item.get("reference")
+            match = LITERAL.fullmatch(reference) if isinstance(reference, str) else None
+            if match is not None:
+                item["reference"] = f"{match[1]}/{entry_uuid(clinic_id, (match[1], match[2]))}"
+            stack.extend(item.values())
+    return copy
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (faster than `copy.deepcopy`, which handles any object)."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    return value
 
 
 def references_in(value: Any) -> set[Key]:

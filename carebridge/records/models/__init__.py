@@ -105,6 +105,10 @@ class ClinicalResource(models.Model):
     )
     resource_type = models.CharField(max_length=64)
     fhir_id = models.CharField(max_length=64)
+    # The id the FHIR API serves it under, and its `urn:uuid:` in downloads: a uuid derived from
+    # the clinic, type and `fhir_id` (`exports.bundle_links.entry_uuid`), so a read is one
+    # indexed lookup.
+    api_id = models.UUIDField(unique=True)
     version = models.PositiveIntegerField(default=1)
     # SHA-256 of the canonical JSON: a re-import of identical content changes nothing.
     content_hash = models.CharField(max_length=64)

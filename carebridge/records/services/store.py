@@ -21,6 +21,7 @@ from django.utils import timezone
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.records.bulk import insert_rows
+from carebridge.records.exports.bundle_links import entry_uuid
 from carebridge.records.indexing import DisplayFor, MedicationFor, index_columns
 from carebridge.records.indexing.medications import (
     MEDICATION_USES,
@@ -269,6 +270,7 @@ def _new_row(
         patient=patient,
         resource_type=resource["resourceType"],
         fhir_id=resource["id"],
+        api_id=entry_uuid(clinic.pk, (resource["resourceType"], resource["id"])),
         content_hash=digest,
         resource=resource,
         source=source[:255],

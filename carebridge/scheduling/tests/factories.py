@@ -10,6 +10,7 @@ from typing import Any
 
 from carebridge.clinic.models import Clinic, Location, Practitioner
 from carebridge.patients.models import Patient
+from carebridge.records.exports.bundle_links import entry_uuid
 from carebridge.records.models import ClinicalResource
 from carebridge.scheduling.models import (
     Appointment,
@@ -117,6 +118,7 @@ def make_encounter(patient: Patient) -> ClinicalResource:
         patient=patient,
         resource_type="Encounter",
         fhir_id=fhir_id,
+        api_id=entry_uuid(patient.clinic_id, ("Encounter", fhir_id)),
         content_hash=fhir_id,
         resource=resource,
         status="finished",

@@ -1,0 +1,151 @@
+"""A search: its parameters read and checked, the rows found, and the Bundle `searchset` page.
+
+A constant number of queries whatever the record's size: one count and one page of rows
+(newest first), on the indexed columns each parameter names. Paging is by offset in the
+`next` link, which carries only the search's own parameters (never anything else the caller
+sent). Unknown parameters are ignored, as FHIR's lenient handling allows, and named in an
+OperationOutcome entry; with `Prefer: handling=strict` they are a 400 instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from carebridge.fhir.api.access import ApiAccess, fhir_base
+from carebridge.fhir.api.errors import ApiError, BadParameter, Json, outcome
+from carebridge.fhir.api.resources import SERVED_COLUMNS, served_patient, visible_rows
+from carebridge.fhir.api.search import OtherPatient, PatientParam
+from carebridge.fhir.api.types import ServedType
+from carebridge.records.exports.bundle_links import rekey
+
+DEFAULT_COUNT = 50
+MAX_COUNT = 200
+MAX_OFFSET = 1_000_000
+# Parameters about the result rather than the resources (`_offset` is the API's own paging).
+RESULT_PARAMS = ("_count", "_offset")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """The search as understood: the parameters used, paging, and what was ignored."""
+
+    params: tuple[tuple[str, str], ...]
+    count: int
+    offset: int
+    ignored: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    bundle: Json
+    # Whether the response tells anything of the record (then it is audited).
+    discloses_record: bool
+
+
+def parse_search(
+    served: ServedType, query: list[tuple[str, str]], *, strict: bool
+) -> SearchRequest:
+    """The query string's parameters, checked: 400 for a value that cannot be understood
+    (naming the parameter), and in strict handling for a parameter this type does not have."""
+    used: list[tuple[str, str]] = []
+    ignored: list[str] = []
+    count, offset = DEFAULT_COUNT, 0
+    for name, value in query:
+        if "\x00" in value or "\x00" in name:
+            raise BadParameter(name.replace("\x00", ""), "the value holds a NUL character.")
+        if name == "_count":
+            count = min(_whole_number(name, value, MAX_COUNT * 1000), MAX_COUNT)
+        elif name == "_offset":
+            offset = _whole_number(name, value, MAX_OFFSET)
+        elif name in served.params:
+            used.append((name, value))
+        elif strict:
+            raise ApiError(400, f"{name}: {served.name} has no such search parameter.")
+        else:
+            ignored.append(name)
+    return SearchRequest(tuple(used), count, offset, tuple(dict.fromkeys(ignored)))
+
+
+def _whole_number(name: str, value: str, largest: int) -> int:
+    if not value.isascii() or not value.isdigit() or int(value) > largest:
+        raise BadParameter(name, f"expected a whole number from 0 to {largest}.")
+    return int(value)
+
+
+def run_search(access: ApiAccess, served: ServedType, search: SearchRequest) -> SearchResult:
+    """The page of the search's results the caller may see, as a Bundle."""
+    patient_id = str(access.scope.patient.pk)
+    try:
+        for name, value in search.params:
+            param = served.params[name]
+            if isinstance(param, PatientParam):
+                param.check(name, value, patient_id)
+    except OtherPatient:
+        # Another patient's id finds nothing, exactly as if they had no such resources.
+        return SearchResult(_bundle(served, search, 0, []), discloses_record=False)
+    if served.name == "Patient":
+        access.check_type("Patient", "search")
+        patient = served_patient(access)
+        matched = all(
+            served.params[name].matches(name, value, patient) for name, value in search.params
+        )
+        found = [patient] if matched else []
+        page = found[search.offset : search.offset + search.count]
+        return SearchResult(_bundle(served, search, len(found), page), discloses_record=True)
+    rows = visible_rows(access, served, "search")
+    for name, value in search.params:
+        rows = rows.filter(served.params[name].query(name, value))
+    total = rows.count()
+    page_rows = (
+        rows.newest_first().only(*SERVED_COLUMNS)[search.offset : search.offset + search.count]
+        if search.count and search.offset < total
+        else []
+    )
+    clinic_id = access.scope.patient.clinic_id
+    page = [rekey(row.resource, clinic_id) for row in page_rows]
+    return SearchResult(_bundle(served, search, total, page), discloses_record=True)
+
+
+def _bundle(served: ServedType, search: SearchRequest, total: int, page: list[Json]) -> Json:
+    base = fhir_base()
+    links = [{"relation": "self", "url": _page_url(base, served, search, search.offset)}]
+    if search.count and search.offset + search.count < total:
+        following = search.offset + search.count
+        links.append({"relation": "next", "url": _page_url(base, served, search, following)})
+    entries: list[Json] = [
+        {
+            "fullUrl": f"{base}/{resource['resourceType']}/{resource['id']}",
+            "resource": resource,
+            "search": {"mode": "match"},
+        }
+        for resource in page
+    ]
+    if search.ignored:
+        entries.append(
+            {"resource": _ignored_outcome(search.ignored), "search": {"mode": "outcome"}}
+        )
+    bundle: Json = {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links}
+    if entries:
+        bundle["entry"] = entries
+    return bundle
+
+
+def _page_url(base: str, served: ServedType, search: SearchRequest, offset: int) -> str:
+    params = [*search.params, ("_count", str(search.count))]
+    if offset:
+        params.append(("_offset", str(offset)))
+    return f"{base}/{served.name}?{urlencode(params)}"
+
+
+def _ignored_outcome(names: tuple[str, ...]) -> Json:
+    issues = [
+        outcome(
+            f"{name}: this search parameter is not supported and was ignored.",
+            severity="warning",
+            code="not-supported",
+            expression=name,
+        )["issue"][0]
+        for name in names
+    ]
+    return {"resourceType": "OperationOutcome", "issue": issues}
