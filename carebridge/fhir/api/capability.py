@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from carebridge.fhir.api.errors import Json
+from carebridge.fhir.api.includes import includes_of, revincludes_of
 from carebridge.fhir.api.search import SearchParam
 from carebridge.fhir.api.types import SERVED, ServedType
 
@@ -25,6 +26,22 @@ _PROFILES = {
     "Encounter": "us-core-encounter",
     "DiagnosticReport": "us-core-diagnosticreport-lab",
     "DocumentReference": "us-core-documentreference",
+    "CarePlan": "us-core-careplan",
+    "CareTeam": "us-core-careteam",
+    "Goal": "us-core-goal",
+    "Device": "us-core-implantable-device",
+    "Coverage": "us-core-coverage",
+    "MedicationDispense": "us-core-medicationdispense",
+    "Provenance": "us-core-provenance",
+    "QuestionnaireResponse": "us-core-questionnaireresponse",
+    "RelatedPerson": "us-core-relatedperson",
+    "ServiceRequest": "us-core-servicerequest",
+    "Specimen": "us-core-specimen",
+    "Practitioner": "us-core-practitioner",
+    "PractitionerRole": "us-core-practitionerrole",
+    "Organization": "us-core-organization",
+    "Location": "us-core-location",
+    "Medication": "us-core-medication",
 }
 _DEFINITIONS = {
     "_id": "http://hl7.org/fhir/SearchParameter/Resource-id",
@@ -63,16 +80,31 @@ def _resource(served: ServedType) -> Json:
         "interaction": [{"code": "read"}, {"code": "search-type"}],
         "searchParam": [_param(served.name, name, param) for name, param in served.params.items()],
     }
+    if includes_of(served.name):
+        resource["searchInclude"] = includes_of(served.name)
+    if revincludes_of(served.name):
+        resource["searchRevInclude"] = revincludes_of(served.name)
     profile = _PROFILES.get(served.name)
     if profile:
         resource["supportedProfile"] = [f"{US_CORE}/StructureDefinition/{profile}"]
     return resource
 
 
+# The types for which US Core defines its own `_id` parameter (the others use FHIR's).
+_US_CORE_IDS = frozenset(
+    {
+        "DocumentReference", "Encounter", "Patient", "Practitioner", "QuestionnaireResponse",
+        "RelatedPerson", "ServiceRequest", "Specimen",
+    }
+)  # fmt: skip
+
+
 def _param(resource_type: str, name: str, param: SearchParam) -> Json:
-    definition = _DEFINITIONS.get(
-        name, f"{US_CORE}/SearchParameter/us-core-{resource_type.lower()}-{name}"
-    )
+    own = f"{US_CORE}/SearchParameter/us-core-{resource_type.lower()}-{name.lstrip('_')}"
+    if name == "_id" and resource_type in _US_CORE_IDS:
+        definition = own
+    else:
+        definition = _DEFINITIONS.get(name, own)
     return {"name": name, "definition": definition, "type": param.kind}
 
 
