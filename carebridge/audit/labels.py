@@ -17,6 +17,7 @@ from carebridge.audit.models import AuditAction, AuditEvent, AuditOutcome
 
 if TYPE_CHECKING:
     import datetime
+    from collections.abc import Mapping
 
     from carebridge.accounts.models import User
 
@@ -37,6 +38,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "patient_chart": gettext_lazy("Patient's chart in the clinic console"),
     # The console's lists: each patient a list shows gets an event of its own.
     "inbox": gettext_lazy("Team message inbox"),
+    # A patient's app reading their record through the FHIR API (object id: the connection).
+    "api_read": gettext_lazy("Health record read by a connected app"),
     "care_requests": gettext_lazy("Refill, referral and records requests"),
     "schedule": gettext_lazy("Clinic schedule"),
     # The health record: one entry per page or object the record section shows.
@@ -127,6 +130,7 @@ OBJECT_TYPES: dict[str, Promise] = {
 
 # What happened, told to the patient whose record it is.
 PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
+    ("view", "api_read"): gettext_lazy("Read by an app you connected"),
     ("view", "account_activity"): gettext_lazy("Viewed your account activity"),
     # The record's pages, opened by the patient, a caregiver or the clinic's staff (the chart).
     ("view", "record_summary"): gettext_lazy("Viewed your health summary"),
@@ -239,6 +243,11 @@ ACTING_AS: dict[str, Promise] = {
     "system": gettext_lazy("Carebridge, automatically"),
     "recipient": gettext_lazy("Someone the patient sent their summary to"),
     "link_holder": gettext_lazy("Someone who was not the invited person"),
+    "app": gettext_lazy("An app connected to the record"),
+}
+# Sentences that name the event's object (see `audit.naming`), when its name is known.
+NAMED_SENTENCES: dict[tuple[str, str], Promise] = {
+    ("view", "api_read"): gettext_lazy("Read by %(name)s"),
 }
 
 
@@ -298,8 +307,13 @@ def actor_words(event: AuditEvent) -> str:
     return event.actor_label
 
 
-def patient_sentence(event: AuditEvent) -> str:
-    """What happened, addressed to the patient ("Viewed your account activity")."""
+def patient_sentence(event: AuditEvent, names: Mapping[tuple[str, str], str] | None = None) -> str:
+    """What happened, addressed to the patient ("Viewed your account activity"), with the
+    object's name where `names` (from `naming.object_names`) has it ("Read by Health Diary")."""
+    named = NAMED_SENTENCES.get((event.action, event.object_type))
+    name = (names or {}).get((event.object_type, event.object_id))
+    if named is not None and name is not None:
+        return str(named) % {"name": name}
     sentence = PATIENT_SENTENCES.get((event.action, event.object_type))
     if sentence is not None:
         return str(sentence)
@@ -309,14 +323,17 @@ def patient_sentence(event: AuditEvent) -> str:
     }
 
 
-def describe_for_patient(event: AuditEvent, viewer: User) -> EventRow:
-    """An event on the patient's activity page, where the viewer's own actions read "You"."""
+def describe_for_patient(
+    event: AuditEvent, viewer: User, names: Mapping[tuple[str, str], str] | None = None
+) -> EventRow:
+    """An event on the patient's activity page, where the viewer's own actions read "You"
+    (`names`: the names of the page's objects, from `naming.object_names`)."""
     is_viewer = event.actor_id is not None and event.actor_id == viewer.pk
     return EventRow(
         occurred_at=event.occurred_at,
         who=_("You") if is_viewer else actor_words(event),
         acting_as=acting_as_words(event.acting_as),
-        what=patient_sentence(event),
+        what=patient_sentence(event, names),
         is_denied=event.outcome == AuditOutcome.DENIED,
         outcome=str(AuditOutcome(event.outcome).label),
     )

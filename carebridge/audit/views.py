@@ -14,6 +14,7 @@ from carebridge.audit import selectors
 from carebridge.audit.forms import DateRangeForm
 from carebridge.audit.labels import describe_for_patient
 from carebridge.audit.models import AuditAction
+from carebridge.audit.naming import object_names
 from carebridge.audit.services import record_event
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import Patient
@@ -30,7 +31,8 @@ def _activity_list(request: AuthenticatedRequest, patient: Patient) -> dict[str,
         patient, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     )
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [describe_for_patient(event, request.user) for event in page.object_list]
+    names = object_names(page.object_list)
+    rows = [describe_for_patient(event, request.user, names) for event in page.object_list]
     return {"form": form, "page": page, "rows": rows}
 
 

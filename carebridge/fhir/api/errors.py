@@ -63,7 +63,7 @@ def error_response(error: ApiError) -> HttpResponse:
     return fhir_response(body, error.status, error.headers)
 
 
-class BadParameter(ApiError):
+class BadParameterError(ApiError):
     """A search parameter whose value cannot be understood (400, naming the parameter)."""
 
     def __init__(self, name: str, message: str):

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.db.models import F, Q
 
 from carebridge.fhir.api.access import ApiAccess, fhir_base
-from carebridge.fhir.api.errors import ApiError, BadParameter, Json
+from carebridge.fhir.api.errors import ApiError, BadParameterError, Json
 from carebridge.fhir.api.resources import SERVED_COLUMNS, served_patient
 from carebridge.fhir.api.types import SERVED, ServedType
 from carebridge.records.exports.bundle_links import linked_resources, references_in, rekey
@@ -72,7 +72,7 @@ def _paging(query: list[tuple[str, str]]) -> tuple[int, int]:
 
 def _whole_number(name: str, value: str, largest: int) -> int:
     if not value.isascii() or not value.isdigit() or int(value) > largest:
-        raise BadParameter(name, f"expected a whole number from 0 to {largest}.")
+        raise BadParameterError(name, f"expected a whole number from 0 to {largest}.")
     return int(value)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from carebridge.fhir.api.errors import BadParameter, Json
+from carebridge.fhir.api.errors import BadParameterError, Json
 from carebridge.fhir.api.search import SearchParam, parse_date, parse_token, split_values
 
 ADDRESS_PARTS = ("text", "city", "district", "state", "postalCode", "country")
@@ -47,7 +47,7 @@ class JsonDate(SearchParam):
 def _words(name: str, raw: str) -> list[str]:
     wanted = [value.casefold() for value in split_values(raw)]
     if not all(wanted):
-        raise BadParameter(name, "the value is empty.")
+        raise BadParameterError(name, "the value is empty.")
     return wanted
 
 

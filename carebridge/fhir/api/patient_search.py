@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from carebridge.fhir.api.errors import BadParameter, Json
+from carebridge.fhir.api.errors import BadParameterError, Json
 from carebridge.fhir.api.search import (
     SearchParam,
     date_matches,
@@ -51,7 +51,7 @@ class NameParam(SearchParam):
                 words += [str(part) for part in item.get("prefix") or []]
         wanted = [value.casefold() for value in split_values(raw)]
         if not all(wanted):
-            raise BadParameter(name, "the value is empty.")
+            raise BadParameterError(name, "the value is empty.")
         return any(word.casefold().startswith(value) for word in words for value in wanted)
 
 

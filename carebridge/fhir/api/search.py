@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from carebridge.fhir.api.errors import BadParameter, Json
+from carebridge.fhir.api.errors import BadParameterError, Json
 
 DATE_PREFIXES = ("eq", "ge", "gt", "le", "lt")
 _DATE = re.compile(
@@ -26,7 +26,7 @@ _DATE = re.compile(
 )
 
 
-class OtherPatient(Exception):
+class OtherPatientError(Exception):
     """A `patient` value naming someone other than the token's patient: the search finds
     nothing (an empty Bundle), whoever that is."""
 
@@ -54,10 +54,10 @@ def parse_token(name: str, raw: str) -> Token:
     if "|" in raw:
         system, _, code = raw.partition("|")
         if not code:
-            raise BadParameter(name, "a token needs a code after the '|'.")
+            raise BadParameterError(name, "a token needs a code after the '|'.")
         return Token(system, code)
     if not raw:
-        raise BadParameter(name, "the value is empty.")
+        raise BadParameterError(name, "the value is empty.")
     return Token(None, raw)
 
 
@@ -68,11 +68,11 @@ def parse_date(name: str, raw: str) -> DateRange:
     text = raw[2:] if raw[:2] in DATE_PREFIXES else raw
     found = _DATE.match(text)
     if found is None:
-        raise BadParameter(name, "the date is not in the form YYYY, YYYY-MM or YYYY-MM-DD.")
+        raise BadParameterError(name, "the date is not in the form YYYY, YYYY-MM or YYYY-MM-DD.")
     try:
         start, end = _bounds(found)
     except (ValueError, OverflowError):
-        raise BadParameter(name, "the date does not exist.") from None
+        raise BadParameterError(name, "the date does not exist.") from None
     return DateRange(prefix, start, end)
 
 
@@ -150,12 +150,14 @@ class TokenColumn(SearchParam):
 
     column: str
     system_column: str = ""
+    # Codes the column stores under another name (HL7 v2 report sections as categories).
+    aliases: Mapping[str, str] = field(default_factory=dict)
     kind = "token"
 
     def query(self, name: str, raw: str) -> Q:
         wanted = Q(pk__in=[])
         for token in (parse_token(name, value) for value in split_values(raw)):
-            match = Q(**{self.column: token.code})
+            match = Q(**{self.column: self.aliases.get(token.code, token.code)})
             if self.system_column and token.system is not None:
                 match &= Q(**{self.system_column: token.system})
             wanted |= match
@@ -211,7 +213,7 @@ def _uuids(values: Iterable[str]) -> Iterable[uuid.UUID]:
 @dataclass(frozen=True)
 class PatientParam(SearchParam):
     """`patient`: the token's patient (`<id>`, `Patient/<id>` or a full URL). Any other
-    patient raises `OtherPatient`, so the search finds nothing; on the patient's own rows the
+    patient raises `OtherPatientError`, so the search finds nothing; on the patient's own rows the
     filter is already applied by the record scope."""
 
     kind = "reference"
@@ -219,7 +221,7 @@ class PatientParam(SearchParam):
     def check(self, name: str, raw: str, patient_id: str) -> None:
         for value in split_values(raw):
             if value.rstrip("/").rsplit("/", 1)[-1] != patient_id:
-                raise OtherPatient
+                raise OtherPatientError
 
     def query(self, name: str, raw: str) -> Q:
         return Q()

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from carebridge.fhir.api.access import ApiAccess, fhir_base
-from carebridge.fhir.api.errors import ApiError, BadParameter, Json, outcome
+from carebridge.fhir.api.errors import ApiError, BadParameterError, Json, outcome
 from carebridge.fhir.api.includes import included_entries, is_supported
 from carebridge.fhir.api.resources import SERVED_COLUMNS, served_patient, visible_rows
-from carebridge.fhir.api.search import OtherPatient, PatientParam
+from carebridge.fhir.api.search import OtherPatientError, PatientParam
 from carebridge.fhir.api.shared import search_shared
 from carebridge.fhir.api.types import ServedType
 from carebridge.records.exports.bundle_links import rekey
@@ -58,7 +58,7 @@ def parse_search(
     count, offset = DEFAULT_COUNT, 0
     for name, value in query:
         if "\x00" in value or "\x00" in name:
-            raise BadParameter(name.replace("\x00", ""), "the value holds a NUL character.")
+            raise BadParameterError(name.replace("\x00", ""), "the value holds a NUL character.")
         if name == "_count":
             count = min(_whole_number(name, value, MAX_COUNT * 1000), MAX_COUNT)
         elif name == "_offset":
@@ -76,23 +76,23 @@ def parse_search(
 
 def _whole_number(name: str, value: str, largest: int) -> int:
     if not value.isascii() or not value.isdigit() or int(value) > largest:
-        raise BadParameter(name, f"expected a whole number from 0 to {largest}.")
+        raise BadParameterError(name, f"expected a whole number from 0 to {largest}.")
     return int(value)
 
 
 def run_search(access: ApiAccess, served: ServedType, search: SearchRequest) -> SearchResult:
     """The page of the search's results the caller may see, as a Bundle."""
+    access.check_type(served.name, "search")
     patient_id = str(access.scope.patient.pk)
     try:
         for name, value in search.params:
             param = served.params[name]
             if isinstance(param, PatientParam):
                 param.check(name, value, patient_id)
-    except OtherPatient:
+    except OtherPatientError:
         # Another patient's id finds nothing, exactly as if they had no such resources.
         return SearchResult(_bundle(served, search, 0, []), discloses_record=False)
     if served.name == "Patient":
-        access.check_type("Patient", "search")
         patient = served_patient(access)
         matched = all(
             served.params[name].matches(name, value, patient) for name, value in search.params

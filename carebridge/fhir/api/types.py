@@ -29,6 +29,7 @@ from carebridge.fhir.api.search import (
     TokenColumn,
 )
 from carebridge.records.exports.selection import VITAL_SIGNS
+from carebridge.records.indexing import V2_0074_CATEGORIES
 from carebridge.records.models import RESULT_CATEGORIES
 
 # Every stored type has these.
@@ -75,7 +76,7 @@ def _table(name: str, params: Mapping[str, SearchParam], **options: object) -> S
     return ServedType(name, {**COMMON, **params}, **options)  # type: ignore[arg-type]
 
 
-CATEGORY = TokenColumn("category")
+CATEGORY = TokenColumn("category", aliases=V2_0074_CATEGORIES)
 CODE = TokenColumn("code", system_column="code_system")
 DATE = DateColumn("effective_at")
 RESULT_PARTS = {"results": RESULT_CATEGORIES, "vitals": (VITAL_SIGNS,)}

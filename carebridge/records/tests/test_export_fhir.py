@@ -67,6 +67,9 @@ def test_the_bundle_holds_exactly_pats_record_with_her_patient_resource_first(
 
 
 def urn(clinic, key: str) -> str:
+    if key.startswith("Patient/"):
+        # The patient's entry is the portal patient's own id, as in the FHIR API.
+        return f"urn:uuid:{key.removeprefix('Patient/')}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'carebridge:{clinic.pk}:{key}')}"
 
 
