@@ -30,6 +30,7 @@ from tests.routes import (
     caregivers,
     checkin,
     downloads,
+    fhir_api,
     messaging,
     notifications,
     results,
@@ -257,6 +258,7 @@ ROUTES = [
     *billing_plans.ROUTES,
     *staff_insurance.ROUTES,
     *staff_setup.ROUTES,
+    *fhir_api.ROUTES,
 ]
 
 CASES = [

@@ -76,6 +76,8 @@ def _is_exempt(path: str) -> bool:
         settings.STATIC_URL,
         # The clinic's logo and colours, which the two-step set-up page shows too.
         BRAND_URL_PREFIX,
+        # The FHIR API: apps call it with bearer tokens, never with the browser's session.
+        "/fhir/",
     ]
     return any(path.startswith(prefix) for prefix in exempt)
 
