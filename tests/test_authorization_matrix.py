@@ -31,6 +31,7 @@ from tests.routes import (
     checkin,
     downloads,
     fhir_api,
+    fhir_api_more,
     messaging,
     notifications,
     results,
@@ -259,6 +260,7 @@ ROUTES = [
     *staff_insurance.ROUTES,
     *staff_setup.ROUTES,
     *fhir_api.ROUTES,
+    *fhir_api_more.ROUTES,
 ]
 
 CASES = [
