@@ -149,3 +149,23 @@ def test_everything_costs_the_same_for_a_bigger_record(
         assert fetch(token, path)["total"] == 37
     assert len(bigger.captured_queries) <= len(small.captured_queries)
     assert len(small.captured_queries) <= 20
+
+
+def test_a_caregiver_sees_only_the_parts_of_the_record_they_were_given(cast: Cast) -> None:
+    teen = cast.proxies.teen
+    record = build_us_core_record(teen)
+    parent = patient_token(cast.proxies.parent_of_teen, teen, acting_as="proxy")
+    bundle = fetch(parent, f"Patient/{teen.pk}/$everything")
+    # A teenager's parent sees her allergies and immunizations, none of which are here: no
+    # care plans, devices or coverage, and so none of the practitioners they point at.
+    assert matches(bundle) == [("Patient", str(teen.pk))]
+    assert included(bundle) == []
+    assert fetch(parent, f"CarePlan?patient={teen.pk}")["total"] == 0
+    assert fetch(parent, "Practitioner")["total"] == 0
+    chen = api_id(row_of(record.shared["Practitioner"]))
+    fetch(parent, f"Practitioner/{chen}", 404)
+    # The teen herself sees them all.
+    assert teen.user is not None
+    own = patient_token(teen.user, teen)
+    assert len(matches(fetch(own, f"Patient/{teen.pk}/$everything"))) == 13
+    assert fetch(own, "Practitioner")["total"] == 1

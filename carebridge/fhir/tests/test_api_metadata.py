@@ -56,6 +56,24 @@ def test_each_served_type_with_read_search_and_its_parameters() -> None:
         "Encounter",
         "DiagnosticReport",
         "DocumentReference",
+        # US Core's other types (`fhir.api.us_core_types`).
+        "CarePlan",
+        "CareTeam",
+        "Goal",
+        "Device",
+        "Coverage",
+        "MedicationDispense",
+        "Provenance",
+        "QuestionnaireResponse",
+        "RelatedPerson",
+        "ServiceRequest",
+        "Specimen",
+        "Practitioner",
+        "PractitionerRole",
+        "Organization",
+        "Location",
+        "Medication",
+        "Endpoint",
     ]
     for item in resources.values():
         assert item["interaction"] == [{"code": "read"}, {"code": "search-type"}]
