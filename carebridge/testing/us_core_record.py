@@ -167,7 +167,7 @@ def _own(patient: Patient, shared: dict[str, Json]) -> dict[str, Json]:
         "performer": [{"actor": ref(shared["Organization"])}],
         "authorizingPrescription": [ref(request)],
     }
-    own = {
+    own: dict[str, Json] = {
         "CarePlan": care_plan,
         "CareTeam": care_team,
         "Goal": goal,

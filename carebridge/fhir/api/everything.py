@@ -18,7 +18,8 @@ from django.db.models import F, Q
 from carebridge.fhir.api.access import ApiAccess, fhir_base
 from carebridge.fhir.api.errors import ApiError, BadParameterError, Json
 from carebridge.fhir.api.resources import SERVED_COLUMNS, served_patient
-from carebridge.fhir.api.types import SERVED, ServedType
+from carebridge.fhir.api.shared import type_filter
+from carebridge.fhir.api.types import SERVED
 from carebridge.records.exports.bundle_links import linked_resources, references_in, rekey
 from carebridge.records.models import ClinicalResourceQuerySet
 
@@ -83,21 +84,8 @@ def _record(access: ApiAccess) -> ClinicalResourceQuerySet:
         if served.shared or served.name == "Patient":
             continue
         if access.caller.scopes.permits(served.name, "search"):
-            wanted |= _type_filter(access, served)
+            wanted |= type_filter(access, served, "search")
     return access.scope.resources().filter(wanted)
-
-
-def _type_filter(access: ApiAccess, served: ServedType) -> Q:
-    found = Q(resource_type=served.name)
-    by_part = served.part_filter(access.scope.parts)
-    if by_part is not None:
-        found &= by_part
-    categories = access.categories(served.name, "search")
-    if categories is not None:
-        if not served.category_column:
-            return Q(pk__in=[])
-        found &= Q(**{f"{served.category_column}__in": sorted(categories)})
-    return found
 
 
 def _shared_for(access: ApiAccess, stored: dict[tuple[str, str], Json]) -> list[Json]:

@@ -15,7 +15,8 @@ from django.db.models import Q
 
 from carebridge.fhir.api.access import ApiAccess
 from carebridge.fhir.api.errors import ApiError, Json
-from carebridge.fhir.api.types import ServedType
+from carebridge.fhir.api.types import SERVED, ServedType
+from carebridge.fhir.scopes import Interaction
 from carebridge.records.exports.bundle_links import (
     Key,
     linked_resources,
@@ -26,19 +27,29 @@ from carebridge.records.models import ClinicalResourceQuerySet
 
 
 def record_rows(access: ApiAccess) -> ClinicalResourceQuerySet:
-    """The patient's rows the caller may see, whatever the token's types: the parts of the
-    record of a caregiver's grant only (a type in no part needs every part)."""
-    from carebridge.fhir.api.types import SERVED
-
-    rows = access.scope.resources()
-    if access.scope.parts is None:
-        return rows
+    """The patient's rows the caller may read: the types the token allows (and their
+    categories), within a caregiver's parts of the record (a type in no part needs every part).
+    The shared resources these point at are the ones the caller may see."""
     visible = Q(pk__in=[])
     for served in SERVED.values():
-        if not served.shared and served.name != "Patient":
-            by_part = served.part_filter(access.scope.parts)
-            visible |= Q(resource_type=served.name) & (by_part or Q())
-    return rows.filter(visible)
+        if not served.shared and access.caller.scopes.permits(served.name, "read"):
+            visible |= type_filter(access, served, "read")
+    return access.scope.resources().filter(visible)
+
+
+def type_filter(access: ApiAccess, served: ServedType, interaction: Interaction) -> Q:
+    """The rows of one of the patient's types this caller may see, as a filter (as
+    `resources.visible_rows` narrows them, once the token allows the type)."""
+    found = Q(resource_type=served.name)
+    by_part = served.part_filter(access.scope.parts)
+    if by_part is not None:
+        found &= by_part
+    categories = access.categories(served.name, interaction)
+    if categories is not None:
+        if not served.category_column:
+            return Q(pk__in=[])
+        found &= Q(**{f"{served.category_column}__in": sorted(categories)})
+    return found
 
 
 def linked_shared(access: ApiAccess, resource_type: str) -> list[Json]:

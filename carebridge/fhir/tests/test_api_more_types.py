@@ -192,3 +192,20 @@ def test_a_shared_search_costs_a_bounded_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(14):
         assert body(token, "Organization?name=riverside")["total"] == 1
+
+
+def test_a_shared_resource_is_seen_through_what_the_token_may_read(
+    cast: Cast, record: UsCoreRecord
+) -> None:
+    chen = api_id(row_of(record.shared["Practitioner"]))
+    alone = patient_token(cast.patient_user, cast.patient, scope="patient/Practitioner.rs")
+    assert body(alone, "Practitioner")["total"] == 0
+    body(alone, f"Practitioner/{chen}", 404)
+    # Her medication order names Dr Chen as its requester.
+    orders = patient_token(
+        cast.patient_user,
+        cast.patient,
+        scope="patient/MedicationRequest.rs patient/Practitioner.rs",
+    )
+    assert match_ids(body(orders, "Practitioner")) == [chen]
+    assert body(orders, f"Practitioner/{chen}")["id"] == chen
