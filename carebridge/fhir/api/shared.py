@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from carebridge.fhir.api.access import ApiAccess
 from carebridge.fhir.api.errors import ApiError, Json
@@ -23,7 +24,7 @@ from carebridge.records.exports.bundle_links import (
     references_in,
     rekey,
 )
-from carebridge.records.models import ClinicalResourceQuerySet
+from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet
 
 
 def record_rows(access: ApiAccess) -> ClinicalResourceQuerySet:
@@ -71,13 +72,35 @@ def read_shared(access: ApiAccess, served: ServedType, resource_id: str) -> Json
     """One shared resource the record points at, or 404 (missing and unlinked alike)."""
     access.check_type(served.name, "read")
     try:
-        wanted = str(uuid.UUID(resource_id))
+        wanted = uuid.UUID(resource_id)
     except ValueError:
         raise _missing(served.name) from None
+    row = (
+        ClinicalResource.objects.filter(
+            clinic_id=access.scope.patient.clinic_id,
+            patient__isnull=True,
+            resource_type=served.name,
+            api_id=wanted,
+        )
+        .only("resource_type", "fhir_id", "resource")
+        .first()
+    )
+    if row is None:
+        raise _missing(served.name)
+    if _named_directly(access, f"{row.resource_type}/{row.fhir_id}"):
+        return rekey(row.resource, access.scope.patient.clinic_id)
+    # Linked only through others (a Location through a PractitionerRole): follow the links.
     for resource in linked_shared(access, served.name):
-        if resource["id"] == wanted:
+        if resource["id"] == str(wanted):
             return resource
     raise _missing(served.name)
+
+
+def _named_directly(access: ApiAccess, reference: str) -> bool:
+    """Whether a row the caller may read holds this literal reference, asked of the database
+    (the stored JSON as text) rather than by reading the record."""
+    text = record_rows(access).annotate(text=Cast("resource", TextField()))
+    return text.filter(text__contains=f'"{reference}"').exists()
 
 
 def search_shared(

@@ -209,3 +209,20 @@ def test_a_shared_resource_is_seen_through_what_the_token_may_read(
     )
     assert match_ids(body(orders, "Practitioner")) == [chen]
     assert body(orders, f"Practitioner/{chen}")["id"] == chen
+
+
+def test_a_shared_resource_named_directly_is_read_in_two_record_queries(
+    record: UsCoreRecord, token: str, django_assert_max_num_queries: Any
+) -> None:
+    chen = api_id(row_of(record.shared["Practitioner"]))
+    with django_assert_max_num_queries(30) as direct:
+        assert body(token, f"Practitioner/{chen}")["id"] == chen
+    record_queries = [
+        q["sql"] for q in direct.captured_queries if "records_clinicalresource" in q["sql"]
+    ]
+    assert len(record_queries) == 2
+    # The Location is named only by the PractitionerRole: its links are followed.
+    place = api_id(row_of(record.shared["Location"]))
+    with django_assert_max_num_queries(30) as linked:
+        assert body(token, f"Location/{place}")["id"] == place
+    assert sum("records_clinicalresource" in q["sql"] for q in linked.captured_queries) > 2
