@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
 
 from django.conf import settings
 
@@ -43,6 +43,13 @@ _PROFILES = {
     "Location": "us-core-location",
     "Medication": "us-core-medication",
 }
+# The types for which US Core defines its own `_id` parameter (the others use FHIR's).
+_OWN_ID = frozenset(
+    {
+        "DocumentReference", "Encounter", "Patient", "Practitioner", "QuestionnaireResponse",
+        "RelatedPerson", "ServiceRequest", "Specimen",
+    }
+)  # fmt: skip
 _DEFINITIONS = {
     "_id": "http://hl7.org/fhir/SearchParameter/Resource-id",
     "_lastUpdated": "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated",
@@ -90,40 +97,40 @@ def _resource(served: ServedType) -> Json:
     return resource
 
 
-# The types for which US Core defines its own `_id` parameter (the others use FHIR's).
-_US_CORE_IDS = frozenset(
-    {
-        "DocumentReference", "Encounter", "Patient", "Practitioner", "QuestionnaireResponse",
-        "RelatedPerson", "ServiceRequest", "Specimen",
-    }
-)  # fmt: skip
-
-
 def _param(resource_type: str, name: str, param: SearchParam) -> Json:
-    own = f"{US_CORE}/SearchParameter/us-core-{resource_type.lower()}-{name.lstrip('_')}"
-    if name == "_id" and resource_type in _US_CORE_IDS:
-        definition = own
+    own = f"{US_CORE}/SearchParameter/us-core-{resource_type.lower()}-{name}"
+    if name == "_id":
+        # US Core defines `_id` itself for a few types only.
+        own = f"{US_CORE}/SearchParameter/us-core-{resource_type.lower()}-id"
+        definition = own if resource_type in _OWN_ID else _DEFINITIONS[name]
     else:
         definition = _DEFINITIONS.get(name, own)
     return {"name": name, "definition": definition, "type": param.kind}
 
 
-def _security() -> Any:
+def _security() -> Json:
+    """`fhir.smart.smart_security()` (the SMART endpoints' addresses) once that module exists;
+    until then what the API requires, without addresses (the lead wires the real one in)."""
     try:
-        from carebridge.fhir.smart import smart_security  # type: ignore[attr-defined]
-    except ImportError:
-        # Until the SMART endpoints are in place: what the API requires, without their addresses.
-        return {
-            "service": [
+        smart = importlib.import_module("carebridge.fhir.smart")
+    except ModuleNotFoundError as missing:
+        if missing.name != "carebridge.fhir.smart":
+            raise
+        return _SECURITY_STUB
+    security: Json = smart.smart_security()
+    return security
+
+
+_SECURITY_STUB: Json = {
+    "service": [
+        {
+            "coding": [
                 {
-                    "coding": [
-                        {
-                            "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                            "code": "SMART-on-FHIR",
-                        }
-                    ]
+                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                    "code": "SMART-on-FHIR",
                 }
-            ],
-            "description": "SMART App Launch 2.0 (standalone patient launch, PKCE with S256).",
+            ]
         }
-    return smart_security()
+    ],
+    "description": "SMART App Launch 2.0 (standalone patient launch, PKCE with S256).",
+}

@@ -4,6 +4,9 @@ the API serves."""
 from __future__ import annotations
 
 import json
+import os
+import tarfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,3 +104,40 @@ def test_each_served_type_with_read_search_and_its_parameters() -> None:
     assert observation[3]["definition"] == (
         "http://hl7.org/fhir/us/core/SearchParameter/us-core-observation-category"
     )
+
+
+SHARED_DATA = Path(
+    os.environ.get(
+        "CAREBRIDGE_SHARED_DATA", Path(__file__).resolve().parents[3].parent / "shared" / "data"
+    )
+)
+US_CORE = SHARED_DATA / "us-core" / "hl7.fhir.us.core-610.tgz"
+
+
+def _us_core_search_parameters() -> dict[str, dict[str, Any]]:
+    with tarfile.open(US_CORE) as archive:
+        found = {}
+        for member in archive.getmembers():
+            name = member.name.removeprefix("package/")
+            if name.startswith("SearchParameter-") and name.endswith(".json"):
+                handle = archive.extractfile(member)
+                assert handle is not None
+                definition = json.load(handle)
+                found[definition["url"]] = definition
+        return found
+
+
+@pytest.mark.skipif(not US_CORE.exists(), reason="../shared/data (US Core 6.1) is not here")
+def test_every_advertised_us_core_parameter_exists_in_us_core_with_its_type() -> None:
+    definitions = _us_core_search_parameters()
+    (rest,) = _statement()["rest"]
+    checked = 0
+    for resource in rest["resource"]:
+        for param in resource["searchParam"]:
+            if param["definition"].startswith("http://hl7.org/fhir/SearchParameter/"):
+                continue
+            definition = definitions[param["definition"]]
+            assert (definition["code"], definition["type"]) == (param["name"], param["type"])
+            assert resource["type"] in definition["base"]
+            checked += 1
+    assert checked == 30

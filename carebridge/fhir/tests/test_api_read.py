@@ -6,10 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 
 from carebridge.audit.models import AuditEvent
+from carebridge.fhir.api.types import SERVED
 from carebridge.fhir.tests.api import BASE, api_id, get, patient_token, served
 from carebridge.records.exports.bundle_links import entry_uuid
+from carebridge.records.exports.fhir_bundle import bundle_chunks
+from carebridge.records.exports.selection import Selection
+from carebridge.records.scope import RecordScope
 from carebridge.testing.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +106,19 @@ def test_a_read_is_audited_once_as_the_app(cast_with_records: Cast) -> None:
         events[0].outcome,
     ) == (cast.patient_user, cast.patient, "view", "app", "api_read", str(link.pk), "success")
     assert BASE == "http://127.0.0.1:8000/fhir"
+
+
+def test_each_resource_read_is_the_downloads_entry_byte_for_byte(cast_with_records: Cast) -> None:
+    cast = cast_with_records
+    token = patient_token(cast.patient_user, cast.patient)
+    download = json.loads(
+        "".join(bundle_chunks(RecordScope.whole(cast.patient), Selection(), timezone.now()))
+    )
+    entries = [entry for entry in download["entry"] if entry["resource"]["resourceType"] in SERVED]
+    # All but the care team, care plan and goal (types the API does not serve yet).
+    assert (len(download["entry"]), len(entries)) == (19, 16)
+    for entry in entries:
+        path = entry["fullUrl"].removeprefix(f"{BASE}/")
+        response = get(token, path)
+        assert response.status_code == 200, path
+        assert json.loads(response.content) == entry["resource"]

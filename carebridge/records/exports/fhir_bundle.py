@@ -2,10 +2,12 @@
 
 The Patient comes first (the stored Patient resource when there is one, else one built from the
 portal's patient row), then the chosen resources as stored, then every resource they point to
-that the viewer may see (`bundle_links`). Entries have `urn:uuid:` fullUrls, and references
-between entries are rewritten to them. The chosen rows are read twice, in chunks (once for their
-ids and references, once to write them), so a large record never sits in memory whole, and the
-number of queries does not grow with it.
+that the viewer may see (`bundle_links`). Each resource is exactly what the FHIR API serves
+for it (`bundle_links.rekey`: its id and references re-keyed to the API's ids), and its fullUrl
+is its address in the API, so every link between entries resolves, in the file and on the
+server. The chosen rows are read twice, in chunks (once for their ids and references, once to
+write them), so a large record never sits in memory whole, and the number of queries does not
+grow with it.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
+
+from django.conf import settings
 
 from carebridge.records.exports.bundle_links import (
     Json,
     Key,
-    entry_urn,
     linked_resources,
     references_in,
-    relink,
+    rekey,
 )
 from carebridge.records.exports.selection import Selection, selected_resources
 from carebridge.records.identifiers import MRN_TYPE_CODE, MRN_TYPE_SYSTEM, mrn_system
@@ -60,20 +63,20 @@ def bundle_chunks(
         chosen.add((row.resource_type, row.fhir_id))
         pointed |= references_in(row.resource)
     linked = linked_resources(scope, pointed, chosen)
-    urns = {key: entry_urn(patient.clinic_id, key) for key in chosen | linked.keys()}
+    clinic_id = patient.clinic_id
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entry": [\n'
-    yield _entry(patient_resource(scope), urns)
+    yield _entry(patient_resource(scope), clinic_id)
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        yield ",\n" + _entry(row.resource, urns)
+        yield ",\n" + _entry(row.resource, clinic_id)
     for key in sorted(linked):
-        yield ",\n" + _entry(linked[key], urns)
+        yield ",\n" + _entry(linked[key], clinic_id)
     yield "\n]}\n"
 
 
-def _entry(resource: Json, urns: Mapping[Key, str]) -> str:
-    key = (resource["resourceType"], resource["id"])
-    entry = {"fullUrl": urns[key], "resource": relink(resource, urns)}
-    return json.dumps(entry, ensure_ascii=False)
+def _entry(resource: Json, clinic_id: object) -> str:
+    served = rekey(resource, clinic_id)
+    address = f"{settings.CAREBRIDGE_BASE_URL}/fhir/{served['resourceType']}/{served['id']}"
+    return json.dumps({"fullUrl": address, "resource": served}, ensure_ascii=False)
 
 
 def _instant(moment: datetime.datetime) -> str:

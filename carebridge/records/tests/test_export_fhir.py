@@ -35,10 +35,18 @@ def bundle_of(patient, selection=EVERYTHING):
 
 
 def refs(bundle):
-    return [
+    """The entries as the stored `Type/id` they came from (the Bundle holds the API's ids)."""
+    stored = {
+        f"{resource_type}/{api_id}": f"{resource_type}/{fhir_id}"
+        for resource_type, fhir_id, api_id in ClinicalResource.objects.values_list(
+            "resource_type", "fhir_id", "api_id"
+        )
+    }
+    served = [
         f"{entry['resource']['resourceType']}/{entry['resource']['id']}"
         for entry in bundle["entry"]
     ]
+    return [stored.get(ref, ref) for ref in served]
 
 
 def sample_refs(record):
@@ -66,24 +74,35 @@ def test_the_bundle_holds_exactly_pats_record_with_her_patient_resource_first(
     assert f"Patient/{cast_with_records.second_patient.pk}" not in ids
 
 
-def urn(clinic, key: str) -> str:
+def api_id(clinic, key: str) -> str:
+    """The id the FHIR API serves a stored `Type/id` under (the patient: their own id)."""
     if key.startswith("Patient/"):
-        # The patient's entry is the portal patient's own id, as in the FHIR API.
-        return f"urn:uuid:{key.removeprefix('Patient/')}"
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'carebridge:{clinic.pk}:{key}')}"
+        return key.removeprefix("Patient/")
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"carebridge:{clinic.pk}:{key}"))
 
 
-def test_each_entry_is_the_stored_resource_with_urn_links_that_resolve(cast_with_records):
+def address(clinic, key: str) -> str:
+    return f"http://127.0.0.1:8000/fhir/{key.split('/')[0]}/{api_id(clinic, key)}"
+
+
+def test_each_entry_is_the_resource_the_api_serves_at_its_fullurl(cast_with_records):
     hba1c = cast_with_records.record.hba1c
     clinic, pat = cast_with_records.clinic, cast_with_records.patient
     bundle = bundle_of(pat)
     entries = {entry["fullUrl"]: entry["resource"] for entry in bundle["entry"]}
-    resource = entries[urn(clinic, hba1c.reference)]
-    assert resource == hba1c.resource | {"subject": {"reference": urn(clinic, f"Patient/{pat.pk}")}}
+    resource = entries[address(clinic, hba1c.reference)]
+    chen = f"Practitioner/{api_id(clinic, 'Practitioner/dr-chen')}"
+    assert resource == hba1c.resource | {
+        "id": api_id(clinic, hba1c.reference),
+        "subject": {"reference": f"Patient/{pat.pk}"},
+        "performer": [{"reference": chen, "display": "Maya Chen, MD"}],
+    }
     assert resource["valueQuantity"]["value"] == 7.2
     pointed = {ref for entry in bundle["entry"] for ref in _references(entry["resource"])}
-    # Every link resolves inside the Bundle, but the one to a practitioner never stored.
-    assert {ref for ref in pointed if ref not in entries} == {"Practitioner/dr-chen"}
+    # Every link resolves inside the Bundle (relative to its fullUrl), but the one to a
+    # practitioner never stored.
+    base = "http://127.0.0.1:8000/fhir/"
+    assert {ref for ref in pointed if base + ref not in entries} == {chen}
     assert len(pointed) == 5
 
 

@@ -175,7 +175,8 @@ def test_downloads_leave_sensitive_items_out(sensitive, patient_client, limit_pa
     ids = {
         entry["resource"]["id"] for entry in json.loads(b"".join(fhir.streaming_content))["entry"]
     }
-    labelled = {sensitive.problem.fhir_id, sensitive.result.fhir_id, sensitive.note.fhir_id}
+    # The download holds each resource under its id in the FHIR API.
+    labelled = {str(row.api_id) for row in (sensitive.problem, sensitive.result, sensitive.note)}
     assert ids & labelled == (set() if hides else labelled)
     ccd = patient_client.get(url, {"format": "ccda", "include": "all"}).content.decode()
     printed = html_of(patient_client, reverse("records:print"))
