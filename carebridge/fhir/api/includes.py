@@ -19,7 +19,7 @@ from carebridge.fhir.api.access import ApiAccess
 from carebridge.fhir.api.errors import Json
 from carebridge.fhir.api.resources import served_patient, visible_rows
 from carebridge.fhir.api.types import SERVED
-from carebridge.records.exports.bundle_links import SHARED_TYPES, rekey
+from carebridge.records.exports.bundle_links import rekey
 from carebridge.records.models import ClinicalResource
 
 
@@ -114,10 +114,10 @@ def _forward(access: ApiAccess, page: list[Json], include: Include) -> list[Json
 
 def _rows(access: ApiAccess, resource_type: str, ids: set[str]) -> list[Json]:
     served = SERVED[resource_type]
-    if served.shared or resource_type in SHARED_TYPES:
+    if served.shared:
         # Shared: a result the caller may see points at it, so the download would carry it.
         rows = ClinicalResource.objects.filter(
-            Q(patient__isnull=True, resource_type__in=SHARED_TYPES),
+            Q(patient__isnull=True),
             clinic_id=access.scope.patient.clinic_id,
         )
     else:
