@@ -14,6 +14,7 @@ from carebridge.fhir.api.types import SERVED, ServedType
 US_CORE = "http://hl7.org/fhir/us/core"
 US_CORE_SERVER = f"{US_CORE}/CapabilityStatement/us-core-server|6.1.0"
 US_CORE_IG = f"{US_CORE}/ImplementationGuide/hl7.fhir.us.core|6.1.0"
+EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
 # Profiles US Core gives each type (the base profile; Observation has one per kind).
 _PROFILES = {
     "Patient": "us-core-patient",
@@ -91,6 +92,8 @@ def _resource(served: ServedType) -> Json:
         resource["searchInclude"] = includes_of(served.name)
     if revincludes_of(served.name):
         resource["searchRevInclude"] = revincludes_of(served.name)
+    if served.name == "Patient":
+        resource["operation"] = [{"name": "everything", "definition": EVERYTHING}]
     profile = _PROFILES.get(served.name)
     if profile:
         resource["supportedProfile"] = [f"{US_CORE}/StructureDefinition/{profile}"]

@@ -169,3 +169,14 @@ def test_a_caregiver_sees_only_the_parts_of_the_record_they_were_given(cast: Cas
     own = patient_token(teen.user, teen)
     assert len(matches(fetch(own, f"Patient/{teen.pk}/$everything"))) == 13
     assert fetch(own, "Practitioner")["total"] == 1
+
+
+def test_the_capability_statement_names_the_operation(cast: Cast) -> None:
+    statement = json.loads(get(None, "metadata").content)
+    patient = next(r for r in statement["rest"][0]["resource"] if r["type"] == "Patient")
+    assert patient["operation"] == [
+        {
+            "name": "everything",
+            "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+        }
+    ]
