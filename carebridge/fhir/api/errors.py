@@ -67,5 +67,6 @@ class BadParameterError(ApiError):
     """A search parameter whose value cannot be understood (400, naming the parameter)."""
 
     def __init__(self, name: str, message: str):
-        super().__init__(400, f"{name}: {message}")
-        self.name = name
+        # The name as the caller sent it, cut short: it is echoed back, never logged.
+        super().__init__(400, f"{name[:64]}: {message}")
+        self.name = name[:64]

@@ -60,7 +60,8 @@ def parse_search(
         if "\x00" in value or "\x00" in name:
             raise BadParameterError(name.replace("\x00", ""), "the value holds a NUL character.")
         if name == "_count":
-            count = min(_whole_number(name, value, MAX_COUNT * 1000), MAX_COUNT)
+            # More than the most a page holds is not an error: the page holds the most.
+            count = min(_whole_number(name, value, MAX_OFFSET), MAX_COUNT)
         elif name == "_offset":
             offset = _whole_number(name, value, MAX_OFFSET)
         elif name in served.params:
@@ -68,9 +69,9 @@ def parse_search(
         elif is_supported(served.name, name, value):
             includes.append((name, value))
         elif strict:
-            raise ApiError(400, f"{name}: {served.name} has no such search parameter.")
+            raise ApiError(400, f"{name[:64]}: {served.name} has no such search parameter.")
         else:
-            ignored.append(name)
+            ignored.append(name[:64])
     return SearchRequest(tuple(used), count, offset, tuple(dict.fromkeys(ignored)), tuple(includes))
 
 

@@ -2,10 +2,11 @@
 
 The FHIR download carries every resource the record points to that the viewer may see (shared
 Medications, Practitioners, Organizations, Locations, Endpoints…, and the patient's own Devices,
-Encounters…), following references from those too. Each entry's `fullUrl` is a `urn:uuid:`
-derived from the clinic, type and id (the portal serves no FHIR API to resolve a URL against),
-and every literal `Type/id` reference to an entry is rewritten to that `urn:uuid:`, so every
-link inside the Bundle resolves. References to anything else stay as they were.
+Encounters…), following references from those too. Every resource, there and in the FHIR
+API, is re-keyed the same way (`rekey`): its id becomes a uuid derived from the clinic, type and
+stored id (`entry_uuid`, kept as `ClinicalResource.api_id`), and so does every literal `Type/id`
+reference in it, so a link resolves against the API, and inside the Bundle, whose `fullUrl`s
+are the API's addresses.
 """
 
 from __future__ import annotations
@@ -97,22 +98,6 @@ def references_in(value: Any) -> set[Key]:
                 found.add((match[1], match[2]))
             stack.extend(item.values())
     return found
-
-
-def relink(value: Any, urns: Mapping[Key, str]) -> Any:
-    """Rewrite, in place, each `Type/id` reference to an entry of the Bundle to its urn."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            reference = item.get("reference")
-            match = LITERAL.fullmatch(reference) if isinstance(reference, str) else None
-            if match is not None and (match[1], match[2]) in urns:
-                item["reference"] = urns[(match[1], match[2])]
-            stack.extend(item.values())
-    return value
 
 
 def linked_resources(scope: RecordScope, wanted: set[Key], known: set[Key]) -> dict[Key, Json]:

@@ -160,11 +160,18 @@ def test_the_printable_summary_and_the_ccd_name_both(pats_medicines):
     ]
 
 
-def test_the_fhir_download_carries_the_medication_and_its_maker_linked_by_urn(pats_medicines):
+def test_the_fhir_download_carries_the_medication_and_its_maker_linked(pats_medicines):
     scope = RecordScope.whole(pats_medicines)
     downloaded = json.loads("".join(bundle_chunks(scope, Selection(), NOW)))
+    # Entries hold the FHIR API's ids: name them by the stored ids they came from.
+    stored = {
+        str(api_id): f"{resource_type}/{fhir_id}"
+        for resource_type, fhir_id, api_id in ClinicalResource.objects.values_list(
+            "resource_type", "fhir_id", "api_id"
+        )
+    }
     entries = {
-        f"{item['resource']['resourceType']}/{item['resource']['id']}": item
+        stored.get(item["resource"]["id"], f"Patient/{item['resource']['id']}"): item
         for item in downloaded["entry"]
     }
     assert sorted(entries) == [
@@ -174,11 +181,13 @@ def test_the_fhir_download_carries_the_medication_and_its_maker_linked_by_urn(pa
         "Organization/maker",
         f"Patient/{pats_medicines.pk}",
     ]
-    assert all(item["fullUrl"].startswith("urn:uuid:") for item in downloaded["entry"])
+    base = "http://127.0.0.1:8000/fhir/"
+    assert all(item["fullUrl"].startswith(base) for item in downloaded["entry"])
     request = entries["MedicationRequest/rx-met"]["resource"]
-    assert request["medicationReference"]["reference"] == entries["Medication/met"]["fullUrl"]
+    medicine = request["medicationReference"]["reference"]
+    assert base + medicine == entries["Medication/met"]["fullUrl"]
     made_by = entries["Medication/met"]["resource"]["manufacturer"]["reference"]
-    assert made_by == entries["Organization/maker"]["fullUrl"]
+    assert base + made_by == entries["Organization/maker"]["fullUrl"]
     # A contained medicine stays inside its request.
     assert entries["MedicationRequest/rx-lis"]["resource"]["medicationReference"] == {
         "reference": "#lis"
