@@ -18,14 +18,11 @@ from django.db.models import F, Q
 from carebridge.fhir.api.access import ApiAccess, fhir_base
 from carebridge.fhir.api.errors import ApiError, BadParameterError, Json
 from carebridge.fhir.api.resources import SERVED_COLUMNS, served_patient
+from carebridge.fhir.api.searchset import DEFAULT_COUNT, MAX_COUNT, MAX_OFFSET
 from carebridge.fhir.api.shared import type_filter
 from carebridge.fhir.api.types import SERVED
 from carebridge.records.exports.bundle_links import linked_resources, references_in, rekey
 from carebridge.records.models import ClinicalResourceQuerySet
-
-DEFAULT_COUNT = 50
-MAX_COUNT = 200
-MAX_OFFSET = 1_000_000
 
 
 def everything(access: ApiAccess, patient_id: str, query: list[tuple[str, str]]) -> Json:
@@ -65,7 +62,7 @@ def _paging(query: list[tuple[str, str]]) -> tuple[int, int]:
     count, offset = DEFAULT_COUNT, 0
     for name, value in query:
         if name == "_count":
-            count = min(_whole_number(name, value, MAX_COUNT * 1000), MAX_COUNT)
+            count = min(_whole_number(name, value, MAX_OFFSET), MAX_COUNT)
         elif name == "_offset":
             offset = _whole_number(name, value, MAX_OFFSET)
     return count, offset

@@ -134,7 +134,7 @@ def test_everything_is_audited_once_as_the_app(
 
 def test_a_bad_count_is_a_400(cast: Cast, record: UsCoreRecord, token: str) -> None:
     body = fetch(token, f"Patient/{cast.patient.pk}/$everything?_count=many", 400)
-    assert body["issue"][0]["diagnostics"] == ("_count: expected a whole number from 0 to 200000.")
+    assert body["issue"][0]["diagnostics"] == ("_count: expected a whole number from 0 to 1000000.")
 
 
 def test_everything_costs_the_same_for_a_bigger_record(
