@@ -41,6 +41,8 @@ def visible_rows(
     viewer, only their parts of the record, only the token's categories."""
     access.check_type(served.name, interaction)
     rows = access.scope.resources().of_type(served.name)
+    if served.tells_of_others and access.scope.hides_sensitive:
+        return rows.none()
     by_part = served.part_filter(access.scope.parts)
     if by_part is not None:
         rows = rows.filter(by_part)

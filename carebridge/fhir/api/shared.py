@@ -41,6 +41,8 @@ def record_rows(access: ApiAccess) -> ClinicalResourceQuerySet:
 def type_filter(access: ApiAccess, served: ServedType, interaction: Interaction) -> Q:
     """The rows of one of the patient's types this caller may see, as a filter (as
     `resources.visible_rows` narrows them, once the token allows the type)."""
+    if served.tells_of_others and access.scope.hides_sensitive:
+        return Q(pk__in=[])
     found = Q(resource_type=served.name)
     by_part = served.part_filter(access.scope.parts)
     if by_part is not None:

@@ -55,6 +55,9 @@ class ServedType:
     # The clinic's resources that belong to no patient (Practitioner, Organization…): served
     # when the record points at them (`fhir.api.shared`), searched in memory.
     shared: bool = False
+    # Tells of other resources, which may be labelled sensitive (Provenance): hidden from
+    # viewers from whom sensitive items are hidden (caregivers, parents).
+    tells_of_others: bool = False
 
     def part_filter(self, parts: frozenset[str] | None) -> Q | None:
         """The rows of this type a viewer who may see `parts` may see (None: all of them;

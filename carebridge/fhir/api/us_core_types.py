@@ -43,9 +43,12 @@ MORE_SERVED: dict[str, ServedType] = {
     "Coverage": _own("Coverage", {}),
     "MedicationDispense": _own("MedicationDispense", {}, part="medications"),
     # Provenance has no `patient` parameter in FHIR R4: it is found by `_id` or as a
-    # `_revinclude` of what it is about.
+    # `_revinclude` of what it is about. It may be about a sensitive item, so caregivers and
+    # parents, from whom those are hidden, see none.
     "Provenance": ServedType(
-        "Provenance", {"_id": IdParam(), "_lastUpdated": COMMON["_lastUpdated"]}
+        "Provenance",
+        {"_id": IdParam(), "_lastUpdated": COMMON["_lastUpdated"]},
+        tells_of_others=True,
     ),
     "QuestionnaireResponse": _own("QuestionnaireResponse", {}),
     "RelatedPerson": _own("RelatedPerson", {}),

@@ -180,3 +180,22 @@ def test_the_capability_statement_names_the_operation(cast: Cast) -> None:
             "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
         }
     ]
+
+
+def test_a_caregiver_of_the_whole_record_sees_no_provenance(cast: Cast) -> None:
+    """Provenance may be about an item labelled sensitive, which caregivers never see (and
+    is in no part of the record a grant names)."""
+    record = build_us_core_record(cast.patient)
+    cora = patient_token(cast.proxies.full_caregiver, cast.patient, acting_as="proxy")
+    provenance = api_id(row_of(record.own["Provenance"]))
+    fetch(cora, f"Provenance/{provenance}", 404)
+    assert fetch(cora, f"Provenance?_id={provenance}")["total"] == 0
+    plans = fetch(cora, f"CarePlan?patient={cast.patient.pk}&_revinclude=Provenance:target")
+    assert [e["search"]["mode"] for e in plans["entry"]] == ["match"]
+    # A caregiver's grant names parts of the record: the types in none of them (devices,
+    # coverage, provenance, questionnaire answers, related people, orders) stay out.
+    everything = matches(fetch(cora, f"Patient/{cast.patient.pk}/$everything"))
+    assert [kind for kind, _id in everything] == [
+        "Patient", "CarePlan", "CareTeam", "Goal", "MedicationDispense", "MedicationRequest",
+        "Specimen",
+    ]  # fmt: skip
