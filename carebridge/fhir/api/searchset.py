@@ -82,32 +82,23 @@ def _whole_number(name: str, value: str, largest: int) -> int:
 
 
 def run_search(access: ApiAccess, served: ServedType, search: SearchRequest) -> SearchResult:
-    """The page of the search's results the caller may see, as a Bundle."""
+    """The page of the search's results the caller may see, as a Bundle (403 for a type the
+    token does not allow; 400 for any value that cannot be understood, checked before anything
+    is read)."""
     access.check_type(served.name, "search")
-    patient_id = str(access.scope.patient.pk)
+    if served.name == "Patient":
+        return _search_patient(access, served, search)
+    if served.shared:
+        return _search_shared(access, served, search)
+    filters = [served.params[name].query(name, value) for name, value in search.params]
     try:
-        for name, value in search.params:
-            param = served.params[name]
-            if isinstance(param, PatientParam):
-                param.check(name, value, patient_id)
+        _check_patient(access, served, search)
     except OtherPatientError:
         # Another patient's id finds nothing, exactly as if they had no such resources.
         return SearchResult(_bundle(served, search, 0, []), discloses_record=False)
-    if served.name == "Patient":
-        patient = served_patient(access)
-        matched = all(
-            served.params[name].matches(name, value, patient) for name, value in search.params
-        )
-        found = [patient] if matched else []
-        page = found[search.offset : search.offset + search.count]
-        return _found(access, served, search, len(found), page)
-    if served.shared:
-        found = search_shared(access, served, search.params)
-        page = found[search.offset : search.offset + search.count]
-        return _found(access, served, search, len(found), page)
     rows = visible_rows(access, served, "search")
-    for name, value in search.params:
-        rows = rows.filter(served.params[name].query(name, value))
+    for wanted in filters:
+        rows = rows.filter(wanted)
     total = rows.count()
     page_rows = (
         rows.newest_first().only(*SERVED_COLUMNS)[search.offset : search.offset + search.count]
@@ -117,6 +108,33 @@ def run_search(access: ApiAccess, served: ServedType, search: SearchRequest) -> 
     clinic_id = access.scope.patient.clinic_id
     page = [rekey(row.resource, clinic_id) for row in page_rows]
     return _found(access, served, search, total, page)
+
+
+def _check_patient(access: ApiAccess, served: ServedType, search: SearchRequest) -> None:
+    patient_id = str(access.scope.patient.pk)
+    for name, value in search.params:
+        param = served.params[name]
+        if isinstance(param, PatientParam):
+            param.check(name, value, patient_id)
+
+
+def _search_patient(access: ApiAccess, served: ServedType, search: SearchRequest) -> SearchResult:
+    """The token's one patient, when every parameter matches it (each one checked)."""
+    patient = served_patient(access)
+    matches = [served.params[name].matches(name, value, patient) for name, value in search.params]
+    found = [patient] if all(matches) else []
+    page = found[search.offset : search.offset + search.count]
+    return _found(access, served, search, len(found), page)
+
+
+def _search_shared(access: ApiAccess, served: ServedType, search: SearchRequest) -> SearchResult:
+    """The clinic's shared resources the record points at that match (`fhir.api.shared`);
+    each value is first tried on an empty resource, so a bad one is a 400 whatever is found."""
+    for name, value in search.params:
+        served.params[name].matches(name, value, {})
+    found = search_shared(access, served, search.params)
+    page = found[search.offset : search.offset + search.count]
+    return _found(access, served, search, len(found), page)
 
 
 def _found(

@@ -105,3 +105,21 @@ def test_account_activity_says_which_app_read(
         ("You", "An app connected to the record", "Read by Health Diary"),
     ]
     assert "Read by Step Counter" in response.content.decode()
+
+
+# A caregiver's token also resolves what their grant lets them see today (three queries).
+PROXY_SEARCH_BUDGET = SEARCH_BUDGET + 3
+
+
+@pytest.mark.parametrize("how_many", [10, 500])
+def test_a_caregivers_search_costs_the_same_queries_at_any_size(
+    cast: Cast, how_many: int, django_assert_max_num_queries: Any
+) -> None:
+    _observations(cast, how_many)
+    connection = connect_app(
+        user=cast.proxies.full_caregiver, patient=cast.patient, acting_as="proxy"
+    )
+    token = issue_token(connection)
+    with django_assert_max_num_queries(PROXY_SEARCH_BUDGET):
+        response = get(token, "Observation?_count=50")
+    assert json.loads(response.content)["total"] == how_many

@@ -208,3 +208,11 @@ def test_no_query_string_makes_a_server_error(
     response = get(token, f"{resource_type}?{urlencode(params)}")
     assert response.status_code in (200, 400)
     _body(response)
+
+
+def test_every_value_is_checked_whatever_the_others_find(cast: Cast) -> None:
+    token = patient_token(cast.patient_user, cast.patient)
+    other = cast.second_patient.pk
+    for query in (f"Observation?patient={other}&date=soon", "Patient?name=nobody&birthdate=x"):
+        response = get(token, query)
+        assert response.status_code == 400, query

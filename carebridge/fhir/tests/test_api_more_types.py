@@ -226,3 +226,11 @@ def test_a_shared_resource_named_directly_is_read_in_two_record_queries(
     with django_assert_max_num_queries(30) as linked:
         assert body(token, f"Location/{place}")["id"] == place
     assert sum("records_clinicalresource" in q["sql"] for q in linked.captured_queries) > 2
+
+
+def test_a_bad_value_for_a_shared_type_is_a_400_whatever_is_found(cast: Cast) -> None:
+    # No shared resource is linked to Sam's empty record: the value is still checked.
+    sam = patient_token(cast.second_patient_user, cast.second_patient)
+    for query in ("Organization?name=", "Practitioner?name=a,", "Location?address="):
+        outcome = body(sam, query, 400)
+        assert outcome["issue"][0]["code"] == "invalid", query
