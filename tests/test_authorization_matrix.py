@@ -31,6 +31,7 @@ from tests.routes import (
     checkin,
     downloads,
     fhir_api,
+    fhir_api_more,
     fhir_apps,
     fhir_smart,
     messaging,
@@ -264,6 +265,7 @@ ROUTES = [
     *fhir_apps.ROUTES,
     *fhir_smart.ROUTES,
     *fhir_api.ROUTES,
+    *fhir_api_more.ROUTES,
 ]
 
 CASES = [

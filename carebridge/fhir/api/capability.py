@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from carebridge.fhir.api.errors import Json
+from carebridge.fhir.api.includes import includes_of, revincludes_of
 from carebridge.fhir.api.search import SearchParam
 from carebridge.fhir.api.types import SERVED, ServedType
 from carebridge.fhir.smart.configuration import smart_security
@@ -12,6 +13,7 @@ from carebridge.fhir.smart.configuration import smart_security
 US_CORE = "http://hl7.org/fhir/us/core"
 US_CORE_SERVER = f"{US_CORE}/CapabilityStatement/us-core-server|6.1.0"
 US_CORE_IG = f"{US_CORE}/ImplementationGuide/hl7.fhir.us.core|6.1.0"
+EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
 # Profiles US Core gives each type (the base profile; Observation has one per kind).
 _PROFILES = {
     "Patient": "us-core-patient",
@@ -24,8 +26,30 @@ _PROFILES = {
     "Encounter": "us-core-encounter",
     "DiagnosticReport": "us-core-diagnosticreport-lab",
     "DocumentReference": "us-core-documentreference",
+    "CarePlan": "us-core-careplan",
+    "CareTeam": "us-core-careteam",
+    "Goal": "us-core-goal",
+    "Device": "us-core-implantable-device",
+    "Coverage": "us-core-coverage",
+    "MedicationDispense": "us-core-medicationdispense",
+    "Provenance": "us-core-provenance",
+    "QuestionnaireResponse": "us-core-questionnaireresponse",
+    "RelatedPerson": "us-core-relatedperson",
+    "ServiceRequest": "us-core-servicerequest",
+    "Specimen": "us-core-specimen",
+    "Practitioner": "us-core-practitioner",
+    "PractitionerRole": "us-core-practitionerrole",
+    "Organization": "us-core-organization",
+    "Location": "us-core-location",
+    "Medication": "us-core-medication",
 }
-_OWN_ID = frozenset({"Patient", "Encounter", "DocumentReference"})
+# The types for which US Core defines its own `_id` parameter (the others use FHIR's).
+_OWN_ID = frozenset(
+    {
+        "DocumentReference", "Encounter", "Patient", "Practitioner", "QuestionnaireResponse",
+        "RelatedPerson", "ServiceRequest", "Specimen",
+    }
+)  # fmt: skip
 _DEFINITIONS = {
     "_id": "http://hl7.org/fhir/SearchParameter/Resource-id",
     "_lastUpdated": "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated",
@@ -63,6 +87,12 @@ def _resource(served: ServedType) -> Json:
         "interaction": [{"code": "read"}, {"code": "search-type"}],
         "searchParam": [_param(served.name, name, param) for name, param in served.params.items()],
     }
+    if includes_of(served.name):
+        resource["searchInclude"] = includes_of(served.name)
+    if revincludes_of(served.name):
+        resource["searchRevInclude"] = revincludes_of(served.name)
+    if served.name == "Patient":
+        resource["operation"] = [{"name": "everything", "definition": EVERYTHING}]
     profile = _PROFILES.get(served.name)
     if profile:
         resource["supportedProfile"] = [f"{US_CORE}/StructureDefinition/{profile}"]

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from carebridge.fhir.api.access import ApiAccess
 from carebridge.fhir.api.errors import ApiError, Json
+from carebridge.fhir.api.shared import read_shared
 from carebridge.fhir.api.types import SERVED, ServedType
 from carebridge.fhir.scopes import Interaction
 from carebridge.records.exports.bundle_links import rekey
@@ -40,6 +41,8 @@ def visible_rows(
     viewer, only their parts of the record, only the token's categories."""
     access.check_type(served.name, interaction)
     rows = access.scope.resources().of_type(served.name)
+    if served.tells_of_others and access.scope.hides_sensitive:
+        return rows.none()
     by_part = served.part_filter(access.scope.parts)
     if by_part is not None:
         rows = rows.filter(by_part)
@@ -60,6 +63,8 @@ def read_resource(access: ApiAccess, resource_type: str, resource_id: str) -> Js
         if resource_id != str(access.scope.patient.pk):
             raise _missing(resource_type)
         return served_patient(access)
+    if served.shared:
+        return read_shared(access, served, resource_id)
     try:
         api_id = uuid.UUID(resource_id)
     except ValueError:

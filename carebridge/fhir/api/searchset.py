@@ -14,8 +14,10 @@ from urllib.parse import urlencode
 
 from carebridge.fhir.api.access import ApiAccess, fhir_base
 from carebridge.fhir.api.errors import ApiError, BadParameterError, Json, outcome
+from carebridge.fhir.api.includes import included_entries, is_supported
 from carebridge.fhir.api.resources import SERVED_COLUMNS, served_patient, visible_rows
 from carebridge.fhir.api.search import OtherPatientError, PatientParam
+from carebridge.fhir.api.shared import search_shared
 from carebridge.fhir.api.types import ServedType
 from carebridge.records.exports.bundle_links import rekey
 
@@ -34,6 +36,8 @@ class SearchRequest:
     count: int
     offset: int
     ignored: tuple[str, ...]
+    # `_include` and `_revinclude` parameters this type answers (`fhir.api.includes`).
+    includes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ def parse_search(
     (naming the parameter), and in strict handling for a parameter this type does not have."""
     used: list[tuple[str, str]] = []
     ignored: list[str] = []
+    includes: list[tuple[str, str]] = []
     count, offset = DEFAULT_COUNT, 0
     for name, value in query:
         if "\x00" in value or "\x00" in name:
@@ -61,11 +66,13 @@ def parse_search(
             offset = _whole_number(name, value, MAX_OFFSET)
         elif name in served.params:
             used.append((name, value))
+        elif is_supported(served.name, name, value):
+            includes.append((name, value))
         elif strict:
             raise ApiError(400, f"{name[:64]}: {served.name} has no such search parameter.")
         else:
             ignored.append(name[:64])
-    return SearchRequest(tuple(used), count, offset, tuple(dict.fromkeys(ignored)))
+    return SearchRequest(tuple(used), count, offset, tuple(dict.fromkeys(ignored)), tuple(includes))
 
 
 def _whole_number(name: str, value: str, largest: int) -> int:
@@ -81,6 +88,8 @@ def run_search(access: ApiAccess, served: ServedType, search: SearchRequest) -> 
     access.check_type(served.name, "search")
     if served.name == "Patient":
         return _search_patient(access, served, search)
+    if served.shared:
+        return _search_shared(access, served, search)
     filters = [served.params[name].query(name, value) for name, value in search.params]
     try:
         _check_patient(access, served, search)
@@ -98,7 +107,7 @@ def run_search(access: ApiAccess, served: ServedType, search: SearchRequest) -> 
     )
     clinic_id = access.scope.patient.clinic_id
     page = [rekey(row.resource, clinic_id) for row in page_rows]
-    return SearchResult(_bundle(served, search, total, page), discloses_record=True)
+    return _found(access, served, search, total, page)
 
 
 def _check_patient(access: ApiAccess, served: ServedType, search: SearchRequest) -> None:
@@ -115,10 +124,33 @@ def _search_patient(access: ApiAccess, served: ServedType, search: SearchRequest
     matches = [served.params[name].matches(name, value, patient) for name, value in search.params]
     found = [patient] if all(matches) else []
     page = found[search.offset : search.offset + search.count]
-    return SearchResult(_bundle(served, search, len(found), page), discloses_record=True)
+    return _found(access, served, search, len(found), page)
 
 
-def _bundle(served: ServedType, search: SearchRequest, total: int, page: list[Json]) -> Json:
+def _search_shared(access: ApiAccess, served: ServedType, search: SearchRequest) -> SearchResult:
+    """The clinic's shared resources the record points at that match (`fhir.api.shared`);
+    each value is first tried on an empty resource, so a bad one is a 400 whatever is found."""
+    for name, value in search.params:
+        served.params[name].matches(name, value, {})
+    found = search_shared(access, served, search.params)
+    page = found[search.offset : search.offset + search.count]
+    return _found(access, served, search, len(found), page)
+
+
+def _found(
+    access: ApiAccess, served: ServedType, search: SearchRequest, total: int, page: list[Json]
+) -> SearchResult:
+    included = included_entries(access, page, search.includes) if search.includes else []
+    return SearchResult(_bundle(served, search, total, page, included), discloses_record=True)
+
+
+def _bundle(
+    served: ServedType,
+    search: SearchRequest,
+    total: int,
+    page: list[Json],
+    included: list[Json] | None = None,
+) -> Json:
     base = fhir_base()
     links = [{"relation": "self", "url": _page_url(base, served, search, search.offset)}]
     if search.count and search.offset + search.count < total:
@@ -132,6 +164,14 @@ def _bundle(served: ServedType, search: SearchRequest, total: int, page: list[Js
         }
         for resource in page
     ]
+    entries += [
+        {
+            "fullUrl": f"{base}/{resource['resourceType']}/{resource['id']}",
+            "resource": resource,
+            "search": {"mode": "include"},
+        }
+        for resource in included or []
+    ]
     if search.ignored:
         entries.append(
             {"resource": _ignored_outcome(search.ignored), "search": {"mode": "outcome"}}
@@ -143,7 +183,7 @@ def _bundle(served: ServedType, search: SearchRequest, total: int, page: list[Js
 
 
 def _page_url(base: str, served: ServedType, search: SearchRequest, offset: int) -> str:
-    params = [*search.params, ("_count", str(search.count))]
+    params = [*search.params, *search.includes, ("_count", str(search.count))]
     if offset:
         params.append(("_offset", str(offset)))
     return f"{base}/{served.name}?{urlencode(params)}"

@@ -52,6 +52,12 @@ class ServedType:
     category_column: str = ""
     # Parts by category for types split between parts (Observation); overrides `part`.
     parts_by_category: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The clinic's resources that belong to no patient (Practitioner, Organization…): served
+    # when the record points at them (`fhir.api.shared`), searched in memory.
+    shared: bool = False
+    # Tells of other resources, which may be labelled sensitive (Provenance): hidden from
+    # viewers from whom sensitive items are hidden (caregivers, parents).
+    tells_of_others: bool = False
 
     def part_filter(self, parts: frozenset[str] | None) -> Q | None:
         """The rows of this type a viewer who may see `parts` may see (None: all of them;
@@ -119,8 +125,14 @@ SERVED: dict[str, ServedType] = {
     ),
     "DocumentReference": _table(
         "DocumentReference",
-        {"category": CATEGORY, "type": CODE},
+        {"category": CATEGORY, "type": CODE, "date": DATE},
         part="documents",
         category_column="category",
     ),
 }
+
+# US Core's other types (care plans, coverage, devices, the clinic's shared resources…) have
+# their tables in their own module, which builds them from this one's.
+from carebridge.fhir.api.us_core_types import MORE_SERVED  # noqa: E402
+
+SERVED.update(MORE_SERVED)

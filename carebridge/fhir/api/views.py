@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from carebridge.fhir.api.access import api_access
 from carebridge.fhir.api.capability import capability_statement
 from carebridge.fhir.api.errors import ApiError, error_response, fhir_response
+from carebridge.fhir.api.everything import everything as everything_bundle
 from carebridge.fhir.api.resources import read_resource, served_type
 from carebridge.fhir.api.searchset import parse_search, run_search
 from carebridge.fhir.services.reads import record_api_read
@@ -68,6 +69,16 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
     if result.discloses_record:
         record_api_read(caller=access.caller, request=request)
     return fhir_response(result.bundle)
+
+
+@_fhir_get
+def everything(request: HttpRequest, patient_id: str) -> HttpResponse:
+    """`Patient/<id>/$everything`: the patient's whole visible record, paged."""
+    access = api_access(request)
+    query = [(name, value) for name, values in request.GET.lists() for value in values]
+    bundle = everything_bundle(access, patient_id, query)
+    record_api_read(caller=access.caller, request=request)
+    return fhir_response(bundle)
 
 
 @_fhir_get

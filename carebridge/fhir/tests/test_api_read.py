@@ -115,8 +115,8 @@ def test_each_resource_read_is_the_downloads_entry_byte_for_byte(cast_with_recor
         "".join(bundle_chunks(RecordScope.whole(cast.patient), Selection(), timezone.now()))
     )
     entries = [entry for entry in download["entry"] if entry["resource"]["resourceType"] in SERVED]
-    # All but the care team, care plan and goal (types the API does not serve yet).
-    assert (len(download["entry"]), len(entries)) == (19, 16)
+    # Every entry: the care team, care plan and goal too (`fhir.api.us_core_types`).
+    assert (len(download["entry"]), len(entries)) == (19, 19)
     for entry in entries:
         path = entry["fullUrl"].removeprefix(f"{BASE}/")
         response = get(token, path)
