@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 def one_request(host: str, port: int, path: str, cookie: str) -> tuple[float, int]:
     connection = http.client.HTTPConnection(host, port, timeout=30)
     started = time.perf_counter()
-    connection.request("GET", path, headers={"Cookie": cookie, "Host": host})
+    # A "Bearer …" value is an API access token; anything else is the session's Cookie header.
+    credential = "Authorization" if cookie.startswith("Bearer ") else "Cookie"
+    connection.request("GET", path, headers={credential: cookie, "Host": host})
     response = connection.getresponse()
     response.read()
     connection.close()

@@ -93,6 +93,21 @@ newest = (
 print(newest, top["code"], top["n"], ClinicalResource.objects.filter(patient=patient).count(),
       patient.pk)
 """
+# An app the patient connected with every scope, and one hour's token for it; prints the token,
+# the patient's API id and the id of the newest laboratory result.
+CONNECT_APP = """
+from carebridge.patients.models import Patient
+from carebridge.records.models import ClinicalResource
+from carebridge.testing.fhir import connect_app, issue_token
+patient = Patient.objects.get()
+token = issue_token(connect_app(user=patient.user, patient=patient))
+newest = (
+    ClinicalResource.objects.filter(
+        patient=patient, category="laboratory", resource_type="Observation"
+    ).order_by("-effective_at").values_list("api_id", flat=True).first()
+)
+print(token, patient.pk, newest)
+"""
 # A clinician working weekdays 8:00 to 17:00 with 200 of the next 90 days' times already booked:
 # the booking times page computes free times around them.
 SCHEDULE = """
@@ -448,6 +463,21 @@ def main() -> None:
             "home": "/",
             "results": "/record/results/",
             "trend": f"/record/results/{result_id}/trend/",
+        }
+        print_report(run_load(config, workdir))
+        # The FHIR API, as a patient's app reads the same record: a search of laboratory results
+        # (50 a page, of thousands), the next page, one result, and the patient's conditions.
+        print("\nThe FHIR API, with the token of an app the patient connected:")
+        token, api_patient, newest_lab = manage(env, "shell", "-v", "0", "-c", CONNECT_APP).split()
+        search = f"/fhir/Observation?patient={api_patient}&category=laboratory&_count=50"
+        config["cookie"] = f"Bearer {token}"
+        config["cookies"] = {"baseline": ""}
+        config["urls"] = {
+            "baseline": "/bench/baseline/",
+            "api search": search,
+            "api search, page 3": search + "&_offset=100",
+            "api read": f"/fhir/Observation/{newest_lab}",
+            "api conditions": f"/fhir/Condition?patient={api_patient}",
         }
         print_report(run_load(config, workdir))
     finally:

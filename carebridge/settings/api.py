@@ -7,7 +7,7 @@ public on purpose, which production refuses (`safety.oidc_key_problems`).
 
 from pathlib import Path
 
-from carebridge.settings.env import ENV
+from carebridge.settings.env import ENV, env_int
 from carebridge.settings.portal import CAREBRIDGE_BASE_URL
 
 DEVELOPMENT_OIDC_KEY_FILE = Path(__file__).with_name("development_oidc_key.pem")
@@ -50,4 +50,4 @@ OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 
 # The FHIR API: how many requests one access token may make in a window of this many seconds.
-CAREBRIDGE_FHIR_RATE_LIMIT = (120, 60)
+CAREBRIDGE_FHIR_RATE_LIMIT = (env_int("CAREBRIDGE_FHIR_REQUESTS_PER_MINUTE", 120), 60)
