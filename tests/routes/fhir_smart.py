@@ -25,6 +25,10 @@ SAME_FOR_ALL = {
 }
 AUTHORIZE = expectations(BAD_REQUEST, staff=FORBIDDEN)
 
+# The SMART configuration is public JSON under the FHIR base, which bearer tokens guard instead
+# of sessions: nobody is sent to set up two-step verification first.
+PUBLIC_JSON = expectations(OK, anonymous=OK, no_mfa=OK)
+
 ROUTES: list[Route] = [
     Route("oauth2_provider:authorize", url("oauth2_provider:authorize"), AUTHORIZE),
     Route(
@@ -57,5 +61,5 @@ ROUTES: list[Route] = [
     Route(
         "oauth2_provider:user-info", url("oauth2_provider:user-info"), SAME_FOR_ALL["unauthorised"]
     ),
-    Route("smart:smart-configuration", url("smart:smart-configuration"), SAME_FOR_ALL["ok"]),
+    Route("smart:smart-configuration", url("smart:smart-configuration"), PUBLIC_JSON),
 ]

@@ -10,7 +10,9 @@ record the person may see. Errors in a verified request go back to the app (OAut
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -111,7 +113,25 @@ def _consent(
         "unavailable": [part for part in asked if part not in offered],
         "keeps_reading": ScopeSet.parse(" ".join(scopes)).has_offline_access,
     }
-    return render(request, "fhir/authorize_consent.html", context)
+    response = render(request, "fhir/authorize_consent.html", context)
+    _let_the_form_return_to(response, credentials["redirect_uri"])
+    return response
+
+
+def _let_the_form_return_to(response: HttpResponse, redirect_uri: str) -> None:
+    """Allow the consent form's answer to redirect to the app's verified redirect address.
+
+    The portal's policy lets forms submit only to itself (`form-action 'self'`), and browsers
+    apply that to the redirect that follows a submission too: without the app's origin here,
+    "Allow" and "Deny" would never reach the app. The address was checked against the app's
+    registered ones before this page was drawn.
+    """
+    parts = urlsplit(redirect_uri)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    policy = settings.CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {origin}"
+    )
+    response["Content-Security-Policy"] = policy
 
 
 def _allow(

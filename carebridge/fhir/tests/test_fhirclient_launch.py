@@ -108,7 +108,9 @@ def _search_all(smart: Any, resource_type: str, patient_id: str) -> list[dict[st
     return entries
 
 
-@pytest.mark.django_db(transaction=True)
+# Commits (the live server runs in another thread); the serialised rollback puts back what the
+# database held, as the suite's other committing tests do, so tests after it find it unchanged.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fhirclient_launches_standalone_and_reads_every_type(
     live_server: LiveServer, settings: Settings
 ) -> None:

@@ -67,10 +67,27 @@ def test_the_consent_page_says_which_app_which_parts_how_long_and_how_to_stop(ca
         ("other_observations", "Other measurements and notes, such as smoking status"),
         ("details", "Personal details: name, date of birth, contacts, insurance and devices"),
     ]
-    assert "<legend>Parts of the health record the app may read</legend>" in html
+    assert '<legend class="label">Parts of the health record the app may read</legend>' in html
     assert "<p>The app can read these parts until you disconnect it.</p>" in html
     assert "<p>You can stop it at any time in Connected apps, in your account.</p>" in html
     assert "Not available" not in html
+
+
+def test_the_consent_form_may_return_to_the_apps_address_and_nowhere_else(cast: Cast) -> None:
+    # Browsers apply `form-action` to the redirect after a submission: without the app's origin
+    # the answer would never reach the app (found by the browser journey).
+    application = register_app(cast.patient, name="Health Diary")
+    response = client_for(cast.patient_user).get(authorize_url(application))
+    policy = response["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:9999;" in policy
+    assert policy.count("form-action") == 1
+    assert (
+        client_for(cast.patient_user)
+        .get("/")
+        .headers["Content-Security-Policy"]
+        .count("form-action 'self';")
+        == 1
+    )
 
 
 def test_without_offline_access_the_page_says_one_hour(cast: Cast) -> None:
