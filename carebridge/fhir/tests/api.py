@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.test import Client
@@ -37,3 +38,17 @@ def served(row: ClinicalResource) -> dict[str, Any]:
     """The resource as the API serves it (computed independently of the API's own code path:
     the shared re-keying is tested on its own)."""
     return rekey(row.resource, row.clinic_id)
+
+
+def get_json(token: str, path: str, status: int = 200) -> Any:
+    """GET `/fhir/<path>` with the token, check the status, and return the parsed body."""
+    response = get(token, path)
+    assert response.status_code == status, response.content
+    return json.loads(response.content)
+
+
+def row_of(resource: dict[str, Any]) -> ClinicalResource:
+    """The stored row of a resource as stored (its own type and id)."""
+    return ClinicalResource.objects.get(
+        resource_type=resource["resourceType"], fhir_id=resource["id"]
+    )

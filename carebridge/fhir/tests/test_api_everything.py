@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from carebridge.audit.models import AuditEvent
-from carebridge.fhir.tests.api import BASE, api_id, get, patient_token
-from carebridge.records.models import ClinicalResource
+from carebridge.fhir.tests.api import BASE, api_id, get, get_json, patient_token, row_of
 from carebridge.testing.personas import Cast
 from carebridge.testing.us_core_record import UsCoreRecord, build_us_core_record
 
@@ -25,18 +24,6 @@ def record(cast: Cast) -> UsCoreRecord:
 @pytest.fixture
 def token(cast: Cast, record: UsCoreRecord) -> str:
     return patient_token(cast.patient_user, cast.patient)
-
-
-def row_of(resource: dict[str, Any]) -> ClinicalResource:
-    return ClinicalResource.objects.get(
-        resource_type=resource["resourceType"], fhir_id=resource["id"]
-    )
-
-
-def fetch(token: str, path: str, status: int = 200) -> Any:
-    response = get(token, path)
-    assert response.status_code == status, response.content
-    return json.loads(response.content)
 
 
 def matches(bundle: dict[str, Any]) -> list[tuple[str, str]]:
@@ -58,7 +45,7 @@ def included(bundle: dict[str, Any]) -> list[str]:
 def test_everything_is_the_patient_then_the_record_by_type(
     cast: Cast, record: UsCoreRecord, token: str
 ) -> None:
-    bundle = fetch(token, f"Patient/{cast.patient.pk}/$everything")
+    bundle = get_json(token, f"Patient/{cast.patient.pk}/$everything")
     own = sorted(record.own.values(), key=lambda resource: resource["resourceType"])
     assert bundle["type"] == "searchset"
     assert bundle["total"] == 1 + len(own) == 13
@@ -76,17 +63,17 @@ def test_everything_is_the_patient_then_the_record_by_type(
 
 
 def test_everything_comes_in_pages(cast: Cast, record: UsCoreRecord, token: str) -> None:
-    first = fetch(token, f"Patient/{cast.patient.pk}/$everything?_count=5")
+    first = get_json(token, f"Patient/{cast.patient.pk}/$everything?_count=5")
     path = f"{BASE}/Patient/{cast.patient.pk}/$everything"
     assert first["link"][1] == {"relation": "next", "url": f"{path}?_count=5&_offset=5"}
     seen = matches(first)
     following = first["link"][1]["url"].removeprefix(f"{BASE}/")
     while following:
-        page = fetch(token, following)
+        page = get_json(token, following)
         seen += matches(page)
         nexts = [link["url"] for link in page["link"] if link["relation"] == "next"]
         following = nexts[0].removeprefix(f"{BASE}/") if nexts else ""
-    everything = matches(fetch(token, f"Patient/{cast.patient.pk}/$everything"))
+    everything = matches(get_json(token, f"Patient/{cast.patient.pk}/$everything"))
     assert seen == everything
     assert len(seen) == 13
 
@@ -95,17 +82,17 @@ def test_everything_follows_the_tokens_types(cast: Cast, record: UsCoreRecord) -
     narrow = patient_token(
         cast.patient_user, cast.patient, scope="patient/Goal.rs patient/Practitioner.rs"
     )
-    bundle = fetch(narrow, f"Patient/{cast.patient.pk}/$everything")
+    bundle = get_json(narrow, f"Patient/{cast.patient.pk}/$everything")
     assert matches(bundle) == [("Goal", api_id(row_of(record.own["Goal"])))]
     assert included(bundle) == []
     plans = patient_token(
         cast.patient_user, cast.patient, scope="patient/CarePlan.rs patient/Practitioner.rs"
     )
-    assert included(fetch(plans, f"Patient/{cast.patient.pk}/$everything")) == []
+    assert included(get_json(plans, f"Patient/{cast.patient.pk}/$everything")) == []
     requests = patient_token(
         cast.patient_user, cast.patient, scope="patient/MedicationRequest.rs patient/Medication.r"
     )
-    bundle = fetch(requests, f"Patient/{cast.patient.pk}/$everything")
+    bundle = get_json(requests, f"Patient/{cast.patient.pk}/$everything")
     assert (len(matches(bundle)), included(bundle)) == (1, ["Medication"])
 
 
@@ -113,7 +100,7 @@ def test_another_patients_everything_is_a_404_and_changes_nothing(
     cast: Cast, record: UsCoreRecord, token: str
 ) -> None:
     before = AuditEvent.objects.count()
-    body = fetch(token, f"Patient/{cast.second_patient.pk}/$everything", 404)
+    body = get_json(token, f"Patient/{cast.second_patient.pk}/$everything", 404)
     assert body["issue"][0]["diagnostics"] == "There is no Patient with this id."
     assert AuditEvent.objects.count() == before
     assert get(None, f"Patient/{cast.patient.pk}/$everything").status_code == 401
@@ -124,7 +111,7 @@ def test_everything_is_audited_once_as_the_app(
     cast: Cast, record: UsCoreRecord, token: str
 ) -> None:
     before = AuditEvent.objects.count()
-    fetch(token, f"Patient/{cast.patient.pk}/$everything")
+    get_json(token, f"Patient/{cast.patient.pk}/$everything")
     events = list(AuditEvent.objects.order_by("-sequence")[: AuditEvent.objects.count() - before])
     link = cast.patient_user.app_connections.get()
     assert [
@@ -133,7 +120,7 @@ def test_everything_is_audited_once_as_the_app(
 
 
 def test_a_bad_count_is_a_400(cast: Cast, record: UsCoreRecord, token: str) -> None:
-    body = fetch(token, f"Patient/{cast.patient.pk}/$everything?_count=many", 400)
+    body = get_json(token, f"Patient/{cast.patient.pk}/$everything?_count=many", 400)
     assert body["issue"][0]["diagnostics"] == ("_count: expected a whole number from 0 to 1000000.")
 
 
@@ -142,11 +129,11 @@ def test_everything_costs_the_same_for_a_bigger_record(
 ) -> None:
     path = f"Patient/{cast.patient.pk}/$everything?_count=200"
     with django_assert_max_num_queries(100) as small:
-        fetch(token, path)
+        get_json(token, path)
     build_us_core_record(cast.patient)
     build_us_core_record(cast.patient)
     with django_assert_max_num_queries(100) as bigger:
-        assert fetch(token, path)["total"] == 37
+        assert get_json(token, path)["total"] == 37
     assert len(bigger.captured_queries) <= len(small.captured_queries)
     assert len(small.captured_queries) <= 20
 
@@ -155,20 +142,20 @@ def test_a_caregiver_sees_only_the_parts_of_the_record_they_were_given(cast: Cas
     teen = cast.proxies.teen
     record = build_us_core_record(teen)
     parent = patient_token(cast.proxies.parent_of_teen, teen, acting_as="proxy")
-    bundle = fetch(parent, f"Patient/{teen.pk}/$everything")
+    bundle = get_json(parent, f"Patient/{teen.pk}/$everything")
     # A teenager's parent sees her allergies and immunizations, none of which are here: no
     # care plans, devices or coverage, and so none of the practitioners they point at.
     assert matches(bundle) == [("Patient", str(teen.pk))]
     assert included(bundle) == []
-    assert fetch(parent, f"CarePlan?patient={teen.pk}")["total"] == 0
-    assert fetch(parent, "Practitioner")["total"] == 0
+    assert get_json(parent, f"CarePlan?patient={teen.pk}")["total"] == 0
+    assert get_json(parent, "Practitioner")["total"] == 0
     chen = api_id(row_of(record.shared["Practitioner"]))
-    fetch(parent, f"Practitioner/{chen}", 404)
+    get_json(parent, f"Practitioner/{chen}", 404)
     # The teen herself sees them all.
     assert teen.user is not None
     own = patient_token(teen.user, teen)
-    assert len(matches(fetch(own, f"Patient/{teen.pk}/$everything"))) == 13
-    assert fetch(own, "Practitioner")["total"] == 1
+    assert len(matches(get_json(own, f"Patient/{teen.pk}/$everything"))) == 13
+    assert get_json(own, "Practitioner")["total"] == 1
 
 
 def test_the_capability_statement_names_the_operation(cast: Cast) -> None:
@@ -188,13 +175,13 @@ def test_a_caregiver_of_the_whole_record_sees_no_provenance(cast: Cast) -> None:
     record = build_us_core_record(cast.patient)
     cora = patient_token(cast.proxies.full_caregiver, cast.patient, acting_as="proxy")
     provenance = api_id(row_of(record.own["Provenance"]))
-    fetch(cora, f"Provenance/{provenance}", 404)
-    assert fetch(cora, f"Provenance?_id={provenance}")["total"] == 0
-    plans = fetch(cora, f"CarePlan?patient={cast.patient.pk}&_revinclude=Provenance:target")
+    get_json(cora, f"Provenance/{provenance}", 404)
+    assert get_json(cora, f"Provenance?_id={provenance}")["total"] == 0
+    plans = get_json(cora, f"CarePlan?patient={cast.patient.pk}&_revinclude=Provenance:target")
     assert [e["search"]["mode"] for e in plans["entry"]] == ["match"]
     # A caregiver's grant names parts of the record: the types in none of them (devices,
     # coverage, provenance, questionnaire answers, related people, orders) stay out.
-    everything = matches(fetch(cora, f"Patient/{cast.patient.pk}/$everything"))
+    everything = matches(get_json(cora, f"Patient/{cast.patient.pk}/$everything"))
     assert [kind for kind, _id in everything] == [
         "Patient", "CarePlan", "CareTeam", "Goal", "MedicationDispense", "MedicationRequest",
         "Specimen",

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from carebridge.fhir.tests.api import BASE, api_id, get, patient_token, served
-from carebridge.records.models import ClinicalResource
+from carebridge.fhir.tests.api import BASE, api_id, get, patient_token, row_of, served
 from carebridge.testing.personas import Cast
 from carebridge.testing.us_core_record import UsCoreRecord, build_us_core_record
 
@@ -23,12 +22,6 @@ def record(cast: Cast) -> UsCoreRecord:
 @pytest.fixture
 def token(cast: Cast, record: UsCoreRecord) -> str:
     return patient_token(cast.patient_user, cast.patient)
-
-
-def row_of(resource: dict[str, Any]) -> ClinicalResource:
-    return ClinicalResource.objects.get(
-        resource_type=resource["resourceType"], fhir_id=resource["id"]
-    )
 
 
 def entries(token: str, path: str) -> list[tuple[str, str, str]]:
