@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, path
 from oauth2_provider import urls as toolkit_urls
 
 from carebridge.fhir.smart import views
+from carebridge.fhir.smart.guards import refuse_nul
 
 _TOOLKIT_NAMES = {
     "token",
@@ -26,9 +27,11 @@ _TOOLKIT_NAMES = {
 oauth_urlpatterns: list[URLPattern | URLResolver] = [
     path("authorize/", views.authorize, name="authorize"),
     *[
-        pattern
+        URLPattern(
+            pattern.pattern, refuse_nul(pattern.callback), pattern.default_args, pattern.name
+        )
         for pattern in toolkit_urls.base_urlpatterns + toolkit_urls.oidc_urlpatterns
-        if pattern.name in _TOOLKIT_NAMES
+        if isinstance(pattern, URLPattern) and pattern.name in _TOOLKIT_NAMES
     ],
 ]
 

@@ -30,6 +30,7 @@ from carebridge.fhir.scopes import ScopeSet
 from carebridge.fhir.smart import services
 from carebridge.fhir.smart.configuration import smart_configuration
 from carebridge.fhir.smart.forms import ConsentForm
+from carebridge.fhir.smart.guards import has_nul, malformed_parameter
 from carebridge.fhir.smart.parts import granted_scope, requested_parts
 from carebridge.fhir.smart.people import Person, list_people
 from carebridge.fhir.smart.validator import CONNECTION_ATTRIBUTE
@@ -60,6 +61,8 @@ def authorize(request: AuthenticatedRequest) -> HttpResponse:
     """
     if request.acting.is_staff:
         return _refuse(request, "staff", status=403)
+    if has_nul(request):
+        return _refuse(request, "unknown_app")
     application = _offered_app(request.GET.get("client_id", ""))
     if application is None:
         return _refuse(request, "unknown_app")
@@ -71,6 +74,13 @@ def authorize(request: AuthenticatedRequest) -> HttpResponse:
     except OAuthToolkitError as error:
         return _back_to_app(error.oauthlib_error, application)
     credentials.pop("request", None)
+    malformed = malformed_parameter(credentials)
+    if malformed is not None:
+        refusal = errors.InvalidRequestError(
+            description=f"{malformed} is not well formed.", state=credentials.get("state")
+        )
+        refusal.redirect_uri = credentials["redirect_uri"]
+        return _back_to_app(refusal, application)
     people = list_people(request.user, application.registration.clinic)
     if not people:
         return _refuse(request, "nobody", status=403)

@@ -3,6 +3,8 @@ address are verified, a page of our own (never a redirect) when they are not; no
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -52,6 +54,25 @@ def test_a_challenge_without_its_method_is_refused(cast: Cast) -> None:
     assert _error(cast, code_challenge_method=None)["error_description"] == (
         "Only the S256 code challenge method is supported."
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("code_challenge", "x" * 200),
+        ("code_challenge", "not a challenge"),
+        ("nonce", "n" * 256),
+    ],
+)
+def test_a_malformed_challenge_or_nonce_goes_back_to_the_app(
+    cast: Cast, name: str, value: str
+) -> None:
+    # PostgreSQL would refuse to store them (a 500 there before this check).
+    assert _error(cast, **{name: value}) == {
+        "error": "invalid_request",
+        "error_description": f"{name} is not well formed.",
+        "state": "state-123",
+    }
 
 
 def test_missing_pkce_is_refused(cast: Cast) -> None:
@@ -151,6 +172,29 @@ def test_odd_query_strings_get_the_refusal_page(cast: Cast) -> None:
     for query in ("client_id=%00", "client_id=x&client_id=y", "scope=%ff", "response_type="):
         response = client_for(cast.patient_user).get(f"/o/authorize/?{query}")
         assert response.status_code == 400, query
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"grant_type": "authorization_code", "client_id": "\x00", "code": "x"},
+        {"grant_type": "refresh_token", "refresh_token": "a\x00b", "client_id": "x"},
+    ],
+)
+def test_a_token_request_holding_a_nul_is_an_invalid_request(
+    cast: Cast, data: dict[str, str]
+) -> None:
+    # PostgreSQL cannot compare text with a NUL: without the guard this was a server error there.
+    for path in ("/o/token/", "/o/revoke_token/", "/o/introspect/"):
+        response = client_for(None).post(path, data)
+        assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+    secret = base64.b64encode(b"\x00:secret").decode()
+    response = client_for(None).post(
+        "/o/token/",
+        {"grant_type": "authorization_code", "code": "x"},
+        headers={"Authorization": f"Basic {secret}"},
+    )
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
 
 
 ODD = st.one_of(
