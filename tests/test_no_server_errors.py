@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -191,7 +192,17 @@ def _send(client: Client, method: str, address: str, data: dict[str, str]) -> in
 def test_no_input_gives_a_server_error(
     cast_with_records: Cast, route: Route, persona: str, data: st.DataObject
 ) -> None:
-    cast = cast_with_records
+    # Each example starts from the same database: a form an earlier example sent (deactivating
+    # a member of staff, say) changes the page's forms, and hypothesis needs the same page to
+    # draw the same choices when it replays an example.
+    savepoint = transaction.savepoint()
+    try:
+        _send_odd_input(cast_with_records, route, persona, data)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+def _send_odd_input(cast: Cast, route: Route, persona: str, data: st.DataObject) -> None:
     address = route.url(cast)
     client = _client_for(cast, persona)
     forms = _forms(client, address)
