@@ -13,11 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from carebridge.settings.api import *  # noqa: F403
 from carebridge.settings.env import BASE_DIR, ENV, env_bool, env_int, env_list
 from carebridge.settings.portal import *  # noqa: F403
-from carebridge.settings.safety import (
-    oidc_key_problems,
-    payment_problems,
-    production_config_problems,
-)
+from carebridge.settings.safety import refuse_unsafe_production_config
 
 MODE = ENV.get("CAREBRIDGE_MODE", "development").strip().lower()
 if MODE not in {"development", "production"}:
@@ -376,28 +372,5 @@ LOGGING = {
 FORM_RENDERER = "carebridge.core.forms.PortalFormRenderer"
 
 
-def _refuse_unsafe_production_config() -> None:
-    problems = production_config_problems(
-        debug=DEBUG,
-        secret_key=SECRET_KEY,
-        development_secret_key=DEVELOPMENT_SECRET_KEY,
-        audit_key=CAREBRIDGE_AUDIT_KEY,
-        development_audit_key=DEVELOPMENT_AUDIT_KEY,
-        allowed_hosts=ALLOWED_HOSTS,
-    )
-    problems += payment_problems(
-        provider=CAREBRIDGE_PAYMENT_PROVIDER,  # noqa: F405
-        stripe_secret_key=STRIPE_SECRET_KEY,  # noqa: F405
-        stripe_webhook_secret=STRIPE_WEBHOOK_SECRET,  # noqa: F405
-        allow_test=CAREBRIDGE_ALLOW_TEST_PAYMENTS,  # noqa: F405
-    )
-    problems += oidc_key_problems(
-        CAREBRIDGE_OIDC_RSA_PRIVATE_KEY,  # noqa: F405
-        DEVELOPMENT_OIDC_RSA_PRIVATE_KEY,  # noqa: F405
-    )
-    if problems:
-        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
-
-
 if PRODUCTION:
-    _refuse_unsafe_production_config()
+    refuse_unsafe_production_config(globals())

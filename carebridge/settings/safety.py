@@ -1,6 +1,9 @@
 """Why a configuration is unsafe for real patients: production refuses to start with any."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 
 # The README documents this bar; production refuses shorter keys.
 MINIMUM_SECRET_KEY_LENGTH = 32
@@ -76,3 +79,26 @@ def oidc_key_problems(key: str, development_key: str) -> list[str]:
     if "PRIVATE KEY-----" not in key:
         return [f"{name} is not a private key in PEM form"]
     return []
+
+
+def refuse_unsafe_production_config(values: Mapping[str, Any]) -> None:
+    """Raise ImproperlyConfigured naming every problem of the settings module's `values`."""
+    problems = production_config_problems(
+        debug=values["DEBUG"],
+        secret_key=values["SECRET_KEY"],
+        development_secret_key=values["DEVELOPMENT_SECRET_KEY"],
+        audit_key=values["CAREBRIDGE_AUDIT_KEY"],
+        development_audit_key=values["DEVELOPMENT_AUDIT_KEY"],
+        allowed_hosts=values["ALLOWED_HOSTS"],
+    )
+    problems += payment_problems(
+        provider=values["CAREBRIDGE_PAYMENT_PROVIDER"],
+        stripe_secret_key=values["STRIPE_SECRET_KEY"],
+        stripe_webhook_secret=values["STRIPE_WEBHOOK_SECRET"],
+        allow_test=values["CAREBRIDGE_ALLOW_TEST_PAYMENTS"],
+    )
+    problems += oidc_key_problems(
+        values["CAREBRIDGE_OIDC_RSA_PRIVATE_KEY"], values["DEVELOPMENT_OIDC_RSA_PRIVATE_KEY"]
+    )
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
