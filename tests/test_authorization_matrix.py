@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+from http.cookies import SimpleCookie
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pytest_django.fixtures import Settings
 
-from carebridge.testing.clients import client_for
+from carebridge.testing.clients import persona_client
 from carebridge.testing.matrix import (
     NOT_FOUND,
     OK,
@@ -19,8 +23,7 @@ from carebridge.testing.matrix import (
     snapshot,
     url,
 )
-from carebridge.testing.personas import PERSONAS, Cast, user_for
-from carebridge.testing.proxy_personas import PROXY_PERSONAS
+from carebridge.testing.personas import PERSONAS, Cast
 from tests.routes import (
     appointments,
     billing_pages,
@@ -276,19 +279,27 @@ CASES = [
 
 
 def _client_for(cast: Cast, persona: str) -> Client:
-    """A client signed in as the persona; a caregiver or parent has chosen, in the switcher,
-    the person they help (a choice the portal forgets once their access has ended)."""
-    acting_for = cast.proxies.acting_for(persona) if persona in PROXY_PERSONAS else None
-    return client_for(user_for(cast, persona), acting_for)
+    return persona_client(cast, persona)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "persona"), CASES)
 def test_route_gives_persona_the_expected_outcome(
-    cast_with_records: Cast, route: Route, persona: str
+    cast_with_records: Cast,
+    persona_cookies: dict[str, SimpleCookie],
+    settings: Settings,
+    route: Route,
+    persona: str,
 ) -> None:
     cast = cast_with_records
-    client = _client_for(cast, persona)
+    if persona_cookies:
+        # Signed in once for the module (see the fixture); sessions made then must not idle out
+        # while thousands of requests run, none of which is about the idle timeout.
+        settings.CAREBRIDGE_SESSION_IDLE_SECONDS = 24 * 60 * 60
+        client = Client()
+        client.cookies = copy.deepcopy(persona_cookies[persona])
+    else:
+        client = _client_for(cast, persona)
     expected = route.expected_for(persona)
     before = snapshot()
     response = getattr(client, route.method)(route.url(cast), route.data)

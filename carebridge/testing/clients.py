@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from carebridge.accounts.models import User
     from carebridge.patients.models import Patient
+    from carebridge.testing.personas import Cast
 
 
 def client_for(user: User | None, acting_for: Patient | None = None) -> Client:
@@ -27,6 +28,16 @@ def client_for(user: User | None, acting_for: Patient | None = None) -> Client:
         session[ACTING_FOR_SESSION_KEY] = str(acting_for.pk)
         session.save()
     return client
+
+
+def persona_client(cast: Cast, persona: str) -> Client:
+    """A client signed in as the matrix's persona; a caregiver or parent has chosen, in the
+    switcher, the person they help (a choice the portal forgets once their access has ended)."""
+    from carebridge.testing.personas import user_for
+    from carebridge.testing.proxy_personas import PROXY_PERSONAS
+
+    acting_for = cast.proxies.acting_for(persona) if persona in PROXY_PERSONAS else None
+    return client_for(user_for(cast, persona), acting_for)
 
 
 def flashed(response: HttpResponse) -> list[str]:

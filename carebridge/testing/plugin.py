@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -158,6 +159,24 @@ def _build_cast(*, with_records: bool) -> Cast:
     with override_settings(**_test_settings(settings.STORAGES)):
         cast = build_cast()
         return add_records(cast) if with_records else cast
+
+
+@pytest.fixture(scope="module")
+def persona_cookies(_module_cast, django_db_blocker) -> dict[str, SimpleCookie]:
+    """Each persona of the matrix signed in once for the module (inside its shared transaction,
+    so the sessions are there for every test and gone after the module): the cookies a client
+    needs. Empty when the module does not share a cast; the caller then signs in per test."""
+    if _module_cast is None:
+        return {}
+    from django.conf import settings
+    from django.test import override_settings
+
+    from carebridge.testing.clients import persona_client
+    from carebridge.testing.personas import PERSONAS
+
+    cast = pickle.loads(_module_cast[1])  # noqa: S301 (our own bytes, this process)
+    with django_db_blocker.unblock(), override_settings(**_test_settings(settings.STORAGES)):
+        return {persona: persona_client(cast, persona).cookies for persona in PERSONAS}
 
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
