@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from carebridge.clinic.models import Practitioner
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.messaging import drafts, services, storage
 from carebridge.messaging.access import (
@@ -31,13 +32,14 @@ from carebridge.messaging.access import (
     messaging_patient,
 )
 from carebridge.messaging.forms import ComposeForm, DraftMixin, ReplyForm, SearchForm
-from carebridge.messaging.models import Message, Thread
+from carebridge.messaging.models import CareTeam, Message, Thread
 from carebridge.messaging.selectors import (
+    is_answered,
     list_drafts,
     list_threads,
+    pick_team,
     practitioners_for,
     search_threads,
-    team_guides,
     teams_for,
     thread_messages,
 )
@@ -127,8 +129,7 @@ def compose_page(
 ) -> HttpResponse:
     """Writing a new conversation, from nothing or from the writer's draft: "send" or "draft"
     (keep it unsent)."""
-    teams = teams_for(patient)
-    choices = {"teams": teams, "practitioners": practitioners_for(patient)}
+    choices = {"practitioners": practitioners_for(patient)}
     kept = list(draft.attachments.all()) if draft else []
     if request.method != "POST":
         form = ComposeForm(initial=draft_initial(draft), kept=kept, **choices)
@@ -143,7 +144,7 @@ def compose_page(
                 raise Http404 from None
             except ValidationError as error:
                 add_refusal(form, error)
-    context = {"form": form, "draft": draft, "guides": team_guides(teams)}
+    context = {"form": form, "draft": draft, "taking_messages": teams_for(patient).exists()}
     return render_in_zone(request, "messaging/compose.html", context)
 
 
@@ -152,12 +153,32 @@ def draft_initial(draft: Message | None) -> dict[str, Any]:
         return {}
     thread = draft.thread
     return {
-        "team": thread.team_id,
         "practitioner": thread.practitioner_id,
         "topic": thread.topic,
         "subject": thread.subject,
         "body": draft.body,
     }
+
+
+def chosen_team(patient: Patient, topic: str, practitioner: Practitioner | None) -> CareTeam:
+    """The team the portal picks for the topic (and clinician); ValidationError, shown on the
+    form, when none answers."""
+    team = pick_team(patient, topic, practitioner)
+    if team is not None:
+        return team
+    if practitioner is None:
+        raise ValidationError(
+            _("Your clinic is not taking messages here at the moment. Please call them."),
+            code="no_team",
+        )
+    raise ValidationError(
+        _(
+            "%(clinician)s does not answer messages about this. Choose “Anyone who can "
+            "answer”, or another topic."
+        )
+        % {"clinician": practitioner.display_name},
+        code="not_this_clinician",
+    )
 
 
 def write_new(
@@ -168,12 +189,13 @@ def write_new(
     action: str,
 ) -> HttpResponse:
     data = form.cleaned_data
+    team = chosen_team(patient, data["topic"], data["practitioner"])
     if action != DRAFT and draft is None:
         thread = services.start_thread(
             actor=request.user,
             acting_as=request.acting.relationship.value,
             patient=patient,
-            team=data["team"],
+            team=team,
             practitioner=data["practitioner"],
             topic=data["topic"],
             subject=data["subject"],
@@ -186,7 +208,7 @@ def write_new(
         messages.success(request, _("Your message is sent."))
         return redirect("messaging:thread", thread.pk)
     fields = drafts.NewThreadFields(
-        team=data["team"],
+        team=team,
         topic=data["topic"],
         subject=data["subject"],
         practitioner=data["practitioner"],
@@ -243,7 +265,13 @@ def thread_page(
     if form is None:
         kept = list(draft.attachments.all()) if draft else []
         form = ReplyForm(initial={"body": draft.body if draft else ""}, kept=kept)
-    context = {"thread": thread, "shown": shown, "form": form, "draft": draft}
+    context = {
+        "thread": thread,
+        "shown": shown,
+        "answered": is_answered(thread, shown),
+        "form": form,
+        "draft": draft,
+    }
     return render_in_zone(request, "messaging/thread.html", context)
 
 

@@ -51,4 +51,4 @@ class StaffMessageForm(forms.Form):
 
     def chosen_topic(self) -> str:
         team: CareTeam = self.cleaned_data["team"]
-        return self.cleaned_data["topic"] or (team.topics[0] if team.topics else Topic.CLINICAL)
+        return self.cleaned_data["topic"] or (team.topics[0] if team.topics else Topic.OTHER)

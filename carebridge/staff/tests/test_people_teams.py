@@ -60,7 +60,7 @@ def test_the_list_shows_our_teams_in_words(cast: Cast) -> None:
     team = _general(cast)
     team.practitioners.set([okafor])
     billing = CareTeam.objects.create(
-        clinic=cast.clinic, name="Billing", topics=["billing", "records"], is_active=False
+        clinic=cast.clinic, name="Billing", topics=["billing", "forms"], is_active=False
     )
     billing.members.set([cast.billing.staff_member])
     CareTeam.objects.create(clinic=cast.other_clinic, name="Hilltop desk")
@@ -86,7 +86,7 @@ def test_adding_a_team(cast: Cast) -> None:
         {
             "name": "Nurses",
             "description": "Questions for a nurse.",
-            "topics": ["clinical"],
+            "topics": ["other"],
             "practitioners": [str(okafor.pk)],
             "members": [str(cast.nurse.staff_member.pk)],
             "is_active": "on",
@@ -95,7 +95,7 @@ def test_adding_a_team(cast: Cast) -> None:
     assert (response["Location"], flashed(response)) == (LIST, ["Team added."])
     team = CareTeam.objects.get()
     assert _teams() == [
-        ("riverside", "Nurses", ["clinical"], True, [okafor.pk], [cast.nurse.staff_member.pk])
+        ("riverside", "Nurses", ["other"], True, [okafor.pk], [cast.nurse.staff_member.pk])
     ]
     assert _events()[0][:2] == ("create", str(team.pk))
 
