@@ -20,6 +20,9 @@ from carebridge.testing.clients import client_for
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "folder")]
 
 
+DOCTORS_TOPICS = ["result", "medicines", "other"]
+
+
 def _teams(cast: Any) -> dict[str, CareTeam]:
     make = CareTeam.objects.create
     return {
