@@ -172,7 +172,7 @@ def test_a_bad_topic_and_a_missing_name_are_messages(cast: Cast) -> None:
     page = client_for(cast.clinic_admin).post(ADD, {"name": "", "topics": ["gossip"]})
     words = _words(page.content.decode())
     assert "Team name: Give the team a name." in words
-    assert "What patients may write to this team about: Choose topics from the list." in words
+    assert "The topics this team answers: Choose topics from the list." in words
     assert (_teams(), _events()) == ([], [])
 
 
