@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -98,6 +99,29 @@ def is_unread(thread: Thread, read_at: object) -> bool:
     if thread.last_message_at is None:
         return False
     return read_at is None or read_at < thread.last_message_at  # type: ignore[operator]
+
+
+def get_team_for_message(
+    patient: Patient, topic: str, practitioner: Practitioner | None
+) -> CareTeam:
+    """The team the portal picks for a new message (`pick_team`); ValidationError, in words for
+    the writing form, when no team answers it."""
+    team = pick_team(patient, topic, practitioner)
+    if team is not None:
+        return team
+    if practitioner is None:
+        raise ValidationError(
+            _("Your clinic is not taking messages here at the moment. Please call them."),
+            code="no_team",
+        )
+    raise ValidationError(
+        _(
+            "%(clinician)s does not answer messages about this. Choose “Anyone who can "
+            "answer”, or another topic."
+        )
+        % {"clinician": practitioner.display_name},
+        code="not_this_clinician",
+    )
 
 
 @dataclass(frozen=True)

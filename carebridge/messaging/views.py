@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from carebridge.clinic.models import Practitioner
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.messaging import drafts, services, storage
 from carebridge.messaging.access import (
@@ -32,12 +31,12 @@ from carebridge.messaging.access import (
     messaging_patient,
 )
 from carebridge.messaging.forms import ComposeForm, DraftMixin, ReplyForm, SearchForm
-from carebridge.messaging.models import CareTeam, Message, Thread
+from carebridge.messaging.models import Message, Thread
 from carebridge.messaging.selectors import (
+    get_team_for_message,
     is_answered,
     list_drafts,
     list_threads,
-    pick_team,
     practitioners_for,
     search_threads,
     teams_for,
@@ -160,27 +159,6 @@ def draft_initial(draft: Message | None) -> dict[str, Any]:
     }
 
 
-def chosen_team(patient: Patient, topic: str, practitioner: Practitioner | None) -> CareTeam:
-    """The team the portal picks for the topic (and clinician); ValidationError, shown on the
-    form, when none answers."""
-    team = pick_team(patient, topic, practitioner)
-    if team is not None:
-        return team
-    if practitioner is None:
-        raise ValidationError(
-            _("Your clinic is not taking messages here at the moment. Please call them."),
-            code="no_team",
-        )
-    raise ValidationError(
-        _(
-            "%(clinician)s does not answer messages about this. Choose “Anyone who can "
-            "answer”, or another topic."
-        )
-        % {"clinician": practitioner.display_name},
-        code="not_this_clinician",
-    )
-
-
 def write_new(
     request: AuthenticatedRequest,
     patient: Patient,
@@ -189,7 +167,7 @@ def write_new(
     action: str,
 ) -> HttpResponse:
     data = form.cleaned_data
-    team = chosen_team(patient, data["topic"], data["practitioner"])
+    team = get_team_for_message(patient, data["topic"], data["practitioner"])
     if action != DRAFT and draft is None:
         thread = services.start_thread(
             actor=request.user,
