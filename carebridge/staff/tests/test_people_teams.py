@@ -70,7 +70,7 @@ def test_the_list_shows_our_teams_in_words(cast: Cast) -> None:
         "Staff who answer Nora Nurse"
     ) in words
     assert (
-        "Billing Taking messages No Topics Billing, Medical records Clinicians None "
+        "Billing Taking messages No Topics Bills and insurance, A form or letter Clinicians None "
         "Staff who answer Bill Billing"
     ) in words
     assert "Hilltop desk" not in words
@@ -134,9 +134,9 @@ def test_stopping_the_only_team_is_refused_on_the_form(cast: Cast) -> None:
     )
     assert page.status_code == 200
     assert (
-        "No team taking messages would answer these topics any more: A question for my "
-        "clinician, Appointments, Billing, Medical records, Technical help. Let another team "
-        "answer them first."
+        "No team taking messages would answer these topics any more: A question about a "
+        "result, Medicines and refills, Appointments, Bills and insurance, A form or letter, "
+        "Something else. Let another team answer them first."
     ) in _words(page.content.decode())
     assert (_teams(), _events()) == (before, [])
 
