@@ -137,7 +137,7 @@ class ReplyForm(DraftMixin):
 
 class SearchForm(forms.Form):
     text = forms.CharField(
-        label=_("Search your messages"),
+        label=_("Search the messages"),
         max_length=200,
         required=False,
         help_text=_("Words from the subject or the messages."),

@@ -111,7 +111,7 @@ def get_team_for_message(
         return team
     if practitioner is None:
         raise ValidationError(
-            _("Your clinic is not taking messages here at the moment. Please call them."),
+            _("The clinic is not taking messages here at the moment. Please call them."),
             code="no_team",
         )
     raise ValidationError(
