@@ -76,7 +76,11 @@ class DraftMixin(forms.Form):
 
     def file_bytes(self) -> list[tuple[str, bytes]]:
         """Each uploaded file's name and bytes, in the order they were chosen."""
-        return [(upload.name or "", upload.read()) for upload in self.cleaned_data["attachments"]]
+        uploads = self.cleaned_data["attachments"]
+        for upload in uploads:
+            # Read from the start each time: a refused send may keep the same files after.
+            upload.seek(0)
+        return [(upload.name or "", upload.read()) for upload in uploads]
 
     def removed(self) -> list[uuid.UUID]:
         """The kept files the writer chose to remove."""

@@ -31,6 +31,7 @@ from carebridge.messaging.access import (
     messaging_patient,
 )
 from carebridge.messaging.forms import ComposeForm, DraftMixin, ReplyForm, SearchForm
+from carebridge.messaging.kept_files import keep_files, keep_files_new
 from carebridge.messaging.models import Message, Thread
 from carebridge.messaging.selectors import (
     get_team_for_message,
@@ -143,7 +144,17 @@ def compose_page(
                 raise Http404 from None
             except ValidationError as error:
                 add_refusal(form, error)
-    context = {"form": form, "draft": draft, "taking_messages": teams_for(patient).exists()}
+        saved = keep_files_new(request, patient, form, draft)
+        if saved is not None:
+            draft, kept = saved, list(saved.attachments.all())
+            form = ComposeForm(data, kept=kept, for_draft=action == DRAFT, **choices)
+            form.is_valid()
+    context = {
+        "form": form,
+        "draft": draft,
+        "files_kept": bool(request.FILES) and draft is not None and bool(kept),
+        "taking_messages": teams_for(patient).exists(),
+    }
     return render_in_zone(request, "messaging/compose.html", context)
 
 
@@ -249,6 +260,7 @@ def thread_page(
         "answered": is_answered(thread, shown),
         "form": form,
         "draft": draft,
+        "files_kept": bool(request.FILES) and draft is not None,
     }
     return render_in_zone(request, "messaging/thread.html", context)
 
@@ -275,6 +287,11 @@ def thread_reply(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpRes
             raise Http404 from None
         except ValidationError as error:
             add_refusal(form, error)
+    saved = keep_files(request, thread.patient, form, draft=draft, thread=thread)
+    if saved is not None:
+        draft = saved
+        form = ReplyForm(request.POST, kept=list(saved.attachments.all()), for_draft=False)
+        form.is_valid()
     return thread_page(request, thread, form, draft)
 
 

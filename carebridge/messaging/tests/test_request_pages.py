@@ -395,7 +395,8 @@ def test_medications_page_links_to_the_refill_only_for_those_who_may_ask(cast_wi
 def test_the_messages_page_links_to_requests(cast):
     html = client_for(cast.patient_user).get("/messages/").content.decode()
     assert (
-        '<a href="/messages/requests/new/">Ask for a refill, a referral or a copy of the records</a>'
+        '<a href="/messages/requests/new/">'
+        "Ask for a refill, a referral or a copy of the records</a>"
     ) in html
     assert '<a href="/messages/requests/">Refill, referral and records requests</a>' in html
 

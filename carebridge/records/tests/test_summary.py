@@ -64,13 +64,10 @@ def test_pats_summary_shows_each_block_exactly(cast_with_records, patient_client
         "Medicines you take Lisinopril 10 MG Oral Tablet Take 1 tablet by mouth once a day "
         "See medicines, past and present"
     )
-    assert block(response, "allergies") == (
-        "Allergies Penicillin Hives (moderate) See allergies"
-    )
+    assert block(response, "allergies") == ("Allergies Penicillin Hives (moderate) See allergies")
     flu_day = TODAY.replace(year=TODAY.year - 1, month=10, day=15)
     assert block(response, "immunizations") == (
-        f"Recent immunizations Influenza, seasonal, injectable {day(flu_day)} "
-        "See all immunizations"
+        f"Recent immunizations Influenza, seasonal, injectable {day(flu_day)} See all immunizations"
     )
     assert block(response, "vitals") == (
         f"Latest vital signs Blood pressure 128/82 mmHg on {day(A_MONTH_AGO)} "
