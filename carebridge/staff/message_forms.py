@@ -19,7 +19,7 @@ class StaffMessageForm(forms.Form):
     """Which of the writer's teams the conversation is from, its subject and first message.
 
     The topic is optional: without one the conversation is filed under the team's first
-    topic (or "A question for my clinician" for a team that answers every topic)."""
+    topic (or "Something else" for a team that answers every topic)."""
 
     team = forms.ModelChoiceField(
         label=gettext_lazy("From which care team"),
