@@ -116,3 +116,19 @@ def test_a_caregiver_never_reads_your_record(cast_with_records: Cast) -> None:
         if bad:
             offending[name] = bad
     assert offending == NOT_YET_WORDED
+
+
+@pytest.mark.django_db
+def test_the_record_names_the_person_helped_and_the_patient_reads_your(
+    cast_with_records: Cast,
+) -> None:
+    cast = cast_with_records
+    cora = client_for(cast.proxies.full_caregiver, cast.patient)
+    page = cora.get("/record/procedures/").content.decode()
+    assert '<h2 class="record-nav-title">Health record of Pat</h2>' in page
+    assert (
+        "Operations, scans and other procedures the clinic has recorded for Pat, newest first."
+    ) in page
+    own = client_for(cast.patient_user).get("/record/procedures/").content.decode()
+    assert '<h2 class="record-nav-title">Your health record</h2>' in own
+    assert "Operations, scans and other procedures your clinic has recorded, newest first." in own

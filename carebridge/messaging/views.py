@@ -131,6 +131,7 @@ def compose_page(
     (keep it unsent)."""
     choices = {"practitioners": practitioners_for(patient)}
     kept = list(draft.attachments.all()) if draft else []
+    files_kept = False
     if request.method != "POST":
         form = ComposeForm(initial=draft_initial(draft), kept=kept, **choices)
     else:
@@ -144,15 +145,15 @@ def compose_page(
                 raise Http404 from None
             except ValidationError as error:
                 add_refusal(form, error)
-        saved = keep_files_new(request, patient, form, draft)
-        if saved is not None:
-            draft, kept = saved, list(saved.attachments.all())
+        # Files are kept after the form's own errors, not a refusal (storage may be failing).
+        elif saved := keep_files_new(request, patient, form, draft):
+            draft, kept, files_kept = saved, list(saved.attachments.all()), True
             form = ComposeForm(data, kept=kept, for_draft=action == DRAFT, **choices)
             form.is_valid()
     context = {
         "form": form,
         "draft": draft,
-        "files_kept": bool(request.FILES) and draft is not None and bool(kept),
+        "files_kept": files_kept,
         "taking_messages": teams_for(patient).exists(),
     }
     return render_in_zone(request, "messaging/compose.html", context)
@@ -248,6 +249,7 @@ def thread_page(
     thread: Thread,
     form: ReplyForm | None = None,
     draft: Message | None = None,
+    files_kept: bool = False,
 ) -> HttpResponse:
     shown = thread_messages(thread)
     services.mark_read(user=request.user, thread=thread, now=timezone.now())
@@ -260,7 +262,7 @@ def thread_page(
         "answered": is_answered(thread, shown),
         "form": form,
         "draft": draft,
-        "files_kept": bool(request.FILES) and draft is not None,
+        "files_kept": files_kept,
     }
     return render_in_zone(request, "messaging/thread.html", context)
 
@@ -287,11 +289,10 @@ def thread_reply(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpRes
             raise Http404 from None
         except ValidationError as error:
             add_refusal(form, error)
-    saved = keep_files(request, thread.patient, form, draft=draft, thread=thread)
-    if saved is not None:
-        draft = saved
+    elif saved := keep_files(request, thread.patient, form, draft=draft, thread=thread):
         form = ReplyForm(request.POST, kept=list(saved.attachments.all()), for_draft=False)
         form.is_valid()
+        return thread_page(request, thread, form, saved, files_kept=True)
     return thread_page(request, thread, form, draft)
 
 
