@@ -74,6 +74,10 @@ def test_the_list_shows_our_teams_in_words(cast: Cast) -> None:
         "Staff who answer Bill Billing"
     ) in words
     assert "Hilltop desk" not in words
+    assert (
+        "A message about a topic no team answers goes to the team that answers “Something "
+        "else”. A clinic with one team: every message goes to it."
+    ) in words
 
 
 def test_adding_a_team(cast: Cast) -> None:
