@@ -18,6 +18,24 @@ class DateRangeForm(BaseDateRangeForm):
     earliest_message = _("Enter a date in 2000 or later.")
 
 
+class ActivityFilterForm(DateRangeForm):
+    """The account activity page's filters: the person (or app) who looked, and dates."""
+
+    person = forms.ChoiceField(
+        label=_("Who"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose someone from the list.")},
+    )
+
+    field_order = ["person", "date_from", "date_to"]
+
+    def __init__(self, *args: object, people: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        assert isinstance(person, forms.ChoiceField)
+        person.choices = [("", _("Everyone")), *people]
+
+
 class AuditReportFilterForm(DateRangeForm):
     """The staff report's filters: one patient (by MRN), one user (by e-mail), and dates."""
 

@@ -34,3 +34,13 @@ def object_names(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
         found = _NAMERS[object_type](sorted(set(ids)))
         names |= {(object_type, object_id): name for object_id, name in found.items()}
     return names
+
+
+def names_of(object_type: str, object_ids: Sequence[str]) -> dict[tuple[str, str], str]:
+    """The names of these objects of one type, keyed like `object_names` (one query; none for
+    a type without a namer or no ids)."""
+    namer = _NAMERS.get(object_type)
+    if namer is None or not object_ids:
+        return {}
+    found = namer(sorted(set(object_ids)))
+    return {(object_type, object_id): name for object_id, name in found.items()}

@@ -7,7 +7,7 @@ events about their own record, and a clinic administrator sees only their own cl
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, CharField, Count, F, Min, Q, Value, When
@@ -55,6 +55,76 @@ def list_patient_events(
     """
     events = AuditEvent.objects.for_patient(patient.pk).order_by("-occurred_at", "-sequence")
     return _between_days(events, date_from, date_to, clinic_time_zone(patient.clinic))
+
+
+# How someone other than the patient acted on the record: clinic staff, a caregiver or parent,
+# an app the patient connected, someone the patient sent a summary to, or someone holding a
+# link meant for another. Everything else (the patient, the portal itself) is the patient's own.
+OTHERS_ACTING_AS = ("staff", "proxy", "app", "recipient", "link_holder")
+# Person filter values: "person-<user id>" for people, "app-<connection id>[.<id>…]" for an
+# app (each of its connections).
+PERSON_PREFIX = "person-"
+APP_PREFIX = "app-"
+# At most this many people and apps are offered in the person filter.
+PEOPLE_MOST = 100
+
+
+def list_others_events(
+    patient: Patient,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    person: str = "",
+) -> AppendOnlyQuerySet:
+    """What others did with this patient's record (`OTHERS_ACTING_AS`), newest first, for the
+    "Who has looked at your record" list; `person` (a value from `list_people_who_looked`)
+    keeps one person or app. Same privacy rule as `list_patient_events`."""
+    events = list_patient_events(patient, date_from, date_to).filter(acting_as__in=OTHERS_ACTING_AS)
+    if person.startswith(PERSON_PREFIX) and person[len(PERSON_PREFIX) :].isdigit():
+        events = events.filter(actor_id=int(person[len(PERSON_PREFIX) :])).exclude(acting_as="app")
+    elif person.startswith(APP_PREFIX):
+        connections = person[len(APP_PREFIX) :].split(".")[:PEOPLE_MOST]
+        events = events.filter(acting_as="app", object_id__in=connections)
+    return events
+
+
+def list_own_events(
+    patient: Patient,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> AppendOnlyQuerySet:
+    """The patient's own activity (and the portal's, on their behalf), newest first."""
+    events = list_patient_events(patient, date_from, date_to)
+    return events.exclude(acting_as__in=OTHERS_ACTING_AS)
+
+
+def list_people_who_looked(patient: Patient) -> list[tuple[str, str, str]]:
+    """Who appears among others' events on this record, for the person filter: (value, name,
+    acting_as) for each person (their latest recorded name) and each connected app (its
+    connection id as the name; the caller names it), at most `PEOPLE_MOST` (two queries)."""
+    others = AuditEvent.objects.for_patient(patient.pk).filter(acting_as__in=OTHERS_ACTING_AS)
+    people = (
+        others.exclude(acting_as="app")
+        .filter(actor__isnull=False)
+        .values_list("actor_id", "actor_label", "acting_as")
+        .order_by()
+        .distinct()[: PEOPLE_MOST * 4]
+    )
+    chosen: dict[str, tuple[str, str, str]] = {}
+    for actor_id, label, acting_as in people:
+        value = f"{PERSON_PREFIX}{actor_id}"
+        chosen.setdefault(value, (value, label, acting_as))
+    apps = others.filter(acting_as="app").values_list("object_id", flat=True).order_by()
+    for object_id in apps.distinct()[:PEOPLE_MOST]:
+        value = f"{APP_PREFIX}{object_id}"
+        chosen.setdefault(value, (value, object_id, "app"))
+    return list(chosen.values())[:PEOPLE_MOST]
+
+
+def get_staff_roles(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each of these users' role at their clinic (a `StaffRole` value), for those who are
+    staff (one query)."""
+    members = StaffMember.objects.filter(user_id__in=set(user_ids)).order_by("pk")
+    return dict(members.values_list("user_id", "role"))
 
 
 def _clinic_scope(clinic: Clinic) -> Q:

@@ -41,7 +41,8 @@ PractitionerKey = tuple[str, str]
 
 @dataclass(frozen=True)
 class TeamSpec:
-    """A care team: `topics` are those patients are offered (empty: every topic)."""
+    """A care team: `topics` are those it answers (empty: every topic); the family doctors answer
+    "Something else", so they are the default team for topics no team lists."""
 
     name: str
     description: str
@@ -56,28 +57,28 @@ TEAMS = (
     TeamSpec(
         FAMILY_MEDICINE,
         "Questions for your family doctor about your health, medicines or test results.",
-        (Topic.CLINICAL,),
+        (Topic.RESULT, Topic.MEDICINES, Topic.OTHER),
         (MAYA_CHEN, ("Samuel", "Ortega")),
         (StaffRole.CLINICIAN, StaffRole.NURSE),
     ),
     TeamSpec(
         "Pediatrics",
         "Questions about a child's or teenager's health, growth, medicines or vaccines.",
-        (Topic.CLINICAL,),
+        (Topic.RESULT, Topic.MEDICINES, Topic.OTHER),
         (("Rebecca", "Lindgren"),),
         (StaffRole.NURSE,),
     ),
     TeamSpec(
         "Internal medicine",
         "Questions about long-term conditions, medicines or test results.",
-        (Topic.CLINICAL,),
+        (Topic.RESULT, Topic.MEDICINES, Topic.OTHER),
         (("Daniel", "Okafor"),),
         (StaffRole.CLINICIAN, StaffRole.NURSE),
     ),
     TeamSpec(
         "Front desk and billing",
         "Appointments, bills and insurance, copies of your records, and help with the portal.",
-        (Topic.APPOINTMENTS, Topic.BILLING, Topic.RECORDS, Topic.TECHNICAL),
+        (Topic.APPOINTMENTS, Topic.BILLING, Topic.FORMS),
         (),
         (StaffRole.FRONT_DESK, StaffRole.BILLING, StaffRole.CLINIC_ADMIN),
     ),
@@ -210,7 +211,7 @@ def add_conversation(
         patient=patient,
         team=team,
         practitioner=practitioner,
-        topic=Topic.CLINICAL,
+        topic=Topic.MEDICINES,
         subject=SUBJECT,
         body=QUESTION.format(given_name=patient.given_name),
         now=asked_at,

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.clinic.models import Practitioner
-from carebridge.messaging.models import Attachment, CareTeam, Topic
+from carebridge.messaging.models import Attachment, Topic
 from carebridge.messaging.services import SUBJECT_MAX_LENGTH
 
 BODY_MAX_LENGTH = 10_000
@@ -76,7 +76,11 @@ class DraftMixin(forms.Form):
 
     def file_bytes(self) -> list[tuple[str, bytes]]:
         """Each uploaded file's name and bytes, in the order they were chosen."""
-        return [(upload.name or "", upload.read()) for upload in self.cleaned_data["attachments"]]
+        uploads = self.cleaned_data["attachments"]
+        for upload in uploads:
+            # Read from the start each time: a refused send may keep the same files after.
+            upload.seek(0)
+        return [(upload.name or "", upload.read()) for upload in uploads]
 
     def removed(self) -> list[uuid.UUID]:
         """The kept files the writer chose to remove."""
@@ -84,26 +88,23 @@ class DraftMixin(forms.Form):
 
 
 class ComposeForm(DraftMixin):
+    """Writing a new conversation: the writer says what it is about, and the portal picks the
+    team (`selectors.pick_team`); a clinician may be chosen to answer."""
+
     REQUIRED_TO_SEND = ("subject", "body")
 
-    team = forms.ModelChoiceField(
-        queryset=CareTeam.objects.none(),
-        label=_("Care team"),
-        empty_label=_("Choose a care team"),
-        error_messages={"required": _("Choose the care team to write to.")},
-    )
-    practitioner = forms.ModelChoiceField(
-        queryset=Practitioner.objects.none(),
-        label=_("Clinician (optional)"),
-        required=False,
-        empty_label=_("Anyone in the team"),
-        help_text=_("Choose a clinician only if you want one person in the team to answer."),
-    )
     topic = forms.ChoiceField(
         choices=Topic.choices,
         widget=forms.RadioSelect,
         label=_("What is it about?"),
         error_messages={"required": _("Choose what your message is about.")},
+    )
+    practitioner = forms.ModelChoiceField(
+        queryset=Practitioner.objects.none(),
+        label=_("Clinician (optional)"),
+        required=False,
+        empty_label=_("Anyone who can answer"),
+        help_text=_("Choose a clinician only if you want one person to answer."),
     )
     subject = forms.CharField(
         label=_("Subject"),
@@ -119,13 +120,10 @@ class ComposeForm(DraftMixin):
     )
     attachments = MultipleFileField(label=_("Files"), required=False)
 
-    def __init__(self, *args: Any, teams: Any, practitioners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practitioners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        team_field = self.fields["team"]
         practitioner_field = self.fields["practitioner"]
-        assert isinstance(team_field, forms.ModelChoiceField)
         assert isinstance(practitioner_field, forms.ModelChoiceField)
-        team_field.queryset = teams
         practitioner_field.queryset = practitioners
 
 
@@ -143,7 +141,7 @@ class ReplyForm(DraftMixin):
 
 class SearchForm(forms.Form):
     text = forms.CharField(
-        label=_("Search your messages"),
+        label=_("Search the messages"),
         max_length=200,
         required=False,
         help_text=_("Words from the subject or the messages."),

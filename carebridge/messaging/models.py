@@ -12,7 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.clinic.models import Clinic, Practitioner, StaffMember
@@ -20,11 +20,15 @@ from carebridge.patients.models import Patient
 
 
 class Topic(models.TextChoices):
-    CLINICAL = "clinical", _("A question for my clinician")
+    """What a message is about, as the patient answers "What is it about?": the portal picks
+    the team from the topics each team answers (`selectors.pick_team`)."""
+
+    RESULT = "result", _("A question about a result")
+    MEDICINES = "medicines", _("Medicines and refills")
     APPOINTMENTS = "appointments", _("Appointments")
-    BILLING = "billing", _("Billing")
-    RECORDS = "records", _("Medical records")
-    TECHNICAL = "technical", _("Technical help")
+    BILLING = "billing", _("Bills and insurance")
+    FORMS = "forms", _("A form or letter")
+    OTHER = "other", _("Something else")
 
 
 class WrittenAs(models.TextChoices):
@@ -107,6 +111,20 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
         """Each thread with `read_at`: when this user last read it (None if never)."""
         reads = ThreadRead.objects.filter(thread=OuterRef("pk"), user_id=user_id)
         return self.annotate(read_at=Subquery(reads.values("read_at")[:1]))
+
+    def with_answered(self) -> ThreadQuerySet:
+        """Each thread with `is_answered`: the clinic has replied and the patient's side has
+        not written since (the last message both sides read is the clinic's, after one of the
+        patient's side). A closed conversation reads "Closed", never "Answered"."""
+        shared = Message.objects.for_patient_side().filter(thread=OuterRef("pk"))
+        last_by = shared.order_by("-sent_at", "-created_at").values("author_as")[:1]
+        patient_wrote = shared.exclude(author_as=WrittenAs.STAFF)
+        return self.annotate(
+            last_written_as=Subquery(last_by),
+            is_answered=Q(last_written_as=WrittenAs.STAFF)
+            & Exists(patient_wrote)
+            & ~Q(status=ThreadStatus.CLOSED),
+        )
 
     def unread_by(self, user_id: int) -> ThreadQuerySet:
         """Sent threads with a message newer than this user's last reading of them."""

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from carebridge.clinic.models import Practitioner
@@ -16,6 +17,7 @@ from carebridge.messaging.models import (
     Message,
     Thread,
     ThreadQuerySet,
+    ThreadStatus,
     Topic,
     WrittenAs,
 )
@@ -81,6 +83,7 @@ def search_words(text: str) -> list[str]:
 def paged_rows(threads: ThreadQuerySet, viewer: User, page_number: str | None) -> ThreadListing:
     threads = (
         threads.with_read_at(viewer.pk)
+        .with_answered()
         .select_related("team")
         .order_by("-last_message_at", "-created_at", "pk")
     )
@@ -98,10 +101,42 @@ def is_unread(thread: Thread, read_at: object) -> bool:
     return read_at is None or read_at < thread.last_message_at  # type: ignore[operator]
 
 
+def get_team_for_message(
+    patient: Patient, topic: str, practitioner: Practitioner | None
+) -> CareTeam:
+    """The team the portal picks for a new message (`pick_team`); ValidationError, in words for
+    the writing form, when no team answers it."""
+    team = pick_team(patient, topic, practitioner)
+    if team is not None:
+        return team
+    if practitioner is None:
+        raise ValidationError(
+            _("The clinic is not taking messages here at the moment. Please call them."),
+            code="no_team",
+        )
+    raise ValidationError(
+        _(
+            "%(clinician)s does not answer messages about this. Choose “Anyone who can "
+            "answer”, or another topic."
+        )
+        % {"clinician": practitioner.display_name},
+        code="not_this_clinician",
+    )
+
+
 @dataclass(frozen=True)
 class ShownMessage:
     message: Message
     author: str
+
+
+def is_answered(thread: Thread, shown: list[ShownMessage]) -> bool:
+    """The clinic has replied and the patient's side has not written since (from the messages
+    already read for the page, no query); a closed conversation is not "Answered"."""
+    if thread.status == ThreadStatus.CLOSED or not shown:
+        return False
+    sides = [item.message.author_as == WrittenAs.STAFF for item in shown]
+    return sides[-1] and not all(sides)
 
 
 def thread_messages(thread: Thread) -> list[ShownMessage]:
@@ -138,27 +173,24 @@ def teams_for(patient: Patient) -> QuerySet[CareTeam]:
     return CareTeam.objects.filter(clinic_id=patient.clinic_id, is_active=True).order_by("name")
 
 
-@dataclass(frozen=True)
-class TeamGuide:
-    """What the writing page says about a team, to help choose: who is in it, what it answers."""
-
-    team: CareTeam
-    clinicians: list[Practitioner]
-    topics: list[str]
-
-
-def team_guides(teams: QuerySet[CareTeam]) -> list[TeamGuide]:
-    """Each team with its clinicians and the topics it answers, in words (two queries)."""
-    clinicians = Practitioner.objects.order_by("family_name", "given_name", "pk")
-    with_clinicians = teams.prefetch_related(Prefetch("practitioners", queryset=clinicians))
-    return [
-        TeamGuide(
-            team=team,
-            clinicians=list(team.practitioners.all()),
-            topics=[str(Topic(value).label) for value in team.topics if value in Topic.values],
-        )
-        for team in with_clinicians
+def pick_team(patient: Patient, topic: str, practitioner: Practitioner | None) -> CareTeam | None:
+    """The team that answers a message about `topic`, from the topics the clinic gave each
+    team: a team listing the topic, else a team answering every topic (none listed), else the
+    clinic's default team (the one answering "Something else"), else any team taking messages
+    (a clinic with one team: everything to it). Among equals, a team with the chosen clinician,
+    then by name. None if no team is taking messages, or if the chosen clinician is in none
+    of the first teams found (one query)."""
+    teams = list(teams_for(patient).prefetch_related("practitioners"))
+    tiers = [
+        [team for team in teams if topic in team.topics],
+        [team for team in teams if not team.topics],
+        [team for team in teams if Topic.OTHER in team.topics],
+        teams,
     ]
+    first = next((tier for tier in tiers if tier), [])
+    if practitioner is None:
+        return first[0] if first else None
+    return next((team for team in first if practitioner in team.practitioners.all()), None)
 
 
 def practitioners_for(patient: Patient) -> QuerySet[Practitioner]:

@@ -31,13 +31,15 @@ from carebridge.messaging.access import (
     messaging_patient,
 )
 from carebridge.messaging.forms import ComposeForm, DraftMixin, ReplyForm, SearchForm
+from carebridge.messaging.kept_files import keep_files, keep_files_new
 from carebridge.messaging.models import Message, Thread
 from carebridge.messaging.selectors import (
+    get_team_for_message,
+    is_answered,
     list_drafts,
     list_threads,
     practitioners_for,
     search_threads,
-    team_guides,
     teams_for,
     thread_messages,
 )
@@ -127,9 +129,9 @@ def compose_page(
 ) -> HttpResponse:
     """Writing a new conversation, from nothing or from the writer's draft: "send" or "draft"
     (keep it unsent)."""
-    teams = teams_for(patient)
-    choices = {"teams": teams, "practitioners": practitioners_for(patient)}
+    choices = {"practitioners": practitioners_for(patient)}
     kept = list(draft.attachments.all()) if draft else []
+    files_kept = False
     if request.method != "POST":
         form = ComposeForm(initial=draft_initial(draft), kept=kept, **choices)
     else:
@@ -143,7 +145,17 @@ def compose_page(
                 raise Http404 from None
             except ValidationError as error:
                 add_refusal(form, error)
-    context = {"form": form, "draft": draft, "guides": team_guides(teams)}
+        # Files are kept after the form's own errors, not a refusal (storage may be failing).
+        elif saved := keep_files_new(request, patient, form, draft):
+            draft, kept, files_kept = saved, list(saved.attachments.all()), True
+            form = ComposeForm(data, kept=kept, for_draft=action == DRAFT, **choices)
+            form.is_valid()
+    context = {
+        "form": form,
+        "draft": draft,
+        "files_kept": files_kept,
+        "taking_messages": teams_for(patient).exists(),
+    }
     return render_in_zone(request, "messaging/compose.html", context)
 
 
@@ -152,7 +164,6 @@ def draft_initial(draft: Message | None) -> dict[str, Any]:
         return {}
     thread = draft.thread
     return {
-        "team": thread.team_id,
         "practitioner": thread.practitioner_id,
         "topic": thread.topic,
         "subject": thread.subject,
@@ -168,12 +179,13 @@ def write_new(
     action: str,
 ) -> HttpResponse:
     data = form.cleaned_data
+    team = get_team_for_message(patient, data["topic"], data["practitioner"])
     if action != DRAFT and draft is None:
         thread = services.start_thread(
             actor=request.user,
             acting_as=request.acting.relationship.value,
             patient=patient,
-            team=data["team"],
+            team=team,
             practitioner=data["practitioner"],
             topic=data["topic"],
             subject=data["subject"],
@@ -186,7 +198,7 @@ def write_new(
         messages.success(request, _("Your message is sent."))
         return redirect("messaging:thread", thread.pk)
     fields = drafts.NewThreadFields(
-        team=data["team"],
+        team=team,
         topic=data["topic"],
         subject=data["subject"],
         practitioner=data["practitioner"],
@@ -237,13 +249,21 @@ def thread_page(
     thread: Thread,
     form: ReplyForm | None = None,
     draft: Message | None = None,
+    files_kept: bool = False,
 ) -> HttpResponse:
     shown = thread_messages(thread)
     services.mark_read(user=request.user, thread=thread, now=timezone.now())
     if form is None:
         kept = list(draft.attachments.all()) if draft else []
         form = ReplyForm(initial={"body": draft.body if draft else ""}, kept=kept)
-    context = {"thread": thread, "shown": shown, "form": form, "draft": draft}
+    context = {
+        "thread": thread,
+        "shown": shown,
+        "answered": is_answered(thread, shown),
+        "form": form,
+        "draft": draft,
+        "files_kept": files_kept,
+    }
     return render_in_zone(request, "messaging/thread.html", context)
 
 
@@ -269,6 +289,10 @@ def thread_reply(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpRes
             raise Http404 from None
         except ValidationError as error:
             add_refusal(form, error)
+    elif saved := keep_files(request, thread.patient, form, draft=draft, thread=thread):
+        form = ReplyForm(request.POST, kept=list(saved.attachments.all()), for_draft=False)
+        form.is_valid()
+        return thread_page(request, thread, form, saved, files_kept=True)
     return thread_page(request, thread, form, draft)
 
 

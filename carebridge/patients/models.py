@@ -82,6 +82,12 @@ class Patient(models.Model):
         return f"{self.preferred_name or self.given_name} {self.family_name}"
 
     @property
+    def first_name(self) -> str:
+        """The name the patient goes by, for the portal's own words about them ("Aaron's
+        health record")."""
+        return self.preferred_name or self.given_name
+
+    @property
     def notice_address(self) -> str:
         """Where notices to the patient go: their portal account's address, else the address
         on file (a patient without an account)."""

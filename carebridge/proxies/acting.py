@@ -72,6 +72,9 @@ class ActingContext:
     # Whether the patient's own conversations with the clinic (the ones they started, with the
     # clinic's replies) are kept from the viewer: a teenager's parent, unless the teen shares.
     hides_patients_own_messages: bool = False
+    # A teenager's age when the clinic's teen rules keep parts of their account from this
+    # parent (`rules.teen_private_age`): the pages say so, and why. None otherwise.
+    teen_private_age: int | None = None
     # The viewer's own patient record, whoever they act for now ("me" in the switcher).
     own_patient: Patient | None = None
     # Everyone the viewer may act for today, and the grant they act through now (if any).

@@ -31,6 +31,8 @@ class InForce(NamedTuple):
     record_parts: frozenset[str]
     # Whether the patient's own conversations are kept from this proxy (a teenager's parent).
     hides_patients_own_messages: bool
+    # The teenager's age when the teen rules narrow what this parent sees (else None).
+    teen_private_age: int | None = None
 
 
 def grants_in_force(user: User) -> list[InForce]:
@@ -57,7 +59,8 @@ def grants_in_force(user: User) -> list[InForce]:
             when = {"patient_birth_date": patient.birth_date, "today": today}
             parts = rules.effective_record_parts(grant, clinic=patient.clinic, **when)
             private = rules.hides_patients_own_messages(grant, clinic=patient.clinic, **when)
-            in_force.append(InForce(grant, scopes, parts, private))
+            teen_age = rules.teen_private_age(grant, clinic=patient.clinic, **when)
+            in_force.append(InForce(grant, scopes, parts, private, teen_age))
     return in_force
 
 
@@ -98,6 +101,7 @@ def resolve_acting_context(user: User | None, acting_for: str = "") -> ActingCon
             record_parts=chosen.record_parts,
             hides_sensitive=True,
             hides_patients_own_messages=chosen.hides_patients_own_messages,
+            teen_private_age=chosen.teen_private_age,
             grant_id=str(chosen.grant.pk),
         )
     if own is not None:

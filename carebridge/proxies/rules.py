@@ -112,6 +112,23 @@ def hides_patients_own_messages(
     )
 
 
+def teen_private_age(
+    grant: ProxyGrant, *, patient_birth_date: datetime.date, today: datetime.date, clinic: Clinic
+) -> int | None:
+    """The teenager's age when the clinic's teen rules keep some of their account from this
+    parent today (the record cut down, their own messages hidden, or a granted part held
+    back), so the pages can say why; None otherwise."""
+    if not grant.is_parental or age_band(patient_birth_date, today, clinic) is not AgeBand.TEEN:
+        return None
+    when: dict[str, Any] = {"patient_birth_date": patient_birth_date, "today": today}
+    narrowed = (
+        is_teen_limited(grant, clinic=clinic, **when)
+        or hides_patients_own_messages(grant, clinic=clinic, **when)
+        or effective_scopes(grant, clinic=clinic, **when) != _known(grant.scopes)
+    )
+    return age_on(patient_birth_date, today) if narrowed else None
+
+
 def effective_record_parts(
     grant: ProxyGrant, *, patient_birth_date: datetime.date, today: datetime.date, clinic: Clinic
 ) -> frozenset[str]:

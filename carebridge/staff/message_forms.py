@@ -19,7 +19,7 @@ class StaffMessageForm(forms.Form):
     """Which of the writer's teams the conversation is from, its subject and first message.
 
     The topic is optional: without one the conversation is filed under the team's first
-    topic (or "A question for my clinician" for a team that answers every topic)."""
+    topic (or "Something else" for a team that answers every topic)."""
 
     team = forms.ModelChoiceField(
         label=gettext_lazy("From which care team"),
@@ -51,4 +51,4 @@ class StaffMessageForm(forms.Form):
 
     def chosen_topic(self) -> str:
         team: CareTeam = self.cleaned_data["team"]
-        return self.cleaned_data["topic"] or (team.topics[0] if team.topics else Topic.CLINICAL)
+        return self.cleaned_data["topic"] or (team.topics[0] if team.topics else Topic.OTHER)

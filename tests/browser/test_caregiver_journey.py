@@ -98,8 +98,9 @@ def _invite_for_appointments_only(page: Page) -> str:
     expect(page.get_by_text(CAREGIVER_EMAIL).first).to_be_visible()
     _check(page)
     (message,) = [m for m in mail.outbox if m.to == [CAREGIVER_EMAIL]]
-    # The invitation names no one and says nothing of anyone's health.
-    assert "Margaret" not in message.body and "Osei" not in message.body
+    # The invitation names the patient who invites, and says nothing of anyone's health.
+    assert message.subject == "[Carebridge] Margaret Osei has invited you to help with their care"
+    assert "Margaret Osei has invited you to help them with their health care" in message.body
     match = re.search(r"https?://\S+/account/caregivers/accept/\S+/", message.body)
     assert match is not None
     return match.group(0)

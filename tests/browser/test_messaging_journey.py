@@ -127,8 +127,7 @@ def test_message_with_a_photo_reply_archive_search_and_an_approved_refill(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your messages")
     _check(page)
     page.get_by_role("link", name="Write a message").click()
-    page.get_by_label("Care team").select_option(label="Family medicine")
-    page.get_by_label("A question for my clinician").check()
+    page.get_by_label("Something else").check()
     page.get_by_label("Subject").fill(SUBJECT)
     page.get_by_label("Message", exact=True).fill("It started on Monday.")
     page.get_by_role("button", name="Save as a draft").click()
@@ -189,7 +188,7 @@ def test_message_with_a_photo_reply_archive_search_and_an_approved_refill(
     expect(page.get_by_text("There are no messages yet.")).to_be_visible()
 
     # Searching finds it in the archive, and the words never reach the address bar.
-    page.get_by_label("Search your messages").fill("cream")
+    page.get_by_label("Search the messages").fill("cream")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="1 conversation has “cream”")).to_be_visible()
     assert "cream" not in page.url

@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from carebridge.messaging.models import CareTeam
+from carebridge.messaging.models import Attachment, CareTeam, Thread
 from carebridge.testing import factories
 from carebridge.testing.browser import assert_accessible_on_desktop_and_phone as _check
 from carebridge.testing.browser import (
@@ -63,8 +63,7 @@ def test_messaging_pages_pass_axe_and_reflow(page: Page, tmp_path: Path) -> None
     out = io.BytesIO()
     Image.new("RGB", (40, 20), (200, 30, 30)).save(out, format="PNG")
     photo.write_bytes(out.getvalue())
-    page.get_by_label("Care team").select_option(label="Family medicine")
-    page.get_by_label("A question for my clinician").check()
+    page.get_by_label("Something else").check()
     page.get_by_label("Subject").fill("Rash on my arm")
     page.get_by_label("Message", exact=True).fill("It started on Monday.\nIt itches.")
     page.get_by_label("Files").set_input_files(str(photo))
@@ -99,29 +98,45 @@ def _tab_to(page: Page, name: str, most: int = 40) -> None:
     raise AssertionError(f"Tab never reached {name!r} on {page.url}")
 
 
-def test_a_message_is_written_and_sent_with_the_keyboard_alone(page: Page) -> None:
+def test_a_message_is_written_and_sent_with_the_keyboard_alone_on_a_phone(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """At 375 px, with the keyboard alone: write a message choosing what it is about (the
+    portal picks the team), attach nothing, send it, and open the conversation from the list."""
     _clinic_with_a_team()
-    sign_in_patient(page, EMAIL, "Rosa Lind")
-    page.goto("/messages/")
-    _tab_to(page, "Write a message")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Write a message")
-    _tab_to(page, "Care team")
-    page.keyboard.press("ArrowDown")
-    expect(page.get_by_label("Care team")).to_have_value(
-        str(CareTeam.objects.get(name="Family medicine").pk)
-    )
-    _tab_to(page, "A question for my clinician")
-    page.keyboard.press("Space")
-    expect(page.get_by_label("A question for my clinician")).to_be_checked()
-    _tab_to(page, "Subject")
-    page.keyboard.type("Question about my pills")
-    _tab_to(page, "Message")
-    page.keyboard.type("Should I take them with food?")
-    _tab_to(page, "Send the message")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Question about my pills")
-    expect(page.get_by_text("Your message is sent.")).to_be_visible()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812})
+    try:
+        page = context.new_page()
+        sign_in_patient(page, EMAIL, "Rosa Lind")
+        page.goto("/messages/")
+        _tab_to(page, "Write a message")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Write a message")
+        assert_no_horizontal_scroll(page)
+        assert_no_axe_violations(page)
+        _tab_to(page, "A question about a result")
+        page.keyboard.press("ArrowDown")
+        expect(page.get_by_label("Medicines and refills")).to_be_checked()
+        _tab_to(page, "Subject")
+        page.keyboard.type("Question about my pills")
+        _tab_to(page, "Message")
+        page.keyboard.type("Should I take them with food?")
+        _tab_to(page, "Send the message")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Question about my pills")
+        expect(page.get_by_text("Your message is sent.")).to_be_visible()
+        thread = Thread.objects.get()
+        assert (thread.topic, thread.team.name) == ("medicines", "Family medicine")
+        assert not Attachment.objects.exists()
+        page.goto("/messages/")
+        _tab_to(page, "Question about my pills")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Question about my pills")
+        expect(page.get_by_text("Should I take them with food?")).to_be_visible()
+        assert_no_horizontal_scroll(page)
+        assert_no_axe_violations(page)
+    finally:
+        context.close()
 
 
 def test_the_messages_pages_reflow_at_200_percent_zoom(

@@ -34,7 +34,7 @@ def test_request_pages_pass_axe_and_reflow(page: Page) -> None:
     sign_in_patient(page, EMAIL, "Rosa Lind")
 
     page.goto("/messages/")
-    page.get_by_role("link", name="Your requests").click()
+    page.get_by_role("link", name="Refill, referral and records requests").click()
     expect(page.get_by_text("There are no requests yet.")).to_be_visible()
     _check(page)
     page.get_by_role("link", name="Make a new request").click()
@@ -54,6 +54,6 @@ def test_request_pages_pass_axe_and_reflow(page: Page) -> None:
     expect(page.get_by_text("Your request is sent.")).to_be_visible()
     expect(page.get_by_text("Not yet").first).to_be_visible()
     _check(page)
-    page.get_by_role("link", name="Back to your requests").click()
+    page.get_by_role("link", name="Back to the requests").click()
     expect(page.get_by_role("link", name="Prescription refill")).to_be_visible()
     _check(page)

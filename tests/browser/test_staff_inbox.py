@@ -71,7 +71,7 @@ def _a_team_with_a_message() -> User:
         acting_as="self",
         patient=rosa,
         team=team,
-        topic=Topic.CLINICAL,
+        topic=Topic.OTHER,
         subject="My tablets",
         body="Should I take them with food?",
         now=now,

@@ -59,7 +59,7 @@ def _build_data(cast: Cast, folders: dict[str, Path]) -> None:
         acting_as="self",
         patient=cast.patient,
         team=team,
-        topic=Topic.CLINICAL,
+        topic=Topic.OTHER,
         subject="Rash on my arm",
         body="It started on Monday.",
         now=datetime.datetime.now(tz=datetime.UTC),

@@ -93,7 +93,7 @@ def test_an_empty_question_is_refused_and_nothing_is_written(cast: Cast) -> None
 def test_with_no_team_for_billing_the_page_says_to_call(cast: Cast) -> None:
     cast.clinic.phone = "555-0100"
     cast.clinic.save(update_fields=["phone"])
-    CareTeam.objects.create(clinic=cast.clinic, name="Nurses", topics=[Topic.CLINICAL])
+    CareTeam.objects.create(clinic=cast.clinic, name="Nurses", topics=[Topic.OTHER])
     bills = make_pats_bills(cast.patient, issued=recently())
     pat = client_for(cast.patient_user)
     words = _words(pat.get(_url(bills)).content.decode())

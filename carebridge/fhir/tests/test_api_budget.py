@@ -91,20 +91,24 @@ def test_account_activity_says_which_app_read(
         get(issue_token(connection), f"Patient/{cast.patient.pk}")
     url = reverse("audit:activity")
     patient_client.get(url)
-    # The page's own budget (see audit's tests) and one query for the apps' names.
-    with django_assert_max_num_queries(19):
+    # The page's own budget (see audit's tests), one query for the apps' names in the person
+    # filter and one for their names in the list.
+    with django_assert_max_num_queries(24):
         response = patient_client.get(url)
-    rows = [
-        (row.who, row.acting_as, row.what)
-        for row in response.context["rows"]
-        if row.what.startswith("Read by")
-    ]
+    rows = [(row.who, row.acting_as, row.what) for row in response.context["looked_rows"]]
+    app = "An app connected to the record"
     assert rows == [
-        ("You", "An app connected to the record", "Read by Health Diary"),
-        ("You", "An app connected to the record", "Read by Step Counter"),
-        ("You", "An app connected to the record", "Read by Health Diary"),
+        ("Health Diary (connected app)", app, "Read by Health Diary"),
+        ("Step Counter (connected app)", app, "Read by Step Counter"),
+        ("Health Diary (connected app)", app, "Read by Health Diary"),
     ]
     assert "Read by Step Counter" in response.content.decode()
+    choices = [label for _value, label in response.context["form"].fields["person"].choices]
+    assert choices == ["Everyone", "Health Diary", "Step Counter"]
+    # The diary, connected twice, is one choice that keeps both connections' reads.
+    diary_value = response.context["form"].fields["person"].choices[1][0]
+    filtered = patient_client.get(url, {"person": diary_value}).context["looked_rows"]
+    assert [row.what for row in filtered] == ["Read by Health Diary", "Read by Health Diary"]
 
 
 # A caregiver's token also resolves what their grant lets them see today (three queries).

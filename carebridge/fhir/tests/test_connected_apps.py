@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/account/apps/"
 ABOUT = (
     "About connected apps A connected app is an app on your phone or computer that you allow to "
-    "read the health record, for example to keep your results and medicines in one place. Apps "
+    "read the health record, for example to keep results and medicines in one place. Apps "
     "can only read: they cannot change anything. To connect one, open the app and choose this "
     "clinic. You sign in here, and we ask you which parts of the record the app may see. You can "
     "disconnect it here at any time: it stops reading at once."

@@ -85,22 +85,14 @@ def check_team_member(actor: User, team: CareTeam) -> None:
 def check_team(
     team: CareTeam, patient: Patient, practitioner: Practitioner | None, topic: str = ""
 ) -> None:
-    """ValidationError unless the team is one of the patient's clinic's, taking messages, the
-    clinician (if chosen) is one of its members, and the team answers the topic (a team with no
-    topics listed answers every topic)."""
+    """ValidationError unless the team is one of the patient's clinic's, taking messages, and
+    the clinician (if chosen) is one of its members. Which team answers a topic is the
+    portal's choice (`selectors.pick_team`), never the writer's, so the topic is not checked
+    against the team here: a topic no team lists goes to the clinic's default team."""
     if team.clinic_id != patient.clinic_id or not team.is_active:
         raise ValidationError(_("Please choose one of your care teams."), code="not_your_team")
     if practitioner is not None and not team.practitioners.filter(pk=practitioner.pk).exists():
         raise ValidationError(_("Please choose a clinician of this care team."), code="not_in_team")
-    if topic and team.topics and topic not in team.topics:
-        raise ValidationError(
-            _(
-                "The %(team)s team does not answer messages about this. Please choose another "
-                "team or another topic."
-            )
-            % {"team": team.name},
-            code="not_this_topic",
-        )
 
 
 def add_message(

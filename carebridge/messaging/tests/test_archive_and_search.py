@@ -171,7 +171,7 @@ def test_search_includes_the_archive_and_only_the_patients_own(cast, team):
         acting_as="self",
         patient=cast.second_patient,
         team=sams_team,
-        topic="clinical",
+        topic="other",
         subject="Sam's pills question",
         body="Pills",
         now=NOW,

@@ -32,7 +32,7 @@ def thread() -> Thread:
     return Thread.objects.create(
         patient=patient,
         team=team,
-        topic=Topic.CLINICAL,
+        topic=Topic.OTHER,
         subject="Question",
         created_by=patient.user,
         created_as=WrittenAs.SELF,

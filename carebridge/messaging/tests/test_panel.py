@@ -43,7 +43,7 @@ def thread_with_reply(cast, subject: str, minutes: int):
         acting_as="self",
         patient=cast.patient,
         team=team,
-        topic=Topic.CLINICAL,
+        topic=Topic.OTHER,
         subject=subject,
         body="Question",
         now=when,

@@ -198,7 +198,7 @@ def test_a_new_request_shows_its_steps_still_to_come(cast):
     asked = ask(cast, details=REFILL_DETAILS | {"note": "Nearly out"})
     response = client_for(cast.patient_user).get(f"{LIST}{asked.pk}/")
     text = main_text(response)
-    assert text.split(" Back to your requests")[0] == (
+    assert text.split(" Back to the requests")[0] == (
         "Prescription refill Sent to the clinic What was asked Asked by Pat Patient "
         "Medicines Metformin 500 MG Pharmacy Main Street Pharmacy Note Nearly out "
         f"What has happened Done Sent to the clinic on {SHOWN_NOW} "
@@ -341,7 +341,7 @@ def test_no_current_medicines_offers_a_message_instead(cast):
     response = client_for(cast.patient_user).get(REFILL)
     text = main_text(response)
     assert "The record shows no medicines taken now, so there is nothing to refill here." in text
-    assert 'href="/messages/new/">Write a message to your care team instead</a>' in (
+    assert 'href="/messages/new/">Write a message to the care team instead</a>' in (
         response.content.decode()
     )
     main = response.content.decode().split('<main id="main"', 1)[1].split("</main>")[0]
@@ -395,9 +395,10 @@ def test_medications_page_links_to_the_refill_only_for_those_who_may_ask(cast_wi
 def test_the_messages_page_links_to_requests(cast):
     html = client_for(cast.patient_user).get("/messages/").content.decode()
     assert (
-        '<a href="/messages/requests/new/">Ask for a refill, a referral or your records</a>'
+        '<a href="/messages/requests/new/">'
+        "Ask for a refill, a referral or a copy of the records</a>"
     ) in html
-    assert '<a href="/messages/requests/">Your requests</a>' in html
+    assert '<a href="/messages/requests/">Refill, referral and records requests</a>' in html
 
 
 # Referral and records
@@ -468,5 +469,5 @@ def test_the_chooser_links_to_the_three_forms(cast):
     assert re.findall(r'<h2><a href="([^"]+)">([^<]+)</a></h2>', html) == [
         (REFILL, "A prescription refill"),
         (REFERRAL, "A referral to a specialist"),
-        (RECORDS, "A copy of your records"),
+        (RECORDS, "A copy of the records"),
     ]

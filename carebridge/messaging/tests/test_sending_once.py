@@ -137,7 +137,7 @@ def test_five_posts_of_one_form_at_the_same_moment_add_one_message() -> None:
         acting_as="self",
         patient=patient,
         team=team,
-        topic="clinical",
+        topic="other",
         subject="Question",
         body="First",
         now=NOW,

@@ -62,7 +62,7 @@ def write(cast, team, **changes: Any) -> Thread:
         "acting_as": "self",
         "patient": cast.patient,
         "team": team,
-        "topic": Topic.CLINICAL,
+        "topic": Topic.OTHER,
         "subject": SUBJECT,
         "body": BODY,
         "now": NOW,

@@ -44,7 +44,7 @@ def tess_writes(cast: Cast, team: CareTeam, frozen: object) -> Thread:
         acting_as=WrittenAs.SELF,
         patient=cast.proxies.teen,
         team=team,
-        topic="clinical",
+        topic="other",
         subject="Private question",
         body="Something only for my nurse",
         files=[("photo.png", png())],
@@ -162,7 +162,7 @@ def test_a_parent_of_a_younger_child_sees_the_childs_threads(
     thread = Thread.objects.create(
         patient=kit,
         team=team,
-        topic="clinical",
+        topic="other",
         subject="Started as Kit",
         created_by=paula,
         created_as=WrittenAs.SELF,

@@ -96,9 +96,17 @@ def invite_caregiver(
             ),
             request=request,
         )
-        context = {"link": invitation_link(token), "days": settings.CAREBRIDGE_PROXY_INVITE_DAYS}
+        # The patient chose whom to invite, so the e-mail names them (an invitation from
+        # "someone" reads like a trick); their name and the link are all it says: never the
+        # clinic, the relationship or what the access covers.
+        name = patient.display_name
+        context = {
+            "link": invitation_link(token),
+            "days": settings.CAREBRIDGE_PROXY_INVITE_DAYS,
+            "patient_name": name,
+        }
         send_after_commit(
-            _("[Carebridge] You are invited to help someone with their care"),
+            _("[Carebridge] %(name)s has invited you to help with their care") % {"name": name},
             "invitation",
             [email],
             context,

@@ -142,7 +142,7 @@ def test_the_invitation_form_explains_each_choice(patient_client):
     assert 'value="adult_child"' in html
 
 
-def test_inviting_sends_an_e_mail_without_names_and_says_so(
+def test_inviting_sends_an_e_mail_naming_only_the_patient_and_says_so(
     cast, patient_client, django_capture_on_commit_callbacks
 ):
     data = {
@@ -168,9 +168,8 @@ def test_inviting_sends_an_e_mail_without_names_and_says_so(
     assert message.to == ["chris@example.org"]
     link = re.search(r"http://127\.0\.0\.1:8000/account/caregivers/accept/[\w-]+/", message.body)
     assert link is not None
+    assert message.subject == "[Carebridge] Pat Patient has invited you to help with their care"
     for private in (
-        "Pat",
-        "Patient",
         "Riverside",
         "result",
         "results",
@@ -178,6 +177,11 @@ def test_inviting_sends_an_e_mail_without_names_and_says_so(
         "appointments",
     ):
         assert not mentions(message.body, private)
+    page = " ".join(patient_client.get(INVITE_URL).content.decode().split())
+    assert (
+        "The e-mail says your name, so they know who is inviting them, and nothing about your "
+        "health."
+    ) in page
 
 
 def test_a_refusal_from_the_service_is_shown_on_the_form(

@@ -70,7 +70,9 @@ def test_a_new_caregiver_enrols_from_the_e_mailed_link(
         r"http://127\.0\.0\.1:8000(/account/caregivers/accept/[\w-]+/)", invitation.body
     )
     assert path is not None
-    for private in ("Pat", "Patient", "Riverside", "Bills", "bills", "billing"):
+    # It names the patient who invites (they chose the address), and nothing else about them.
+    assert mentions(invitation.body, "Pat Patient")
+    for private in ("Riverside", "Bills", "bills", "billing"):
         assert not mentions(invitation.body, private)
 
     visitor = Client()

@@ -63,12 +63,19 @@ def test_invitation_is_stored_without_its_token_and_e_mailed(
     assert (grant.granted_by, grant.is_parental) == (cast.patient_user, False)
     [message] = mail.outbox
     assert message.to == ["chris@example.org"]
-    assert message.subject == "[Carebridge] You are invited to help someone with their care"
+    assert message.subject == "[Carebridge] Pat Patient has invited you to help with their care"
     assert f"http://127.0.0.1:8000/account/caregivers/accept/{token}/" in message.body
     assert "for 7 days" in message.body
+    # The patient who invites is named (they chose the address); nothing else about them.
+    assert (
+        "Pat Patient has invited you to help them with their health care on their clinic's "
+        "patient portal."
+    ) in message.body
+    assert (
+        "You will never need Pat Patient's password: you sign in with your own, and see only "
+        "what Pat Patient allows."
+    ) in message.body
     for private in (
-        "Pat",
-        "Patient",
         "Riverside",
         "result",
         "results",

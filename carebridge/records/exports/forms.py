@@ -96,7 +96,7 @@ class ShareForm(SelectionForm):
 
     recipient_email = forms.EmailField(
         label=_("Their e-mail address"),
-        help_text=_("For example, your new doctor's office. Check it carefully."),
+        help_text=_("For example, the new doctor's office. Check it carefully."),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )

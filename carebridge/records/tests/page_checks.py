@@ -23,7 +23,7 @@ from carebridge.testing.records import blood_pressure, document, encounter, gluc
 # The most queries a section page may make, however large the record.
 BUDGET = 20
 # What a section's empty state adds after "No <things> are recorded here."
-EMPTY_RECORD_NOTE = "Your clinic may hold records from before it used this portal."
+EMPTY_RECORD_NOTE = "The clinic may hold records from before it used this portal."
 
 
 def page_text(response: Any) -> str:

@@ -45,7 +45,7 @@ def test_documents_list_exact_values_with_visit_link(cast_with_records, patient_
 def test_documents_empty_state(cast, patient_client):
     text = page_text(patient_client.get(reverse("records:documents")))
     assert (
-        "No documents or notes are recorded here. Your clinic may hold records from before "
+        "No documents or notes are recorded here. The clinic may hold records from before "
         "it used this portal."
     ) in text
 

@@ -229,7 +229,7 @@ def test_a_vaccine_not_given_is_listed_but_not_counted_as_given(cast, patient_cl
 def test_immunizations_empty_state(cast, patient_client):
     text = page_text(get(patient_client, "immunizations"))
     assert (
-        "No immunizations are recorded here. Your clinic may hold records from before it "
+        "No immunizations are recorded here. The clinic may hold records from before it "
         "used this portal."
     ) in text
 

@@ -77,7 +77,7 @@ def test_visits_list_pages(cast, patient_client):
 def test_visits_empty_state(cast, patient_client):
     text = page_text(patient_client.get(reverse("records:visits")))
     assert (
-        "No visits are recorded here. Your clinic may hold records from before it used this portal."
+        "No visits are recorded here. The clinic may hold records from before it used this portal."
     ) in text
 
 

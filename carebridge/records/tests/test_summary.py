@@ -58,29 +58,26 @@ def test_pats_summary_shows_each_block_exactly(cast_with_records, patient_client
     five_years = TODAY.replace(year=TODAY.year - 5)
     assert block(response, "problems") == (
         f"Health problems Hypertension since {date_format(five_years, 'F Y')} "
-        "See your health problems, past and present"
+        "See health problems, past and present"
     )
     assert block(response, "medications") == (
         "Medicines you take Lisinopril 10 MG Oral Tablet Take 1 tablet by mouth once a day "
-        "See your medicines, past and present"
+        "See medicines, past and present"
     )
-    assert block(response, "allergies") == (
-        "Allergies Penicillin Hives (moderate) See your allergies"
-    )
+    assert block(response, "allergies") == ("Allergies Penicillin Hives (moderate) See allergies")
     flu_day = TODAY.replace(year=TODAY.year - 1, month=10, day=15)
     assert block(response, "immunizations") == (
-        f"Recent immunizations Influenza, seasonal, injectable {day(flu_day)} "
-        "See all your immunizations"
+        f"Recent immunizations Influenza, seasonal, injectable {day(flu_day)} See all immunizations"
     )
     assert block(response, "vitals") == (
         f"Latest vital signs Blood pressure 128/82 mmHg on {day(A_MONTH_AGO)} "
-        f"Weight 72.5 kg on {day(A_MONTH_AGO)} See your vital signs over time"
+        f"Weight 72.5 kg on {day(A_MONTH_AGO)} See vital signs over time"
     )
     two_years = TODAY - datetime.timedelta(days=730)
     assert block(response, "results") == (
         f"Recent test results Hemoglobin A1c New 7.2 %, {day(YESTERDAY)} ▲ High "
         f"Hemoglobin New 13.5 g/dL, {day(YESTERDAY)} Normal "
-        f"Hemoglobin A1c 6.1 %, {day(two_years)} ▲ High See all your test results"
+        f"Hemoglobin A1c 6.1 %, {day(two_years)} ▲ High See all test results"
     )
 
 
@@ -99,7 +96,7 @@ def test_another_patients_record_never_appears(cast_with_records, patient_client
 def test_an_empty_record_says_so_plainly(cast, patient_client):
     response = patient_client.get(SUMMARY)
     assert block(response, "allergies") == (
-        "Allergies No allergies are recorded. If you have one, tell your clinic. See your allergies"
+        "Allergies No allergies are recorded. If you have one, tell your clinic. See allergies"
     )
     assert "No current health problems are recorded." in block(response, "problems")
     assert "No current medicines are recorded. If you take any, tell your clinic." in block(
@@ -117,7 +114,7 @@ def test_a_long_problem_list_shows_eight_and_links_to_all(cast, patient_client):
     text = block(patient_client.get(SUMMARY), "problems")
     assert text.count("Problem ") == 8
     assert "Problem 8" in text and "Problem 0" not in text
-    assert text.endswith("See all your health problems")
+    assert text.endswith("See all health problems")
 
 
 def test_held_results_are_counted_in_a_line(cast, patient_client):

@@ -96,8 +96,11 @@ class TeamForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     topics = forms.MultipleChoiceField(
-        label=_("What patients may write to this team about"),
-        help_text=_("Tick none and the team answers every topic."),
+        label=_("The topics this team answers"),
+        help_text=_(
+            "Messages about these topics come to this team. Tick none and the team answers every "
+            "topic. Tick “Something else” to make it the team for topics no other team answers."
+        ),
         choices=Topic.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

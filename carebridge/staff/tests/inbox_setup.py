@@ -50,7 +50,7 @@ class Inbox:
             "acting_as": "self",
             "patient": self.cast.patient,
             "team": self.family,
-            "topic": Topic.CLINICAL,
+            "topic": Topic.OTHER,
             "subject": subject,
             "body": "Should I take them with food?",
             "now": NOW,

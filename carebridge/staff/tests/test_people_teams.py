@@ -60,7 +60,7 @@ def test_the_list_shows_our_teams_in_words(cast: Cast) -> None:
     team = _general(cast)
     team.practitioners.set([okafor])
     billing = CareTeam.objects.create(
-        clinic=cast.clinic, name="Billing", topics=["billing", "records"], is_active=False
+        clinic=cast.clinic, name="Billing", topics=["billing", "forms"], is_active=False
     )
     billing.members.set([cast.billing.staff_member])
     CareTeam.objects.create(clinic=cast.other_clinic, name="Hilltop desk")
@@ -70,10 +70,14 @@ def test_the_list_shows_our_teams_in_words(cast: Cast) -> None:
         "Staff who answer Nora Nurse"
     ) in words
     assert (
-        "Billing Taking messages No Topics Billing, Medical records Clinicians None "
+        "Billing Taking messages No Topics Bills and insurance, A form or letter Clinicians None "
         "Staff who answer Bill Billing"
     ) in words
     assert "Hilltop desk" not in words
+    assert (
+        "A message about a topic no team answers goes to the team that answers “Something "
+        "else”. A clinic with one team: every message goes to it."
+    ) in words
 
 
 def test_adding_a_team(cast: Cast) -> None:
@@ -86,7 +90,7 @@ def test_adding_a_team(cast: Cast) -> None:
         {
             "name": "Nurses",
             "description": "Questions for a nurse.",
-            "topics": ["clinical"],
+            "topics": ["other"],
             "practitioners": [str(okafor.pk)],
             "members": [str(cast.nurse.staff_member.pk)],
             "is_active": "on",
@@ -95,7 +99,7 @@ def test_adding_a_team(cast: Cast) -> None:
     assert (response["Location"], flashed(response)) == (LIST, ["Team added."])
     team = CareTeam.objects.get()
     assert _teams() == [
-        ("riverside", "Nurses", ["clinical"], True, [okafor.pk], [cast.nurse.staff_member.pk])
+        ("riverside", "Nurses", ["other"], True, [okafor.pk], [cast.nurse.staff_member.pk])
     ]
     assert _events()[0][:2] == ("create", str(team.pk))
 
@@ -134,9 +138,9 @@ def test_stopping_the_only_team_is_refused_on_the_form(cast: Cast) -> None:
     )
     assert page.status_code == 200
     assert (
-        "No team taking messages would answer these topics any more: A question for my "
-        "clinician, Appointments, Billing, Medical records, Technical help. Let another team "
-        "answer them first."
+        "No team taking messages would answer these topics any more: A question about a "
+        "result, Medicines and refills, Appointments, Bills and insurance, A form or letter, "
+        "Something else. Let another team answer them first."
     ) in _words(page.content.decode())
     assert (_teams(), _events()) == (before, [])
 
@@ -172,7 +176,7 @@ def test_a_bad_topic_and_a_missing_name_are_messages(cast: Cast) -> None:
     page = client_for(cast.clinic_admin).post(ADD, {"name": "", "topics": ["gossip"]})
     words = _words(page.content.decode())
     assert "Team name: Give the team a name." in words
-    assert "What patients may write to this team about: Choose topics from the list." in words
+    assert "The topics this team answers: Choose topics from the list." in words
     assert (_teams(), _events()) == ([], [])
 
 
