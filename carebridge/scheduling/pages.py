@@ -19,6 +19,7 @@ from carebridge.scheduling.models import (
     BookedAs,
     CheckIn,
     VisitMode,
+    VisitType,
     WaitlistEntry,
 )
 from carebridge.scheduling.services import (
@@ -115,12 +116,30 @@ def change_refusal(appointment: Appointment, acting_as: str, now: datetime.datet
             "hours": appointment.visit_type.cancel_before_hours,
             "phone": appointment.patient.clinic.phone,
         }
-        return _(
-            "This appointment can no longer be cancelled or moved online, because it is less "
-            "than %(hours)s hours away. To cancel or move it, please call the clinic on "
-            "%(phone)s."
-        ) % words
+        return (
+            _(
+                "This appointment can no longer be cancelled or moved online, because it is less "
+                "than %(hours)s hours away. To cancel or move it, please call the clinic on "
+                "%(phone)s."
+            )
+            % words
+        )
     return ""
+
+
+def window_warning(
+    visit_type: VisitType, starts_at: datetime.datetime, phone: str, now: datetime.datetime
+) -> str:
+    """The confirm step's warning when the chosen time is inside the clinic's cancellation
+    window (`cancel_before_hours`), so it could not be cancelled or moved online; else ""."""
+    hours = visit_type.cancel_before_hours
+    if starts_at - now >= datetime.timedelta(hours=hours):
+        return ""
+    return _(
+        "If you book this time you will not be able to cancel it online, because it is less "
+        "than %(hours)s hours away. To cancel it, you would need to call the clinic on "
+        "%(phone)s."
+    ) % {"hours": hours, "phone": phone}
 
 
 @dataclass(frozen=True)

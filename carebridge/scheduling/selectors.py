@@ -45,6 +45,7 @@ from carebridge.scheduling.models import (
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+    from carebridge.clinic.models import Practitioner
     from carebridge.patients.models import Patient
 
 APPOINTMENT = "Appointment"
@@ -59,7 +60,16 @@ BOOKED_UPCOMING_STATUSES = (
 # The upcoming list is short in practice; past the limit the page says there are more.
 UPCOMING_LIMIT = 50
 PAST_PER_PAGE = 20
-COLUMNS = ("pk", "api_id", "effective_at", "effective_end", "status", "code_display", "performer", "detail")
+COLUMNS = (
+    "pk",
+    "api_id",
+    "effective_at",
+    "effective_end",
+    "status",
+    "code_display",
+    "performer",
+    "detail",
+)
 APPOINTMENT_STATUS: dict[str, Promise] = {
     "proposed": gettext_lazy("Being arranged"),
     "pending": gettext_lazy("Waiting to be confirmed"),
@@ -247,10 +257,46 @@ def list_visit_types(patient: Patient, *, is_established: bool) -> VisitTypeChoi
 
 @dataclass(frozen=True)
 class DayOfTimes:
-    """The free times of one day in the clinic's calendar, soonest first."""
+    """The free times of one day in the clinic's calendar, soonest first; `hidden` more of
+    them are behind the day's "More times" link."""
 
     day: datetime.date
     slots: list[Slot]
+    hidden: int = 0
+
+
+@dataclass(frozen=True)
+class DaysOfTimes:
+    """One page of the times page: the first days with free times, each cut to its first
+    times unless it is the day opened in full, and the day the next page starts from."""
+
+    days: list[DayOfTimes]
+    next_from: datetime.date | None
+
+
+def page_of_days(
+    days: list[DayOfTimes], *, days_shown: int, times_per_day: int, opened: datetime.date | None
+) -> DaysOfTimes:
+    """The first `days_shown` days, each with its first `times_per_day` times (all of them for
+    the day `opened`); the next page starts the day after the last one shown."""
+    shown = [
+        day
+        if day.day == opened or len(day.slots) <= times_per_day
+        else DayOfTimes(day.day, day.slots[:times_per_day], len(day.slots) - times_per_day)
+        for day in days[:days_shown]
+    ]
+    next_from = shown[-1].day + datetime.timedelta(days=1) if shown else None
+    return DaysOfTimes(shown, next_from)
+
+
+def get_own_clinician(patient: Patient, visit_type: VisitType) -> Practitioner | None:
+    """The patient's own clinician for this kind of visit: whoever saw them at their latest
+    attended visit booked in Carebridge, if they offer this kind of visit; else None (one
+    query)."""
+    seen = Appointment.objects.for_patient(patient).completed()
+    seen = seen.filter(practitioner__in=visit_type.practitioners.all())
+    latest = seen.select_related("practitioner").order_by("-starts_at").first()
+    return latest.practitioner if latest is not None else None
 
 
 def group_by_day(slots: list[Slot], zone: ZoneInfo) -> list[DayOfTimes]:

@@ -69,9 +69,7 @@ def request_appointment_change(
         raise ValidationError(_("This appointment can no longer be changed."), code="closed")
     with transaction.atomic():
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
-        pending = change_requests(patient, resource.api_id).filter(
-            status__in=OPEN_REQUEST_STATUSES
-        )
+        pending = change_requests(patient, resource.api_id).filter(status__in=OPEN_REQUEST_STATUSES)
         if pending.exists():
             raise ValidationError(
                 _("You have already asked the clinic to change this appointment."),

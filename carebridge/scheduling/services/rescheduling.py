@@ -5,7 +5,8 @@ uses the same checks, the same lock and the same audit as booking.
 
 Audit rule: a "create" event for the new appointment and an "update" event for the old one, in
 the same transaction. An online check-in already done for the old appointment moves to the new
-one in that transaction too, audited as an "update" of the check-in (the new appointment's id). Privacy rule: one e-mail (after commit) with the new date and time only.
+one in that transaction too, audited as an "update" of the check-in (the new appointment's id).
+Privacy rule: one e-mail (after commit) with the new date and time only.
 """
 
 from __future__ import annotations

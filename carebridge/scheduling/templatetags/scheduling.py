@@ -26,3 +26,9 @@ def stored_datetime(value: object) -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+@register.filter
+def iso_date(value: datetime.date) -> str:
+    """A day as an address and an anchor carry it (YYYY-MM-DD), never shown as words."""
+    return value.isoformat()

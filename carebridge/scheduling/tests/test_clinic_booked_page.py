@@ -82,7 +82,9 @@ def test_pat_sees_when_with_whom_where_and_the_way_there(patient_client, visits)
         "Where Main Street Office 12 Main Street, Springfield, MA 01101 "
         "Directions (opens a map) Status Booked Booked Booked by the clinic"
     )
-    directions = "https://www.openstreetmap.org/search?query=12+Main+Street%2C+Springfield%2C+MA+01101"
+    directions = (
+        "https://www.openstreetmap.org/search?query=12+Main+Street%2C+Springfield%2C+MA+01101"
+    )
     assert f'href="{directions}"' in html
     assert actions(html) == (
         "Add to calendar (.ics file) Ask the clinic to cancel or move it "
@@ -107,9 +109,7 @@ def test_the_calendar_file_says_when_and_where_but_nothing_clinical(patient_clie
     assert fields["DTSTART"] == "20260305T140000Z"
     assert fields["DTEND"] == "20260305T143000Z"
     assert fields["SUMMARY"] == "Appointment at Riverside Family Clinic"
-    assert fields["LOCATION"] == (
-        "Main Street Office\\, 12 Main Street\\, Springfield\\, MA 01101"
-    )
+    assert fields["LOCATION"] == ("Main Street Office\\, 12 Main Street\\, Springfield\\, MA 01101")
     assert fields["STATUS"] == "CONFIRMED"
     assert "Follow-up" not in text
     assert "Chen" not in text
@@ -233,9 +233,7 @@ def test_an_appointment_without_a_time_has_no_calendar_file(cast, patient_client
 def test_the_front_desk_reads_what_was_asked_and_pat_follows_it(cast, patient_client, visits):
     patient_client.post(change_url(visits[0]), {"change": "move", "note": "Mornings"})
     asked = CareRequest.objects.get()
-    staff_page = client_for(cast.front_desk).get(
-        reverse("staff:inbox-request", args=[asked.pk])
-    )
+    staff_page = client_for(cast.front_desk).get(reverse("staff:inbox-request", args=[asked.pk]))
     staff_html = staff_page.content.decode()
     assert staff_page.status_code == 200
     assert "Kind of request Change to an appointment" in words(staff_html)

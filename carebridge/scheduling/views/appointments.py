@@ -58,7 +58,9 @@ def appointment_detail(request: AuthenticatedRequest, appointment_id: uuid.UUID)
     appointment = access_appointment(request, appointment_id)
     refusal = change_refusal(appointment, request.acting.relationship.value, timezone.now())
     context = detail_context(appointment) | {"change_refusal": refusal}
-    return render_in_clinic_zone(request, appointment, "scheduling/appointment_detail.html", context)
+    return render_in_clinic_zone(
+        request, appointment, "scheduling/appointment_detail.html", context
+    )
 
 
 @login_required
