@@ -19,6 +19,10 @@ from carebridge.testing.records import appointment, store
 
 pytestmark = pytest.mark.django_db
 
+# The page of one appointment (18 queries today): the session, the acting context, the page's
+# shared parts, the resource, its place, its latest request and the audit event.
+PAGE_BUDGET = 20
+
 
 @pytest.fixture
 def office(cast) -> Location:
@@ -247,3 +251,25 @@ def test_the_front_desk_reads_what_was_asked_and_pat_follows_it(cast, patient_cl
         "Move it to another time Appointment booked by the clinic March 5, 2026, 9 a.m. "
         "Note Mornings"
     )
+
+
+def _page_queries(client, resource, assert_max_num_queries) -> int:
+    with assert_max_num_queries(PAGE_BUDGET) as queries:
+        assert client.get(page(resource)).status_code == 200
+    return len(queries)
+
+
+def test_the_page_costs_the_same_queries_however_many_appointments_and_requests(
+    cast, patient_client, visits, django_assert_max_num_queries
+):
+    follow_up = visits[0]
+    patient_client.get(page(follow_up))
+    few = _page_queries(patient_client, follow_up, django_assert_max_num_queries)
+    for day in range(10, 20):
+        (other,) = store(cast.patient, appointment(cast.patient, utc(3, day, 14)))
+        patient_client.post(change_url(other), {"change": "cancel"})
+    patient_client.post(change_url(follow_up), {"change": "cancel"})
+    # The first page after the requests shows their flashed messages; measure the next.
+    patient_client.get(page(follow_up))
+    many = _page_queries(patient_client, follow_up, django_assert_max_num_queries)
+    assert many == few
