@@ -153,3 +153,19 @@ def test_confirming_a_time_inside_the_window_warns_first(patient_client, schedul
 def test_confirming_a_time_outside_the_window_does_not_warn(patient_client, schedule):
     html = confirm(patient_client, schedule, local(2026, 3, 5, 10, 30))
     assert "window-warning" not in html
+
+
+def test_a_caregiver_is_told_whose_clinician_it_is(cast, act_as, schedule):
+    make_appointment(
+        cast.patient,
+        schedule.visit_type,
+        schedule.practitioner,
+        schedule.location,
+        local(2026, 2, 12, 9),
+        status=AppointmentStatus.COMPLETED,
+    )
+    html = get_times(act_as(cast.proxies.full_caregiver, cast.patient), schedule)
+    assert words(html.split('<p class="own-clinician">', 1)[1].split("</p>", 1)[0]) == (
+        "Showing times with Sam Okafor, MD, who saw Pat Patient last. To see every "
+        'clinician\'s times, choose "Anyone" under "With" and press "Show times".'
+    )
