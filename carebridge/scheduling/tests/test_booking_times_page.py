@@ -4,6 +4,7 @@ confirm step's warning inside the cancellation window."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from urllib.parse import urlencode
 
@@ -169,3 +170,27 @@ def test_a_caregiver_is_told_whose_clinician_it_is(cast, act_as, schedule):
         "Showing times with Sam Okafor, MD, who saw Pat Patient last. To see every "
         'clinician\'s times, choose "Anyone" under "With" and press "Show times".'
     )
+
+
+# The times page with the patient's own clinician chosen (see test_booking_pages' budget).
+TIMES_BUDGET = 30
+
+
+def _times_queries(client, schedule, assert_max_num_queries) -> int:
+    with assert_max_num_queries(TIMES_BUDGET) as queries:
+        get_times(client, schedule)
+    return len(queries)
+
+
+def test_choosing_the_clinician_costs_the_same_queries_however_many_visits(
+    cast, patient_client, schedule, django_assert_max_num_queries
+):
+    visit = (schedule.visit_type, schedule.practitioner, schedule.location)
+    make_appointment(cast.patient, *visit, local(2026, 1, 8, 9), status=AppointmentStatus.COMPLETED)
+    get_times(patient_client, schedule)
+    few = _times_queries(patient_client, schedule, django_assert_max_num_queries)
+    for week in range(1, 12):
+        starts_at = local(2025, 9, 4, 9) + datetime.timedelta(weeks=week)
+        make_appointment(cast.patient, *visit, starts_at, status=AppointmentStatus.COMPLETED)
+    many = _times_queries(patient_client, schedule, django_assert_max_num_queries)
+    assert many == few
