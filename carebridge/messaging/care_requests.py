@@ -41,6 +41,8 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
         StaffRole.FRONT_DESK,
         StaffRole.CLINIC_ADMIN,
     ),
+    # Cancelling or moving an appointment booked in the clinic's own system is front-desk work.
+    RequestKind.VISIT: (StaffRole.FRONT_DESK, StaffRole.CLINIC_ADMIN, StaffRole.NURSE),
 }
 OPEN_STATUSES = (CareRequestStatus.SUBMITTED, CareRequestStatus.IN_REVIEW)
 

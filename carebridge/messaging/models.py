@@ -303,6 +303,8 @@ class RequestKind(models.TextChoices):
     REFILL = "refill", _("Prescription refill")
     REFERRAL = "referral", _("Referral")
     RECORDS = "records", _("Copy of my records")
+    # Cancel or move an appointment the clinic booked in its own system (scheduling asks).
+    VISIT = "visit", _("Change to an appointment")
 
 
 class CareRequestStatus(models.TextChoices):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind, WrittenAs
 from carebridge.messaging.selectors import writer_words
@@ -74,6 +75,10 @@ def asked_for(care_request: CareRequest) -> str:
         return ", ".join(str(name) for name in details.get("medicines", []))
     if care_request.kind == RequestKind.REFERRAL:
         return str(details.get("specialty", ""))
+    if care_request.kind == RequestKind.VISIT:
+        if details.get("change") == "cancel":
+            return _("Cancel an appointment")
+        return _("Move an appointment")
     return str(details.get("records", ""))
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from carebridge.audit.models import AuditOutcome
 from carebridge.audit.services import record_view
 from carebridge.proxies.models import ProxyScope
+from carebridge.scheduling.ehr_selectors import get_clinic_resource
 from carebridge.scheduling.selectors import get_booked_appointment
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from carebridge.core.http import AuthenticatedRequest, PortalRequest
     from carebridge.patients.models import Patient
+    from carebridge.records.models import ClinicalResource
     from carebridge.scheduling.models import Appointment
 
 OBJECT_TYPE = "appointments"
@@ -63,6 +65,29 @@ def access_appointment(request: AuthenticatedRequest, appointment_id: uuid.UUID)
         raise Http404
     record_appointments_view(request, patient, object_id=appointment.pk)
     return appointment
+
+
+def access_clinic_appointment(
+    request: AuthenticatedRequest, api_id: uuid.UUID
+) -> tuple[Patient, ClinicalResource]:
+    """One appointment the clinic booked in its own system (an EHR Appointment), for its
+    patient or a caregiver or parent with the appointments scope today, with this view audited
+    (the resource's id). A caregiver or parent never reaches one labelled sensitive.
+
+    Raises 404 as `access_appointment` does (missing and forbidden look the same).
+    """
+    patient = request.acting.patient
+    if patient is None:
+        raise Http404
+    if not request.acting.may(ProxyScope.APPOINTMENTS):
+        record_appointments_view(request, patient, object_id=api_id, outcome=DENIED)
+        raise Http404
+    hides = request.acting.hides_sensitive
+    resource = get_clinic_resource(patient, api_id, hides_sensitive=hides)
+    if resource is None:
+        raise Http404
+    record_appointments_view(request, patient, object_id=resource.api_id)
+    return patient, resource
 
 
 def appointments_patient(request: PortalRequest) -> Patient | None:

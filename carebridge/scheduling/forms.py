@@ -41,6 +41,27 @@ class CancelForm(forms.Form):
     )
 
 
+class ChangeRequestForm(forms.Form):
+    """Asking the clinic to cancel or move an appointment it booked: which, and a note."""
+
+    change = forms.ChoiceField(
+        label=_("What would you like the clinic to do?"),
+        choices=[
+            ("cancel", _("Cancel the appointment")),
+            ("move", _("Move it to another time")),
+        ],
+        widget=FirstRadioSelect,
+        error_messages={"required": _("Choose whether to cancel or move the appointment.")},
+    )
+    note = forms.CharField(
+        label=_("Anything the clinic should know? (optional)"),
+        help_text=_("For example, the days and times that suit you. Only the clinic sees this."),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 def visit_type_field() -> forms.ModelChoiceField:
     """The kind of visit, as radio buttons; each form sets the queryset it may offer."""
     return forms.ModelChoiceField(

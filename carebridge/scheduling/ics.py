@@ -67,15 +67,36 @@ def alarm(summary: str) -> list[str]:
 
 
 def appointment_ics(appointment: Appointment, *, now: datetime.datetime) -> str:
+    """The calendar file for one appointment booked in Carebridge (see `event_ics`)."""
+    location = appointment.location
+    return event_ics(
+        uid=str(appointment.pk),
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        clinic_name=appointment.visit_type.clinic.name,
+        where=f"{location.name}, {address_words(location)}",
+        is_cancelled=appointment.status == AppointmentStatus.CANCELLED,
+        now=now,
+    )
+
+
+def event_ics(
+    *,
+    uid: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    clinic_name: str,
+    where: str,
+    is_cancelled: bool,
+    now: datetime.datetime,
+) -> str:
     """The calendar file for one appointment: one VEVENT, times in UTC, CRLF line endings.
 
     A calendar that imported the file before keeps the same event (same UID): the file of a
     cancelled appointment says STATUS:CANCELLED with a higher SEQUENCE, so importing it again
-    marks the event cancelled. An alarm reminds one hour before."""
-    clinic = appointment.visit_type.clinic
-    location = appointment.location
-    summary = _("Appointment at %(clinic)s") % {"clinic": clinic.name}
-    cancelled = appointment.status == AppointmentStatus.CANCELLED
+    marks the event cancelled. An alarm reminds one hour before. `where` is the place and its
+    street address only."""
+    summary = _("Appointment at %(clinic)s") % {"clinic": clinic_name}
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -83,15 +104,15 @@ def appointment_ics(appointment: Appointment, *, now: datetime.datetime) -> str:
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
-        f"UID:{appointment.pk}@{portal_host()}",
+        f"UID:{uid}@{portal_host()}",
         f"DTSTAMP:{ics_time(now)}",
-        f"DTSTART:{ics_time(appointment.starts_at)}",
-        f"DTEND:{ics_time(appointment.ends_at)}",
+        f"DTSTART:{ics_time(starts_at)}",
+        f"DTEND:{ics_time(ends_at)}",
         f"SUMMARY:{escape_text(summary)}",
-        f"LOCATION:{escape_text(f'{location.name}, {address_words(location)}')}",
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        f"SEQUENCE:{1 if cancelled else 0}",
-        *([] if cancelled else alarm(summary)),
+        f"LOCATION:{escape_text(where)}",
+        f"STATUS:{'CANCELLED' if is_cancelled else 'CONFIRMED'}",
+        f"SEQUENCE:{1 if is_cancelled else 0}",
+        *([] if is_cancelled else alarm(summary)),
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,12 +19,14 @@ from carebridge.scheduling.models import (
     BookedAs,
     CheckIn,
     VisitMode,
+    VisitType,
     WaitlistEntry,
 )
 from carebridge.scheduling.services import (
     CANCELLABLE_STATUSES,
     CheckInState,
     check_in_state,
+    check_may_cancel,
     opens_on_words,
 )
 
@@ -99,6 +102,44 @@ def detail_context(
         "time_zone": appointment.visit_type.clinic.time_zone,
         "check_in": check_in_status(appointment, now or timezone.now()),
     }
+
+
+def change_refusal(appointment: Appointment, acting_as: str, now: datetime.datetime) -> str:
+    """Why the viewer may not cancel or move this appointment online and what to do instead
+    (call the clinic), or "" when they may: the page offers "Cancel" only when the rules allow."""
+    if appointment.status not in CANCELLABLE_STATUSES:
+        return ""
+    try:
+        check_may_cancel(appointment, acting_as, now)
+    except ValidationError:
+        words = {
+            "hours": appointment.visit_type.cancel_before_hours,
+            "phone": appointment.patient.clinic.phone,
+        }
+        return (
+            _(
+                "This appointment can no longer be cancelled or moved online, because it is less "
+                "than %(hours)s hours away. To cancel or move it, please call the clinic on "
+                "%(phone)s."
+            )
+            % words
+        )
+    return ""
+
+
+def window_warning(
+    visit_type: VisitType, starts_at: datetime.datetime, phone: str, now: datetime.datetime
+) -> str:
+    """The confirm step's warning when the chosen time is inside the clinic's cancellation
+    window (`cancel_before_hours`), so it could not be cancelled or moved online; else ""."""
+    hours = visit_type.cancel_before_hours
+    if starts_at - now >= datetime.timedelta(hours=hours):
+        return ""
+    return _(
+        "If you book this time you will not be able to cancel it online, because it is less "
+        "than %(hours)s hours away. To cancel it, you would need to call the clinic on "
+        "%(phone)s."
+    ) % {"hours": hours, "phone": phone}
 
 
 @dataclass(frozen=True)

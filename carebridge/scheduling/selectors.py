@@ -12,6 +12,7 @@ for the patient), none labelled sensitive by its source. Callers check access fi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from carebridge.scheduling.models import (
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+    from carebridge.clinic.models import Practitioner
     from carebridge.patients.models import Patient
 
 APPOINTMENT = "Appointment"
@@ -58,7 +60,16 @@ BOOKED_UPCOMING_STATUSES = (
 # The upcoming list is short in practice; past the limit the page says there are more.
 UPCOMING_LIMIT = 50
 PAST_PER_PAGE = 20
-COLUMNS = ("pk", "effective_at", "effective_end", "status", "code_display", "performer", "detail")
+COLUMNS = (
+    "pk",
+    "api_id",
+    "effective_at",
+    "effective_end",
+    "status",
+    "code_display",
+    "performer",
+    "detail",
+)
 APPOINTMENT_STATUS: dict[str, Promise] = {
     "proposed": gettext_lazy("Being arranged"),
     "pending": gettext_lazy("Waiting to be confirmed"),
@@ -84,7 +95,7 @@ class AppointmentRow:
     place: str
     status: str
     is_cancelled: bool
-    # Set for an appointment booked in Carebridge: the page to see, change or cancel it.
+    # The appointment's page: to see it and change or cancel it (or ask the clinic to).
     detail_url: str = ""
     # Whether the patient (or someone for them) has checked in online for it.
     is_checked_in_online: bool = False
@@ -132,7 +143,7 @@ def list_appointments(
     """
     rows = appointment_rows(patient, hides_sensitive=hides_sensitive)
     soonest = rows.filter(upcoming_filter(now)).order_by("effective_at", "pk")
-    upcoming = [to_row(row) for row in soonest[: UPCOMING_LIMIT + 1]]
+    upcoming = [clinic_row(row) for row in soonest[: UPCOMING_LIMIT + 1]]
     booked = booked_rows(patient)
     booked_soonest = booked.filter(booked_upcoming_filter(now)).order_by("starts_at")
     upcoming += [booked_to_row(row) for row in booked_soonest[: UPCOMING_LIMIT + 1]]
@@ -142,7 +153,7 @@ def list_appointments(
     return AppointmentListing(
         upcoming=upcoming[:UPCOMING_LIMIT],
         has_more_upcoming=len(upcoming) > UPCOMING_LIMIT,
-        past=page_of(others, page_number, PAST_PER_PAGE, to_row),
+        past=page_of(others, page_number, PAST_PER_PAGE, clinic_row),
         booked_past=[booked_to_row(row) for row in booked_others[:PAST_PER_PAGE]],
         requests=list_requests(patient),
         waiting=list_waiting(patient),
@@ -198,7 +209,7 @@ def get_next_appointment(
     from_ehr = rows.filter(upcoming_filter(now)).order_by("effective_at", "pk").first()
     booked = booked_rows(patient).filter(booked_upcoming_filter(now))
     booked_here = booked.order_by("starts_at", "pk").first()
-    candidates = [to_row(from_ehr)] if from_ehr is not None else []
+    candidates = [clinic_row(from_ehr)] if from_ehr is not None else []
     if booked_here is not None:
         candidates.append(booked_to_row(booked_here))
     if not candidates:
@@ -217,6 +228,12 @@ def to_row(row: ClinicalResource) -> AppointmentRow:
         status=words_for(APPOINTMENT_STATUS, row.status),
         is_cancelled=row.status == "cancelled",
     )
+
+
+def clinic_row(row: ClinicalResource) -> AppointmentRow:
+    """An EHR appointment as the patient's pages show it, linked to its page."""
+    url = reverse("scheduling:clinic-appointment", args=[row.api_id])
+    return dataclasses.replace(to_row(row), detail_url=url)
 
 
 @dataclass(frozen=True)
@@ -240,10 +257,46 @@ def list_visit_types(patient: Patient, *, is_established: bool) -> VisitTypeChoi
 
 @dataclass(frozen=True)
 class DayOfTimes:
-    """The free times of one day in the clinic's calendar, soonest first."""
+    """The free times of one day in the clinic's calendar, soonest first; `hidden` more of
+    them are behind the day's "More times" link."""
 
     day: datetime.date
     slots: list[Slot]
+    hidden: int = 0
+
+
+@dataclass(frozen=True)
+class DaysOfTimes:
+    """One page of the times page: the first days with free times, each cut to its first
+    times unless it is the day opened in full, and the day the next page starts from."""
+
+    days: list[DayOfTimes]
+    next_from: datetime.date | None
+
+
+def page_of_days(
+    days: list[DayOfTimes], *, days_shown: int, times_per_day: int, opened: datetime.date | None
+) -> DaysOfTimes:
+    """The first `days_shown` days, each with its first `times_per_day` times (all of them for
+    the day `opened`); the next page starts the day after the last one shown."""
+    shown = [
+        day
+        if day.day == opened or len(day.slots) <= times_per_day
+        else DayOfTimes(day.day, day.slots[:times_per_day], len(day.slots) - times_per_day)
+        for day in days[:days_shown]
+    ]
+    next_from = shown[-1].day + datetime.timedelta(days=1) if shown else None
+    return DaysOfTimes(shown, next_from)
+
+
+def get_own_clinician(patient: Patient, visit_type: VisitType) -> Practitioner | None:
+    """The patient's own clinician for this kind of visit: whoever saw them at their latest
+    attended visit booked in Carebridge, if they offer this kind of visit; else None (one
+    query)."""
+    seen = Appointment.objects.for_patient(patient).completed()
+    seen = seen.filter(practitioner__in=visit_type.practitioners.all())
+    latest = seen.select_related("practitioner").order_by("-starts_at").first()
+    return latest.practitioner if latest is not None else None
 
 
 def group_by_day(slots: list[Slot], zone: ZoneInfo) -> list[DayOfTimes]:

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from carebridge.scheduling.views import appointments, booking, checkin, requesting, rescheduling
+from carebridge.scheduling.views import (
+    appointments,
+    booking,
+    checkin,
+    clinic_booked,
+    requesting,
+    rescheduling,
+)
 from carebridge.scheduling.views import waitlist as waitlist_views
 
 app_name = "scheduling"
@@ -30,6 +37,18 @@ urlpatterns = [
         "<uuid:appointment_id>/check-in/",
         checkin.appointment_check_in,
         name="appointment-check-in",
+    ),
+    # Appointments the clinic booked in its own system (the EHR's), by their record id.
+    path("clinic/<uuid:api_id>/", clinic_booked.clinic_appointment, name="clinic-appointment"),
+    path(
+        "clinic/<uuid:api_id>/calendar.ics",
+        clinic_booked.clinic_appointment_ics,
+        name="clinic-appointment-ics",
+    ),
+    path(
+        "clinic/<uuid:api_id>/change/",
+        clinic_booked.clinic_appointment_change,
+        name="clinic-appointment-change",
     ),
     # The waiting list (issue 5).
     path("waitlist/join/", waitlist_views.waitlist_join, name="waitlist-join"),

@@ -9,10 +9,13 @@ import datetime
 
 from playwright.sync_api import Page, expect
 
+from carebridge.patients.models import Patient
+from carebridge.records.models import ClinicalResource
 from carebridge.scheduling.models import OnlineBooking, WaitlistEntry, WaitlistOffer
 from carebridge.scheduling.tests.factories import make_hours, make_visit_type
 from carebridge.testing import factories
 from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.records import appointment, store
 
 EMAIL = "rosa.lind@example.org"
 
@@ -92,6 +95,15 @@ def test_booking_pages_pass_axe_and_reflow(page: Page) -> None:
     _check(page)
     page.goto("/appointments/request/")
     _check(page)
+    # An appointment the clinic booked in its own system: its page, and asking to move it.
+    page.goto(f"/appointments/clinic/{_clinic_booked().api_id}/")
+    _check(page)
+    page.get_by_role("link", name="Ask the clinic to cancel or move it").click()
+    _check(page)
+    page.get_by_label("Move it to another time").check()
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text("Requested", exact=True)).to_be_visible()
+    _check(page)
     # The waiting list: to move the appointment earlier, then for a new booking from the times
     # page; the list on the appointments page, leaving it, and an offer of an earlier time.
     page.goto(detail + "waitlist/")
@@ -110,6 +122,14 @@ def test_booking_pages_pass_axe_and_reflow(page: Page) -> None:
     page.goto("/appointments/")
     page.get_by_role("link", name="Take me off the list").first.click()
     _check(page)
+
+
+def _clinic_booked() -> ClinicalResource:
+    """A follow-up the clinic booked for Rosa in its own system, next week."""
+    patient = Patient.objects.get(user__email=EMAIL)
+    start = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)
+    (resource,) = store(patient, appointment(patient, start, place="Main Street Office"))
+    return resource
 
 
 def _offer_an_earlier_time() -> WaitlistOffer:

@@ -135,7 +135,7 @@ def _see_appointments_but_not_results(page: Page) -> None:
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Health record")).to_have_count(0)
     nav.get_by_role("link", name="Appointments").click()
-    expect(page.get_by_role("heading", name="Appointments for Margaret Osei")).to_be_visible()
+    expect(page.get_by_role("heading", name="Margaret Osei's appointments")).to_be_visible()
     expect(page.get_by_text("Diabetes check")).to_be_visible()
     _check(page)
     response = page.goto("/record/results/")

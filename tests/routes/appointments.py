@@ -81,4 +81,29 @@ ROUTES: list[Route] = [
         NOBODYS,
         method="post",
     ),
+    # The pages of an appointment the clinic booked in its own system, by a record id no
+    # resource has; who reaches a real one is checked in
+    # `carebridge/scheduling/tests/test_clinic_booked_page.py`.
+    Route(
+        "scheduling:clinic-appointment",
+        url("scheduling:clinic-appointment", NO_SUCH_APPOINTMENT),
+        NOBODYS,
+    ),
+    Route(
+        "scheduling:clinic-appointment-ics",
+        url("scheduling:clinic-appointment-ics", NO_SUCH_APPOINTMENT),
+        NOBODYS,
+    ),
+    Route(
+        "scheduling:clinic-appointment-change",
+        url("scheduling:clinic-appointment-change", NO_SUCH_APPOINTMENT),
+        NOBODYS,
+    ),
+    Route(
+        "scheduling:clinic-appointment-change",
+        url("scheduling:clinic-appointment-change", NO_SUCH_APPOINTMENT),
+        NOBODYS,
+        method="post",
+        data={"change": "cancel"},
+    ),
 ]

@@ -4,7 +4,9 @@ Kept apart from `services.py` (booking and cancelling) so that each module stays
 uses the same checks, the same lock and the same audit as booking.
 
 Audit rule: a "create" event for the new appointment and an "update" event for the old one, in
-the same transaction. Privacy rule: one e-mail (after commit) with the new date and time only.
+the same transaction. An online check-in already done for the old appointment moves to the new
+one in that transaction too, audited as an "update" of the check-in (the new appointment's id).
+Privacy rule: one e-mail (after commit) with the new date and time only.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
 from carebridge.clinic.models import Location, Practitioner
-from carebridge.scheduling.models import Appointment, AppointmentStatus
+from carebridge.scheduling.models import Appointment, AppointmentStatus, CheckIn
 from carebridge.scheduling.services.booking import (
     SlotTakenError,
     audit_appointment,
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from carebridge.accounts.models import User
 
 RESCHEDULED = "Rescheduled"
+CHECK_IN_OBJECT = "check_in"
 
 
 def cancel_as_rescheduled(
@@ -102,6 +106,7 @@ def reschedule_appointment(
                     acting_as=acting_as,
                     request=request,
                 )
+            carry_check_in(old, new, actor=actor, acting_as=acting_as, request=request)
             email_patient(
                 new,
                 _("[Carebridge] An appointment was moved"),
@@ -112,3 +117,27 @@ def reschedule_appointment(
     except IntegrityError:
         raise SlotTakenError(next_slots(visit_type, practitioner, starts_at)) from None
     return new
+
+
+def carry_check_in(
+    old: Appointment,
+    new: Appointment,
+    *,
+    actor: User,
+    acting_as: str,
+    request: HttpRequest | None,
+) -> None:
+    """Move the old appointment's online check-in (if any) to the new one, so the patient does
+    not answer again; audited as an "update" of the check-in. Call inside the move's transaction."""
+    # The check-in's primary key is its appointment, so the row is re-keyed in place.
+    if not CheckIn.objects.filter(appointment=old).update(appointment=new):
+        return
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type=CHECK_IN_OBJECT,
+        object_id=new.pk,
+        patient=new.patient,
+        acting_as=acting_as,
+        request=request,
+    )

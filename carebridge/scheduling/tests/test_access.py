@@ -52,7 +52,7 @@ def test_pats_caregivers_see_hers_but_never_the_sensitive_one(cast, act_as, pats
     proxy = getattr(cast.proxies, persona)
     client = act_as(proxy, cast.patient)
     response = client.get(PAGE)
-    assert "<h1>Appointments for Pat Patient</h1>" in response.content.decode()
+    assert "<h1>Pat Patient's appointments</h1>" in response.content.decode()
     assert upcoming(client) == [card(THURSDAY_9AM, "Follow-up visit", CHEN, OFFICE, "Booked")]
     assert "Counselling" not in response.content.decode()
     assert events() == [(proxy.email, "RFC-1001", "proxy", "view", "success")] * 2

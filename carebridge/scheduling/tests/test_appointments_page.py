@@ -87,7 +87,7 @@ def test_the_page_says_to_book_here_or_call_the_clinic(cast, patient_client):
     assert "<h1>Your appointments</h1>" in page
     assert intro_of(page) == (
         "Book an appointment here, or call Riverside Family Clinic on 555-0100. "
-        "To change or cancel one booked here, open it from the list below."
+        "To change or cancel an appointment, open it from the list below."
     )
     assert 'on <a href="tel:555-0100">555-0100</a>.' in page
 
@@ -98,7 +98,7 @@ def test_a_clinic_without_a_phone_number_is_still_named(cast, patient_client):
     page = patient_client.get(PAGE).content.decode()
     assert intro_of(page) == (
         "Book an appointment here, or call Riverside Family Clinic. "
-        "To change or cancel one booked here, open it from the list below."
+        "To change or cancel an appointment, open it from the list below."
     )
     assert "tel:" not in page
 

@@ -34,10 +34,11 @@ def test_the_panel_shows_pats_next_appointment_without_its_kind(cast, patient_cl
     rows = add_pats_appointments(cast.patient)
     assert panel_text(patient_client) == (
         "Next appointment: When Wednesday, March 4, 2026, 10 a.m. With Maya Chen, MD "
-        "Where Main Street Office See all appointments"
+        "Where Main Street Office See this appointment See all appointments"
     )
     page = patient_client.get("/").content.decode()
     assert '<a href="/appointments/">See all appointments</a>' in page
+    assert f'href="/appointments/clinic/{rows.checked_in.api_id}/"' in page
     assert "Sick visit" not in page
     assert audited() == [("self", str(rows.checked_in.pk), "success")] * 2
 
@@ -67,7 +68,7 @@ def test_a_caregiver_is_shown_the_next_appointment_they_may_see(cast, act_as):
     client = act_as(cast.proxies.appointments_caregiver, pat)
     assert panel_text(client) == (
         "Next appointment: When Friday, March 6, 2026, 10 a.m. With Daniel Okafor, DO "
-        "Where Main Street Office See all appointments"
+        "Where Main Street Office See this appointment See all appointments"
     )
     assert audited() == [("proxy", str(shown.pk), "success")]
 

@@ -234,6 +234,15 @@ def test_accepting_books_the_time(
     assert [m.subject for m in mail.outbox] == ["[Carebridge] You have a new appointment"]
 
 
+def test_a_caregiver_is_told_whose_appointment_moves(cast, act_as, schedule):
+    visit = booked(cast.patient, schedule, local(2026, 3, 12, 9))
+    offer = offer_to_pat(cast, schedule, appointment=visit)
+    client = act_as(cast.proxies.full_caregiver, cast.patient)
+    page = client.get(offer_url(offer)).content.decode()
+    assert "Accepting moves Pat Patient's appointment to this time." in page
+    assert "Accepting moves your appointment" not in page
+
+
 def test_accepting_moves_the_appointment(cast, patient_client, schedule):
     visit = booked(cast.patient, schedule, local(2026, 3, 12, 9))
     offer = offer_to_pat(cast, schedule, appointment=visit)

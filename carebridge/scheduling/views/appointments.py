@@ -26,7 +26,12 @@ from carebridge.scheduling import ics
 from carebridge.scheduling.access import access_appointment, access_appointments
 from carebridge.scheduling.forms import CancelForm
 from carebridge.scheduling.models import Appointment
-from carebridge.scheduling.pages import detail_context, video_join_url, video_visit
+from carebridge.scheduling.pages import (
+    change_refusal,
+    detail_context,
+    video_join_url,
+    video_visit,
+)
 from carebridge.scheduling.selectors import list_appointments
 from carebridge.scheduling.services import cancel_appointment, check_may_cancel
 
@@ -51,8 +56,10 @@ def appointments(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def appointment_detail(request: AuthenticatedRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = access_appointment(request, appointment_id)
+    refusal = change_refusal(appointment, request.acting.relationship.value, timezone.now())
+    context = detail_context(appointment) | {"change_refusal": refusal}
     return render_in_clinic_zone(
-        request, appointment, "scheduling/appointment_detail.html", detail_context(appointment)
+        request, appointment, "scheduling/appointment_detail.html", context
     )
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,13 +32,23 @@ from carebridge.scheduling.access import access_appointments
 from carebridge.scheduling.availability import Slot, available_slots
 from carebridge.scheduling.forms import TimeChoiceForm, TimesFilterForm, VisitChoiceForm
 from carebridge.scheduling.models import Appointment, VisitType
-from carebridge.scheduling.selectors import VisitTypeChoices, group_by_day, list_visit_types
+from carebridge.scheduling.pages import window_warning
+from carebridge.scheduling.selectors import (
+    VisitTypeChoices,
+    get_own_clinician,
+    group_by_day,
+    list_visit_types,
+    page_of_days,
+)
 from carebridge.scheduling.services import SlotTakenError, book_appointment, is_established
 from carebridge.scheduling.services.checkin import expected_copay_words
 
 BOOKING_SESSION_KEY = "scheduling.booking"
-# The times page shows this many times, from the chosen day over the following weeks.
-TIMES_SHOWN = 30
+# The times page shows the first days with free times over the following weeks, each day's
+# first few times ("More times on Tuesday" shows the rest) and "Next days" for the days after.
+DAYS_SHOWN = 5
+TIMES_PER_DAY = 6
+TIMES_FETCHED = 500
 DAYS_SEARCHED = 28
 
 
@@ -126,26 +136,62 @@ def times_context(
     request: AuthenticatedRequest, patient: Patient, visit_type: VisitType
 ) -> dict[str, Any]:
     """The free times of the visit type, filtered as the address says (invalid filters are
-    left out), grouped by the clinic's days: four queries for the times, whatever is booked."""
-    filters = TimesFilterForm(request.GET, visit_type=visit_type)
+    left out), a page of the clinic's days: the first times of each day, all of one day when
+    the address opens it (`more`), and where the next days start. With no clinician chosen,
+    the patient's own (`get_own_clinician`) is chosen for them; "Anyone" shows everyone's."""
+    data = request.GET.copy()
+    own = None if "practitioner" in data else get_own_clinician(patient, visit_type)
+    if own is not None:
+        data["practitioner"] = str(own.pk)
+    filters = TimesFilterForm(data, visit_type=visit_type)
     filters.is_valid()
     zone = clinic_zone(patient)
     today = timezone.now().astimezone(zone).date()
+    date_from = max(filters.cleaned_data.get("date") or today, today)
     slots = available_slots(
         visit_type,
         now=timezone.now(),
-        date_from=max(filters.cleaned_data.get("date") or today, today),
+        date_from=date_from,
         days=DAYS_SEARCHED,
         practitioner=filters.cleaned_data.get("practitioner"),
         location=filters.cleaned_data.get("location"),
-        limit=TIMES_SHOWN,
+        limit=TIMES_FETCHED,
+    )
+    page = page_of_days(
+        group_by_day(slots, zone),
+        days_shown=DAYS_SHOWN,
+        times_per_day=TIMES_PER_DAY,
+        opened=opened_day(request),
     )
     return {
         "visit_type": visit_type,
         "filters": filters,
-        "days": group_by_day(slots, zone),
+        "own_clinician": own,
+        "days": page.days,
+        "next_days_url": page_url(data, date=page.next_from) if page.next_from else "",
+        "soonest_url": page_url(data, date=None) if date_from > today else "",
+        "more_url": page_url(data, date=date_from if date_from > today else None),
         "time_zone": zone.key,
     }
+
+
+def opened_day(request: AuthenticatedRequest) -> datetime.date | None:
+    """The day whose times are all shown (`more` in the address), if it is a date."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get("more", ""))
+    except ValueError:
+        return None
+
+
+def page_url(data: QueryDict, *, date: datetime.date | None) -> str:
+    """This page's address with the same filters, from `date` (None: from today), and no day
+    opened in full."""
+    query = data.copy()
+    query.pop("more", None)
+    query.pop("date", None)
+    if date is not None:
+        query["date"] = date.isoformat()
+    return "?" + query.urlencode()
 
 
 def chosen(patient: Patient, form: TimeChoiceForm) -> Choice | None:
@@ -219,6 +265,9 @@ def render_confirm(
         "times_url": times,
         "time_zone": choice.visit_type.clinic.time_zone,
         "copay": expected_copay_words(request.acting.patient, choice.visit_type.copay_cents),
+        "window_warning": window_warning(
+            choice.visit_type, choice.starts_at, choice.visit_type.clinic.phone, timezone.now()
+        ),
     }
     with timezone.override(ZoneInfo(choice.visit_type.clinic.time_zone)):
         return render(request, "scheduling/book_confirm.html", context)
