@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0005_thread_about_statement'),
+        ('messaging', '0006_message_topics_in_plain_words'),
     ]
 
     operations = [
