@@ -120,6 +120,14 @@ def assert_accessible_on_desktop_and_phone(page: Page) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def switch_account(page: Page, name: str) -> None:
+    """Choose `name` in the header's "Switch" disclosure (the acting-for band) and switch."""
+    band = page.locator(".acting-bar")
+    band.locator("summary").click()
+    band.get_by_label("Whose account").select_option(label=name)
+    band.locator("form").get_by_role("button", name="Switch").click()
+
+
 def sign_in_patient(page: Page, email: str, name: str) -> None:
     """Sign in through the login page with the test password; the home page greets `name`."""
     from playwright.sync_api import expect
