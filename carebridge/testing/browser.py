@@ -101,13 +101,16 @@ def assert_no_axe_violations(page: Page) -> None:
 
 # Every element whose content is wider than its own box: a page that does not scroll sideways
 # can still hide a wide table inside an `overflow: auto` box (or clip it). Form fields scroll
-# their own text, and visually hidden text is clipped on purpose, so neither counts.
+# their own text, visually hidden text is clipped on purpose, and what a closed <details> holds
+# is not shown, so none of them counts.
 _WIDER_THAN_THEIR_BOX = """() => {
   const found = [];
   for (const element of document.body.querySelectorAll("*")) {
     if (!(element instanceof HTMLElement)) continue;
     if (["INPUT", "TEXTAREA", "SELECT", "OPTION"].includes(element.tagName)) continue;
     if (element.clientWidth <= 1 || element.scrollWidth <= element.clientWidth + 1) continue;
+    // Inside a closed <details> an element has a box but is not shown.
+    if (!element.checkVisibility()) continue;
     const style = getComputedStyle(element);
     if (style.clip !== "auto" || style.clipPath !== "none") continue;
     const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")

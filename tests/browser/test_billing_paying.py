@@ -114,7 +114,7 @@ def test_a_caregiver_with_the_billing_scope_pays_for_the_patient(page: Page) -> 
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_label("Password").press("Enter")
     switch_account(page, "Rosa Lind")
-    expect(page.get_by_text("Viewing Rosa Lind’s record")).to_be_visible()
+    expect(page.get_by_text("Viewing Rosa Lind's record")).to_be_visible()
 
     page.goto("/billing/pay/")
     expect(page.get_by_label("Everything you owe: $50.00")).to_be_checked()

@@ -128,7 +128,7 @@ def _enrol_from_the_link(page: Page, link: str) -> None:
 
 def _switch_to(page: Page, name: str) -> None:
     switch_account(page, name)
-    expect(page.get_by_text(f"Viewing {name}’s record")).to_be_visible()
+    expect(page.get_by_text(f"Viewing {name}'s record")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Helping {name}")).to_be_visible()
     _check(page)
 
@@ -161,7 +161,7 @@ def _next_page_load_has_lost_access(page: Page) -> None:
             "Your access to help that person has ended. You are back in your own account."
         )
     ).to_be_visible()
-    expect(page.get_by_text("Viewing Margaret Osei’s record")).to_have_count(0)
+    expect(page.get_by_text("Viewing Margaret Osei's record")).to_have_count(0)
     _check(page)
     response = page.goto("/appointments/")
     assert response is not None and response.status == 404

@@ -6,27 +6,17 @@ acting for her), signed in once, one loop over the pages.
 
 from __future__ import annotations
 
-import datetime
-import zoneinfo
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from carebridge.clinic.models import StaffMember
-from carebridge.clinic.role_groups import sync_role_groups
-from carebridge.messaging.models import CareTeam, Thread, Topic
-from carebridge.messaging.services import start_thread
-from carebridge.testing import factories, records
-from carebridge.testing.browser import (
-    assert_no_axe_violations,
-    elements_wider_than_their_box,
-    switch_account,
-)
-from carebridge.testing.personas import Cast, add_records, build_cast
+from carebridge.messaging.models import Thread
+from carebridge.testing.browser import assert_no_axe_violations, elements_wider_than_their_box
+from carebridge.testing.personas import Cast
+from tests.browser.phone_cast import cast_with_a_conversation_and_an_appointment, sign_in_as
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -42,11 +32,9 @@ def folder(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("persona", ["patient", "caregiver"])
-def test_every_patient_page_starts_on_the_first_screen_of_a_phone(
-    page: Page, persona: str
-) -> None:
-    cast = _cast_with_a_conversation_and_an_appointment()
-    _sign_in(page, cast, persona)
+def test_every_patient_page_starts_on_the_first_screen_of_a_phone(page: Page, persona: str) -> None:
+    cast = cast_with_a_conversation_and_an_appointment()
+    sign_in_as(page, cast, persona)
     urls = _pages(cast, persona)
 
     page.set_viewport_size(PHONE)
@@ -82,44 +70,6 @@ def _phone_problems(page: Page, url: str) -> list[str]:
         problems += [f"{url}: {element}" for element in elements_wider_than_their_box(page)]
     assert_no_axe_violations(page)
     return problems
-
-
-def _cast_with_a_conversation_and_an_appointment() -> Cast:
-    # Browser tests start from an emptied database: put the role groups back first.
-    sync_role_groups(apps)
-    cast = add_records(build_cast())
-    team = CareTeam.objects.create(clinic=cast.clinic, name="Family medicine")
-    team.members.add(StaffMember.objects.get(user=cast.nurse))
-    start_thread(
-        actor=cast.patient_user,
-        acting_as="self",
-        patient=cast.patient,
-        team=team,
-        topic=Topic.CLINICAL,
-        subject="Rash on my arm",
-        body="It started on Monday and itches at night.",
-        now=datetime.datetime.now(datetime.UTC),
-    )
-    start = datetime.datetime.combine(
-        datetime.date.today() + datetime.timedelta(days=9),
-        datetime.time(10, 30),
-        tzinfo=zoneinfo.ZoneInfo(cast.clinic.time_zone),
-    )
-    records.store(cast.patient, records.appointment(cast.patient, start, kind="Check-up"))
-    return cast
-
-
-def _sign_in(page: Page, cast: Cast, persona: str) -> None:
-    user = cast.patient_user if persona == "patient" else cast.proxies.full_caregiver
-    page.goto("/account/login/")
-    page.get_by_label("Email").fill(user.email)
-    password = page.get_by_label("Password")
-    password.fill(factories.TEST_PASSWORD)
-    password.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    if persona == "caregiver":
-        switch_account(page, "Pat Patient")
-        expect(page.get_by_text("Viewing Pat Patient’s record")).to_be_visible()
 
 
 def _pages(cast: Cast, persona: str) -> list[str]:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from carebridge.clinic.models import StaffMember
 from carebridge.messaging.models import CareTeam, Topic
 from carebridge.messaging.services import start_thread
-
 from carebridge.testing.clients import client_for
 from carebridge.testing.personas import Cast
 
@@ -115,6 +114,6 @@ def test_the_acting_for_band_is_one_line_with_the_choice_behind_switch(cast: Cas
     client.post(SWITCH, {"patient": str(cast.patient.pk)})
     html = client.get("/").content.decode()
     band = html.split('<div class="acting-bar acting-bar-proxy">', 1)[1].split("</details>", 1)[0]
-    assert "<span>Viewing <strong>Pat Patient</strong>’s record</span>" in band
+    assert "<span>Viewing <strong>Pat Patient</strong>'s record</span>" in band
     assert '<details class="acting-switch-details">\n      <summary>Switch</summary>' in band
     assert '<label for="acting-for">Whose account</label>' in band
