@@ -41,6 +41,7 @@ def test_every_patient_page_starts_on_the_first_screen_of_a_phone(page: Page, pe
     page.goto("/")
     header = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom")
     assert header <= HEADER_LIMIT[persona], f"the header ends at y={header} px on a phone"
+    _open_and_close_the_menu_by_keyboard(page)
     problems = [problem for url in urls for problem in _phone_problems(page, url)]
     assert not problems, "\n".join(problems)
 
@@ -48,6 +49,30 @@ def test_every_patient_page_starts_on_the_first_screen_of_a_phone(page: Page, pe
     for url in urls:
         page.goto(url)
         assert_no_axe_violations(page)
+
+
+def _open_and_close_the_menu_by_keyboard(page: Page) -> None:
+    """On a phone the main navigation waits behind "Menu": Enter opens it, Escape closes it and
+    puts the focus back on the button; on a wide screen it is always there, with no button."""
+    menu = page.get_by_role("button", name="Menu")
+    navigation = page.get_by_role("navigation", name="Main")
+    expect(navigation).to_be_hidden()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(navigation.get_by_role("link", name="Appointments")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    expect(navigation).to_be_hidden()
+    page.set_viewport_size(DESKTOP)
+    expect(menu).to_be_hidden()
+    expect(navigation).to_be_visible()
+    page.set_viewport_size(PHONE)
 
 
 def _phone_problems(page: Page, url: str) -> list[str]:
