@@ -102,7 +102,7 @@ def assert_no_axe_violations(page: Page) -> None:
 # Every element whose content is wider than its own box: a page that does not scroll sideways
 # can still hide a wide table inside an `overflow: auto` box (or clip it). Form fields scroll
 # their own text, visually hidden text is clipped on purpose, and what a closed <details> holds
-# is not shown, so none of them counts.
+# is not shown, and decoration hidden from screen readers may be clipped: none of them counts.
 _WIDER_THAN_THEIR_BOX = """() => {
   const found = [];
   for (const element of document.body.querySelectorAll("*")) {
@@ -111,6 +111,8 @@ _WIDER_THAN_THEIR_BOX = """() => {
     if (element.clientWidth <= 1 || element.scrollWidth <= element.clientWidth + 1) continue;
     // Inside a closed <details> an element has a box but is not shown.
     if (!element.checkVisibility()) continue;
+    // Decoration hidden from screen readers (a dashed cut line) may be clipped on purpose.
+    if (element.closest("[aria-hidden='true']")) continue;
     const style = getComputedStyle(element);
     if (style.clip !== "auto" || style.clipPath !== "none") continue;
     const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
