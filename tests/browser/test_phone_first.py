@@ -20,9 +20,10 @@ from tests.browser.phone_cast import cast_with_a_conversation_and_an_appointment
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-# The header (emergency line, top bar, acting-for band) at 375 px, measured on the home page:
-# 392 px for a patient and 675 px for a caregiver before the header was made phone first.
-HEADER_LIMIT = {"patient": 120, "caregiver": 160}
+# The header (emergency line, top bar, acting-for band) at 375 px on the home page: 423 px for
+# Pat and 648 px for Cora acting for her before it was made phone first (issue 18 measured 392
+# and 675 on the demo), 102 and 158 px after; the limits leave a little room for fonts.
+HEADER_LIMIT = {"patient": 120, "caregiver": 170}
 
 
 @pytest.fixture(autouse=True)
