@@ -99,14 +99,50 @@ def assert_no_axe_violations(page: Page) -> None:
     )
 
 
+# Every element whose content is wider than its own box: a page that does not scroll sideways
+# can still hide a wide table inside an `overflow: auto` box (or clip it). Form fields scroll
+# their own text, visually hidden text is clipped on purpose, and what a closed <details> holds
+# is not shown, and decoration hidden from screen readers may be clipped: none of them counts.
+_WIDER_THAN_THEIR_BOX = """() => {
+  const found = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    if (!(element instanceof HTMLElement)) continue;
+    if (["INPUT", "TEXTAREA", "SELECT", "OPTION"].includes(element.tagName)) continue;
+    if (element.clientWidth <= 1 || element.scrollWidth <= element.clientWidth + 1) continue;
+    // Inside a closed <details> an element has a box but is not shown.
+    if (!element.checkVisibility()) continue;
+    // Decoration hidden from screen readers (a dashed cut line) may be clipped on purpose.
+    if (element.closest("[aria-hidden='true']")) continue;
+    const style = getComputedStyle(element);
+    if (style.clip !== "auto" || style.clipPath !== "none") continue;
+    const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+      + (element.classList.length ? "." + [...element.classList].join(".") : "");
+    found.push(`${name} (content ${element.scrollWidth} px in a ${element.clientWidth} px box)`);
+  }
+  return found;
+}"""
+
+
+def elements_wider_than_their_box(page: Page) -> list[str]:
+    """Each element whose content overflows its box sideways, named with both widths."""
+    found: list[str] = page.evaluate(_WIDER_THAN_THEIR_BOX)
+    return found
+
+
 def assert_no_horizontal_scroll(page: Page) -> None:
-    """WCAG 1.4.10 Reflow: at this viewport width, nothing needs scrolling sideways."""
+    """WCAG 1.4.10 Reflow: at this viewport width, nothing needs scrolling sideways: neither the
+    page nor any box inside it (a wide table in a scrolling wrapper counts)."""
     viewport = page.viewport_size
     assert viewport is not None
     scroll_width: int = page.evaluate("() => document.documentElement.scrollWidth")
     assert scroll_width <= viewport["width"], (
         f"{page.url} scrolls sideways at {viewport['width']} px wide "
         f"(content is {scroll_width} px wide)"
+    )
+    wide = elements_wider_than_their_box(page)
+    assert not wide, (
+        f"{page.url} has boxes that scroll or clip sideways at {viewport['width']} px wide: "
+        + "; ".join(wide)
     )
 
 
@@ -118,6 +154,14 @@ def assert_accessible_on_desktop_and_phone(page: Page) -> None:
     assert_no_horizontal_scroll(page)
     assert_no_axe_violations(page)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def switch_account(page: Page, name: str) -> None:
+    """Choose `name` in the header's "Switch" disclosure (the acting-for band) and switch."""
+    band = page.locator(".acting-bar")
+    band.locator("summary").click()
+    band.get_by_label("Whose account").select_option(label=name)
+    band.locator("form").get_by_role("button", name="Switch").click()
 
 
 def sign_in_patient(page: Page, email: str, name: str) -> None:

@@ -13,7 +13,11 @@ from carebridge.billing.models import BillingAccount, Statement
 from carebridge.billing.tests.paying import bill
 from carebridge.patients.models import Patient
 from carebridge.testing import factories
-from carebridge.testing.browser import assert_accessible_on_desktop_and_phone, sign_in_patient
+from carebridge.testing.browser import (
+    assert_accessible_on_desktop_and_phone,
+    sign_in_patient,
+    switch_account,
+)
 from carebridge.testing.factories import TEST_PASSWORD
 from carebridge.testing.proxy_personas import ALL_SCOPES, make_grant
 
@@ -109,9 +113,8 @@ def test_a_caregiver_with_the_billing_scope_pays_for_the_patient(page: Page) -> 
     page.get_by_label("Email").fill("kwame@example.org")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_label("Password").press("Enter")
-    page.get_by_label("Whose account").select_option(label="Rosa Lind")
-    page.get_by_role("button", name="Switch").click()
-    expect(page.get_by_text("You are helping Rosa Lind")).to_be_visible()
+    switch_account(page, "Rosa Lind")
+    expect(page.get_by_text("Viewing Rosa Lind's record")).to_be_visible()
 
     page.goto("/billing/pay/")
     expect(page.get_by_label("Everything you owe: $50.00")).to_be_checked()

@@ -17,7 +17,11 @@ from pytest_django.live_server_helper import LiveServer
 from carebridge.patients.models import Patient
 from carebridge.proxies.models import GrantStatus, ProxyGrant
 from carebridge.testing import factories, records
-from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.browser import (
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    switch_account,
+)
 
 PATIENT_EMAIL = "margaret.osei@example.org"
 CAREGIVER_EMAIL = "kwame.osei@example.org"
@@ -124,9 +128,8 @@ def _enrol_from_the_link(page: Page, link: str) -> None:
 
 
 def _switch_to(page: Page, name: str) -> None:
-    page.get_by_label("Whose account").select_option(label=name)
-    page.get_by_role("button", name="Switch").click()
-    expect(page.get_by_text(f"You are helping {name}")).to_be_visible()
+    switch_account(page, name)
+    expect(page.get_by_text(f"Viewing {name}'s record")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Helping {name}")).to_be_visible()
     _check(page)
 
@@ -159,7 +162,7 @@ def _next_page_load_has_lost_access(page: Page) -> None:
             "Your access to help that person has ended. You are back in your own account."
         )
     ).to_be_visible()
-    expect(page.get_by_text("You are helping Margaret Osei")).to_have_count(0)
+    expect(page.get_by_text("Viewing Margaret Osei's record")).to_have_count(0)
     _check(page)
     response = page.goto("/appointments/")
     assert response is not None and response.status == 404

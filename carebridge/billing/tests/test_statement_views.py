@@ -41,17 +41,15 @@ def test_each_visit_is_said_in_plain_words_to_the_cent(cast: Cast) -> None:
         "$10.00 was taken off. You owe $20.00." in words
     )
     assert "Your insurance paid $114.00. $5.00 was taken off. You owe $35.00." in words
+    # Each amount carries its column's heading for the stacked rows of a narrow screen.
+    assert "Office visit $109.00 $84.00 $0.00 $25.00" in words
+    assert "Blood test $45.00 $30.00 $5.00 $10.00" in words
+    assert "Follow-up visit Waiting for your insurance $150.00 — — $0.00" in words
     assert (
-        "Office visit Billed $109.00 Insurance paid $84.00 Taken off $0.00 You owe $25.00" in words
-    )
-    assert "Blood test Billed $45.00 Insurance paid $30.00 Taken off $5.00 You owe $10.00" in words
-    assert (
-        "Follow-up visit Waiting for your insurance Billed $150.00 Insurance paid — "
-        "Taken off — You owe $0.00" in words
-    )
-    assert (
-        "Visit total Billed $270.00 Insurance paid $90.00 Taken off $10.00 You owe $20.00" in words
-    )
+        '<td role="cell" class="amount" data-label="Billed">$109.00</td>'
+        '\n      <td role="cell" class="amount" data-label="Insurance paid">$84.00</td>'
+    ) in response.content.decode()
+    assert "Visit total $270.00 $90.00 $10.00 $20.00" in words
     assert "With Dr Ada Lovelace, at Main Street" in words
     paid_on = date_format((recently() + datetime.timedelta(days=3)).date(), "DATE_FORMAT")
     assert f"Payment of $20.00 on {paid_on}. Receipt R000000001" in words
@@ -153,9 +151,7 @@ def test_the_printable_statement_has_the_clinic_the_lines_and_a_stub(cast: Cast)
     assert "Patient Pat Patient Statement number 1234-5678-90" in words
     assert f"Date {date_format(issued.date(), 'DATE_FORMAT')} Due by {due}" in words
     assert "Amount of this bill $55.00 Left to pay $35.00" in words
-    assert (
-        "Office visit Billed $109.00 Insurance paid $84.00 Taken off $0.00 You owe $25.00" in words
-    )
+    assert "Office visit $109.00 $84.00 $0.00 $25.00" in words
     assert f"Amount due $35.00 Due by {due} Amount enclosed $ ______________" in words
     assert "css/billing-print.css" in html
     # Receipts are links for the screen, not the paper.

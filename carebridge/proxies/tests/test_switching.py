@@ -49,7 +49,7 @@ def test_while_acting_the_header_names_the_patient_with_her_initial(cast):
     client.post(SWITCH, {"patient": str(cast.patient.pk)})
     html = client.get("/").content.decode()
     assert '<span class="avatar avatar-large" aria-hidden="true">P</span>' in html
-    assert "You are helping <strong>Pat Patient</strong>" in html
+    assert "Viewing <strong>Pat Patient</strong>'s record" in html
     assert "<h1>Helping Pat Patient</h1>" in html
     assert f'<option value="{cast.patient.pk}" selected>Pat Patient</option>' in html
     assert '<option value="me">Me</option>' in html

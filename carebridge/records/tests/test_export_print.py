@@ -31,12 +31,14 @@ def test_the_print_page_shows_pats_summary(cast_with_records, patient_client):
         "<dd>March 14, 1956</dd>",
         "<dd>Riverside Family Clinic</dd>",
         "<dd>All dates</dd>",
-        '<tr class="flagged"><th scope="row">Hemoglobin A1c</th><td>7.2 %</td>'
-        "<td>4 to 5.6 %</td><td>▲ High</td>",
-        '<th scope="row">Penicillin</th><td>Hives (moderate)</td><td>Active</td>',
+        '<tr class="flagged"><th scope="row">Hemoglobin A1c</th><td data-label="Result">7.2 %</td>'
+        '<td data-label="Normal range">4 to 5.6 %</td><td data-label="Flag">▲ High</td>',
+        '<th scope="row">Penicillin</th><td data-label="Reaction">Hives (moderate)</td>'
+        '<td data-label="Status">Active</td>',
         '<th scope="row">Lisinopril 10 MG Oral Tablet</th>'
-        "<td>Take 1 tablet by mouth once a day</td><td>Active</td>",
-        '<th scope="row">Blood pressure panel</th><td>128/82 mm[Hg]</td>',
+        '<td data-label="How to take it">Take 1 tablet by mouth once a day</td>'
+        '<td data-label="Status">Active</td>',
+        '<th scope="row">Blood pressure panel</th><td data-label="Value">128/82 mm[Hg]</td>',
         '<button type="button" class="button" data-print hidden>Print this page</button>',
         "/static/js/print.js",
         "/static/css/record-print.css",

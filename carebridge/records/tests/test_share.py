@@ -108,7 +108,7 @@ def test_the_recipient_opens_the_summary_once_with_the_passcode(cast_with_record
     html = opened.content.decode()
     assert opened.status_code == 200
     assert "<dd>Pat Patient</dd>" in html
-    assert '<th scope="row">Hemoglobin A1c</th><td>7.2 %</td>' in html
+    assert '<th scope="row">Hemoglobin A1c</th><td data-label="Result">7.2 %</td>' in html
     assert not mentions(html, "Sam")
     assert (opened["Referrer-Policy"], "no-store" in opened["Cache-Control"]) == (
         "same-origin",

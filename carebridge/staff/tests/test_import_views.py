@@ -73,8 +73,13 @@ def test_upload_runs_the_import_and_shows_its_summary(
     assert page.status_code == 200
     assert '<progress id="import-progress-bar" max="100" value="100">100 %</progress>' in html
     assert "hx-trigger" not in html
-    assert '<tr><th scope="row">Observation</th><td class="number">1</td></tr>' in html
-    assert '<td class="file-names">broken.json</td><td>file</td><td>Not valid JSON.</td>' in html
+    assert (
+        '<tr><th scope="row">Observation</th><td data-label="Number" class="number">1</td></tr>'
+    ) in html
+    assert (
+        '<td data-label="File" class="file-names">broken.json</td>'
+        '<td data-label="Where">file</td><td data-label="Problem">Not valid JSON.</td>'
+    ) in html
 
 
 def test_the_summary_lists_references_to_nothing_as_warnings(
@@ -90,7 +95,8 @@ def test_the_summary_lists_references_to_nothing_as_warnings(
     assert ImportJob.objects.get().status == ImportStatus.DONE
     assert "<caption>1 warning, with where it is in the files</caption>" in html
     assert (
-        '<td class="file-names">ada.json</td><td>entry 2</td><td>Observation: a reference in '
+        '<td data-label="File" class="file-names">ada.json</td><td data-label="Where">entry 2</td>'
+        '<td data-label="Warning">Observation: a reference in '
         "&#x27;performer&#x27; points to Practitioner/nope, which is neither in this file nor "
         "stored; it is kept as it was sent.</td>"
     ) in html
@@ -199,7 +205,7 @@ def test_the_job_page_points_to_its_reviews_and_the_list_shows_them(
         listing = admin_client_mfa.get(url)
     assert list(listing.context["reviews"]) == [review]
     html = listing.content.decode()
-    assert "<td>Patient, Pat</td>" in html
+    assert '<td data-label="Imported patient">Patient, Pat</td>' in html
     assert "Patient, Pat (MRN RFC-1001)" in html
     assert reverse("staff:match-review", args=[review.pk]) in html
 
