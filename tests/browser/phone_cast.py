@@ -30,7 +30,7 @@ def cast_with_a_conversation_and_an_appointment() -> Cast:
         acting_as="self",
         patient=cast.patient,
         team=team,
-        topic=Topic.CLINICAL,
+        topic=Topic.RESULT,
         subject="Rash on my arm",
         body="It started on Monday and itches at night.",
         now=datetime.datetime.now(datetime.UTC),

@@ -77,7 +77,7 @@ def test_the_menu_button_carries_the_unread_count_of_the_collapsed_navigation(
         acting_as="self",
         patient=cast.patient,
         team=team,
-        topic=Topic.CLINICAL,
+        topic=Topic.RESULT,
         subject="Rash on my arm",
         body="It started on Monday.",
         now=timezone.now(),
