@@ -176,10 +176,13 @@ def result_rows(
 ) -> list[ResultRow]:
     """`ROW_COLUMNS` tuples as rows, each with the report that groups it (one query)."""
     reports = reports_of(scope, [(value[1], value[6]) for value in values])
-    return [_row(value, zone, reports.get(value[1])) for value in values]
+    return [row_from_values(value, zone, reports.get(value[1])) for value in values]
 
 
-def _row(value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None) -> ResultRow:
+def row_from_values(
+    value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None
+) -> ResultRow:
+    """One `ROW_COLUMNS` tuple as a row in words."""
     (pk, fhir_id, name, system, code, category, when, number, text, unit, ref, flag, seen) = value
     return ResultRow(
         pk=pk,
@@ -246,7 +249,7 @@ def observation_ids(references: Any) -> list[str]:
 def recent_results(scope: RecordScope, zone: ZoneInfo, limit: int = 5) -> list[ResultRow]:
     """The newest few results, for the health summary."""
     values = list(list_results(scope)[:limit])
-    return [_row(value, zone, None) for value in values]
+    return [row_from_values(value, zone, None) for value in values]
 
 
 def result_counts(scope: RecordScope, *, listed: Q | None = None) -> ResultCounts:
@@ -302,5 +305,5 @@ def report_results(scope: RecordScope, report: ClinicalResource, zone: ZoneInfo)
         if value[-1] == Release.HELD:
             held += 1
         else:
-            rows.append(_row(value[:-1], zone, link))
+            rows.append(row_from_values(value[:-1], zone, link))
     return ReportResults(rows=rows, held=held)

@@ -28,7 +28,7 @@ from carebridge.records.access import access_record, access_resource
 from carebridge.records.links import current_links
 from carebridge.records.models import ClinicalResource, ResourceType
 from carebridge.records.scope import RecordScope
-from carebridge.records.selectors import charts, detail, results, trends
+from carebridge.records.selectors import charts, detail, groups, results, trends
 from carebridge.records.selectors import vitals as vital_signs
 from carebridge.records.selectors.comments import get_comment
 from carebridge.records.selectors.wording import clinic_zone
@@ -50,6 +50,7 @@ class ResultFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("All kinds")), *results.RESULT_KINDS.items()],
     )
+    q = forms.CharField(label=gettext_lazy("Test name"), required=False, max_length=100)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -94,7 +95,8 @@ def _mark_seen_by_patient(request: AuthenticatedRequest, resource_ids: list[int]
 
 @login_required
 def result_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The patient's released results, newest first, filtered by dates and kind."""
+    """The patient's released results grouped as the clinic ordered them (a report or panel
+    is one row), newest first, filtered by dates, kind and test name."""
     scope = access_record(request, object_type="results", part="results")
     zone = clinic_zone(scope.patient)
     form = ResultFilterForm(request.GET)
@@ -107,17 +109,16 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
         date_to=form.cleaned_data["date_to"],
         category=form.cleaned_data["kind"],
     )
-    counts = results.result_counts(scope, listed=condition)
-    paginator = Paginator(results.list_results(scope, condition), RESULTS_PER_PAGE)
-    # Counted with the new and held results, in the same query.
-    paginator.count = counts.listed
-    page = paginator.get_page(request.GET.get("page"))
+    words = form.cleaned_data["q"].strip()
+    keys = groups.list_group_keys(scope, condition, words)
+    page = Paginator(keys, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "counts": counts,
+        "counts": results.result_counts(scope),
         "page": page,
-        "rows": results.result_rows(scope, list(page.object_list), zone),
+        "groups": groups.result_groups(scope, list(page.object_list), zone),
         "is_filtered": any(form.cleaned_data.values()),
+        "words": words,
     }
     return render(request, "records/results.html", context)
 
