@@ -30,9 +30,9 @@ from carebridge.records.selectors.results import (
     ROW_COLUMNS,
     ReportLink,
     ResultRow,
-    row_from_values,
     observation_ids,
     patient_results,
+    row_from_values,
 )
 from carebridge.records.selectors.wording import calendar_day
 
@@ -101,7 +101,9 @@ class ResultGroup:
         return new_badge_markup() if self.is_new else SafeString("")
 
 
-def list_group_keys(scope: RecordScope, condition: Q | None = None, words: str = "") -> list[GroupKey]:
+def list_group_keys(
+    scope: RecordScope, condition: Q | None = None, words: str = ""
+) -> list[GroupKey]:
     """The visible results matching `condition` (from `result_filter`) as groups, newest first;
     with `words`, only the groups whose name or one of whose tests' names holds them.
 
@@ -145,8 +147,15 @@ def list_group_keys(scope: RecordScope, condition: Q | None = None, words: str =
             groups[("result", value[0])] = key
     found = [key for key in groups.values() if not words or key.matches(words)]
     # Newest first; undated last; a report before the lone results of the same moment.
-    return sorted(found, key=lambda key: (key.when is None, -(key.when or _NEVER).timestamp(),
-                                          key.kind != "report", key.pk))
+    return sorted(
+        found,
+        key=lambda key: (
+            key.when is None,
+            -(key.when or _NEVER).timestamp(),
+            key.kind != "report",
+            key.pk,
+        ),
+    )
 
 
 def _add(key: GroupKey, value: tuple[Any, ...]) -> None:

@@ -179,9 +179,7 @@ def result_rows(
     return [row_from_values(value, zone, reports.get(value[1])) for value in values]
 
 
-def row_from_values(
-    value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None
-) -> ResultRow:
+def row_from_values(value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None) -> ResultRow:
     """One `ROW_COLUMNS` tuple as a row in words."""
     (pk, fhir_id, name, system, code, category, when, number, text, unit, ref, flag, seen) = value
     return ResultRow(
