@@ -162,7 +162,8 @@ def panel_text(response: Any) -> str:
 
 def test_the_home_panel_counts_new_results(cast_with_records, patient_client):
     response = patient_client.get(reverse("home:home"))
-    assert panel_text(response) == "You have 2 new test results. See all your test results"
+    # Pat's two new results are one report: it counts once.
+    assert panel_text(response) == "You have 1 new test result. See all your test results"
     assert '<a href="/record/results/">See all your test results</a>' in response.content.decode()
 
 
