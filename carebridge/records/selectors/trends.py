@@ -93,6 +93,8 @@ class Reading(NamedTuple):
     range_text: str
     flag: str
     zone: ZoneInfo
+    # The value as the record keeps it ("70 kg"), when it is shown converted (see `measures`).
+    beside: str = ""
 
     @property
     def day(self) -> datetime.date:
@@ -111,6 +113,11 @@ class Reading(NamedTuple):
     @property
     def unit(self) -> str:
         return unit_words(self.unit_code)
+
+    @property
+    def unit_shown(self) -> str:
+        """The unit, and the recorded value beside it when converted: "lb (70 kg)"."""
+        return f"{self.unit} ({self.beside})" if self.beside else self.unit
 
     @property
     def url(self) -> str:

@@ -74,7 +74,8 @@ def test_pats_summary_shows_each_block_exactly(cast_with_records, patient_client
     )
     assert block(response, "vitals") == (
         f"Latest vital signs Blood pressure 128/82 mmHg on {day(A_MONTH_AGO)} "
-        f"Weight 72.5 kg on {day(A_MONTH_AGO)} See your vital signs over time"
+        # The clinic shows US customary units (the default), the recorded value beside.
+        f"Weight 159.8 lb (72.5 kg) on {day(A_MONTH_AGO)} See your vital signs over time"
     )
     two_years = TODAY - datetime.timedelta(days=730)
     assert block(response, "results") == (

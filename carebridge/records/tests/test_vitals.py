@@ -53,7 +53,7 @@ def test_the_latest_readings_are_told_in_words(cast_with_records, patient_client
         f"Blood pressure Your last blood pressure was 128/82 on {day(A_MONTH_AGO)}."
     )
     assert section_text(response, "weight").startswith(
-        f"Weight Your last weight was 72.5 kg on {day(A_MONTH_AGO)}."
+        f"Weight Your last weight was 159.8 lb (72.5 kg) on {day(A_MONTH_AGO)}."
     )
     assert section_text(response, "bmi") == (
         "Body mass index (BMI) There are no readings of this in the period you chose. Choose "
@@ -208,10 +208,10 @@ def test_readings_under_two_codes_are_one_series_in_date_order(cast, patient_cli
     )
     response = patient_client.get(VITALS)
     text = section_text(response, "weight")
-    assert f"Your last weight was 73 kg on {day(days[3])}." in text
+    assert f"Your last weight was 160.9 lb (73 kg) on {day(days[3])}." in text
     assert (
-        f"{day(days[3])} 73 kg {day(days[2])} 72 kg {day(days[1])} 71 kg {day(days[0])} 70 kg"
-        in text
+        f"{day(days[3])} 160.9 lb (73 kg) {day(days[2])} 158.7 lb (72 kg) "
+        f"{day(days[1])} 156.5 lb (71 kg) {day(days[0])} 154.3 lb (70 kg)" in text
     )
     path = re.search(r'class="chart-line" d="M ([^"]+)"', section(response, "weight"))
     assert path is not None

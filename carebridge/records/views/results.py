@@ -324,7 +324,7 @@ def _reading_section(
         last = readings[-1]
         latest = str(_latest_words()[key]) % {
             "value": last.value,
-            "unit": last.unit,
+            "unit": last.unit_shown,
             "day": charts.day_words(last.day),
         }
     chart = charts.reading_chart(f"chart-{key}", title, readings, start=since, end=_now_if(since))
