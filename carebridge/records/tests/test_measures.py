@@ -92,3 +92,35 @@ def test_a_metric_clinic_shows_kilograms_only(cast: Cast, patient_client) -> Non
     text = weight_text(patient_client)
     assert "Your last weight was 70 kg on" in text
     assert "lb" not in text
+
+
+def test_a_visits_vital_signs_are_in_the_clinics_units(cast: Cast, patient_client) -> None:
+    from carebridge.testing.records import encounter, in_visit, next_id
+
+    visit_id = next_id("enc")
+    day = datetime.date(2025, 3, 4)
+    signs = [
+        ("8310-5", "Body temperature", 37, "Cel"),
+        ("8302-2", "Body height", 170, "cm"),
+        ("29463-7", "Body weight", 70, "kg"),
+        ("8867-4", "Heart rate", 64, "/min"),
+    ]
+    store(
+        cast.patient,
+        encounter(cast.patient, "2025-03-04T15:00:00Z", id=visit_id),
+        *(
+            vital(cast.patient, code=code, display=name, value=value, unit=unit, day=day)
+            | in_visit(visit_id)
+            for code, name, value, unit in signs
+        ),
+    )
+    visit = ClinicalResource.objects.get(patient=cast.patient, fhir_id=visit_id)
+    html = patient_client.get(f"/record/visits/{visit.pk}/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    for shown in (
+        "Body temperature 98.6 °F (37 °C)",
+        "Body height 66.9 in (170 cm)",
+        "Body weight 154.3 lb (70 kg)",
+        "Heart rate 64 per minute",
+    ):
+        assert shown in text
