@@ -30,7 +30,7 @@ from carebridge.records.models import ClinicalResource, ResourceType
 from carebridge.records.scope import RecordScope
 from carebridge.records.selectors import charts, detail, groups, results, trends
 from carebridge.records.selectors import vitals as vital_signs
-from carebridge.records.selectors.comments import get_comment
+from carebridge.records.selectors.comments import get_comment, list_test_comments
 from carebridge.records.selectors.wording import clinic_zone
 from carebridge.records.services import mark_seen
 
@@ -210,6 +210,7 @@ def _trend_context(request: AuthenticatedRequest, scope: RecordScope, code: str)
     return {
         "name": name,
         "code": code,
+        "comments": list_test_comments(scope, code_system=results.LOINC, code=code, zone=zone),
         "period": period,
         "periods": trends.PERIODS,
         "chart": chart,
