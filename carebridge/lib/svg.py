@@ -269,7 +269,8 @@ def _time_range(
 def _open(chart: LineChart) -> str:
     title_id, desc_id = f"{chart.chart_id}-title", f"{chart.chart_id}-desc"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {chart.width} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
+        f'viewBox="0 0 {chart.width} {HEIGHT}" '
         f'width="100%" role="img" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
         f'font-family="system-ui, sans-serif" font-size="{FONT_SIZE}" fill="{INK}">'
         f'<title id="{escape(title_id)}">{escape(chart.title)}</title>'

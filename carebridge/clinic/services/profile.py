@@ -106,7 +106,8 @@ def update_clinic_profile(
 ) -> Clinic:
     """Save the clinic's profile. Refused (ValidationError, nothing saved) for a colour with
     less than 4.5:1 contrast against white text, a time zone that does not exist or an empty
-    name, or units for vital signs that are not a choice. Audit: "clinic_profile" updated, with each changed field before and after."""
+    name, or units for vital signs that are not a choice. Audit: "clinic_profile" updated,
+    with each changed field before and after."""
     chosen = asdict(profile)
     chosen["name"] = profile.name.strip()
     refusal = (

@@ -25,7 +25,6 @@ from carebridge.records.selectors.vitals import (
 )
 from carebridge.records.selectors.wording import number_words, unit_words
 
-
 # A phone's chart: narrow enough for its words to stay readable on a 320 px screen, with as
 # many of the newest readings as can be told apart at that width.
 NARROW_WIDTH = 360
@@ -46,7 +45,7 @@ class ChartView:
     not_drawn: int = 0
     # The phone's chart: the newest readings only, drawn narrow so it fits the screen with
     # words of a readable size (the page shows one chart or the other by the screen's width).
-    narrow_svg: SafeString = SafeString("")
+    narrow_svg: str = ""
     narrow_drawn: int = 0
 
     @property
@@ -97,7 +96,7 @@ def reading_chart(
         plotted=len(drawn),
         drawn=min(len(drawn), MAX_POINTS),
         not_drawn=len(readings) - len(drawn),
-        narrow_svg=render_line_chart(narrow) if newest else SafeString(""),
+        narrow_svg=render_line_chart(narrow) if newest else "",
         narrow_drawn=len(newest),
     )
 
@@ -185,7 +184,7 @@ def blood_pressure_chart(
         svg=render_line_chart(chart),
         plotted=count,
         drawn=min(count, MAX_POINTS),
-        narrow_svg=render_line_chart(narrow) if newest else SafeString(""),
+        narrow_svg=render_line_chart(narrow) if newest else "",
         narrow_drawn=len(newest),
     )
 
