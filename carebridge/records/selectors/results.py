@@ -279,13 +279,18 @@ class ReportResults:
     held: int
 
 
-def report_results(scope: RecordScope, report: ClinicalResource, zone: ZoneInfo) -> ReportResults:
-    """The report's own results, in the report's order, and how many are still held.
+def report_results(
+    scope: RecordScope, report: ClinicalResource, zone: ZoneInfo, element: str = "result"
+) -> ReportResults:
+    """The report's own results (or, with `element="hasMember"`, a panel's parts), in the
+    report's order, and how many are still held.
 
     The report was fetched through `access_resource`, so it is the viewer's patient's and
     released; its results are read within the viewer's scope only (one query).
     """
-    ids = observation_ids(report.resource.get("result"))
+    ids = observation_ids(report.resource.get(element))
+    if not ids:
+        return ReportResults(rows=[], held=0)
     found = (
         scope.all_resources()
         .of_type(ResourceType.OBSERVATION)

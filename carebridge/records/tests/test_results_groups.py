@@ -299,3 +299,26 @@ def test_a_synthea_blood_count_is_one_group_with_units_for_people(cast: Cast, tm
     assert "Platelets [#/volume] in Blood by Automated count" not in lone
     (first,) = result_groups(scope, cbc_keys[:1], ZoneInfo("UTC"))
     assert [row.unit for row in first.rows][:3] == ["10³/µL", "10⁶/µL", "g/dL"]
+
+
+def test_opening_a_panel_shows_its_parts_and_marks_them_seen(cast: Cast, patient_client):
+    parts = [glucose(cast.patient, YESTERDAY, 90), glucose(cast.patient, YESTERDAY, 150)]
+    panel = {
+        "resourceType": "Observation",
+        "id": next_id("panel"),
+        "status": "final",
+        "category": parts[0]["category"],
+        "code": coded(LOINC, "24323-8", "Glucose tolerance panel"),
+        "subject": subject(cast.patient),
+        "effectiveDateTime": at(YESTERDAY),
+        "hasMember": [{"reference": f"Observation/{part['id']}"} for part in parts],
+    }
+    *stored, panel_row = store(cast.patient, *parts, panel)
+    response = patient_client.get(f"{RESULTS}{panel_row.pk}/")
+    assert table_rows(response) == [
+        "Glucose New 90 mg/dL 70 to 99 mg/dL Normal",
+        "Glucose New 150 mg/dL 70 to 99 mg/dL ▲ High",
+    ]
+    rows = ClinicalResource.objects.filter(pk__in=[panel_row.pk, *(row.pk for row in stored)])
+    assert rows.filter(seen_at__isnull=True).count() == 0
+    assert AuditEvent.objects.filter(object_type="result").count() == 1

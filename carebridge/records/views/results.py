@@ -133,11 +133,14 @@ def result_detail(request: AuthenticatedRequest, resource_id: int) -> HttpRespon
         object_type="result",
         part="results",
     )
-    _mark_seen_by_patient(request, [row.pk])
     zone = clinic_zone(scope.patient)
+    # A panel's parts are its results: opening the panel marks them seen with it, in one write.
+    parts = results.report_results(scope, row, zone, element="hasMember")
+    _mark_seen_by_patient(request, [row.pk, *(part.pk for part in parts.rows)])
+    context = _result_context(scope, row, zone) | {"rows": parts.rows, "held": parts.held}
     # The chart's date labels, like the page's times, are in the clinic's zone.
     with timezone.override(zone):
-        return render(request, "records/result_detail.html", _result_context(scope, row, zone))
+        return render(request, "records/result_detail.html", context)
 
 
 def _result_context(scope: RecordScope, row: ClinicalResource, zone: ZoneInfo) -> dict[str, Any]:
