@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.records.links import record_url
-from carebridge.records.models import ResourceType
+from carebridge.records.models import ResourceType, ResultComment
 from carebridge.records.selectors.cells import day_words, new_badge_markup
 from carebridge.records.selectors.results import (
     ROW_COLUMNS,
@@ -72,6 +72,8 @@ class ResultGroup:
     day: datetime.date | None
     is_new: bool
     rows: list[ResultRow]
+    # The clinician wrote a comment on the report, the panel or one of its results.
+    has_comment: bool = False
 
     @property
     def url(self) -> str:
@@ -208,16 +210,23 @@ def _reports(scope: RecordScope) -> Any:
 
 
 def result_groups(scope: RecordScope, keys: list[GroupKey], zone: ZoneInfo) -> list[ResultGroup]:
-    """The page's groups with their results in words, in one query."""
+    """The page's groups with their results in words, and which have a clinician's comment,
+    in two queries."""
     wanted = [pk for key in keys for pk in key.member_pks]
     values = patient_results(scope).filter(pk__in=wanted).values_list(*ROW_COLUMNS)
     by_pk = {value[0]: value for value in values}
+    commented = set(
+        ResultComment.objects.filter(
+            patient=scope.patient, resource_id__in=[*wanted, *(key.pk for key in keys)]
+        ).values_list("resource_id", flat=True)
+    )
     groups = []
     for key in keys:
         link = ReportLink(key.pk, key.name) if key.kind == "report" else None
         rows = [row_from_values(by_pk[pk], zone, link) for pk in key.member_pks if pk in by_pk]
         day = calendar_day(key.when, zone)
-        groups.append(ResultGroup(key.kind, key.pk, key.name, day, key.is_new, rows))
+        has_comment = key.pk in commented or not commented.isdisjoint(key.member_pks)
+        groups.append(ResultGroup(key.kind, key.pk, key.name, day, key.is_new, rows, has_comment))
     return groups
 
 

@@ -322,3 +322,26 @@ def test_opening_a_panel_shows_its_parts_and_marks_them_seen(cast: Cast, patient
     rows = ClinicalResource.objects.filter(pk__in=[panel_row.pk, *(row.pk for row in stored)])
     assert rows.filter(seen_at__isnull=True).count() == 0
     assert AuditEvent.objects.filter(object_type="result").count() == 1
+
+
+def test_a_row_says_when_the_clinician_added_a_comment(cast: Cast, patient_client):
+    from carebridge.records.services import release_with_comment
+
+    cast.clinic.held_result_categories = ["laboratory"]
+    cast.clinic.save()
+    *parts, cbc = store(cast.patient, *blood_count(cast.patient, YESTERDAY, parts=2))
+    (lone,) = store(cast.patient, glucose(cast.patient, TODAY - datetime.timedelta(days=3), 90))
+    release_with_comment(
+        actor=cast.clinician,
+        clinic=cast.clinic,
+        resource=parts[1],
+        resource_ids=[cbc.pk, *(part.pk for part in parts), lone.pk],
+        comment="Nothing to worry about.",
+    )
+    rows = table_rows(patient_client.get(RESULTS))
+    assert rows[0] == (
+        f"Complete blood count New The clinician added a comment: open it to read it. "
+        f"{day(YESTERDAY)} 2 results None flagged"
+    )
+    assert "comment" not in rows[1]
+    assert "Nothing to worry about." not in patient_client.get(RESULTS).content.decode()

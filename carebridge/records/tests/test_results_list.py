@@ -267,7 +267,8 @@ def query_plan(sql: str) -> str:
 
 def test_the_list_reads_the_record_in_five_queries(cast_with_records, patient_client):
     # The counts (new and held) in one; the results' index columns, the reports' result lists
-    # and the panels' part lists to group them; and the page's rows.
+    # and the panels' part lists to group them; and the page's rows. (And one more, of the
+    # comments, not of the record.)
     queries = record_queries(patient_client, f"{reverse('records:results')}?kind=laboratory")
     assert len(queries) == 5
     assert [sql.count("COUNT(") for sql in queries] == [0, 0, 0, 2, 0]
