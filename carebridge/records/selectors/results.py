@@ -33,7 +33,12 @@ from carebridge.records.models import (
     ResourceType,
 )
 from carebridge.records.selectors.cells import day_words, flag_markup, new_badge_markup
-from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
+from carebridge.records.selectors.wording import (
+    calendar_day,
+    number_words,
+    range_words,
+    unit_words,
+)
 
 if TYPE_CHECKING:
     from carebridge.records.scope import RecordScope
@@ -192,7 +197,7 @@ def row_from_values(value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink |
         day=calendar_day(when, zone),
         value=number_words(number) if number is not None else text,
         unit=unit_words(unit) if number is not None else "",
-        range_text=ref,
+        range_text=range_words(ref, unit),
         flag=flag,
         is_new=seen is None,
         report=report,

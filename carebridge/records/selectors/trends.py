@@ -23,7 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from carebridge.records.links import record_url
 from carebridge.records.models import ResourceType
 from carebridge.records.selectors.cells import day_words, flag_markup
-from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
+from carebridge.records.selectors.wording import (
+    calendar_day,
+    number_words,
+    range_words,
+    unit_words,
+)
 
 if TYPE_CHECKING:
     from carebridge.records.scope import RecordScope
@@ -113,6 +118,11 @@ class Reading(NamedTuple):
     @property
     def unit(self) -> str:
         return unit_words(self.unit_code)
+
+    @property
+    def range_shown(self) -> str:
+        """The normal range with its unit as people write it."""
+        return range_words(self.range_text, self.unit_code)
 
     @property
     def unit_shown(self) -> str:

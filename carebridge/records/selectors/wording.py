@@ -170,6 +170,14 @@ def unit_words(unit: str) -> str:
     return unit_for_people(unit)
 
 
+def range_words(text: str, unit: str) -> str:
+    """A normal range made from the lab's numbers ("4 to 11 10*3/uL") with its unit as people
+    write it ("4 to 11 10³/µL"); a range the lab wrote in words is left as it is."""
+    if unit and text.endswith(f" {unit}"):
+        return f"{text.removesuffix(unit)}{unit_words(unit)}"
+    return text
+
+
 def quantity_words(value: Any, unit: str) -> str:
     """ "72.5 kg": a number and its unit, or the empty string when there is no number."""
     number = number_words(value)

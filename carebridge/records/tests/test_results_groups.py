@@ -151,7 +151,9 @@ def test_opening_a_report_marks_it_and_every_part_seen_in_one_audited_view(
 ):
     *parts, cbc = store(cast.patient, *blood_count(cast.patient, YESTERDAY, parts=5))
     with CaptureQueriesContext(connection) as queries:
-        assert patient_client.get(f"{RESULTS}reports/{cbc.pk}/").status_code == 200
+        response = patient_client.get(f"{RESULTS}reports/{cbc.pk}/")
+    # Units, and the ranges made from the lab's numbers, as people write them.
+    assert table_rows(response)[0] == "Count part 1 New 5 10³/µL 4 to 11 10³/µL Normal"
     updates = [
         q["sql"] for q in queries if q["sql"].startswith('UPDATE "records_clinicalresource"')
     ]

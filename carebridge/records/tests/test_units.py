@@ -66,3 +66,20 @@ def test_an_unknown_unit_passes_through_unchanged_and_nothing_raises(unit: str) 
         assert shown != "" or unit == ""
     else:
         assert shown == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "shown"),
+    [
+        ("4 to 11 10*3/uL", "10*3/uL", "4 to 11 10³/µL"),
+        ("≤ 200 mg/dL", "mg/dL", "≤ 200 mg/dL"),
+        ("Negative", "10*3/uL", "Negative"),
+        ("4 to 11", "", "4 to 11"),
+    ],
+)
+def test_a_range_made_from_numbers_shows_its_unit_for_people(
+    text: str, unit: str, shown: str
+) -> None:
+    from carebridge.records.selectors.wording import range_words
+
+    assert range_words(text, unit) == shown
