@@ -12,6 +12,13 @@ MESSAGE_REPLY_DAYS_MOST = 30
 DEFAULT_BRAND_COLOUR = "#0b5394"
 
 
+class VitalUnits(models.TextChoices):
+    """The units a clinic shows vital signs in."""
+
+    METRIC = "metric", _("Metric (kg, cm, °C)")
+    US_CUSTOMARY = "us", _("US customary (lb, in, °F) with the metric value beside it")
+
+
 class Clinic(models.Model):
     """A clinic (practice) and the settings it chooses for its portal."""
 
@@ -33,6 +40,14 @@ class Clinic(models.Model):
     # Goes up with every change of logo or colour, so their long-cached addresses change too.
     branding_version = models.PositiveIntegerField(default=1)
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
+    # How vital signs are shown to patients and in the console's chart: US customary (lb, in,
+    # °F) with the metric value beside it, or metric only. The stored (FHIR) values never change.
+    vital_units = models.CharField(
+        _("units for vital signs"),
+        max_length=8,
+        choices=VitalUnits.choices,
+        default=VitalUnits.US_CUSTOMARY,
+    )
     require_patient_mfa = models.BooleanField(
         _("require two-step verification for patients"), default=False
     )

@@ -79,6 +79,8 @@ class LineChart:
     # The time axis; by default it spans the points.
     start: datetime.datetime | None = None
     end: datetime.datetime | None = None
+    # The drawing's width: a phone's chart is narrower, so its words stay a readable size.
+    width: int = WIDTH
 
 
 @dataclass(frozen=True)
@@ -220,12 +222,13 @@ def render_line_chart(chart: LineChart, *, max_points: int = MAX_POINTS) -> Safe
     y = Scale(ticks[0], ticks[-1], HEIGHT - BOTTOM, top)
     start, end = _time_range(series, chart)
     # Inset so the first and last points do not sit on the chart's edges.
-    x = Scale(start.timestamp(), end.timestamp(), LEFT + INSET, WIDTH - RIGHT - INSET)
+    right = chart.width - RIGHT
+    x = Scale(start.timestamp(), end.timestamp(), LEFT + INSET, right - INSET)
     parts = [
         _open(chart),
-        *(_band(band, index, y) for index, band in enumerate(chart.bands)),
-        *_value_axis(ticks, y),
-        *_time_axis(start, end, x, y),
+        *(_band(band, index, y, right) for index, band in enumerate(chart.bands)),
+        *_value_axis(ticks, y, right),
+        *_time_axis(start, end, x, y, most=6 * chart.width // WIDTH),
         *_legend(chart.bands, series),
         _unit_label(chart.unit, top),
         *(_line(s, index, x, y) for index, s in enumerate(series)),
@@ -266,7 +269,8 @@ def _time_range(
 def _open(chart: LineChart) -> str:
     title_id, desc_id = f"{chart.chart_id}-title", f"{chart.chart_id}-desc"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
+        f'viewBox="0 0 {chart.width} {HEIGHT}" '
         f'width="100%" role="img" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
         f'font-family="system-ui, sans-serif" font-size="{FONT_SIZE}" fill="{INK}">'
         f'<title id="{escape(title_id)}">{escape(chart.title)}</title>'
@@ -274,28 +278,28 @@ def _open(chart: LineChart) -> str:
     )
 
 
-def _band(band: Band, index: int, y: Scale) -> str:
+def _band(band: Band, index: int, y: Scale, right: float) -> str:
     high = y(min(band.high, y.high)) if band.high is not None else y.pixel_high
     low = y(max(band.low, y.low)) if band.low is not None else y.pixel_low
     fill = BAND_FILLS[index % len(BAND_FILLS)]
     edges = [
-        f'<line class="chart-band-edge" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{edge}" '
+        f'<line class="chart-band-edge" x1="{LEFT}" x2="{right}" y1="{edge}" '
         f'y2="{edge}" stroke="#4a4a4a" stroke-dasharray="6 4"/>'
         for edge, given in ((high, band.high), (low, band.low))
         if given is not None
     ]
     return (
-        f'<rect class="chart-band" x="{LEFT}" y="{high}" width="{WIDTH - LEFT - RIGHT}" '
+        f'<rect class="chart-band" x="{LEFT}" y="{high}" width="{right - LEFT}" '
         f'height="{round(low - high, 1)}" fill="{fill}"/>' + "".join(edges)
     )
 
 
-def _value_axis(ticks: Sequence[float], y: Scale) -> list[str]:
+def _value_axis(ticks: Sequence[float], y: Scale, right: float) -> list[str]:
     parts = []
     for tick in ticks:
         level = y(tick)
         parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}" '
+            f'<line x1="{LEFT}" x2="{right}" y1="{level}" y2="{level}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{LEFT - 8}" y="{level + 5}" text-anchor="end">'
             f"{escape(tick_label(tick, ticks))}</text>"
@@ -303,10 +307,13 @@ def _value_axis(ticks: Sequence[float], y: Scale) -> list[str]:
     return parts
 
 
-def _time_axis(start: datetime.datetime, end: datetime.datetime, x: Scale, y: Scale) -> list[str]:
+def _time_axis(
+    start: datetime.datetime, end: datetime.datetime, x: Scale, y: Scale, *, most: int
+) -> list[str]:
     base = y.pixel_low
-    parts = [f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}" stroke="{INK}"/>']
-    for moment, label in time_ticks(start, end):
+    right = x.pixel_high + INSET
+    parts = [f'<line x1="{LEFT}" x2="{right}" y1="{base}" y2="{base}" stroke="{INK}"/>']
+    for moment, label in time_ticks(start, end, most):
         at = x(moment.timestamp())
         parts.append(
             f'<line x1="{at}" x2="{at}" y1="{base}" y2="{base + 6}" stroke="{INK}"/>'

@@ -1,5 +1,5 @@
-"""The record's contributions to the home page: how many test results are new, or held, and
-the clinician's comments on new results."""
+"""The record's contributions to the home page: how many test results are new (a report or
+panel counted once), or held, and the clinician's comments on new results."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from carebridge.home.panels import HomePanel
 from carebridge.records.scope import RecordScope
 from carebridge.records.selectors.comments import list_new_comments
+from carebridge.records.selectors.groups import count_new_groups
 from carebridge.records.selectors.results import result_counts
 from carebridge.records.selectors.wording import clinic_zone
 
@@ -25,24 +26,26 @@ def results_panel(request: HttpRequest) -> HomePanel | None:
     if scope is None or not scope.may_see("results"):
         return None
     counts = result_counts(scope)
+    # A report or panel counts once, however many results it holds: one blood count, not 26.
+    new = count_new_groups(scope) if counts.new else 0
     items = []
-    if counts.new and request.acting.is_proxy:  # type: ignore[attr-defined]
+    if new and request.acting.is_proxy:  # type: ignore[attr-defined]
         items.append(
             ngettext(
                 "There is %(count)d new test result.",
                 "There are %(count)d new test results.",
-                counts.new,
+                new,
             )
-            % {"count": counts.new}
+            % {"count": new}
         )
-    elif counts.new:
+    elif new:
         items.append(
             ngettext(
                 "You have %(count)d new test result.",
                 "You have %(count)d new test results.",
-                counts.new,
+                new,
             )
-            % {"count": counts.new}
+            % {"count": new}
         )
     if counts.held:
         items.append(

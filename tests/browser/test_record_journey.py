@@ -147,21 +147,27 @@ def see_blood_pressure_over_five_years(
     section = page.locator("section#blood-pressure")
     expect(section.get_by_role("heading", level=2)).to_have_text("Blood pressure")
     expect(section).to_contain_text("Your last blood pressure was")
-    expect(section.locator("svg[role='img']")).to_be_visible()
+    wide, narrow = section.locator(".chart-wide svg"), section.locator(".chart-narrow svg")
+    expect(wide).to_be_visible()
+    expect(narrow).to_be_hidden()
     assert_no_axe_violations(page)
     # The chart's axis spans the five years (the table beneath pages through every reading).
-    chart_years = {int(year) for year in re.findall(r"\b(20\d\d)\b", _svg_text(section))}
+    chart_years = {int(year) for year in re.findall(r"\b(20\d\d)\b", _svg_text(wide))}
     assert min(chart_years) <= datetime.date.today().year - 4, chart_years
     expect(section.locator("details table caption")).to_contain_text("readings in this period")
-    # Readable at 320 px wide, the chart scrolls inside its own box, not the page.
+    # At 320 px the phone's chart (the newest readings) takes its place and fits the width.
     page.set_viewport_size({"width": 320, "height": 800})
+    expect(wide).to_be_hidden()
+    expect(narrow).to_be_visible()
+    box = narrow.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, box
     assert_no_horizontal_scroll(page)
     assert_no_axe_violations(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _svg_text(section) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(text or "" for text in section.locator("svg text").all_text_contents())
+def _svg_text(chart) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(text or "" for text in chart.locator("text").all_text_contents())
 
 
 def download_the_ccd(page: Page, patient: Patient) -> None:

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from carebridge.audit.services import record_change
-from carebridge.clinic.models import Clinic
+from carebridge.clinic.models import Clinic, VitalUnits
 from carebridge.clinic.services.common import (
     changed_fields,
     copy_to_caller,
@@ -44,6 +44,7 @@ class ClinicProfile:
     emergency_wording: str
     time_zone: str
     brand_colour: str
+    vital_units: str
 
 
 @dataclass(frozen=True)
@@ -96,18 +97,24 @@ def patient_settings_refusal(chosen: PatientSettings) -> str | None:
     return None
 
 
+def _is_vital_units(profile: ClinicProfile) -> bool:
+    return profile.vital_units in VitalUnits.values
+
+
 def update_clinic_profile(
     *, actor: User, clinic: Clinic, profile: ClinicProfile, request: HttpRequest | None = None
 ) -> Clinic:
     """Save the clinic's profile. Refused (ValidationError, nothing saved) for a colour with
     less than 4.5:1 contrast against white text, a time zone that does not exist or an empty
-    name. Audit: "clinic_profile" updated, with each changed field before and after."""
+    name, or units for vital signs that are not a choice. Audit: "clinic_profile" updated,
+    with each changed field before and after."""
     chosen = asdict(profile)
     chosen["name"] = profile.name.strip()
     refusal = (
         (_("Give the clinic's name.") if not chosen["name"] else None)
         or colour_refusal(profile.brand_colour)
         or time_zone_refusal(profile.time_zone)
+        or (_("Choose the units for vital signs.") if not _is_vital_units(profile) else None)
     )
     if refusal:
         raise ValidationError(refusal, code="invalid")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -25,6 +25,11 @@ from carebridge.records.selectors.vitals import (
 )
 from carebridge.records.selectors.wording import number_words, unit_words
 
+# A phone's chart: narrow enough for its words to stay readable on a 320 px screen, with as
+# many of the newest readings as can be told apart at that width.
+NARROW_WIDTH = 360
+NARROW_POINTS = 12
+
 
 @dataclass(frozen=True)
 class ChartView:
@@ -38,6 +43,14 @@ class ChartView:
     drawn: int
     # Readings listed in the table but not drawn: in another unit, or not a number.
     not_drawn: int = 0
+    # The phone's chart: the newest readings only, drawn narrow so it fits the screen with
+    # words of a readable size (the page shows one chart or the other by the screen's width).
+    narrow_svg: str = ""
+    narrow_drawn: int = 0
+
+    @property
+    def narrow_id(self) -> str:
+        return f"{self.chart_id}-newest"
 
     @property
     def is_thinned(self) -> bool:
@@ -67,12 +80,24 @@ def reading_chart(
         start=start,
         end=end,
     )
+    newest = drawn[-NARROW_POINTS:]
+    narrow = replace(
+        chart,
+        chart_id=f"{chart_id}-newest",
+        description=_describe_readings(name, newest, band),
+        series=[Series(name, [(r.when, r.number or 0.0) for r in newest])],
+        start=None,
+        end=None,
+        width=NARROW_WIDTH,
+    )
     return ChartView(
         chart_id=chart_id,
         svg=render_line_chart(chart),
         plotted=len(drawn),
         drawn=min(len(drawn), MAX_POINTS),
         not_drawn=len(readings) - len(drawn),
+        narrow_svg=render_line_chart(narrow) if newest else "",
+        narrow_drawn=len(newest),
     )
 
 
@@ -142,11 +167,25 @@ def blood_pressure_chart(
         end=end,
     )
     count = len(readings)
+    newest = list(readings[-NARROW_POINTS:])
+    narrow = replace(
+        chart,
+        chart_id="chart-blood-pressure-newest",
+        description=_describe_blood_pressure(newest),
+        series=[
+            Series(series.label, list(series.points)[-NARROW_POINTS:]) for series in chart.series
+        ],
+        start=None,
+        end=None,
+        width=NARROW_WIDTH,
+    )
     return ChartView(
         chart_id=chart.chart_id,
         svg=render_line_chart(chart),
         plotted=count,
         drawn=min(count, MAX_POINTS),
+        narrow_svg=render_line_chart(narrow) if newest else "",
+        narrow_drawn=len(newest),
     )
 
 

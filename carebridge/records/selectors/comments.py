@@ -62,3 +62,22 @@ def list_new_comments(scope: RecordScope, zone: ZoneInfo) -> list[CommentView]:
         .order_by("-written_at", "-pk")[:HOME_COMMENTS]
     )
     return [_view(comment, comment.resource, zone) for comment in comments]
+
+
+# The trend page shows this many of the newest comments on the test's results.
+TEST_COMMENTS = 10
+
+
+def list_test_comments(
+    scope: RecordScope, *, code_system: str, code: str, zone: ZoneInfo
+) -> list[CommentView]:
+    """The clinician's comments on this viewer's visible results of one test, newest first
+    (one query, at most `TEST_COMMENTS`)."""
+    visible = scope.resources().filter(code_system=code_system, code=code).values("pk")
+    comments = (
+        ResultComment.objects.filter(patient=scope.patient, resource__in=visible)
+        .select_related("written_by", "resource")
+        .defer("resource__resource")
+        .order_by("-written_at", "-pk")[:TEST_COMMENTS]
+    )
+    return [_view(comment, comment.resource, zone) for comment in comments]

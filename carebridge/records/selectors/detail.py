@@ -21,6 +21,7 @@ from carebridge.records.selectors.wording import (
     calendar_day,
     number_words,
     quantity_words,
+    range_words,
     unit_words,
 )
 
@@ -95,7 +96,7 @@ def get_result_detail(scope: RecordScope, row: ClinicalResource, zone: ZoneInfo)
         is_loinc=row.code_system == LOINC and bool(row.code),
         value=number_words(row.value_numeric) if numeric else row.value_text,
         unit=unit_words(row.value_unit) if numeric else "",
-        range_text=row.reference_text,
+        range_text=range_words(row.reference_text, row.value_unit),
         flag=row.interpretation,
         note=note_for(row.code_system, row.code),
         collected=moment(row.effective_at, zone),

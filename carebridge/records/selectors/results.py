@@ -33,7 +33,12 @@ from carebridge.records.models import (
     ResourceType,
 )
 from carebridge.records.selectors.cells import day_words, flag_markup, new_badge_markup
-from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
+from carebridge.records.selectors.wording import (
+    calendar_day,
+    number_words,
+    range_words,
+    unit_words,
+)
 
 if TYPE_CHECKING:
     from carebridge.records.scope import RecordScope
@@ -176,10 +181,11 @@ def result_rows(
 ) -> list[ResultRow]:
     """`ROW_COLUMNS` tuples as rows, each with the report that groups it (one query)."""
     reports = reports_of(scope, [(value[1], value[6]) for value in values])
-    return [_row(value, zone, reports.get(value[1])) for value in values]
+    return [row_from_values(value, zone, reports.get(value[1])) for value in values]
 
 
-def _row(value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None) -> ResultRow:
+def row_from_values(value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None) -> ResultRow:
+    """One `ROW_COLUMNS` tuple as a row in words."""
     (pk, fhir_id, name, system, code, category, when, number, text, unit, ref, flag, seen) = value
     return ResultRow(
         pk=pk,
@@ -191,7 +197,7 @@ def _row(value: tuple[Any, ...], zone: ZoneInfo, report: ReportLink | None) -> R
         day=calendar_day(when, zone),
         value=number_words(number) if number is not None else text,
         unit=unit_words(unit) if number is not None else "",
-        range_text=ref,
+        range_text=range_words(ref, unit),
         flag=flag,
         is_new=seen is None,
         report=report,
@@ -246,7 +252,7 @@ def observation_ids(references: Any) -> list[str]:
 def recent_results(scope: RecordScope, zone: ZoneInfo, limit: int = 5) -> list[ResultRow]:
     """The newest few results, for the health summary."""
     values = list(list_results(scope)[:limit])
-    return [_row(value, zone, None) for value in values]
+    return [row_from_values(value, zone, None) for value in values]
 
 
 def result_counts(scope: RecordScope, *, listed: Q | None = None) -> ResultCounts:
@@ -278,13 +284,18 @@ class ReportResults:
     held: int
 
 
-def report_results(scope: RecordScope, report: ClinicalResource, zone: ZoneInfo) -> ReportResults:
-    """The report's own results, in the report's order, and how many are still held.
+def report_results(
+    scope: RecordScope, report: ClinicalResource, zone: ZoneInfo, element: str = "result"
+) -> ReportResults:
+    """The report's own results (or, with `element="hasMember"`, a panel's parts), in the
+    report's order, and how many are still held.
 
     The report was fetched through `access_resource`, so it is the viewer's patient's and
     released; its results are read within the viewer's scope only (one query).
     """
-    ids = observation_ids(report.resource.get("result"))
+    ids = observation_ids(report.resource.get(element))
+    if not ids:
+        return ReportResults(rows=[], held=0)
     found = (
         scope.all_resources()
         .of_type(ResourceType.OBSERVATION)
@@ -302,5 +313,5 @@ def report_results(scope: RecordScope, report: ClinicalResource, zone: ZoneInfo)
         if value[-1] == Release.HELD:
             held += 1
         else:
-            rows.append(_row(value[:-1], zone, link))
+            rows.append(row_from_values(value[:-1], zone, link))
     return ReportResults(rows=rows, held=held)

@@ -23,7 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from carebridge.records.links import record_url
 from carebridge.records.models import ResourceType
 from carebridge.records.selectors.cells import day_words, flag_markup
-from carebridge.records.selectors.wording import calendar_day, number_words, unit_words
+from carebridge.records.selectors.wording import (
+    calendar_day,
+    number_words,
+    range_words,
+    unit_words,
+)
 
 if TYPE_CHECKING:
     from carebridge.records.scope import RecordScope
@@ -93,6 +98,8 @@ class Reading(NamedTuple):
     range_text: str
     flag: str
     zone: ZoneInfo
+    # The value as the record keeps it ("70 kg"), when it is shown converted (see `measures`).
+    beside: str = ""
 
     @property
     def day(self) -> datetime.date:
@@ -111,6 +118,16 @@ class Reading(NamedTuple):
     @property
     def unit(self) -> str:
         return unit_words(self.unit_code)
+
+    @property
+    def range_shown(self) -> str:
+        """The normal range with its unit as people write it."""
+        return range_words(self.range_text, self.unit_code)
+
+    @property
+    def unit_shown(self) -> str:
+        """The unit, and the recorded value beside it when converted: "lb (70 kg)"."""
+        return f"{self.unit} ({self.beside})" if self.beside else self.unit
 
     @property
     def url(self) -> str:

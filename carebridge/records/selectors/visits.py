@@ -23,6 +23,7 @@ from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
 from carebridge.records.indexing.elements import mappings
+from carebridge.records.measures import to_us_customary, uses_us_customary
 from carebridge.records.models import RESULT_CATEGORIES, ClinicalResource, ResourceType
 from carebridge.records.selectors import wording
 from carebridge.records.selectors.attachments import AttachmentText
@@ -179,7 +180,7 @@ def get_visit(scope: RecordScope, encounter: ClinicalResource) -> VisitDetail:
     recorded = [row for row in recorded if scope.may_see(part_of(row))]
     if scope.may_see("problems"):
         visit.diagnoses = _diagnoses(scope, resource, recorded)
-    _sort_recorded(visit, recorded, zone)
+    _sort_recorded(visit, recorded, zone, us_customary=uses_us_customary(scope.patient.clinic))
     _add_documents(visit, recorded, zone)
     return visit
 
@@ -257,12 +258,15 @@ def _diagnosis_row(row: ClinicalResource) -> DiagnosisRow:
     )
 
 
-def _sort_recorded(visit: VisitDetail, recorded: list[ClinicalResource], zone: ZoneInfo) -> None:
-    """Put each row recorded at the visit in its block (documents and plans come later)."""
+def _sort_recorded(
+    visit: VisitDetail, recorded: list[ClinicalResource], zone: ZoneInfo, *, us_customary: bool
+) -> None:
+    """Put each row recorded at the visit in its block (documents and plans come later).
+    Vital signs are in the clinic's units (`measures`)."""
     for row in recorded:
         kind = row.resource_type
         if kind == ResourceType.OBSERVATION and row.category == "vital-signs":
-            visit.vitals.append(_measurement(row))
+            visit.vitals.append(_measurement(row, us_customary=us_customary))
         elif kind == ResourceType.OBSERVATION and row.category in RESULT_CATEGORIES:
             visit.results.append(_measurement(row))
         elif kind == ResourceType.DIAGNOSTIC_REPORT:
@@ -293,17 +297,30 @@ def measurement_value(row: ClinicalResource) -> str:
     return wording.quantity_words(row.value_numeric, row.value_unit) or row.value_text
 
 
-def _measurement(row: ClinicalResource) -> MeasurementRow:
+def _measurement(row: ClinicalResource, *, us_customary: bool = False) -> MeasurementRow:
     flag = ""
     if row.interpretation and row.interpretation != "N":
         flag = words_for(wording.INTERPRETATION, row.interpretation)
     return MeasurementRow(
         pk=row.pk,
         name=row.code_display or _("Measurement not named"),
-        value=measurement_value(row) or _("No value recorded"),
+        value=_converted(row, us_customary) or measurement_value(row) or _("No value recorded"),
         normal_range=row.reference_text,
         flag=flag,
     )
+
+
+def _converted(row: ClinicalResource, us_customary: bool) -> str:
+    # "154.3 lb (70 kg)": in US customary units with the recorded value beside, or "" when
+    # the clinic shows metric or the unit has no US customary form.
+    converted = None
+    if us_customary and row.value_numeric is not None:
+        converted = to_us_customary(row.value_numeric, row.value_unit)
+    if converted is None:
+        return ""
+    number, unit = converted
+    recorded = wording.quantity_words(row.value_numeric, row.value_unit)
+    return f"{wording.quantity_words(number, unit)} ({recorded})"
 
 
 def _order(row: ClinicalResource, zone: ZoneInfo) -> OrderRow:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, Subquery, TextField
 from django.db.models.functions import Cast
 
+from carebridge.records.measures import in_us_customary, uses_us_customary
 from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet, ResourceType
 from carebridge.records.selectors.cells import day_words
 from carebridge.records.selectors.trends import Reading, moment_column, moment_reader
@@ -94,7 +95,8 @@ def list_vitals(
         rows = rows.filter(effective_at__gte=since)
     # Ordered by code first, so SQLite reads just these codes' rows through their index (by
     # date first, it walks every observation of the period); `_sorted` puts them in date order.
-    return _sorted(rows.order_by("code", "effective_at", "pk"), zone)
+    vitals = _sorted(rows.order_by("code", "effective_at", "pk"), zone)
+    return _in_clinic_units(vitals, scope)
 
 
 def latest_vitals(scope: RecordScope, *, zone: ZoneInfo) -> Vitals:
@@ -108,7 +110,16 @@ def latest_vitals(scope: RecordScope, *, zone: ZoneInfo) -> Vitals:
         operator.or_, (Q(pk=Subquery(_newest_pk(rows, codes))) for codes in groups)
     )
     # Every primary key here comes from the scoped rows' subqueries.
-    return _sorted(ClinicalResource.objects.filter(newest).order_by("effective_at", "pk"), zone)
+    vitals = _sorted(ClinicalResource.objects.filter(newest).order_by("effective_at", "pk"), zone)
+    return _in_clinic_units(vitals, scope)
+
+
+def _in_clinic_units(vitals: Vitals, scope: RecordScope) -> Vitals:
+    # Weight is the one of the four with a US customary unit; blood pressure, BMI and heart
+    # rate read the same everywhere.
+    if uses_us_customary(scope.patient.clinic):
+        vitals.weight = [in_us_customary(reading) for reading in vitals.weight]
+    return vitals
 
 
 def _newest_pk(rows: ClinicalResourceQuerySet, codes: Sequence[str]) -> Any:

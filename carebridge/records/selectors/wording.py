@@ -16,6 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carebridge.records.units import unit_for_people
+
 if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
@@ -125,18 +127,6 @@ INTERPRETATION: dict[str, Promise] = {
     "A": gettext_lazy("Abnormal"),
     "AA": gettext_lazy("Very abnormal"),
 }
-# UCUM units as people write them.
-UNITS = {
-    "mm[Hg]": "mmHg",
-    "[lb_av]": "lb",
-    "[in_i]": "in",
-    "Cel": "°C",
-    "[degF]": "°F",
-    "/min": "per minute",
-    "kg/m2": "kg/m²",
-    "{beats}/min": "beats per minute",
-    "{breaths}/min": "breaths per minute",
-}
 # Blood pressure: the panel, and its two parts.
 BLOOD_PRESSURE_PANEL = "85354-9"
 SYSTOLIC, DIASTOLIC = "8480-6", "8462-4"
@@ -176,7 +166,16 @@ def number_words(value: float | int | None) -> str:
 
 
 def unit_words(unit: str) -> str:
-    return UNITS.get(unit, unit)
+    """The unit as a person reads it (see `records.units`)."""
+    return unit_for_people(unit)
+
+
+def range_words(text: str, unit: str) -> str:
+    """A normal range made from the lab's numbers ("4 to 11 10*3/uL") with its unit as people
+    write it ("4 to 11 10³/µL"); a range the lab wrote in words is left as it is."""
+    if unit and text.endswith(f" {unit}"):
+        return f"{text.removesuffix(unit)}{unit_words(unit)}"
+    return text
 
 
 def quantity_words(value: Any, unit: str) -> str:

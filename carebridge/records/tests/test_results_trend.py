@@ -64,7 +64,11 @@ def test_all_readings_by_default_with_chart_and_table(cast_with_records, patient
     ]
     html = response.content.decode()
     assert '<a href="?period=all" aria-current="page">All readings</a>' in html
-    assert html.count('class="chart-point"') == 2 + 1
+    wide, narrow = html.split('class="chart-narrow"')
+    assert wide.count('class="chart-point"') == 2 + 1
+    # Both readings fit the phone's chart: it says nothing is left out.
+    assert narrow.count('class="chart-point"') == 2 + 1
+    assert "The chart shows the newest" not in narrow
     assert "Every reading 2 readings, newest first" in text
 
 
@@ -138,5 +142,5 @@ def test_the_trend_costs_the_same_queries_for_2_or_1002_readings(cast_with_recor
     add_a1c_history(cast_with_records.patient, 1000)
     assert query_count(large, trend(cast_with_records.patient)) == budget
     html = large.get(trend(cast_with_records.patient)).content.decode()
-    assert html.count('class="chart-point"') == 200 + 1
+    assert html.split('class="chart-narrow"')[0].count('class="chart-point"') == 200 + 1
     assert re.search(r"\sstyle\s*=", html) is None

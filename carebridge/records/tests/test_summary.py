@@ -71,7 +71,8 @@ def test_pats_summary_shows_each_block_exactly(cast_with_records, patient_client
     )
     assert block(response, "vitals") == (
         f"Latest vital signs Blood pressure 128/82 mmHg on {day(A_MONTH_AGO)} "
-        f"Weight 72.5 kg on {day(A_MONTH_AGO)} See vital signs over time"
+        # The clinic shows US customary units (the default), the recorded value beside.
+        f"Weight 159.8 lb (72.5 kg) on {day(A_MONTH_AGO)} See vital signs over time"
     )
     two_years = TODAY - datetime.timedelta(days=730)
     assert block(response, "results") == (
@@ -159,7 +160,8 @@ def panel_text(response: Any) -> str:
 
 def test_the_home_panel_counts_new_results(cast_with_records, patient_client):
     response = patient_client.get(reverse("home:home"))
-    assert panel_text(response) == "You have 2 new test results. See all your test results"
+    # Pat's two new results are one report: it counts once.
+    assert panel_text(response) == "You have 1 new test result. See all your test results"
     assert '<a href="/record/results/">See all your test results</a>' in response.content.decode()
 
 

@@ -53,7 +53,7 @@ def test_the_latest_readings_are_told_in_words(cast_with_records, patient_client
         f"Blood pressure Your last blood pressure was 128/82 on {day(A_MONTH_AGO)}."
     )
     assert section_text(response, "weight").startswith(
-        f"Weight Your last weight was 72.5 kg on {day(A_MONTH_AGO)}."
+        f"Weight Your last weight was 159.8 lb (72.5 kg) on {day(A_MONTH_AGO)}."
     )
     assert section_text(response, "bmi") == (
         "Body mass index (BMI) There are no readings of this in the period you chose. Choose "
@@ -62,7 +62,8 @@ def test_the_latest_readings_are_told_in_words(cast_with_records, patient_client
 
 
 def test_blood_pressure_has_two_lines_and_both_normal_bands(cast_with_records, patient_client):
-    svg = section(patient_client.get(VITALS), "blood-pressure")
+    # The wide chart (the phone's chart follows it).
+    svg = section(patient_client.get(VITALS), "blood-pressure").split('class="chart-narrow"')[0]
     assert svg.count('class="chart-band"') == 2
     assert "Normal upper number: below 120" in svg and "Normal lower number: below 80" in svg
     assert svg.count('class="chart-series"') == 2
@@ -133,9 +134,12 @@ def test_an_empty_record_says_there_are_no_readings(cast, patient_client):
 def test_twenty_years_of_readings_stay_readable(cast, patient_client):
     add_blood_pressures(cast.patient, 1200)
     response = patient_client.get(VITALS, {"period": "all"})
-    svg = section(response, "blood-pressure")
-    # Each line is thinned to 200 points (plus the legend's two samples).
-    assert svg.count('class="chart-point"') == 2 * 200 + 2
+    wide, narrow = section(response, "blood-pressure").split('class="chart-narrow"')
+    # Each line is thinned to 200 points (plus the legend's two samples); the phone's chart
+    # draws the newest 12 of each line.
+    assert wide.count('class="chart-point"') == 2 * 200 + 2
+    assert narrow.count('class="chart-point"') == 2 * 12 + 2
+    assert "The chart shows the newest 12 readings of the 1200." in narrow
     text = section_text(response, "blood-pressure")
     assert "so the chart draws 200 of the 1200" in text
     assert "Blood pressure: 1200 readings in this period, newest first" in text
@@ -208,10 +212,10 @@ def test_readings_under_two_codes_are_one_series_in_date_order(cast, patient_cli
     )
     response = patient_client.get(VITALS)
     text = section_text(response, "weight")
-    assert f"Your last weight was 73 kg on {day(days[3])}." in text
+    assert f"Your last weight was 160.9 lb (73 kg) on {day(days[3])}." in text
     assert (
-        f"{day(days[3])} 73 kg {day(days[2])} 72 kg {day(days[1])} 71 kg {day(days[0])} 70 kg"
-        in text
+        f"{day(days[3])} 160.9 lb (73 kg) {day(days[2])} 158.7 lb (72 kg) "
+        f"{day(days[1])} 156.5 lb (71 kg) {day(days[0])} 154.3 lb (70 kg)" in text
     )
     path = re.search(r'class="chart-line" d="M ([^"]+)"', section(response, "weight"))
     assert path is not None

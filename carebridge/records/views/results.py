@@ -28,9 +28,9 @@ from carebridge.records.access import access_record, access_resource
 from carebridge.records.links import current_links
 from carebridge.records.models import ClinicalResource, ResourceType
 from carebridge.records.scope import RecordScope
-from carebridge.records.selectors import charts, detail, results, trends
+from carebridge.records.selectors import charts, detail, groups, results, trends
 from carebridge.records.selectors import vitals as vital_signs
-from carebridge.records.selectors.comments import get_comment
+from carebridge.records.selectors.comments import get_comment, list_test_comments
 from carebridge.records.selectors.wording import clinic_zone
 from carebridge.records.services import mark_seen
 
@@ -50,6 +50,7 @@ class ResultFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("All kinds")), *results.RESULT_KINDS.items()],
     )
+    q = forms.CharField(label=gettext_lazy("Test name"), required=False, max_length=100)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -94,7 +95,8 @@ def _mark_seen_by_patient(request: AuthenticatedRequest, resource_ids: list[int]
 
 @login_required
 def result_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The patient's released results, newest first, filtered by dates and kind."""
+    """The patient's released results grouped as the clinic ordered them (a report or panel
+    is one row), newest first, filtered by dates, kind and test name."""
     scope = access_record(request, object_type="results", part="results")
     zone = clinic_zone(scope.patient)
     form = ResultFilterForm(request.GET)
@@ -107,17 +109,16 @@ def result_list(request: AuthenticatedRequest) -> HttpResponse:
         date_to=form.cleaned_data["date_to"],
         category=form.cleaned_data["kind"],
     )
-    counts = results.result_counts(scope, listed=condition)
-    paginator = Paginator(results.list_results(scope, condition), RESULTS_PER_PAGE)
-    # Counted with the new and held results, in the same query.
-    paginator.count = counts.listed
-    page = paginator.get_page(request.GET.get("page"))
+    words = form.cleaned_data["q"].strip()
+    keys = groups.list_group_keys(scope, condition, words)
+    page = Paginator(keys, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "counts": counts,
+        "counts": results.result_counts(scope),
         "page": page,
-        "rows": results.result_rows(scope, list(page.object_list), zone),
+        "groups": groups.result_groups(scope, list(page.object_list), zone),
         "is_filtered": any(form.cleaned_data.values()),
+        "words": words,
     }
     return render(request, "records/results.html", context)
 
@@ -132,11 +133,14 @@ def result_detail(request: AuthenticatedRequest, resource_id: int) -> HttpRespon
         object_type="result",
         part="results",
     )
-    _mark_seen_by_patient(request, [row.pk])
     zone = clinic_zone(scope.patient)
+    # A panel's parts are its results: opening the panel marks them seen with it, in one write.
+    parts = results.report_results(scope, row, zone, element="hasMember")
+    _mark_seen_by_patient(request, [row.pk, *(part.pk for part in parts.rows)])
+    context = _result_context(scope, row, zone) | {"rows": parts.rows, "held": parts.held}
     # The chart's date labels, like the page's times, are in the clinic's zone.
     with timezone.override(zone):
-        return render(request, "records/result_detail.html", _result_context(scope, row, zone))
+        return render(request, "records/result_detail.html", context)
 
 
 def _result_context(scope: RecordScope, row: ClinicalResource, zone: ZoneInfo) -> dict[str, Any]:
@@ -209,6 +213,7 @@ def _trend_context(request: AuthenticatedRequest, scope: RecordScope, code: str)
     return {
         "name": name,
         "code": code,
+        "comments": list_test_comments(scope, code_system=results.LOINC, code=code, zone=zone),
         "period": period,
         "periods": trends.PERIODS,
         "chart": chart,
@@ -323,7 +328,7 @@ def _reading_section(
         last = readings[-1]
         latest = str(_latest_words()[key]) % {
             "value": last.value,
-            "unit": last.unit,
+            "unit": last.unit_shown,
             "day": charts.day_words(last.day),
         }
     chart = charts.reading_chart(f"chart-{key}", title, readings, start=since, end=_now_if(since))

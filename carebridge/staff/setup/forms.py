@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.clinic.logos import LOGO_MAX_BYTES
-from carebridge.clinic.models import Clinic, Location, StaffMember
+from carebridge.clinic.models import Clinic, Location, StaffMember, VitalUnits
 from carebridge.clinic.services.clinicians import ClinicianDetails, clinician_refusal
 from carebridge.clinic.services.places import PlaceDetails, name_taken_refusal
 from carebridge.clinic.services.profile import (
@@ -64,6 +64,15 @@ class ProfileForm(forms.Form):
         label=_("Time zone"),
         help_text=_("Appointments and reports use it. For example: America/Chicago."),
         max_length=64,
+    )
+    vital_units = forms.ChoiceField(
+        label=_("Units for vital signs"),
+        help_text=_(
+            "How patients and staff see weight, height and temperature. The record keeps the "
+            "values the clinic's system sent."
+        ),
+        choices=VitalUnits.choices,
+        widget=forms.RadioSelect,
     )
     brand_colour = forms.CharField(
         label=_("Brand colour"),

@@ -41,6 +41,7 @@ def test_the_only_clinic_is_shown_and_looked_up_once(
         emergency_wording="",
         time_zone="America/New_York",
         brand_colour="#0b5394",
+        vital_units="us",
     )
     # The change tells the cache once it is committed.
     with django_capture_on_commit_callbacks(execute=True):

@@ -38,6 +38,7 @@ def _form(**changes: str) -> dict[str, str]:
         "emergency_wording": "",
         "time_zone": "America/New_York",
         "brand_colour": "#0b5394",
+        "vital_units": "us",
     } | changes
 
 
@@ -319,3 +320,27 @@ def test_a_caregiver_sees_the_clinic_of_the_patient_they_act_for(cast: Cast) -> 
     body = client_for(caregiver, acting_for=cast.patient).get("/").content.decode()
     assert _brand(body) == "Riverside Health"
     assert '<link rel="stylesheet" href="/brand/riverside/colours-1.css">' in body
+
+
+def test_the_units_for_vital_signs_are_a_choice_saved_and_audited(cast: Cast) -> None:
+    html = client_for(cast.clinic_admin).get(URL).content.decode()
+    assert 'type="radio" name="vital_units" value="metric"' in html
+    client_for(cast.clinic_admin).post(URL, _form(vital_units="metric"))
+    assert Clinic.objects.get(pk=cast.clinic.pk).vital_units == "metric"
+    assert _profile_events() == [
+        (
+            "update",
+            str(cast.clinic.pk),
+            {"vital_units": {"before": "us", "after": "metric"}},
+        )
+    ]
+
+
+def test_units_that_are_not_a_choice_are_refused(cast: Cast) -> None:
+    response = client_for(cast.clinic_admin).post(URL, _form(vital_units="imperial"))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "vital_units": ["Select a valid choice. imperial is not one of the available choices."]
+    }
+    assert Clinic.objects.get(pk=cast.clinic.pk).vital_units == "us"
+    assert _profile_events() == []
