@@ -8,8 +8,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from carebridge.accounts import limits, services
+from carebridge.accounts.checklist_services import take_first_landing
 from carebridge.accounts.devices import remember_device
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
@@ -26,6 +28,15 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         # This browser is now known to the account: it keeps its own failure count from here on.
         remember_device(request, response, account_id=user.pk)
         return response
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Where a sign-in without a `next` address goes: the first-visit checklist, once, for
+        a patient's first sign-in; else the home page (which leads a caregiver-only account to
+        choosing whose account to open). allauth honours `next` before asking here."""
+        user = request.user
+        if user.is_authenticated and take_first_landing(user=user):
+            return reverse("accounts:welcome")
+        return super().get_login_redirect_url(request)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # Replaces allauth's per-e-mail `login_failed` limit, which let anyone who knows an
