@@ -69,3 +69,11 @@ def take_first_landing(*, user: User) -> bool:
     if SetupChecklist.objects.filter(user=user, dismissed_at__isnull=False).exists():
         return False
     return _set_once(user, "landed_at")
+
+
+def mark_landed_at_enrolment(*, user: User) -> None:
+    """Enrolment ends signed in, on a page that starts the checklist (two-step verification,
+    then a link to the other steps): that is the person's first visit, so the first password
+    sign-in after it does not lead to the checklist again."""
+    if Patient.objects.filter(user=user).exists():
+        _set_once(user, "landed_at")

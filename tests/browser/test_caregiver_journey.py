@@ -17,7 +17,11 @@ from pytest_django.live_server_helper import LiveServer
 from carebridge.patients.models import Patient
 from carebridge.proxies.models import GrantStatus, ProxyGrant
 from carebridge.testing import factories, records
-from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.browser import (
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    skip_the_set_up_checklist,
+)
 
 PATIENT_EMAIL = "margaret.osei@example.org"
 CAREGIVER_EMAIL = "kwame.osei@example.org"
@@ -73,6 +77,7 @@ def _sign_in(page: Page) -> None:
     password = page.get_by_label("Password")
     password.fill(factories.TEST_PASSWORD)
     password.press("Enter")
+    skip_the_set_up_checklist(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Margaret Osei")
 
 

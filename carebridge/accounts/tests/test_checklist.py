@@ -153,3 +153,10 @@ def test_an_unknown_answer_changes_nothing(cast, newcomer):
     client = client_for(newcomer[0])
     assert client.post(WELCOME, {"action": "bogus"})["Location"] == WELCOME
     assert SetupChecklist.objects.count() == 0
+
+
+def test_enrolment_is_the_first_visit_so_the_next_sign_in_goes_home(cast, newcomer):
+    client = client_for(newcomer[0])
+    page = client.get("/account/enrol/done/").content.decode()
+    assert '<a href="/account/welcome/">see all the set-up steps</a>' in page
+    assert sign_in(Client(), "nina@example.org")["Location"] == "/"
