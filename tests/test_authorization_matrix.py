@@ -34,6 +34,7 @@ from tests.routes import (
     fhir_api_more,
     fhir_apps,
     fhir_smart,
+    first_visit,
     messaging,
     notifications,
     results,
@@ -266,6 +267,8 @@ ROUTES = [
     *fhir_smart.ROUTES,
     *fhir_api.ROUTES,
     *fhir_api_more.ROUTES,
+    # A guided first visit, help, and the patient's own details (issue 18 §5).
+    *first_visit.ROUTES,
 ]
 
 CASES = [

@@ -58,22 +58,17 @@ def take_first_landing(*, user: User) -> bool:
     """True once per person, at their first sign-in (the audit trail holds one successful
     sign-in: the one just recorded) with a record of their own and the checklist not
     dismissed, so that sign-in leads to it and later ones do not. Accounts that signed in
-    before the checklist existed are not sent to it (the home page offers it instead)."""
+    before the checklist existed, or that enrolled (enrolment was their first visit), are not
+    sent to it: the home page offers it instead."""
     if not Patient.objects.filter(user=user).exists():
         return False
-    sign_ins = AuditEvent.objects.filter(
-        actor=user, action=AuditAction.SIGN_IN, outcome=AuditOutcome.SUCCESS
-    )
-    if sign_ins.count() > 1:
+    # Enrolment ends signed in, on a page that starts the checklist (two-step verification,
+    # then a link to the other steps): it was the first visit, so no sign-in after it is.
+    own_events = AuditEvent.objects.filter(actor=user, outcome=AuditOutcome.SUCCESS)
+    if own_events.filter(action=AuditAction.ENROL).exists():
+        return False
+    if own_events.filter(action=AuditAction.SIGN_IN).count() > 1:
         return False
     if SetupChecklist.objects.filter(user=user, dismissed_at__isnull=False).exists():
         return False
     return _set_once(user, "landed_at")
-
-
-def mark_landed_at_enrolment(*, user: User) -> None:
-    """Enrolment ends signed in, on a page that starts the checklist (two-step verification,
-    then a link to the other steps): that is the person's first visit, so the first password
-    sign-in after it does not lead to the checklist again."""
-    if Patient.objects.filter(user=user).exists():
-        _set_once(user, "landed_at")

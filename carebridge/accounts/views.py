@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from carebridge.accounts import services
-from carebridge.accounts.checklist_services import mark_landed_at_enrolment
 from carebridge.accounts.eligibility import is_old_enough_for_own_account, too_young_words
 from carebridge.accounts.forms import ActivationForm, EnrolEmailForm, EnrolPasswordForm
 from carebridge.accounts.models import ActivationCode, User
@@ -117,8 +116,7 @@ def enrol_verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def enrol_done(request: AuthenticatedRequest) -> HttpResponse:
-    mark_landed_at_enrolment(user=request.user)
+def enrol_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/enrol_done.html")
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from carebridge.accounts.checklist_selectors import RESULTS, get_checklist_state
 from carebridge.accounts.checklist_services import mark_step_done
@@ -49,12 +49,13 @@ def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "home/help.html", context)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def help_results(request: HttpRequest) -> HttpResponse:
-    """The checklist's "How to read a result" link: counts the step as done for a patient
-    acting for themself, then shows the help page's results section."""
+    """The help page's results section. The checklist's "How to read a result" button posts
+    here, which counts the step as done for a patient acting for themself; a plain visit
+    changes nothing."""
     acting = getattr(request, "acting", None)
-    if acting is not None and acting.is_self:
+    if request.method == "POST" and acting is not None and acting.is_self:
         mark_step_done(user=acting.user, step=RESULTS)
     return redirect(reverse("home:help") + "#results")
 

@@ -58,7 +58,7 @@ def test_a_first_visit_goes_through_the_checklist(page: Page) -> None:
     _check(page)
 
     page.goto("/account/welcome/")
-    page.get_by_role("link", name="How to read a result").click()
+    page.get_by_role("button", name="How to read a result").click()
     expect(page).to_have_url(re.compile(r"/help/#results$"))
     expect(page.get_by_role("heading", name="How to read a test result")).to_be_visible()
     expect(page.locator(".clinic-phone")).to_have_text("555-0100")

@@ -14,6 +14,8 @@ from django.test import Client
 from carebridge.accounts.checklist_selectors import get_checklist_state
 from carebridge.accounts.models import SetupChecklist, User
 from carebridge.accounts.tests.sign_in_steps import sign_in, totp_code
+from carebridge.audit.models import AuditAction
+from carebridge.audit.services import record_event
 from carebridge.patients.models import Patient
 from carebridge.testing import factories
 from carebridge.testing.clients import client_for
@@ -103,7 +105,10 @@ def test_each_step_is_done_from_the_real_state(cast, newcomer):
     )
     factories.enable_totp(user)
     client.post("/account/details/confirm/")
-    response = client.get("/help/results/")
+    # A plain visit to the results help changes nothing; the checklist's button posts.
+    client.get("/help/results/")
+    assert get_checklist_state(user, patient).done["results"] is False
+    response = client.post("/help/results/")
     assert response["Location"] == "/help/#results"
     client.post(WELCOME, {"action": "caregiver_not_now"})
     assert get_checklist_state(user, patient).steps == (
@@ -138,12 +143,15 @@ def test_a_caregiver_acting_for_someone_sees_no_checklist(cast):
     assert "Finish setting up" not in page
     assert cora.get(WELCOME)["Location"] == "/"
     # Reading the results help as a caregiver counts for nobody's checklist.
-    cora.get("/help/results/")
+    cora.post("/help/results/")
     assert SetupChecklist.objects.count() == 0
 
 
 def test_a_signed_out_visitor_can_open_the_results_help(client):
     response = client.get("/help/results/")
+    assert response.status_code == 302
+    assert response["Location"] == "/help/#results"
+    response = client.post("/help/results/")
     assert response.status_code == 302
     assert response["Location"] == "/help/#results"
     assert SetupChecklist.objects.count() == 0
@@ -159,4 +167,8 @@ def test_enrolment_is_the_first_visit_so_the_next_sign_in_goes_home(cast, newcom
     client = client_for(newcomer[0])
     page = client.get("/account/enrol/done/").content.decode()
     assert '<a href="/account/welcome/">see all the set-up steps</a>' in page
+    # What `enrol_patient` records when the account is created.
+    record_event(
+        actor=newcomer[0], action=AuditAction.ENROL, object_type="account", acting_as="self"
+    )
     assert sign_in(Client(), "nina@example.org")["Location"] == "/"
