@@ -73,7 +73,7 @@ class EmergencyContactForm(forms.Form):
         _("Relationship to you"),
         60,
         required=True,
-        help_text=_("For example: daughter, husband, neighbour."),
+        help_text=_("For example: daughter, husband, neighbor."),
         error_messages={"required": _("Say how this person is related to you.")},
     )
     phone = phone_field(_("Phone number"), required=True)
