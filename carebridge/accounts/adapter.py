@@ -16,6 +16,8 @@ from carebridge.accounts.devices import remember_device
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
 
+_SIGNING_IN = "_carebridge_signing_in"
+
 
 class PortalAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -24,6 +26,9 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         services.record_sign_in(request=request, user=user)
+        # Tells `get_login_redirect_url` that this is a sign-in happening now, not a signed-in
+        # person opening the sign-in page (which allauth also sends where a sign-in would go).
+        setattr(request, _SIGNING_IN, True)
         response = super().post_login(request, user, **kwargs)
         # This browser is now known to the account: it keeps its own failure count from here on.
         remember_device(request, response, account_id=user.pk)
@@ -34,7 +39,8 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         a patient's first sign-in; else the home page (which leads a caregiver-only account to
         choosing whose account to open). allauth honours `next` before asking here."""
         user = request.user
-        if user.is_authenticated and take_first_landing(user=user):
+        signing_in = getattr(request, _SIGNING_IN, False)
+        if signing_in and user.is_authenticated and take_first_landing(user=user):
             return reverse("accounts:welcome")
         return super().get_login_redirect_url(request)
 

@@ -172,3 +172,10 @@ def test_enrolment_is_the_first_visit_so_the_next_sign_in_goes_home(cast, newcom
         actor=newcomer[0], action=AuditAction.ENROL, object_type="account", acting_as="self"
     )
     assert sign_in(Client(), "nina@example.org")["Location"] == "/"
+
+
+def test_opening_the_sign_in_page_when_signed_in_uses_up_nothing(cast, newcomer):
+    # allauth sends a signed-in person from the sign-in page to where a sign-in would go.
+    response = client_for(newcomer[0]).get("/account/login/")
+    assert response["Location"] == "/"
+    assert SetupChecklist.objects.count() == 0
