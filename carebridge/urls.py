@@ -11,6 +11,7 @@ admin.site.site_header = "Carebridge administration"
 urlpatterns = [
     path("", include("carebridge.home.urls")),
     path("account/", include("carebridge.accounts.urls")),
+    path("account/details/", include("carebridge.patients.urls")),
     path("account/activity/", include("carebridge.audit.urls")),
     path("account/notifications/", include("carebridge.notifications.urls")),
     path("account/apps/", include("carebridge.fhir.connected_apps.urls")),

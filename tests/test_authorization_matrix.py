@@ -37,6 +37,7 @@ from tests.routes import (
     fhir_api_more,
     fhir_apps,
     fhir_smart,
+    first_visit,
     messaging,
     notifications,
     results,
@@ -269,6 +270,8 @@ ROUTES = [
     *fhir_smart.ROUTES,
     *fhir_api.ROUTES,
     *fhir_api_more.ROUTES,
+    # A guided first visit, help, and the patient's own details (issue 18 §5).
+    *first_visit.ROUTES,
 ]
 
 CASES = [

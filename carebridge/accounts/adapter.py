@@ -8,11 +8,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from carebridge.accounts import limits, services
+from carebridge.accounts.checklist_services import take_first_landing
 from carebridge.accounts.devices import remember_device
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
+
+_SIGNING_IN = "_carebridge_signing_in"
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -22,10 +26,23 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         services.record_sign_in(request=request, user=user)
+        # Tells `get_login_redirect_url` that this is a sign-in happening now, not a signed-in
+        # person opening the sign-in page (which allauth also sends where a sign-in would go).
+        setattr(request, _SIGNING_IN, True)
         response = super().post_login(request, user, **kwargs)
         # This browser is now known to the account: it keeps its own failure count from here on.
         remember_device(request, response, account_id=user.pk)
         return response
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Where a sign-in without a `next` address goes: the first-visit checklist, once, for
+        a patient's first sign-in; else the home page (which leads a caregiver-only account to
+        choosing whose account to open). allauth honours `next` before asking here."""
+        user = request.user
+        signing_in = getattr(request, _SIGNING_IN, False)
+        if signing_in and user.is_authenticated and take_first_landing(user=user):
+            return reverse("accounts:welcome")
+        return super().get_login_redirect_url(request)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # Replaces allauth's per-e-mail `login_failed` limit, which let anyone who knows an

@@ -88,3 +88,30 @@ class ActivationCode(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SetupChecklist(models.Model):
+    """The first-visit checklist of one person: which steps they did or put aside, and whether
+    they have seen it after signing in and dismissed it.
+
+    Two steps come from the real state elsewhere (two-step verification on; a caregiver
+    invitation sent) and have no column; the others are recorded here when the person does them.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="setup_checklist"
+    )
+    # Sent to the checklist after a sign-in (once only).
+    landed_at = models.DateTimeField(null=True, blank=True)
+    # Saved or confirmed My details.
+    details_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Opened "How to read a result" on the help page.
+    result_help_read_at = models.DateTimeField(null=True, blank=True)
+    # Answered "Not now" to inviting a caregiver.
+    caregiver_declined_at = models.DateTimeField(null=True, blank=True)
+    # "Skip for now": the home page keeps offering it; "Don't show again": never again.
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Set-up checklist of {self.user_id}"

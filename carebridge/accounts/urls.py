@@ -3,7 +3,7 @@ from allauth.account.views import password_change
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from carebridge.accounts import views
+from carebridge.accounts import checklist_views, views
 
 app_name = "accounts"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("enrol/email/", views.enrol_email, name="enrol-email"),
     path("enrol/verify/<str:token>/", views.enrol_verify, name="enrol-verify"),
     path("enrol/done/", views.enrol_done, name="enrol-done"),
+    path("welcome/", checklist_views.welcome, name="welcome"),
     path("session/status/", views.session_status, name="session-status"),
     path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
     # allauth's own change-password page, served here first (same address, so it keeps its

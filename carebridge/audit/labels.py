@@ -130,6 +130,12 @@ OBJECT_TYPES: dict[str, Promise] = {
     "connected_apps": gettext_lazy("Connected apps"),
     "app_connection": gettext_lazy("App connected to the record"),
     "api_app": gettext_lazy("App registered for patients"),
+    # My details (issue 18): the page, emergency contacts, pharmacy, address changes to accept.
+    "my_details": gettext_lazy("My details"),
+    "emergency_contact": gettext_lazy("Emergency contact"),
+    "pharmacy": gettext_lazy("Preferred pharmacy"),
+    "details_change": gettext_lazy("Change of address sent to the clinic"),
+    "details_review_list": gettext_lazy("Address changes to check (front desk)"),
 }
 
 # What happened, told to the patient whose record it is.

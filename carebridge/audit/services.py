@@ -76,14 +76,18 @@ def record_change(
     after: dict[str, Any],
     action: AuditAction = AuditAction.UPDATE,
     request: HttpRequest | None = None,
+    patient: Patient | None = None,
+    acting_as: str | None = None,
 ) -> AuditEvent | None:
     """Record a change to the clinic's configuration with each changed setting's value before
     and after; nothing when no value changed. For an addition pass `before={}` (and
     `action=AuditAction.CREATE`), for a removal `after={}`.
 
-    Privacy rule: only for configuration (names, hours, settings, roles), never for anything in
-    a patient's record. Values must be JSON values (str, int, bool, None, lists of them), so that
-    the sealed encoding of the event is the same after it is read back.
+    Privacy rule: only for configuration (names, hours, settings, roles) and, with `patient`
+    and `acting_as`, for the contact details a patient keeps on My details (phone, address,
+    emergency contacts, pharmacy); never for anything clinical in a patient's record. Values
+    must be JSON values (str, int, bool, None, lists of them), so that the sealed encoding of
+    the event is the same after it is read back.
     """
     changes = {
         name: {"before": before.get(name), "after": after.get(name)}
@@ -99,7 +103,8 @@ def record_change(
         object_id=object_id,
         request=request,
         changes=changes,
-        acting_as="staff" if actor is not None else "",
+        patient=patient,
+        acting_as=acting_as if acting_as is not None else "staff" if actor is not None else "",
     )
 
 

@@ -44,7 +44,9 @@ from carebridge.messaging.request_selectors import (
     list_requests,
 )
 from carebridge.messaging.views import add_refusal, render_in_zone
-from carebridge.patients.models import Patient
+from carebridge.patients.models import Patient, PreferredPharmacy
+from carebridge.patients.selectors import get_preferred_pharmacy
+from carebridge.patients.services.details import ACCOUNT_SCOPE
 from carebridge.records.access import access_record
 
 # The part of the record (and the audit's object type) the refill form's list comes from.
@@ -104,8 +106,15 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
 def request_refill(request: AuthenticatedRequest) -> HttpResponse:
     patient = messaging_patient(request)
     medicines = medicines_for(request)
-    form = refill_form(request, patient, medicines)
-    context = {"form": form, "medicines": medicines}
+    pharmacy = get_preferred_pharmacy(patient)
+    form = refill_form(request, patient, medicines, pharmacy)
+    context = {
+        "form": form,
+        "medicines": medicines,
+        "preferred_pharmacy": pharmacy,
+        # My details is open to the patient, and to a caregiver with the account scope.
+        "may_change_pharmacy": request.acting.may(ACCOUNT_SCOPE),
+    }
     return submit_if_valid(request, patient, RequestKind.REFILL, form) or render_in_zone(
         request, "messaging/requests/refill.html", context
     )
@@ -134,10 +143,16 @@ def medicines_for(request: AuthenticatedRequest) -> list[Medicine] | None:
 
 
 def refill_form(
-    request: AuthenticatedRequest, patient: Patient, medicines: list[Medicine] | None
+    request: AuthenticatedRequest,
+    patient: Patient,
+    medicines: list[Medicine] | None,
+    pharmacy: PreferredPharmacy | None = None,
 ) -> RequestForm:
     if request.method == "POST":
         data, initial = request.POST, {}
+    elif pharmacy is not None:
+        # The pharmacy chosen on My details comes first.
+        data, initial = None, {"pharmacy": pharmacy.label}
     else:
         # The pharmacy named last time, so that it need not be typed again.
         hidden = request.acting.hides_patients_own_messages

@@ -115,3 +115,93 @@ class PatientIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system}|{self.value}"
+
+
+class EmergencyContact(models.Model):
+    """Someone the clinic may call in an emergency, kept by the patient on My details."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="emergency_contacts"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    relationship = models.CharField(_("relationship"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PreferredPharmacy(models.Model):
+    """The pharmacy the patient wants prescriptions sent to; refill requests start from it."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="preferred_pharmacy"
+    )
+    name = models.CharField(_("pharmacy name"), max_length=120)
+    address = models.CharField(_("pharmacy address"), max_length=200, blank=True)
+    phone = models.CharField(_("pharmacy phone"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """How a refill request names it: the name, and the address when there is one."""
+        return f"{self.name}, {self.address}" if self.address else self.name
+
+
+class DetailsChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the clinic")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REPLACED = "replaced", _("Replaced by a newer change")
+
+
+class DetailsChange(models.Model):
+    """A change of postal address the patient sent, waiting for the front desk to accept it.
+
+    The address is part of the clinic's record (statements, insurance claims, identity checks),
+    so it changes only once the front desk accepts; a newer change replaces a waiting one.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="details_changes")
+    address_line = models.CharField(_("street address"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=50)
+    postal_code = models.CharField(_("postal code"), max_length=20)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DetailsChangeStatus.choices,
+        default=DetailsChangeStatus.PENDING,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("note for the patient"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["clinic", "status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="pending"),
+                name="details_change_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.status}"

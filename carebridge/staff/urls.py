@@ -19,6 +19,7 @@ from carebridge.staff.billing import reports as billing_reports
 from carebridge.staff.billing import views as billing_views
 from carebridge.staff.booking_setup.urls import urlpatterns as booking_setup_urls
 from carebridge.staff.chart import urls as chart_urls
+from carebridge.staff.details import views as details_views
 from carebridge.staff.insurance import views as insurance_views
 from carebridge.staff.people.urls import urlpatterns as people_urlpatterns
 
@@ -103,6 +104,9 @@ urlpatterns = [
         insurance_views.card,
         name="insurance-card",
     ),
+    # Address changes patients send from My details (front desk).
+    path("details/", details_views.review_list, name="details-review-list"),
+    path("details/<uuid:change_id>/", details_views.review, name="details-review"),
     path(
         "billing/patients/<uuid:patient_id>/plan/",
         billing_plan_views.billing_plan,

@@ -58,6 +58,9 @@ def _console_links(request: AuthenticatedRequest) -> list[dict[str, str]]:
                 "url": reverse("staff:insurance-review-list"),
             }
         )
+        links.append(
+            {"label": _("Address changes to check"), "url": reverse("staff:details-review-list")}
+        )
     if user.has_perm("clinic.manage_clinic"):
         links.append({"label": _("Clinic set-up"), "url": reverse("staff:setup")})
         links.append(

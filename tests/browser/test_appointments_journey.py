@@ -38,7 +38,11 @@ from carebridge.scheduling.models import (
 )
 from carebridge.scheduling.tests.factories import make_hours, make_visit_type
 from carebridge.testing import factories
-from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.browser import (
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    skip_the_set_up_checklist,
+)
 from carebridge.testing.records import SNOMED, coded, medication_request, next_id, store, subject
 from carebridge.testing.text import mentions
 
@@ -251,6 +255,7 @@ def _sign_in(page: Page, email: str, name: str) -> None:
     password = page.get_by_label("Password")
     password.fill(factories.TEST_PASSWORD)
     password.press("Enter")
+    skip_the_set_up_checklist(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {name}")
 
 

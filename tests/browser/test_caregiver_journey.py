@@ -20,6 +20,7 @@ from carebridge.testing import factories, records
 from carebridge.testing.browser import (
     assert_no_axe_violations,
     assert_no_horizontal_scroll,
+    skip_the_set_up_checklist,
     switch_account,
 )
 
@@ -77,6 +78,7 @@ def _sign_in(page: Page) -> None:
     password = page.get_by_label("Password")
     password.fill(factories.TEST_PASSWORD)
     password.press("Enter")
+    skip_the_set_up_checklist(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Margaret Osei")
 
 

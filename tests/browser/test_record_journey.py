@@ -24,7 +24,11 @@ from carebridge.records.importing.pipeline import import_files
 from carebridge.records.importing.readers import SourceFile
 from carebridge.records.models import ClinicalResource, ImportJob, ImportStatus
 from carebridge.testing import factories, records
-from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.browser import (
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    skip_the_set_up_checklist,
+)
 from carebridge.testing.sample_record import build_sample_record
 
 EMAIL = "june.halvorsen@example.org"
@@ -107,6 +111,7 @@ def sign_in(page: Page) -> None:
     password = page.get_by_label("Password")
     password.fill(factories.TEST_PASSWORD)
     password.press("Enter")
+    skip_the_set_up_checklist(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Welcome, June"))
 
 

@@ -65,7 +65,8 @@ def test_correct_password_signs_in_and_is_audited(client, cast, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         response = _sign_in(client, "pat@example.org", TEST_PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    # Pat's first sign-in leads to the set-up checklist (accounts/tests/test_checklist.py).
+    assert response["Location"] == "/account/welcome/"
     assert client.get("/").context["user"] == cast.patient_user
     event = AuditEvent.objects.get(action=AuditAction.SIGN_IN)
     assert event.actor == cast.patient_user
@@ -79,7 +80,8 @@ def test_correct_password_signs_in_and_is_audited(client, cast, django_capture_o
 def test_the_address_is_matched_without_regard_to_case(client, cast):
     response = _sign_in(client, "Pat@Example.ORG", TEST_PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    # Pat's first sign-in leads to the set-up checklist (accounts/tests/test_checklist.py).
+    assert response["Location"] == "/account/welcome/"
 
 
 def test_wrong_password_and_unknown_account_look_exactly_the_same(client, cast):
@@ -139,7 +141,8 @@ def test_the_lock_is_per_address(client, cast):
 def test_sign_in_ignores_a_next_address_on_another_site(client, cast):
     response = _sign_in(client, "pat@example.org", TEST_PASSWORD, next="https://evil.example/")
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    # Pat's first sign-in leads to the set-up checklist (accounts/tests/test_checklist.py).
+    assert response["Location"] == "/account/welcome/"
 
 
 def test_sign_in_follows_a_next_address_on_this_site(client, cast):

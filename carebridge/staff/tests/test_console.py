@@ -65,6 +65,7 @@ def test_console_shows_clinic_role_and_every_section_to_the_clinic_admin(cast):
         ("Import health records", "/staff/imports/"),
         ("Uncertain patient matches", "/staff/imports/matches/"),
         ("Insurance changes to check", "/staff/insurance/"),
+        ("Address changes to check", "/staff/details/"),
         ("Clinic set-up", "/staff/setup/"),
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
@@ -83,6 +84,7 @@ def test_clinic_admin_without_admin_site_access_gets_no_admin_link(cast):
         ("Import health records", "/staff/imports/"),
         ("Uncertain patient matches", "/staff/imports/matches/"),
         ("Insurance changes to check", "/staff/insurance/"),
+        ("Address changes to check", "/staff/details/"),
         ("Clinic set-up", "/staff/setup/"),
         ("Result release settings", "/staff/results/settings/"),
         ("Message settings", "/staff/inbox/settings/"),
@@ -121,6 +123,7 @@ def test_front_desk_also_sees_the_insurance_changes_to_check(cast):
     assert _links(response) == [
         ("Patients", "/staff/patients/"),
         ("Insurance changes to check", "/staff/insurance/"),
+        ("Address changes to check", "/staff/details/"),
     ]
 
 

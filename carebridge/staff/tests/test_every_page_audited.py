@@ -19,7 +19,8 @@ from carebridge.billing.services.insurance import choose_self_pay
 from carebridge.core.actor import Actor
 from carebridge.messaging.care_requests import submit_request
 from carebridge.messaging.models import RequestKind
-from carebridge.patients.models import Patient
+from carebridge.patients.models import DetailsChange, Patient
+from carebridge.patients.services.details import Address, save_contact_details
 from carebridge.records.models import PatientMatchReview
 from carebridge.staff.tests import billing_setup, chart_setup
 from carebridge.staff.tests.inbox_setup import make_inbox
@@ -150,6 +151,13 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
     coverage = choose_self_pay(
         actor=Actor(user=cast.patient_user, acting_as="self"), patient=cast.patient
     )
+    save_contact_details(
+        actor=Actor(user=cast.patient_user, acting_as="self"),
+        patient=cast.patient,
+        phone="",
+        address=Address("12 Elm Street", "Springfield", "IL", "62704"),
+    )
+    address_change = DetailsChange.objects.get(patient=cast.patient)
     day = visit.starts_at.astimezone(_today_at_ten(cast).tzinfo).date().isoformat()
     by_id: Callable[[str, object], str] = lambda name, pk: reverse(name, args=[pk])  # noqa: E731
     return {
@@ -191,6 +199,8 @@ def pages(cast: Cast) -> dict[str, tuple[str, Patient]]:
         "staff:match-review": (by_id("staff:match-review", review.pk), cast.patient),
         "staff:billing-plan": (by_id("staff:billing-plan", cast.patient.pk), cast.patient),
         "staff:insurance-review-list": (reverse("staff:insurance-review-list"), cast.patient),
+        "staff:details-review-list": (reverse("staff:details-review-list"), cast.patient),
+        "staff:details-review": (by_id("staff:details-review", address_change.pk), cast.patient),
         "staff:insurance-review": (by_id("staff:insurance-review", coverage.pk), cast.patient),
         "staff:billing-balances": (reverse("staff:billing-balances"), cast.patient),
         "staff:billing-refund": (by_id("staff:billing-refund", payment.pk), cast.patient),

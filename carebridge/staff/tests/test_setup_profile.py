@@ -251,7 +251,7 @@ def test_the_help_page_shows_the_clinics_help(cast: Cast) -> None:
     )
     body = client_for(cast.patient_user).get("/help/").content.decode()
     assert '<p class="clinic-address">12 Main Street<br>Springfield, MA 01101</p>' in body
-    assert "<p>Weekdays 8 to 6</p>" in body
+    assert '<p class="clinic-hours">Weekdays 8 to 6</p>' in body
     assert "<p>Ask at the desk.</p>" in body
 
 
