@@ -3,7 +3,7 @@ from allauth.account.views import password_change
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from carebridge.accounts import views
+from carebridge.accounts import language_views, views
 
 app_name = "accounts"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("enrol/done/", views.enrol_done, name="enrol-done"),
     path("session/status/", views.session_status, name="session-status"),
     path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
+    path("language/", language_views.language_settings, name="language"),
+    path("language/switch/", language_views.switch_language, name="language-switch"),
     # allauth's own change-password page, served here first (same address, so it keeps its
     # name `account_change_password`) so that, like a change of e-mail or of two-step
     # verification, it needs a recent confirmation of the password.
