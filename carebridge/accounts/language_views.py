@@ -33,7 +33,7 @@ def _use_language(request: HttpRequest, response: HttpResponse, code: str) -> No
     """Keep `code` for this browser (the cookie outlives sign-out) and, for someone signed in,
     on their account (audited), so that it follows them to other browsers and their e-mails."""
     if request.user.is_authenticated:
-        services.save_language(user=request.user, language=code, request=request)  # type: ignore[arg-type]
+        services.save_language(user=request.user, language=code, request=request)
     translation.activate(code)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

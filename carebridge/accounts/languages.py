@@ -53,3 +53,21 @@ def in_language_of(user: User | None, *, default: str | None = None) -> Iterator
     code = language_for_user(user, default=default or translation.get_language())
     with translation.override(code):
         yield code
+
+
+def language_for_address(address: str, *, default: str | None = None) -> str:
+    """The language to write to whoever reads mail at `address`: the saved choice of the
+    account with that address, else `default`, else the language active now (for someone
+    without an account, such as an invitee: the language the inviter was using)."""
+    from carebridge.accounts.models import User
+
+    user = User.objects.filter(email__iexact=address).only("language").first() if address else None
+    return language_for_user(user, default=default or translation.get_language())
+
+
+@contextmanager
+def in_language_of_address(address: str) -> Iterator[str]:
+    """Render what is inside in the language of whoever reads mail at `address`."""
+    code = language_for_address(address)
+    with translation.override(code):
+        yield code

@@ -129,7 +129,7 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        code = saved_language(request.user) if request.user.is_authenticated else ""  # type: ignore[arg-type]
+        code = saved_language(request.user) if request.user.is_authenticated else ""
         if code:
             translation.activate(code)
             request.LANGUAGE_CODE = code

@@ -94,7 +94,7 @@ def _describe(key: Key) -> str:
 def catalogue_problems(entries: Iterable[Entry], used: Iterable[Key]) -> list[str]:
     """One line per message the code uses that the catalogue does not translate well, sorted."""
     by_key = {entry.key: entry for entry in entries if not entry.obsolete}
-    problems = []
+    problems: list[str] = []
     for key in sorted(used):
         entry = by_key.get(key)
         reasons = ["it is missing"] if entry is None else entry_problems(entry)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carebridge.audit.models import AuditAction
 from carebridge.clinic.models import Location, Practitioner
@@ -30,7 +30,6 @@ from carebridge.scheduling.services.booking import (
     create_if_free,
     email_patient,
     next_slots,
-    when_words,
 )
 from carebridge.scheduling.services.waitlist_offers import queue_offer_freed_time
 
@@ -104,8 +103,8 @@ def reschedule_appointment(
                 )
             email_patient(
                 new,
-                _("[Carebridge] An appointment was moved"),
-                _("Your appointment has been moved to %(date)s at %(time)s.") % when_words(new),
+                gettext_lazy("[Carebridge] An appointment was moved"),
+                gettext_lazy("Your appointment has been moved to %(date)s at %(time)s."),
             )
             # The old time is free now: offer it to the waiting list after commit.
             queue_offer_freed_time(old)
