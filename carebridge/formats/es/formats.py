@@ -13,8 +13,12 @@ SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = r"j \d\e F"
 YEAR_MONTH_FORMAT = r"F \d\e Y"
-# The portal's own: an appointment's day, with the day of the week.
+# The portal's own names (read by `|date:"NAME"` and date_format like Django's): a weekday
+# alone, and dates and times with the day of the week, for appointments.
+WEEKDAY_FORMAT = "l"
 WEEKDAY_DATE_FORMAT = r"l j \d\e F \d\e Y"
+WEEKDAY_MONTH_DAY_FORMAT = r"l j \d\e F"
+WEEKDAY_DATETIME_FORMAT = r"l j \d\e F \d\e Y, H:i"
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
