@@ -47,7 +47,8 @@ def test_a_spanish_patient_hears_of_a_new_message_in_spanish(
     assert message.to == ["pat@example.org"]
     assert message.subject == "[Carebridge] Tiene un mensaje nuevo"
     assert message.body == (
-        f"Tiene un mensaje nuevo de su equipo de atención.\n\nInicie sesión para leerlo:\n\n{LINK}\n"
+        "Tiene un mensaje nuevo de su equipo de atención.\n\n"
+        f"Inicie sesión para leerlo:\n\n{LINK}\n"
     )
 
 
