@@ -263,7 +263,7 @@ def reminder_paragraphs(instalment: Instalment) -> list[str]:
         % {
             "amount": format_cents(instalment.left_cents),
             "clinic": instalment.plan.clinic.name,
-            "date": formats.date_format(instalment.due_on, "j F Y"),
+            "date": formats.date_format(instalment.due_on, "DATE_FORMAT"),
         },
         _("Sign in to pay: %(link)s") % {"link": sign_in_link()},
     ]

@@ -190,8 +190,8 @@ def when_words(appointment: Appointment) -> dict[str, str]:
     """The appointment's date and time in the clinic's time zone, as words."""
     local = appointment.starts_at.astimezone(clinic_zone(appointment.visit_type))
     return {
-        "date": formats.date_format(local, "l j F Y"),
-        "time": f"{formats.time_format(local, 'g:i A')} {local.tzname()}",
+        "date": formats.date_format(local, "WEEKDAY_DATE_FORMAT"),
+        "time": f"{formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}",
     }
 
 

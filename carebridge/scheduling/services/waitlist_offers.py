@@ -188,8 +188,8 @@ def moment_words(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> dict[str
     """A moment's date and time on the clinic's clock, as words (as in booking's e-mails)."""
     local = moment.astimezone(zone)
     return {
-        "date": formats.date_format(local, "l j F Y"),
-        "time": f"{formats.time_format(local, 'g:i A')} {local.tzname()}",
+        "date": formats.date_format(local, "WEEKDAY_DATE_FORMAT"),
+        "time": f"{formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}",
     }
 
 
