@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from carebridge.accounts import services
 from carebridge.accounts.forms import LanguageForm
-from carebridge.accounts.languages import is_offered
+from carebridge.accounts.languages import is_offered, set_language_cookie
 from carebridge.core.http import AuthenticatedRequest
 
 
@@ -35,14 +34,7 @@ def _use_language(request: HttpRequest, response: HttpResponse, code: str) -> No
     if request.user.is_authenticated:
         services.save_language(user=request.user, language=code, request=request)
     translation.activate(code)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-    )
+    set_language_cookie(response, code)
 
 
 @require_POST

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import translation
 
 if TYPE_CHECKING:
+    from django.http import HttpResponse
+
     from carebridge.accounts.models import User
 
 # Each language named in itself, so that someone who cannot read the page can still find theirs.
@@ -71,3 +73,16 @@ def in_language_of_address(address: str) -> Iterator[str]:
     code = language_for_address(address)
     with translation.override(code):
         yield code
+
+
+def set_language_cookie(response: HttpResponse, code: str) -> None:
+    """Keep `code` in this browser's language cookie, which outlives signing out (read only by
+    the server)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from carebridge.accounts.languages import saved_language
+from carebridge.accounts.languages import saved_language, set_language_cookie
 from carebridge.accounts.services import LAST_SEEN_AT, SIGNED_IN_AT, record_sign_out
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -135,12 +135,5 @@ class UserLanguageMiddleware:
             request.LANGUAGE_CODE = code
         response = self.get_response(request)
         if code and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != code:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                code,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-            )
+            set_language_cookie(response, code)
         return response

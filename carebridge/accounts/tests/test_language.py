@@ -48,7 +48,8 @@ def test_a_visitor_switches_to_spanish_and_back_to_the_same_page() -> None:
     response = client.post(SWITCH, {"language": "es", "next": LOGIN})
     assert response.status_code == 302
     assert response["Location"] == LOGIN
-    assert client.cookies["django_language"].value == "es"
+    cookie = client.cookies["django_language"]
+    assert (cookie.value, cookie["httponly"], cookie["samesite"]) == ("es", True, "Lax")
     assert page_language(client, LOGIN) == "es"
     assert switch_button(client, LOGIN) == "en:English"
     client.post(SWITCH, {"language": "en", "next": LOGIN})
