@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | c
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck check-migrations lock clean fhir-definitions fhir-definitions-package
+# The Spanish catalogue (GNU gettext's xgettext and msgfmt needed here only; the tests read the
+# committed .po and .mo in Python, see docs/adr/0013-spanish-catalogue.md).
+MESSAGES_IGNORE := -i .venv -i var -i tests -i bench -i node_modules -i build
+
+.PHONY: messages run test install lint typecheck check-migrations lock clean fhir-definitions fhir-definitions-package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +66,23 @@ fhir-definitions-package:
 
 fhir-definitions: install fhir-definitions-package
 	$(BIN)/python -m carebridge.records.importing.definitions.build var/fhir-definitions/package
+
+# Extract every translatable string into carebridge/locale/es/LC_MESSAGES/django.po (keeping
+# the translations already there), then compile the .mo the portal reads. TRANSLATIONS (.po
+# files, e.g. TRANSLATIONS="/work/i18n/done/*.po") adds their translations for strings the
+# catalogue has not translated yet; exact matches only, never a fuzzy guess.
+SPANISH_PO := carebridge/locale/es/LC_MESSAGES/django.po
+TRANSLATIONS ?=
+messages: install
+	$(BIN)/carebridge makemessages --locale es --no-obsolete --add-location file $(MESSAGES_IGNORE)
+	@if [ -n "$(TRANSLATIONS)" ]; then \
+		msgcat --use-first --no-location -o var/translations.po $(SPANISH_PO) $(TRANSLATIONS) && \
+		msgattrib --translated --no-fuzzy --no-obsolete -o var/translations.po var/translations.po && \
+		msgmerge --quiet --no-fuzzy-matching --add-location=file --no-wrap -o var/merged.po var/translations.po $(SPANISH_PO) && \
+		msgattrib --no-obsolete -o $(SPANISH_PO) var/merged.po; \
+	fi
+	rm -f $(SPANISH_PO:.po=.mo)
+	$(BIN)/carebridge compilemessages --locale es --ignore .venv --ignore var
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -38,6 +38,7 @@ from tests.routes import (
     fhir_apps,
     fhir_smart,
     first_visit,
+    language,
     messaging,
     notifications,
     results,
@@ -243,6 +244,8 @@ ROUTES = [
     *staff_records.ROUTES,
     # Caregivers and parents: the patient's and the proxy's pages, and the staff console's.
     *caregivers.ROUTES,
+    # The language switch and the account's Language page.
+    *language.ROUTES,
     *staff_proxies.ROUTES,
     *appointments.ROUTES,
     *waitlist.ROUTES,

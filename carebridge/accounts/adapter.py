@@ -13,6 +13,7 @@ from django.urls import reverse
 from carebridge.accounts import limits, services
 from carebridge.accounts.checklist_services import take_first_landing
 from carebridge.accounts.devices import remember_device
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
 
@@ -88,7 +89,9 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             "email": email,
             "current_site": get_current_site(request),
         }
-        message = self.render_mail(template_prefix, email, {**full_context, **context})
+        # In the language the account holder chose, whoever (or whatever) caused the e-mail.
+        with in_language_of_address(email):
+            message = self.render_mail(template_prefix, email, {**full_context, **context})
         queue_notice(
             kind=_notice_kind(template_prefix),
             address=email,

@@ -14,6 +14,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from carebridge.accounts import limits
+from carebridge.accounts.languages import OWN_NAMES, offered_languages
 from carebridge.accounts.models import User
 from carebridge.core.forms import BoundedDateField
 
@@ -115,3 +116,15 @@ class PortalResetPasswordForm(ResetPasswordForm):
                 code="too_many_reset_emails",
             )
         return email
+
+
+class LanguageForm(forms.Form):
+    """The language of the person's pages and e-mails; each choice named in its own language."""
+
+    language = forms.ChoiceField(label=_("Language"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language_field = self.fields["language"]
+        assert isinstance(language_field, forms.ChoiceField)
+        language_field.choices = [(code, OWN_NAMES.get(code, code)) for code in offered_languages()]

@@ -12,8 +12,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.languages import saved_language, set_language_cookie
 from carebridge.accounts.services import LAST_SEEN_AT, SIGNED_IN_AT, record_sign_out
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -72,6 +74,8 @@ def _is_exempt(path: str) -> bool:
         reverse("account_reauthenticate"),
         reverse("accounts:session-status"),
         reverse("accounts:session-keepalive"),
+        # Someone sent to set up two-step verification can still read it in their language.
+        reverse("accounts:language-switch"),
         reverse("home:help"),
         settings.STATIC_URL,
         # The clinic's logo and colours, which the two-step set-up page shows too.
@@ -113,3 +117,23 @@ class RequireMFAMiddleware:
             )
             return redirect("mfa_index")
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person reads the language they saved, on any browser (LocaleMiddleware has
+    already chosen from the language cookie or the browser's Accept-Language, which is what a
+    signed-out visitor, or someone who never chose, gets). The browser's cookie is brought into
+    line with the saved choice, so the sign-in page after signing out stays in that language."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        code = saved_language(request.user) if request.user.is_authenticated else ""
+        if code:
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        if code and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != code:
+            set_language_cookie(response, code)
+        return response

@@ -250,3 +250,26 @@ def _record_own_account_event(
         outcome=outcome,
         request=request,
     )
+
+
+def save_language(*, user: User, language: str, request: HttpRequest | None = None) -> bool:
+    """Keep `language` (an offered code) as the language of `user`'s pages and e-mails.
+    Returns whether it changed. Audited as a change to the account, old and new codes only."""
+    if user.language == language:
+        return False
+    with transaction.atomic():
+        previous = user.language
+        user.language = language
+        user.save(update_fields=["language"])
+        patient = Patient.objects.filter(user=user).first()
+        record_event(
+            actor=user,
+            action=AuditAction.UPDATE,
+            object_type="account_language",
+            object_id=user.pk,
+            patient=patient,
+            acting_as="self" if patient else "",
+            request=request,
+            changes={"language": {"before": previous, "after": language}},
+        )
+    return True

@@ -3,7 +3,7 @@ from allauth.account.views import password_change
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from carebridge.accounts import checklist_views, views
+from carebridge.accounts import checklist_views, language_views, views
 
 app_name = "accounts"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("welcome/", checklist_views.welcome, name="welcome"),
     path("session/status/", views.session_status, name="session-status"),
     path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
+    path("language/", language_views.language_settings, name="language"),
+    path("language/switch/", language_views.switch_language, name="language-switch"),
     # allauth's own change-password page, served here first (same address, so it keeps its
     # name `account_change_password`) so that, like a change of e-mail or of two-step
     # verification, it needs a recent confirmation of the password.

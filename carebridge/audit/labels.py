@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 OBJECT_TYPES: dict[str, Promise] = {
     "account": gettext_lazy("Portal account"),
     "account_activity": gettext_lazy("Account activity"),
+    "account_language": gettext_lazy("Language of pages and e-mails"),
     "activation_code": gettext_lazy("Activation code"),
     "audit_report": gettext_lazy("Audit report"),
     "session": gettext_lazy("Sign-in session"),
@@ -143,6 +144,7 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("create", "app_connection"): gettext_lazy("Connected an app to your health record"),
     ("view", "api_read"): gettext_lazy("Read by an app you connected"),
     ("view", "account_activity"): gettext_lazy("Viewed your account activity"),
+    ("update", "account_language"): gettext_lazy("Changed the language of your pages and e-mails"),
     ("view", "connected_apps"): gettext_lazy("Viewed the apps connected to your record"),
     ("view", "app_connection"): gettext_lazy("Opened the page to disconnect an app"),
     ("delete", "app_connection"): gettext_lazy("Disconnected an app from your record"),

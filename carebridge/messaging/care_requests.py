@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
@@ -164,8 +165,8 @@ def answer_request(
         notify_new_message(
             users=users,
             addresses=[] if users or not patient.email else [patient.email],
-            subject=_("[Carebridge] There is an answer to your request"),
-            sentence=_("The clinic has answered a request you sent."),
+            subject=gettext_lazy("[Carebridge] There is an answer to your request"),
+            sentence=gettext_lazy("The clinic has answered a request you sent."),
             now=now,
         )
     return locked

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -190,9 +191,12 @@ def note_for(code_system: str, code: str) -> LabNote:
 
 
 def medlineplus_link(loinc_code: str) -> str:
+    """MedlinePlus Connect's page for the code, in the reader's language where MedlinePlus
+    has one (English and Spanish)."""
+    language = "es" if translation.get_language() == "es" else "en"
     query = {
         "mainSearchCriteria.v.cs": LOINC_OID,
         "mainSearchCriteria.v.c": loinc_code,
-        "informationRecipient.languageCode.c": "en",
+        "informationRecipient.languageCode.c": language,
     }
     return f"{MEDLINEPLUS_CONNECT}?{urlencode(query)}"

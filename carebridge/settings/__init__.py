@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # After authentication: a signed-in person's saved language wins over the browser's.
+    "carebridge.accounts.middleware.UserLanguageMiddleware",
     "carebridge.accounts.middleware.SessionLimitsMiddleware",
     "carebridge.proxies.middleware.ActingForMiddleware",
     "carebridge.accounts.middleware.RequireMFAMiddleware",
@@ -319,6 +321,12 @@ LANGUAGES = [("en", _("English"))] + [
     if any((path / code / "LC_MESSAGES" / "django.mo").is_file() for path in LOCALE_PATHS)
 ]
 USE_I18N = True
+# Dates, times and numbers in each language's own form (carebridge/formats/<code>/formats.py);
+# pages use only the named formats (DATE_FORMAT, SHORT_DATE_FORMAT, TIME_FORMAT, ...).
+FORMAT_MODULE_PATH = ["carebridge.formats"]
+# The language cookie is only read by the server.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = ENV.get("TIME_ZONE", "America/New_York")
 USE_TZ = True
 

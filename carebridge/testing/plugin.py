@@ -49,6 +49,12 @@ def _fast_and_isolated(settings, _audit_checkpoint_dir):
         setattr(settings, name, value)
     # The audit sealer's checkpoints go to a temporary folder, never to the repository's var/.
     settings.CAREBRIDGE_AUDIT_CHECKPOINT_FILE = _audit_checkpoint_dir / "checkpoints.jsonl"
+    # Each test starts in the site's language: a request in an earlier test (a Spanish
+    # reader's page) leaves its language active in the thread, as a server's next request
+    # would replace it.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
     from django.core.cache import cache
 
     cache.clear()

@@ -188,9 +188,12 @@ def _when(moment: datetime.datetime) -> str:
 
 
 def _email_words(moment: datetime.datetime) -> tuple[str, str]:
-    """A time as the e-mails give it, e.g. ("Monday 23 November 2026", "9:30 AM EST")."""
+    """A time as the e-mails give it, e.g. ("Monday, November 23, 2026", "9:30 a.m. EST")."""
     local = moment.astimezone(NEW_YORK)
-    return local.strftime("%A %-d %B %Y"), f"{local.strftime('%-I:%M %p')} {local.tzname()}"
+    with translation.override("en"):
+        date = formats.date_format(local, "WEEKDAY_DATE_FORMAT")
+        clock = formats.time_format(local, "TIME_FORMAT")
+    return date, f"{clock} {local.tzname()}"
 
 
 def _sign_in_words() -> str:

@@ -66,7 +66,7 @@ def test_patient_sees_events_about_her_record_only(cast, patient_client):
     ]
     html = response.content.decode()
     assert '<span class="badge denied">Denied</span>' in html
-    assert "March 3, 2025, 9 a.m." in html
+    assert "March 3, 2025, 9:00 a.m." in html
     assert '<th scope="col">Who</th>' in html
 
 

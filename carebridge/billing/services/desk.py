@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.billing.models import Method, PayerKind, Payment, Provider, Statement
 from carebridge.billing.money import format_cents
 from carebridge.billing.selectors.rules import rules_for
@@ -84,14 +85,16 @@ def send_statement(*, actor: Actor, patient: Patient) -> Statement | None:
         address = patient.notice_address
         if statement is not None and address:
             clinic = patient.clinic
-            send_after_commit(
-                address,
-                _("You have a new statement"),
-                [
-                    _("You have a new statement from %(clinic)s. Sign in to see it: %(link)s")
-                    % {"clinic": clinic.name, "link": sign_in_link()}
-                ],
-                kind=NoticeKind.BILL,
-                clinic=clinic,
-            )
+            # Issued by the clinic's staff: in the patient's language, not theirs.
+            with in_language_of_address(address):
+                send_after_commit(
+                    address,
+                    _("You have a new statement"),
+                    [
+                        _("You have a new statement from %(clinic)s. Sign in to see it: %(link)s")
+                        % {"clinic": clinic.name, "link": sign_in_link()}
+                    ],
+                    kind=NoticeKind.BILL,
+                    clinic=clinic,
+                )
     return statement

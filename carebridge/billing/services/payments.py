@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.audit.models import AuditAction
 from carebridge.billing.models import (
     EntryKind,
@@ -120,18 +121,21 @@ def _queue_receipt(payment: Payment) -> None:
     if not address:
         return
     clinic_name = payment.patient.clinic.name if payment.patient_id else ""
-    send_after_commit(
-        address,
-        _("Your payment receipt"),
-        [
-            _("Thank you. %(clinic)s received your payment of %(amount)s.")
-            % {"clinic": clinic_name, "amount": format_cents(payment.amount_cents)},
-            _("Receipt number: %(number)s") % {"number": payment.receipt_number},
-            _("To see your bills and receipts, sign in: %(link)s") % {"link": sign_in_link()},
-        ],
-        kind=NoticeKind.RECEIPT,
-        clinic=payment.patient.clinic,
-    )
+    # Often confirmed by the payment provider's webhook, with no page open: written in the
+    # language of the account that reads the receipt address (else the request's).
+    with in_language_of_address(address):
+        send_after_commit(
+            address,
+            _("Your payment receipt"),
+            [
+                _("Thank you. %(clinic)s received your payment of %(amount)s.")
+                % {"clinic": clinic_name, "amount": format_cents(payment.amount_cents)},
+                _("Receipt number: %(number)s") % {"number": payment.receipt_number},
+                _("To see your bills and receipts, sign in: %(link)s") % {"link": sign_in_link()},
+            ],
+            kind=NoticeKind.RECEIPT,
+            clinic=payment.patient.clinic,
+        )
 
 
 def refundable_cents(payment: Payment) -> int:

@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.audit.models import AuditAction
 from carebridge.billing.models import (
     BillingAccount,
@@ -240,13 +241,15 @@ def _remind(instalment_id: int, *, now: datetime.datetime) -> int:
         plan = instalment.plan
         address = plan.patient.notice_address
         if address:
-            send_after_commit(
-                address,
-                _("A payment plan reminder from %(clinic)s") % {"clinic": plan.clinic.name},
-                reminder_paragraphs(instalment),
-                kind=NoticeKind.PLAN_REMINDER,
-                clinic=plan.clinic,
-            )
+            # Sent by the worker, which has no request: written in the patient's language.
+            with in_language_of_address(address):
+                send_after_commit(
+                    address,
+                    _("A payment plan reminder from %(clinic)s") % {"clinic": plan.clinic.name},
+                    reminder_paragraphs(instalment),
+                    kind=NoticeKind.PLAN_REMINDER,
+                    clinic=plan.clinic,
+                )
         # Marked even without an address, so the sweep does not look at it again.
         instalment.reminded_at = now
         instalment.save(update_fields=["reminded_at"])
@@ -260,7 +263,7 @@ def reminder_paragraphs(instalment: Instalment) -> list[str]:
         % {
             "amount": format_cents(instalment.left_cents),
             "clinic": instalment.plan.clinic.name,
-            "date": formats.date_format(instalment.due_on, "j F Y"),
+            "date": formats.date_format(instalment.due_on, "DATE_FORMAT"),
         },
         _("Sign in to pay: %(link)s") % {"link": sign_in_link()},
     ]

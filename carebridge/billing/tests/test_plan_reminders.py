@@ -20,7 +20,7 @@ from carebridge.notifications.models import Notice, NoticeKind
 from carebridge.testing.personas import Cast
 from carebridge.worker.periodic import load_jobs
 
-# The first instalment of a plan made at NOW is due on 28 February 2027.
+# The first instalment of a plan made at NOW is due on February 28, 2027.
 FIRST_DUE = datetime.date(2027, 2, 28)
 
 
@@ -46,7 +46,7 @@ def test_a_reminder_is_queued_once_within_the_reminder_days(cast: Cast) -> None:
     assert notice.subject == "A payment plan reminder from Riverside Family Clinic"
     assert notice.body.startswith(
         "A payment of $33.34 for your plan with Riverside Family Clinic is due on "
-        "28 February 2027.\n\nSign in to pay: http"
+        "February 28, 2027.\n\nSign in to pay: http"
     )
     assert "Office visit" not in notice.body
     first = Instalment.objects.get(plan=plan, number=1)

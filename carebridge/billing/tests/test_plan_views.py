@@ -61,7 +61,7 @@ def test_pat_chooses_three_months_and_sees_the_schedule(
     page = client.get(PLAN_URL).content.decode()
     assert 'href="/billing/pay/?amount=3334"' in page
     assert "Pay this month's amount" in page
-    assert "Feb. 28, 2027" in page and "April 30, 2027" in page
+    assert "February 28, 2027" in page and "April 30, 2027" in page
     views = AuditEvent.objects.filter(object_type="billing_plan", action="view")
     assert views.count() == 3 and {e.patient_id for e in views} == {cast.patient.pk}
 

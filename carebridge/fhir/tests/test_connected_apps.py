@@ -89,10 +89,11 @@ def test_the_patient_sees_each_app_what_it_may_see_and_when_it_read(cast: Cast) 
     text = main_text(client_for(cast.patient_user).get(LIST_URL))
     assert text == (
         "Connected apps "
-        "Lab Tracker Connected by Cora Caregiver Connected on 5 March 2026 "
+        "Lab Tracker Connected by Cora Caregiver Connected on March 5, 2026 "
         "Last read the record Never What it may see Test results Medicines "
         "For how long Until it is disconnected Disconnect Lab Tracker "
-        "Health Diary Connected by You Connected on 4 March 2026 Last read the record 9 March 2026 "
+        "Health Diary Connected by You Connected on March 4, 2026 "
+        "Last read the record March 9, 2026 "
         "What it may see The whole health record Who is signed in (name only) "
         "For how long Only while the person who connected it is using it Disconnect Health Diary "
         f"{ABOUT} {BACK}"
@@ -105,8 +106,8 @@ def test_the_caregiver_sees_the_apps_connected_for_pat(cast: Cast) -> None:
     text = main_text(caregiver.get(LIST_URL))
     assert text == (
         "Connected apps Apps that may read Pat Patient\u2019s health record. "
-        "Health Diary Connected by Pat Patient Connected on 4 March 2026 "
-        "Last read the record 9 March 2026 "
+        "Health Diary Connected by Pat Patient Connected on March 4, 2026 "
+        "Last read the record March 9, 2026 "
         "What it may see The whole health record Who is signed in (name only) "
         "For how long Only while the person who connected it is using it Disconnect Health Diary "
         f"{ABOUT} {BACK}"
@@ -178,7 +179,7 @@ def test_disconnecting_kills_every_token_at_once_and_is_audited(cast: Cast) -> N
     text = main_text(client.get(LIST_URL))
     assert text == (
         f"“Health Diary” is disconnected. Connected apps No apps are connected. {ABOUT} "
-        f"Disconnected apps Health Diary: Disconnected on {day.day} {day:%B %Y} {BACK}"
+        f"Disconnected apps Health Diary: Disconnected on {day:%B} {day.day}, {day.year} {BACK}"
     )
 
 

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
@@ -339,8 +340,8 @@ def tell_patient(patient: Patient, now: datetime.datetime) -> None:
     notify_new_message(
         users=users,
         addresses=[] if users or not patient.email else [patient.email],
-        subject=_("[Carebridge] You have a new message"),
-        sentence=_("You have a new message from your care team."),
+        subject=gettext_lazy("[Carebridge] You have a new message"),
+        sentence=gettext_lazy("You have a new message from your care team."),
         now=now,
     )
 
@@ -351,7 +352,7 @@ def tell_team(team: CareTeam, now: datetime.datetime) -> None:
     notify_new_message(
         users=[member.user for member in members],
         addresses=[],
-        subject=_("[Carebridge] New message in a team inbox"),
-        sentence=_("A patient has written to one of your team inboxes."),
+        subject=gettext_lazy("[Carebridge] New message in a team inbox"),
+        sentence=gettext_lazy("A patient has written to one of your team inboxes."),
         now=now,
     )

@@ -1,5 +1,5 @@
-"""Fixtures shared by the patient's messaging page tests: the clock frozen on Wednesday 4 March
-2026 at 3 p.m. UTC, a private folder for attachments, and Pat's clinic's "Family medicine" team
+"""Fixtures shared by the patient's messaging page tests: the clock frozen on Wednesday, March 4
+2026 at 3:00 p.m. UTC, a private folder for attachments, and Pat's clinic's "Family medicine" team
 (answered by the nurse) with one clinician, Dana Doc. Files that want the clock and the folder
 say so with `pytest.mark.usefixtures("frozen", "folder")`."""
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 4, 15, 0, tzinfo=datetime.UTC)
 # NOW on the clinic's clock (America/New_York), as the pages write it.
-SHOWN_NOW = "March 4, 2026, 10 a.m."
+SHOWN_NOW = "March 4, 2026, 10:00 a.m."
 LIST = "/messages/requests/"
 REFILL = "/messages/requests/new/refill/"
 REFERRAL = "/messages/requests/new/referral/"
@@ -116,7 +116,7 @@ def test_pat_sees_her_requests_newest_first_in_words(cast):
         "Referral Status Sent to the clinic What was asked Cardiologist "
         f"Sent {SHOWN_NOW} Asked by Pat Patient "
         "Prescription refill Status Approved What was asked Metformin 500 MG "
-        f"Sent March 2, 2026, 10 a.m. Asked by Pat Patient Answered {SHOWN_NOW} "
+        f"Sent March 2, 2026, 10:00 a.m. Asked by Pat Patient Answered {SHOWN_NOW} "
         "The clinic's note Sent to Main Street Pharmacy."
     )
     html = client_for(cast.patient_user).get(LIST).content.decode()

@@ -40,7 +40,7 @@ def test_pat_withdraws_a_request_the_clinic_is_looking_at(cast):
         NOW,
     )
     text = main_text(client.get(f"/messages/requests/{asked.pk}/"))
-    assert "Withdrawn on March 4, 2026, 10 a.m." in text
+    assert "Withdrawn on March 4, 2026, 10:00 a.m." in text
     assert "Withdraw this request" not in text
     events = AuditEvent.objects.filter(object_type="care_request", action="update")
     assert [(e.actor_id, e.acting_as) for e in events.order_by("pk")] == [
@@ -113,5 +113,5 @@ def test_the_list_says_withdrawn(cast):
     )
     text = main_text(client_for(cast.patient_user).get("/messages/requests/"))
     assert "Status Withdrawn What was asked Metformin 500 MG" in text
-    assert "Withdrawn March 4, 2026, 11 a.m." in text
+    assert "Withdrawn March 4, 2026, 11:00 a.m." in text
     assert "Answered" not in text

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.clinic.models import Clinic, StaffMember
 from carebridge.notifications.models import Notice, NoticeKind
 from carebridge.patients.models import Patient
@@ -35,18 +38,21 @@ def queue_notice(
     *,
     kind: NoticeKind,
     address: str,
-    subject: str,
-    body: str,
+    subject: str | Promise,
+    body: str | Promise,
     clinic: Clinic | None = None,
 ) -> Notice | None:
     """Write one plain-text notice to the outbox, in the caller's transaction, and queue its
     delivery for after commit. No address, no notice. `clinic` (found from the address when not
     given) is the clinic whose administrators see the notice if it cannot be delivered.
+    A lazy subject or body (gettext_lazy) is written in the recipient's language.
 
     Privacy rule: the body holds no health information."""
     if not address:
         return None
     now = timezone.now()
+    with in_language_of_address(address):
+        subject, body = str(subject), str(body)
     notice = Notice.objects.create(
         kind=kind,
         to_address=address,
@@ -85,19 +91,23 @@ def _clinic_of_address(address: str) -> Clinic | None:
 
 def send_after_commit(
     address: str,
-    subject: str,
-    paragraphs: list[str],
+    subject: str | Promise,
+    paragraphs: Sequence[str | Promise],
     *,
     kind: NoticeKind,
     clinic: Clinic | None = None,
 ) -> None:
-    """Queue one plain-text notice made of `paragraphs`. Privacy rule: callers pass no health
-    information."""
-    body = "\n\n".join(paragraphs) + "\n"
-    queue_notice(kind=kind, address=address, subject=subject, body=body, clinic=clinic)
+    """Queue one plain-text notice made of `paragraphs` (lazy ones written in the recipient's
+    language). Privacy rule: callers pass no health information."""
+    with in_language_of_address(address):
+        body = "\n\n".join(str(paragraph) for paragraph in paragraphs) + "\n"
+        queue_notice(kind=kind, address=address, subject=str(subject), body=body, clinic=clinic)
 
 
-def email_after_commit(address: str, subject: str, sentence: str, *, kind: NoticeKind) -> None:
-    send_after_commit(
-        address, subject, [sentence, _("Sign in to read it:"), sign_in_link()], kind=kind
-    )
+def email_after_commit(
+    address: str, subject: str | Promise, sentence: str | Promise, *, kind: NoticeKind
+) -> None:
+    """A notice that something is waiting, with the sign-in link, in the recipient's language
+    when `subject` and `sentence` are lazy (gettext_lazy)."""
+    paragraphs = [sentence, gettext_lazy("Sign in to read it:"), sign_in_link()]
+    send_after_commit(address, subject, paragraphs, kind=kind)

@@ -16,7 +16,8 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from carebridge.notifications.models import MessageEmails, NoticeKind, NotificationPreference
 from carebridge.notifications.services.outbox import email_after_commit
@@ -29,11 +30,12 @@ def notify_new_message(
     *,
     users: list[User],
     addresses: list[str],
-    subject: str,
-    sentence: str,
+    subject: str | Promise,
+    sentence: str | Promise,
     now: datetime.datetime,
 ) -> None:
-    """Tell `users` as each chose, and `addresses` (people without an account) at once."""
+    """Tell `users` as each chose, and `addresses` (people without an account) at once; pass
+    `subject` and `sentence` lazy (gettext_lazy) so that each reads them in their language."""
     daily = set(
         NotificationPreference.objects.filter(
             user__in=users, message_emails=MessageEmails.DAILY
@@ -63,8 +65,8 @@ def send_daily_digests(*, now: datetime.datetime) -> int:
             locked.save(update_fields=["pending_since", "last_digest_at"])
             email_after_commit(
                 preference.user.email,
-                _("[Carebridge] You have new messages"),
-                _("Something new is waiting for you in Carebridge."),
+                gettext_lazy("[Carebridge] You have new messages"),
+                gettext_lazy("Something new is waiting for you in Carebridge."),
                 kind=NoticeKind.DIGEST,
             )
             sent += 1

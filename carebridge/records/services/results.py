@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.languages import in_language_of
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_change, record_event
 from carebridge.notifications.models import NoticeKind
@@ -49,13 +50,15 @@ def notify_new_results(patient: Patient) -> None:
     if patient.user is None or not patient.user.email:
         return
     link = settings.CAREBRIDGE_BASE_URL + reverse("records:results")
-    queue_notice(
-        kind=NoticeKind.RESULT,
-        address=patient.user.email,
-        subject=_("[Carebridge] Something new in your health record"),
-        body=render_to_string("records/email/new_results.txt", {"link": link}),
-        clinic=patient.clinic,
-    )
+    # Released by the clinic or an import: written in the patient's language, not the actor's.
+    with in_language_of(patient.user):
+        queue_notice(
+            kind=NoticeKind.RESULT,
+            address=patient.user.email,
+            subject=_("[Carebridge] Something new in your health record"),
+            body=render_to_string("records/email/new_results.txt", {"link": link}),
+            clinic=patient.clinic,
+        )
 
 
 def release_results(

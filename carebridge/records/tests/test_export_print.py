@@ -84,7 +84,7 @@ def test_chosen_sections_and_dates_shape_the_summary(cast_with_records, patient_
     assert '">Medications</h2>' not in html
     assert "Penicillin" in html
     assert "Nothing recorded between these dates." in html
-    assert "<dd>From Jan. 1, 2010 to Dec. 31, 2016</dd>" in html
+    assert "<dd>From January 1, 2010 to December 31, 2016</dd>" in html
 
 
 def test_the_sections_form_choice_is_ignored_when_everything_is_chosen(cast_with_records):

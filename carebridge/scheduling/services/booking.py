@@ -16,8 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Location, Practitioner, StaffMember
@@ -187,25 +190,33 @@ def when_words(appointment: Appointment) -> dict[str, str]:
     """The appointment's date and time in the clinic's time zone, as words."""
     local = appointment.starts_at.astimezone(clinic_zone(appointment.visit_type))
     return {
-        "date": formats.date_format(local, "l j F Y"),
-        "time": f"{formats.time_format(local, 'g:i A')} {local.tzname()}",
+        "date": formats.date_format(local, "WEEKDAY_DATE_FORMAT"),
+        "time": f"{formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}",
     }
 
 
-def email_patient(appointment: Appointment, subject: str, sentence: str) -> None:
-    """Write one e-mail to the patient to the outbox (sent after commit). Privacy rule:
-    `sentence` holds the date and time only; the e-mail never names the reason, the kind of
-    visit, the clinician or the place."""
+def email_patient(
+    appointment: Appointment, subject: str | Promise, sentence: str | Promise
+) -> None:
+    """Write one e-mail to the patient to the outbox (sent after commit), in the patient's
+    language: pass `subject` and `sentence` lazy (gettext_lazy); `sentence` gets the
+    appointment's %(date)s and %(time)s. Privacy rule: `sentence` holds the date and time only;
+    the e-mail never names the reason, the kind of visit, the clinician or the place."""
     address = appointment.patient.notice_address
     if not address:
         return
-    send_after_commit(
-        address,
-        subject,
-        [sentence, _("Sign in to see the details:"), sign_in_link()],
-        kind=NoticeKind.APPOINTMENT,
-        clinic=appointment.patient.clinic,
-    )
+    with in_language_of_address(address):
+        send_after_commit(
+            address,
+            str(subject),
+            [
+                str(sentence) % when_words(appointment),
+                _("Sign in to see the details:"),
+                sign_in_link(),
+            ],
+            kind=NoticeKind.APPOINTMENT,
+            clinic=appointment.patient.clinic,
+        )
 
 
 def audit_appointment(
@@ -304,8 +315,8 @@ def book_appointment(
             )
             email_patient(
                 appointment,
-                _("[Carebridge] You have a new appointment"),
-                _("You have a new appointment on %(date)s at %(time)s.") % when_words(appointment),
+                gettext_lazy("[Carebridge] You have a new appointment"),
+                gettext_lazy("You have a new appointment on %(date)s at %(time)s."),
             )
     except IntegrityError:
         raise SlotTakenError(next_slots(visit_type, practitioner, starts_at)) from None
@@ -373,8 +384,8 @@ def cancel_appointment(
         )
         email_patient(
             locked,
-            _("[Carebridge] An appointment was cancelled"),
-            _("Your appointment on %(date)s at %(time)s has been cancelled.") % when_words(locked),
+            gettext_lazy("[Carebridge] An appointment was cancelled"),
+            gettext_lazy("Your appointment on %(date)s at %(time)s has been cancelled."),
         )
         # Imported here: the waiting list books through this module.
         from carebridge.scheduling.services.waitlist_offers import queue_offer_freed_time

@@ -117,7 +117,7 @@ def check_in_state(appointment: Appointment, now: datetime.datetime) -> CheckInS
 def opens_on_words(appointment: Appointment) -> str:
     """The clinic's date check-in opens, as words ("Friday 6 March 2026")."""
     local = check_in_opens_at(appointment).astimezone(appointment_zone(appointment))
-    return formats.date_format(local, "l j F Y")
+    return formats.date_format(local, "WEEKDAY_DATE_FORMAT")
 
 
 def check_may_check_in(appointment: Appointment, now: datetime.datetime) -> None:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
@@ -192,9 +194,11 @@ def email_request_answered(patient: Patient) -> None:
     address = patient.notice_address
     if not address:
         return
-    words = _("The clinic has answered your appointment request. Sign in to see the answer:")
-    subject = _("[Carebridge] The clinic has answered your appointment request")
-    paragraphs = [words, sign_in_link()]
+    words = gettext_lazy(
+        "The clinic has answered your appointment request. Sign in to see the answer:"
+    )
+    subject = gettext_lazy("[Carebridge] The clinic has answered your appointment request")
+    paragraphs: list[str | Promise] = [words, sign_in_link()]
     send_after_commit(
         address, subject, paragraphs, kind=NoticeKind.APPOINTMENT, clinic=patient.clinic
     )

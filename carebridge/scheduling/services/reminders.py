@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
 from carebridge.scheduling.models import Appointment, AppointmentReminder, AppointmentStatus
@@ -113,13 +114,15 @@ def send_reminder(reminder_id: int, *, now: datetime.datetime) -> bool:
         address = appointment.patient.notice_address
         if not still_on or not address:
             return False
-        queue_notice(
-            kind=NoticeKind.REMINDER,
-            address=address,
-            subject=_("[Carebridge] Reminder: you have an appointment"),
-            body=reminder_text(appointment),
-            clinic=appointment.visit_type.clinic,
-        )
+        # Sent by the worker, which has no request: written in the patient's language.
+        with in_language_of_address(address):
+            queue_notice(
+                kind=NoticeKind.REMINDER,
+                address=address,
+                subject=_("[Carebridge] Reminder: you have an appointment"),
+                body=reminder_text(appointment),
+                clinic=appointment.visit_type.clinic,
+            )
         reminder.sent_at = now
         reminder.save(update_fields=["sent_at"])
     return True

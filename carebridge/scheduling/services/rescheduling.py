@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
@@ -33,7 +33,6 @@ from carebridge.scheduling.services.booking import (
     create_if_free,
     email_patient,
     next_slots,
-    when_words,
 )
 from carebridge.scheduling.services.waitlist_offers import queue_offer_freed_time
 
@@ -109,8 +108,8 @@ def reschedule_appointment(
             carry_check_in(old, new, actor=actor, acting_as=acting_as, request=request)
             email_patient(
                 new,
-                _("[Carebridge] An appointment was moved"),
-                _("Your appointment has been moved to %(date)s at %(time)s.") % when_words(new),
+                gettext_lazy("[Carebridge] An appointment was moved"),
+                gettext_lazy("Your appointment has been moved to %(date)s at %(time)s."),
             )
             # The old time is free now: offer it to the waiting list after commit.
             queue_offer_freed_time(old)

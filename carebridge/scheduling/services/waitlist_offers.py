@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Location, Practitioner
@@ -188,8 +189,8 @@ def moment_words(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> dict[str
     """A moment's date and time on the clinic's clock, as words (as in booking's e-mails)."""
     local = moment.astimezone(zone)
     return {
-        "date": formats.date_format(local, "l j F Y"),
-        "time": f"{formats.time_format(local, 'g:i A')} {local.tzname()}",
+        "date": formats.date_format(local, "WEEKDAY_DATE_FORMAT"),
+        "time": f"{formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}",
     }
 
 
@@ -200,18 +201,22 @@ def email_offer(offer: WaitlistOffer, patient: Patient, zone: zoneinfo.ZoneInfo)
     address = patient.notice_address
     if not address:
         return
-    link = settings.CAREBRIDGE_BASE_URL + reverse("scheduling:waitlist-offer", args=[offer.pk])
-    until = moment_words(offer.expires_at, zone)
-    paragraphs = [
-        _("An earlier appointment time is available: %(date)s at %(time)s.")
-        % moment_words(offer.starts_at, zone),
-        _("This offer lasts until %(time)s on %(date)s.") % until,
-        _("The first person to accept it gets the time."),
-        _("Sign in to see the offer and accept it or say no:"),
-        link,
-    ]
-    subject = _("[Carebridge] An earlier appointment time is available")
-    send_after_commit(address, subject, paragraphs, kind=NoticeKind.WAITLIST, clinic=patient.clinic)
+    # Offered by the worker, with no request: in the patient's language.
+    with in_language_of_address(address):
+        link = settings.CAREBRIDGE_BASE_URL + reverse("scheduling:waitlist-offer", args=[offer.pk])
+        until = moment_words(offer.expires_at, zone)
+        paragraphs = [
+            _("An earlier appointment time is available: %(date)s at %(time)s.")
+            % moment_words(offer.starts_at, zone),
+            _("This offer lasts until %(time)s on %(date)s.") % until,
+            _("The first person to accept it gets the time."),
+            _("Sign in to see the offer and accept it or say no:"),
+            link,
+        ]
+        subject = _("[Carebridge] An earlier appointment time is available")
+        send_after_commit(
+            address, subject, paragraphs, kind=NoticeKind.WAITLIST, clinic=patient.clinic
+        )
 
 
 def end_entries_to_move(appointment: Appointment, now: datetime.datetime) -> None:

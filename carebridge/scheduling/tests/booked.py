@@ -13,7 +13,7 @@ from carebridge.scheduling.tests.factories import Schedule, local, make_appointm
 
 @dataclass
 class PatsBookings:
-    """Pat's check-up with Dr Okafor on Monday 9 March at 9:30 (after the clocks go forward),
+    """Pat's check-up with Dr Okafor on Monday, March 9 at 9:30 (after the clocks go forward),
     booked by Cora for her; her cancelled one of Friday; her attended one of last month."""
 
     schedule: Schedule

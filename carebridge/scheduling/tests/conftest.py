@@ -1,5 +1,5 @@
-"""The appointments tests run on a fixed day: Wednesday 4 March 2026, 10 a.m. in New York,
-four days before the clocks there go forward (Sunday 8 March). The cast is built on that day
+"""The appointments tests run on a fixed day: Wednesday, March 4, 2026, 10:00 a.m. in New York,
+four days before the clocks there go forward (Sunday, March 8). The cast is built on that day
 too, so its ages and grant dates are what the personas say."""
 
 from __future__ import annotations

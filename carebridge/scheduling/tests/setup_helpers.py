@@ -1,5 +1,5 @@
 """Helpers shared by the booking set-up service tests: the acting administrator, the audit
-changes recorded, and the times availability offers on Monday 9 March 2026."""
+changes recorded, and the times availability offers on Monday, March 9, 2026."""
 
 from __future__ import annotations
 
@@ -28,6 +28,6 @@ def changes(object_type: str) -> list[tuple[str, str, str, Any]]:
 
 
 def slot_starts(visit_type: VisitType) -> list[datetime.datetime]:
-    """Every free time availability offers for `visit_type` on Monday 9 March 2026."""
+    """Every free time availability offers for `visit_type` on Monday, March 9, 2026."""
     slots = available_slots(visit_type, now=NOW, date_from=MONDAY, days=1, limit=None)
     return [slot.starts_at for slot in slots]

@@ -15,7 +15,7 @@ from carebridge.testing.records import appointment, store
 pytestmark = pytest.mark.django_db
 
 CHEN, OFFICE = "Maya Chen, MD", "Main Street Office"
-THURSDAY_9AM = "Thursday, March 5, 2026, 9 a.m."
+THURSDAY_9AM = "Thursday, March 5, 2026, 9:00 a.m."
 
 
 def events() -> list[tuple]:
@@ -42,7 +42,7 @@ def test_pat_sees_her_own_including_the_sensitive_one_and_the_view_is_audited(
 ):
     assert upcoming(patient_client) == [
         card(THURSDAY_9AM, "Follow-up visit", CHEN, OFFICE, "Booked"),
-        card("Friday, March 6, 2026, 9 a.m.", "Counselling", CHEN, OFFICE, "Booked"),
+        card("Friday, March 6, 2026, 9:00 a.m.", "Counselling", CHEN, OFFICE, "Booked"),
     ]
     assert events() == [("pat@example.org", "RFC-1001", "self", "view", "success")]
 

@@ -27,10 +27,10 @@ def test_booked_ones_join_the_ehrs_in_time_order_with_a_link(cast, patient_clien
     office = bookings.schedule.location.name
     html = patient_client.get(PAGE).content.decode()
     assert upcoming(patient_client) == [
-        card("Thursday, March 5, 2026, 9 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked"),
+        card("Thursday, March 5, 2026, 9:00 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked"),
         card("Monday, March 9, 2026, 9:30 a.m.", "Check-up", "Sam Okafor, MD", office, "Booked")
         + " See this appointment March 9, 2026, 9:30 a.m.",
-        card("Tuesday, March 10, 2026, 10 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked"),
+        card("Tuesday, March 10, 2026, 10:00 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked"),
     ]
     assert f'<a href="/appointments/{bookings.upcoming.pk}/">' in html
 
@@ -40,15 +40,21 @@ def test_the_others_booked_here_are_listed_latest_first(cast, patient_client):
     office = bookings.schedule.location.name
     assert texts(patient_client.get(PAGE), "booked-past-heading") == [
         card(
-            "Friday, March 6, 2026, 11 a.m. Cancelled",
+            "Friday, March 6, 2026, 11:00 a.m. Cancelled",
             "Check-up",
             "Sam Okafor, MD",
             office,
             "Cancelled",
         )
-        + " See this appointment March 6, 2026, 11 a.m.",
-        card("Tuesday, Feb. 10, 2026, 2 p.m.", "Check-up", "Sam Okafor, MD", office, "Attended")
-        + " See this appointment Feb. 10, 2026, 2 p.m.",
+        + " See this appointment March 6, 2026, 11:00 a.m.",
+        card(
+            "Tuesday, February 10, 2026, 2:00 p.m.",
+            "Check-up",
+            "Sam Okafor, MD",
+            office,
+            "Attended",
+        )
+        + " See this appointment February 10, 2026, 2:00 p.m.",
     ]
 
 

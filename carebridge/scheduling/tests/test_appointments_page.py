@@ -33,11 +33,11 @@ def test_pat_sees_what_is_coming_soonest_first_in_the_clinics_time(cast, patient
     settings.TIME_ZONE = "UTC"
     add_pats_appointments(cast.patient)
     assert upcoming(patient_client) == [
-        card("Wednesday, March 4, 2026, 10 a.m.", "Sick visit", CHEN, OFFICE, "Checked in"),
-        card("Thursday, March 5, 2026, 9 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked"),
-        # After the clocks went forward on 8 March: 13:00 UTC is 9 a.m. in New York.
+        card("Wednesday, March 4, 2026, 10:00 a.m.", "Sick visit", CHEN, OFFICE, "Checked in"),
+        card("Thursday, March 5, 2026, 9:00 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked"),
+        # After the clocks went forward on 8 March: 13:00 UTC is 9:00 a.m. in New York.
         card(
-            "Monday, March 9, 2026, 9 a.m.",
+            "Monday, March 9, 2026, 9:00 a.m.",
             "Annual physical",
             "Daniel Okafor, DO",
             "Riverside Family Clinic",
@@ -50,12 +50,16 @@ def test_the_others_are_latest_first_with_cancelled_ones_marked(cast, patient_cl
     add_pats_appointments(cast.patient)
     assert past(patient_client) == [
         card(
-            "Friday, March 6, 2026, 11 a.m. Cancelled", "Follow-up visit", CHEN, OFFICE, "Cancelled"
+            "Friday, March 6, 2026, 11:00 a.m. Cancelled",
+            "Follow-up visit",
+            CHEN,
+            OFFICE,
+            "Cancelled",
         ),
         # Booked, but its time has passed (the EHR has not said how it went).
         card("Wednesday, March 4, 2026, 9:45 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked"),
-        card("Tuesday, Feb. 10, 2026, 2:30 p.m.", "Follow-up visit", CHEN, OFFICE, "Attended"),
-        card("Monday, Nov. 3, 2025, noon", "Sick visit", CHEN, OFFICE, "Missed"),
+        card("Tuesday, February 10, 2026, 2:30 p.m.", "Follow-up visit", CHEN, OFFICE, "Attended"),
+        card("Monday, November 3, 2025, 12:00 p.m.", "Sick visit", CHEN, OFFICE, "Missed"),
         card("Time not set yet", "Appointment", "Not recorded", "Not recorded", "Being arranged"),
     ]
     page = patient_client.get(PAGE).content.decode()
@@ -69,7 +73,7 @@ def test_times_follow_the_clinics_own_zone(cast, patient_client):
     cast.clinic.save()
     store(cast.patient, appointment(cast.patient, utc(3, 5, 14)))
     assert upcoming(patient_client) == [
-        card("Thursday, March 5, 2026, 6 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked")
+        card("Thursday, March 5, 2026, 6:00 a.m.", "Follow-up visit", CHEN, OFFICE, "Booked")
     ]
     page = patient_client.get(PAGE).content.decode()
     assert "(time zone America/Los_Angeles)" in page
@@ -145,7 +149,7 @@ def test_pat_sees_her_sensitive_appointment(cast, patient_client):
         cast.patient, appointment(cast.patient, utc(3, 5, 14), kind="Counselling", meta=SENSITIVE)
     )
     assert upcoming(patient_client) == [
-        card("Thursday, March 5, 2026, 9 a.m.", "Counselling", CHEN, OFFICE, "Booked")
+        card("Thursday, March 5, 2026, 9:00 a.m.", "Counselling", CHEN, OFFICE, "Booked")
     ]
 
 
@@ -153,16 +157,16 @@ def test_past_appointments_come_twenty_to_a_page(cast, patient_client):
     pat = cast.patient
     store(pat, *(appointment(pat, utc(1, 1 + n, 15), status="fulfilled") for n in range(25)))
     first = past(patient_client)
-    assert (len(first), first[0][:26], first[-1][:26]) == (
+    assert (len(first), first[0][:31], first[-1][:31]) == (
         20,
-        "Sunday, Jan. 25, 2026, 10 ",
-        "Tuesday, Jan. 6, 2026, 10 ",
+        "Sunday, January 25, 2026, 10:00",
+        "Tuesday, January 6, 2026, 10:00",
     )
     second = past(patient_client, page="2")
-    assert (len(second), second[0][:25], second[-1][:25]) == (
+    assert (len(second), second[0][:30], second[-1][:30]) == (
         5,
-        "Monday, Jan. 5, 2026, 10 ",
-        "Thursday, Jan. 1, 2026, 1",
+        "Monday, January 5, 2026, 10:00",
+        "Thursday, January 1, 2026, 10:",
     )
     page = patient_client.get(PAGE).content.decode()
     assert '<nav class="section-pages" aria-label="Pages of past appointments">' in page
@@ -175,7 +179,7 @@ def test_only_the_next_fifty_upcoming_are_listed(cast, patient_client):
     store(pat, *(appointment(pat, utc(4, 1, 13) + n * day) for n in range(51)))
     response = patient_client.get(PAGE)
     assert len(texts(response, "upcoming-heading")) == 50
-    assert texts(response, "upcoming-heading")[-1].startswith("Wednesday, May 20, 2026, 9 a.m.")
+    assert texts(response, "upcoming-heading")[-1].startswith("Wednesday, May 20, 2026, 9:00 a.m.")
     assert (
         "Only the next 50 appointments are shown here. Your clinic can tell you about the others."
         in response.content.decode()

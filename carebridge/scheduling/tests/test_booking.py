@@ -1,5 +1,5 @@
 """Booking and cancelling: who may book what, when, and what is recorded and e-mailed.
-"Now" is Wednesday 4 March 2026, 10 a.m. in New York (15:00 UTC)."""
+"Now" is Wednesday, March 4, 2026, 10:00 a.m. in New York (15:00 UTC)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def schedule(cast: Cast) -> Schedule:
 
 @pytest.fixture
 def book(cast: Cast, schedule: Schedule) -> Callable[..., Appointment]:
-    """Pat books for herself at 9 a.m. on Thursday, unless told otherwise."""
+    """Pat books for herself at 9:00 a.m. on Thursday, unless told otherwise."""
 
     def book(**changes: Any) -> Appointment:
         arguments: dict[str, Any] = {
@@ -120,7 +120,7 @@ def test_the_confirmation_email_holds_no_health_information(
     assert email.to == [cast.patient_user.email]
     assert email.subject == "[Carebridge] You have a new appointment"
     assert email.body == (
-        "You have a new appointment on Thursday 5 March 2026 at 9:00 AM EST.\n\n"
+        "You have a new appointment on Thursday, March 5, 2026 at 9:00 a.m. EST.\n\n"
         f"Sign in to see the details:\n\nhttp://testserver{reverse('account_login')}\n"
     )
     for private in (REASON, "Heart", "Okafor", schedule.location.name):
@@ -310,17 +310,17 @@ def test_a_time_without_a_time_zone_is_a_programming_error(
 def test_a_booking_across_the_daylight_saving_change(
     schedule: Schedule, book: Callable[..., Appointment], django_capture_on_commit_callbacks: Any
 ) -> None:
-    # Thursday 12 March, after the clocks went forward: 9 a.m. is 13:00 UTC.
+    # Thursday, March 12, after the clocks went forward: 9:00 a.m. is 13:00 UTC.
     with django_capture_on_commit_callbacks(execute=True):
         appointment = book(starts_at=utc(2026, 3, 12, 13, 0))
 
     assert appointment.starts_at == local(2026, 3, 12, 9)
-    assert "on Thursday 12 March 2026 at 9:00 AM EDT." in mail.outbox[0].body
+    assert "on Thursday, March 12, 2026 at 9:00 a.m. EDT." in mail.outbox[0].body
 
 
 @pytest.fixture
 def thursday_visit(cast: Cast, schedule: Schedule) -> Appointment:
-    """Pat's check-up at 9 a.m. on Thursday: 23 hours from now, inside the 24-hour window."""
+    """Pat's check-up at 9:00 a.m. on Thursday: 23 hours from now, inside the 24-hour window."""
     return make_appointment(
         cast.patient,
         schedule.visit_type,
@@ -385,7 +385,7 @@ def test_patients_may_cancel_before_the_window(
     assert email.to == [cast.patient_user.email]
     assert email.subject == "[Carebridge] An appointment was cancelled"
     assert email.body == (
-        "Your appointment on Thursday 5 March 2026 at 9:00 AM EST has been cancelled.\n\n"
+        "Your appointment on Thursday, March 5, 2026 at 9:00 a.m. EST has been cancelled.\n\n"
         f"Sign in to see the details:\n\nhttp://testserver{reverse('account_login')}\n"
     )
     assert REASON not in email.body

@@ -35,7 +35,7 @@ TIMES_BUDGET = 30
 
 @pytest.fixture
 def schedule(cast):
-    """Dr Okafor's check-ups at the Main Street office, Thursdays 9 to 10 a.m."""
+    """Dr Okafor's check-ups at the Main Street office, Thursdays 9 to 10:00 a.m."""
     schedule = make_schedule(cast.clinic, name="Check-up")
     make_hours(schedule.practitioner, schedule.location, THURSDAY, "09:00", "10:00")
     return schedule
@@ -123,8 +123,8 @@ def test_step_2_shows_the_free_times_by_day_in_the_clinics_time(patient_client, 
     html = patient_client.get(TIMES, {"type": schedule.visit_type.pk}).content.decode()
     days = legends_and_times(html)
     assert days[:2] == [
-        f'class="field"> Thursday, March 5, 2026 9 a.m. , with Sam Okafor, MD at {office}',
-        f'class="field"> Thursday, March 12, 2026 9 a.m. , with Sam Okafor, MD at {office} '
+        f'class="field"> Thursday, March 5, 2026 9:00 a.m. , with Sam Okafor, MD at {office}',
+        f'class="field"> Thursday, March 12, 2026 9:00 a.m. , with Sam Okafor, MD at {office} '
         f"9:30 a.m. , with Sam Okafor, MD at {office}",
     ]
     assert len(days) == 4
@@ -134,7 +134,7 @@ def test_step_2_shows_the_free_times_by_day_in_the_clinics_time(patient_client, 
 def test_step_2_filters_by_date(patient_client, schedule):
     params = {"type": schedule.visit_type.pk, "date": "2026-03-20"}
     days = legends_and_times(patient_client.get(TIMES, params).content.decode())
-    assert [day.split(" 9 a.m.")[0] for day in days] == [
+    assert [day.split(" 9:00 a.m.")[0] for day in days] == [
         'class="field"> Thursday, March 26, 2026',
         'class="field"> Thursday, April 2, 2026',
         'class="field"> Thursday, April 9, 2026',
@@ -149,7 +149,8 @@ def test_step_2_filters_by_clinician(cast, patient_client, schedule):
     days = legends_and_times(patient_client.get(TIMES, params).content.decode())
     office = schedule.location.name
     assert (
-        days[0] == f'class="field"> Thursday, March 5, 2026 2 p.m. , with Kim Lee, MD at {office}'
+        days[0]
+        == f'class="field"> Thursday, March 5, 2026 2:00 p.m. , with Kim Lee, MD at {office}'
     )
 
 
@@ -166,7 +167,7 @@ def test_confirming_shows_the_details_and_the_reason(patient_client, schedule):
     choose(patient_client, schedule)
     html = patient_client.get(confirm_url(schedule, local(2026, 3, 5, 9))).content.decode()
     assert words(html.split('<dl class="facts">', 1)[1].split("</dl>")[0]) == (
-        "When Thursday, March 5, 2026, 9 a.m. Visit Check-up (In person) With Sam Okafor, MD "
+        "When Thursday, March 5, 2026, 9:00 a.m. Visit Check-up (In person) With Sam Okafor, MD "
         f"Where {schedule.location.name} Reason {REASON} "
         "What to pay Nothing to pay at the visit is expected."
     )
@@ -243,7 +244,7 @@ def test_a_time_just_taken_offers_the_next_ones(cast, patient_client, schedule):
     office = schedule.location.name
     assert words(offered) == (
         f"Thursday, March 5, 2026, 9:30 a.m. , with Sam Okafor, MD at {office} "
-        f"Thursday, March 12, 2026, 9 a.m. , with Sam Okafor, MD at {office} "
+        f"Thursday, March 12, 2026, 9:00 a.m. , with Sam Okafor, MD at {office} "
         f"Thursday, March 12, 2026, 9:30 a.m. , with Sam Okafor, MD at {office}"
     )
     assert Appointment.objects.filter(patient=cast.patient).count() == 0
@@ -315,15 +316,15 @@ def test_the_times_page_costs_the_same_queries_for_few_and_many_appointments(
 def test_pat_books_a_time_after_the_clocks_change_through_the_pages(
     cast, patient_client, schedule, django_capture_on_commit_callbacks
 ):
-    """On Wednesday 4 March (EST) Pat picks 9 a.m. on Thursday 12 March, after the clocks went
+    """On Wednesday, March 4 (EST) Pat picks 9:00 a.m. on Thursday, March 12, after the clocks went
     forward on the 8th: the time offered, the confirmation, the stored time (13:00 UTC, not
-    14:00), the appointment's page and the e-mail all say 9 a.m."""
+    14:00), the appointment's page and the e-mail all say 9:00 a.m."""
     choose(patient_client, schedule)
     html = patient_client.get(TIMES, {"type": schedule.visit_type.pk}).content.decode()
     after = time_of(schedule, local(2026, 3, 12, 9))
     assert f'value="{after}"' in html
     confirm = patient_client.get(CONFIRM, {"visit_type": schedule.visit_type.pk, "time": after})
-    assert "When Thursday, March 12, 2026, 9 a.m." in words(confirm.content.decode())
+    assert "When Thursday, March 12, 2026, 9:00 a.m." in words(confirm.content.decode())
     with django_capture_on_commit_callbacks(execute=True):
         response = patient_client.post(
             CONFIRM, {"visit_type": schedule.visit_type.pk, "time": after}
@@ -332,5 +333,5 @@ def test_pat_books_a_time_after_the_clocks_change_through_the_pages(
     assert visit.starts_at == datetime.datetime(2026, 3, 12, 13, 0, tzinfo=datetime.UTC)
     page = patient_client.get(response["Location"]).content.decode()
     minutes = schedule.visit_type.duration_minutes
-    assert f"When Thursday, March 12, 2026, 9 a.m. ({minutes} minutes)" in words(page)
-    assert "on Thursday 12 March 2026 at 9:00 AM EDT." in mail.outbox[0].body
+    assert f"When Thursday, March 12, 2026, 9:00 a.m. ({minutes} minutes)" in words(page)
+    assert "on Thursday, March 12, 2026 at 9:00 a.m. EDT." in mail.outbox[0].body

@@ -65,7 +65,7 @@ def test_the_email_holds_no_health_information(
     assert message.subject == "[Carebridge] An appointment was cancelled"
     assert message.to == ["pat@example.org"]
     assert message.body == (
-        "Your appointment on Monday 9 March 2026 at 9:30 AM EDT has been cancelled.\n\n"
+        "Your appointment on Monday, March 9, 2026 at 9:30 a.m. EDT has been cancelled.\n\n"
         "Sign in to see the details:\n\nhttp://127.0.0.1:8000/account/login/\n"
     )
 

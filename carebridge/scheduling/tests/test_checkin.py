@@ -75,7 +75,7 @@ def events(object_type: str) -> list[tuple]:
 
 
 def test_it_opens_at_local_midnight_three_days_before_the_start_date(cast, schedule):
-    # Monday 9 March, 9:30 a.m. summer time; Friday 6 March is still winter time (UTC-5).
+    # Monday, March 9, 9:30 a.m. summer time; Friday, March 6 is still winter time (UTC-5).
     visit = book(cast, schedule, local(2026, 3, 9, 9, 30))
     opens = check_in_opens_at(visit)
     assert opens == utc(2026, 3, 6, 5, 0)
@@ -88,7 +88,7 @@ def test_it_opens_at_local_midnight_three_days_before_the_start_date(cast, sched
 
 
 def test_after_the_clocks_go_forward_midnight_is_four_hours_after_utc_midnight(cast, schedule):
-    # Thursday 12 March: check-in opens at midnight on Monday 9 March, summer time (UTC-4).
+    # Thursday, March 12: check-in opens at 12:00 a.m. on Monday, March 9, summer time (UTC-4).
     visit = book(cast, schedule, local(2026, 3, 12, 9))
     assert check_in_opens_at(visit) == utc(2026, 3, 9, 4, 0)
     assert check_in_state(visit, utc(2026, 3, 9, 3, 59)) == CheckInState.NOT_YET
@@ -96,7 +96,7 @@ def test_after_the_clocks_go_forward_midnight_is_four_hours_after_utc_midnight(c
 
 
 def test_the_day_of_the_start_is_the_clinics_not_utcs(cast, schedule):
-    # 9 p.m. on Monday 9 March in New York is already Tuesday in UTC.
+    # 9:00 p.m. on Monday, March 9 in New York is already Tuesday in UTC.
     visit = book(cast, schedule, local(2026, 3, 9, 21))
     assert visit.starts_at == utc(2026, 3, 10, 1, 0)
     assert check_in_opens_at(visit) == utc(2026, 3, 6, 5, 0)
@@ -126,7 +126,7 @@ def test_the_refusals_say_why_in_plain_words(cast, schedule):
     visit = book(cast, schedule, local(2026, 3, 9, 9, 30))
     cancelled = book(cast, schedule, local(2026, 3, 9, 11), status=AppointmentStatus.CANCELLED)
     assert refusal(visit, local(2026, 3, 5, 23, 59)) == (
-        "Online check-in opens on Friday 6 March 2026."
+        "Online check-in opens on Friday, March 6, 2026."
     )
     assert refusal(visit, visit.starts_at) == (
         "This appointment has already started, so online check-in has closed. "

@@ -59,7 +59,7 @@ def schedule(cast):
 
 @pytest.fixture
 def visit(pat, schedule):
-    """Pat's check-up tomorrow, Thursday 5 March at 2 p.m.: check-in is open."""
+    """Pat's check-up tomorrow, Thursday, March 5 at 2:00 p.m.: check-in is open."""
     booked = (schedule.visit_type, schedule.practitioner, schedule.location)
     return make_appointment(pat, *booked, local(2026, 3, 5, 14))
 
@@ -191,7 +191,7 @@ def test_the_appointment_page_then_says_when(patient_client, visit):
     html = patient_client.get(detail(visit)).content.decode()
     section = words(html.split('id="checkin-heading">', 1)[1].split("</section>", 1)[0])
     assert section == (
-        "Online check-in Checked in online on Wednesday, March 4, 2026, 10 a.m. "
+        "Online check-in Checked in online on Wednesday, March 4, 2026, 10:00 a.m. "
         "Change the check-in answers"
     )
 
@@ -324,12 +324,12 @@ def test_before_the_window_the_pages_say_when_it_opens(cast, pat, schedule, act_
     response = client.get(page(later))
     html = response.content.decode()
     assert "<h1>Online check-in is not open</h1>" in html
-    assert '<p class="checkin-refusal">Online check-in opens on Friday 6 March 2026.</p>' in html
+    assert '<p class="checkin-refusal">Online check-in opens on Friday, March 6, 2026.</p>' in html
     posted = client.post(page(later), valid())
     assert posted.status_code == 200
     assert CheckIn.objects.count() == 0
     detail_html = client.get(detail(later)).content.decode()
-    assert "<p>Online check-in opens on Friday 6 March 2026.</p>" in detail_html
+    assert "<p>Online check-in opens on Friday, March 6, 2026.</p>" in detail_html
     assert page(later) not in detail_html
 
 

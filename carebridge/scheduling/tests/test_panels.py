@@ -33,7 +33,7 @@ def audited() -> list[tuple[str, str, str]]:
 def test_the_panel_shows_pats_next_appointment_without_its_kind(cast, patient_client):
     rows = add_pats_appointments(cast.patient)
     assert panel_text(patient_client) == (
-        "Next appointment: When Wednesday, March 4, 2026, 10 a.m. With Maya Chen, MD "
+        "Next appointment: When Wednesday, March 4, 2026, 10:00 a.m. With Maya Chen, MD "
         "Where Main Street Office See this appointment See all appointments"
     )
     page = patient_client.get("/").content.decode()
@@ -47,7 +47,7 @@ def test_the_panel_gives_the_time_in_the_clinics_zone(cast, patient_client, sett
     settings.TIME_ZONE = "UTC"
     store(cast.patient, appointment(cast.patient, utc(3, 9, 13)))
     assert panel_text(patient_client).startswith(
-        "Next appointment: When Monday, March 9, 2026, 9 a.m. With"
+        "Next appointment: When Monday, March 9, 2026, 9:00 a.m. With"
     )
 
 
@@ -67,7 +67,7 @@ def test_a_caregiver_is_shown_the_next_appointment_they_may_see(cast, act_as):
     )
     client = act_as(cast.proxies.appointments_caregiver, pat)
     assert panel_text(client) == (
-        "Next appointment: When Friday, March 6, 2026, 10 a.m. With Daniel Okafor, DO "
+        "Next appointment: When Friday, March 6, 2026, 10:00 a.m. With Daniel Okafor, DO "
         "Where Main Street Office See this appointment See all appointments"
     )
     assert audited() == [("proxy", str(shown.pk), "success")]
@@ -99,7 +99,7 @@ def test_the_panel_is_placed_after_the_to_do_list(cast, patient_client):
 
 
 def test_the_panel_shows_an_appointment_booked_here_when_it_comes_first(cast, patient_client):
-    """Booked in Carebridge on Monday 9 March, before the EHR's of 10 March: the panel shows
+    """Booked in Carebridge on Monday, March 9, before the EHR's of 10 March: the panel shows
     the booked one, with a link to its page."""
     store(cast.patient, appointment(cast.patient, utc(3, 10, 14), clinician="Daniel Okafor, DO"))
     booked = add_pats_bookings(cast.patient, cast.proxies.full_caregiver).upcoming
@@ -117,7 +117,7 @@ def test_the_panel_prefers_the_ehrs_appointment_when_it_comes_first(cast, patien
     store(cast.patient, appointment(cast.patient, utc(3, 5, 14), clinician="Daniel Okafor, DO"))
     add_pats_bookings(cast.patient, cast.proxies.full_caregiver)
     assert panel_text(patient_client).startswith(
-        "Next appointment: When Thursday, March 5, 2026, 9 a.m. With Daniel Okafor, DO"
+        "Next appointment: When Thursday, March 5, 2026, 9:00 a.m. With Daniel Okafor, DO"
     )
 
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 SUBJECT = "[Carebridge] Reminder: you have an appointment"
 BODY = (
-    "This is a reminder that you have an appointment on Monday 9 March 2026 at 9:30 AM EDT.\n\n"
+    "This is a reminder that you have an appointment on Monday, March 9, 2026 at 9:30 a.m. EDT.\n\n"
     "If you cannot come, please cancel or move it online so that someone else can have the "
     "time. You may also be able to check in online before you come.\n\n"
     "Sign in to see the details:\n\n"
@@ -44,7 +44,7 @@ def _settings(settings):
 
 @pytest.fixture
 def visit(cast):
-    """Pat's check-up on Monday 9 March 2026 at 9:30 New York time (after the clocks went
+    """Pat's check-up on Monday, March 9, 2026 at 9:30 New York time (after the clocks went
     forward on the 8th), booked on 4 March with the reason "Chest pain on stairs"."""
     schedule = make_schedule(cast.clinic, name="Heart check")
     return make_appointment(
@@ -75,7 +75,7 @@ def test_nothing_is_due_before_the_first_reminder_time(visit, django_capture_on_
 
 def test_each_reminder_goes_once_at_its_time(cast, visit, django_capture_on_commit_callbacks):
     capture = django_capture_on_commit_callbacks
-    # 72 hours before, across the DST change: Friday 6 March at 8:30 EST, not 9:30.
+    # 72 hours before, across the DST change: Friday, March 6 at 8:30 EST, not 9:30.
     assert sweep(local(2026, 3, 6, 8, 30), capture) == 1
     assert sweep(local(2026, 3, 6, 11, 0), capture) == 0
     assert ledger() == [(72, True)]
@@ -148,7 +148,7 @@ def test_a_moved_appointment_is_reminded_of_its_new_time(visit, django_capture_o
     assert send_reminder(old.pk, now=local(2026, 3, 8, 10, 1)) is False
     assert sweep(local(2026, 3, 9, 10, 0), capture) == 1
     assert len(mail.outbox) == 2
-    assert "Tuesday 10 March 2026 at 9:30 AM EDT" in mail.outbox[1].body
+    assert "Tuesday, March 10, 2026 at 9:30 a.m. EDT" in mail.outbox[1].body
 
 
 def test_sending_twice_sends_one_email(visit, django_capture_on_commit_callbacks):

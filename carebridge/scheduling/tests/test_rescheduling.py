@@ -27,7 +27,7 @@ REASON = "Sore knee; worse on stairs"
 
 @pytest.fixture
 def schedule(cast):
-    """Dr Okafor's check-ups, Thursdays 9 to 10 a.m."""
+    """Dr Okafor's check-ups, Thursdays 9 to 10:00 a.m."""
     schedule = make_schedule(cast.clinic, name="Check-up")
     make_hours(schedule.practitioner, schedule.location, THURSDAY, "09:00", "10:00")
     return schedule
@@ -95,7 +95,7 @@ def test_one_email_without_health_information(
         ("[Carebridge] An appointment was moved", ["pat@example.org"])
     ]
     assert mail.outbox[0].body == (
-        "Your appointment has been moved to Thursday 5 March 2026 at 9:30 AM EST.\n\n"
+        "Your appointment has been moved to Thursday, March 5, 2026 at 9:30 a.m. EST.\n\n"
         "Sign in to see the details:\n\nhttp://127.0.0.1:8000/account/login/\n"
     )
 
@@ -181,10 +181,12 @@ def time_of(schedule, starts_at) -> str:
 def test_the_page_shows_the_times_of_the_same_kind_of_visit(patient_client, visit, schedule):
     html = patient_client.get(page(visit)).content.decode()
     assert "<h1>Choose a new time</h1>" in html
-    assert "Check-up (30 minutes), now booked for Thursday, March 12, 2026, 9 a.m." in words(html)
+    assert "Check-up (30 minutes), now booked for Thursday, March 12, 2026, 9:00 a.m." in words(
+        html
+    )
     form = html.split(f'action="{page(visit)}"', 1)[1].split("</form>", 1)[0]
     assert words(form.split("<fieldset", 2)[1]).startswith(
-        'class="field"> Thursday, March 5, 2026 9 a.m. , with Sam Okafor, MD'
+        'class="field"> Thursday, March 5, 2026 9:00 a.m. , with Sam Okafor, MD'
     )
 
 

@@ -24,7 +24,7 @@ JOIN = "Join the video visit"
 
 @pytest.fixture
 def video(cast):
-    """Pat's video visit on Monday 9 March 2026 at 9:30 in New York."""
+    """Pat's video visit on Monday, March 9, 2026 at 9:30 in New York."""
     schedule = make_schedule(cast.clinic, name="Video check-in", mode=VisitMode.VIDEO)
     visit = (schedule.visit_type, schedule.practitioner, schedule.location)
     return make_appointment(cast.patient, *visit, local(2026, 3, 9, 9, 30))
@@ -97,7 +97,7 @@ def test_the_join_time_is_a_setting(cast, video, settings):
     with time_machine.travel(local(2026, 3, 9, 9, 0), tick=False):
         assert JOIN in video_section(detail(cast.patient.user, video))
     with time_machine.travel(local(2026, 3, 9, 8, 59), tick=False):
-        assert "appears here 30 minutes before it starts, at 9 a.m." in video_section(
+        assert "appears here 30 minutes before it starts, at 9:00 a.m." in video_section(
             detail(cast.patient.user, video)
         )
 

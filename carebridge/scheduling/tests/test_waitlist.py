@@ -1,6 +1,6 @@
 """The waiting list's services: joining and leaving, who is offered a freed time and in which
 order, the offer e-mail, expiry passing the time down the list, and the first accept winning.
-"Now" is Wednesday 4 March 2026, 10 a.m. in New York (15:00 UTC)."""
+"Now" is Wednesday, March 4, 2026, 10:00 a.m. in New York (15:00 UTC)."""
 
 from __future__ import annotations
 
@@ -292,7 +292,7 @@ def test_the_offer_lasts_the_set_minutes(cast, schedule, settings):
 def test_an_offer_ends_when_the_time_could_no_longer_be_booked(cast, schedule):
     make_hours(schedule.practitioner, schedule.location, 2, "09:00", "17:00")
     join(cast.patient, schedule)
-    # 1 p.m. today; check-ups are booked at least 2 hours ahead, so until 11 a.m.
+    # 1:00 p.m. today; check-ups are booked at least 2 hours ahead, so until 11:00 a.m.
     (offer,) = offer_freed_time(free(cast.second_patient, schedule, local(2026, 3, 4, 13)).pk)
     assert offer.expires_at == local(2026, 3, 4, 11)
 
@@ -402,8 +402,8 @@ def test_the_email_gives_the_time_and_a_link_and_no_health_information(
         ["pat@example.org"],
     )
     assert email.body == (
-        "An earlier appointment time is available: Thursday 5 March 2026 at 9:00 AM EST.\n\n"
-        "This offer lasts until 12:00 PM EST on Wednesday 4 March 2026.\n\n"
+        "An earlier appointment time is available: Thursday, March 5, 2026 at 9:00 a.m. EST.\n\n"
+        "This offer lasts until 12:00 p.m. EST on Wednesday, March 4, 2026.\n\n"
         "The first person to accept it gets the time.\n\n"
         "Sign in to see the offer and accept it or say no:\n\n"
         f"http://testserver/appointments/offers/{offer.pk}/\n"

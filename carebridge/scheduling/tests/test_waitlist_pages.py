@@ -170,8 +170,9 @@ def test_the_appointments_page_shows_the_offers_and_the_entries(cast, patient_cl
     entry = WaitlistEntry.objects.get()
     html = patient_client.get(PAGE).content.decode()
     assert section(html, "waitlist-heading") == (
-        "Waiting list Thursday, March 5, 2026, 9 a.m. An earlier time is free: Check-up with "
-        "Sam Okafor, MD. Answer by March 4, 2026, noon . See the offer March 5, 2026, 9 a.m. "
+        "Waiting list Thursday, March 5, 2026, 9:00 a.m. An earlier time is free: Check-up with "
+        "Sam Okafor, MD. Answer by March 4, 2026, 12:00 p.m. . "
+        "See the offer March 5, 2026, 9:00 a.m. "
         "We will e-mail you if a time opens for these. Check-up Visit Check-up With Anyone "
         f"Where {schedule.location.name} Joined March 4, 2026 "
         "Take me off the list Check-up"
@@ -213,9 +214,9 @@ def test_the_offer_page_shows_the_time_the_clinician_the_place_and_the_expiry(
     offer = offer_to_pat(cast, schedule)
     html = patient_client.get(offer_url(offer)).content.decode()
     assert facts(html) == (
-        "When Thursday, March 5, 2026, 9 a.m. (30 minutes) Visit Check-up (In person) "
+        "When Thursday, March 5, 2026, 9:00 a.m. (30 minutes) Visit Check-up (In person) "
         f"With Sam Okafor, MD Where {schedule.location.name} {address_words(schedule.location)} "
-        "Offer open until Wednesday, March 4, 2026, noon Status Waiting for an answer"
+        "Offer open until Wednesday, March 4, 2026, 12:00 p.m. Status Waiting for an answer"
     )
     assert 'name="answer" value="accept"' in html
     assert 'name="answer" value="decline"' in html

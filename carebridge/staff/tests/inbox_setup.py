@@ -1,6 +1,6 @@
 """Care teams and a thread for the staff inbox tests: the nurse and the clinician answer
 "Family medicine"; the billing clerk answers "Billing office"; Pat wrote to Family medicine on
-Wednesday 4 March 2026 at 3 p.m. UTC (the clock is frozen there)."""
+Wednesday, March 4, 2026 at 3:00 p.m. UTC (the clock is frozen there)."""
 
 from __future__ import annotations
 

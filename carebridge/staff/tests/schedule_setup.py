@@ -1,5 +1,5 @@
 """The clinic's schedule for the console's schedule tests, on the appointments tests' fixed day:
-Wednesday 4 March 2026, 10 a.m. in New York, four days before the clocks there go forward.
+Wednesday, March 4, 2026, 10:00 a.m. in New York, four days before the clocks there go forward.
 
 Import `frozen_clock` into a test module (it is autouse) so the cast is built on that day too.
 """

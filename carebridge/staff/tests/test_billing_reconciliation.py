@@ -84,7 +84,7 @@ def test_the_page_totals_the_clinics_day(cast: Cast, day: dict[str, Payment]) ->
     ]
     assert (report.paid_cents, report.refunded_cents, report.net_cents) == (17010, 1000, 16010)
     body = response.content.decode()
-    assert "$170.10" in body and "$160.10" in body and "11:30 PM" in body
+    assert "$170.10" in body and "$160.10" in body and "11:30 p.m." in body
     assert (
         AuditEvent.objects.filter(object_type="billing_reconciliation", action="view").count() == 1
     )

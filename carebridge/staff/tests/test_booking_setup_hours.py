@@ -88,8 +88,8 @@ def test_a_clinicians_page_lists_their_hours_and_when_a_change_applies(
     place = schedule.location.name
     assert "A change takes effect at once: the booking pages offer the new times" in text
     assert (
-        f"Monday: 09:00 to 12:00, {place} Remove the hours on Monday from 09:00 "
-        f"Wednesday: 13:00 to 17:00, {place} Remove the hours on Wednesday from 13:00"
+        f"Monday: 9:00 a.m. to 12:00 p.m., {place} Remove the hours on Monday from 9:00 a.m. "
+        f"Wednesday: 1:00 p.m. to 5:00 p.m., {place} Remove the hours on Wednesday from 1:00 p.m."
     ) in text
 
 
@@ -221,7 +221,10 @@ def test_an_administrator_closes_the_whole_clinic_for_a_holiday_audited(
     }
     assert (event.action, event.object_id, event.changes) == ("create", str(holiday.pk), expected)
     listed = page_text(client_for(cast.clinic_admin).get(BLOCK).content.decode())
-    assert "Holiday: The whole clinic: Thu 24 Dec 2026, 12:00 AM to Sun 27 Dec 2026" in listed
+    assert (
+        "Holiday: The whole clinic: Thursday, December 24, 2026, 12:00 a.m. "
+        "to Sunday, December 27, 2026" in listed
+    )
 
 
 def test_a_clinicians_leave_over_several_days_is_blocked(cast: Cast, schedule: Schedule) -> None:

@@ -55,8 +55,9 @@ EXPECTED = {
         "months.",
     ),
 }
-# Links every page of the site frame has: the brand, My account, Help and signing out.
-FRAME_LINKS = {"/", "/account/", "/help/", "/account/logout/"}
+# Links every page of the site frame has: the brand, My account, Help, signing out and the
+# language switch.
+FRAME_LINKS = {"/", "/account/", "/help/", "/account/logout/", "/account/language/switch/"}
 
 
 def record_text(response: Any) -> str:

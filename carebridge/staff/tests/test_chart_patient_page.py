@@ -2,7 +2,7 @@
 and the ways to the patient (and the chart) from the patient list, the inbox, a request and
 the schedule.
 
-Cast and clock as the schedule tests (`schedule_setup`): Wednesday 4 March 2026, 10 a.m. in New
+Cast and clock as the schedule tests (`schedule_setup`): Wednesday, March 4, 2026, 10:00 a.m. in New
 York. Pat has check-ups with Dr Okafor booked for tomorrow and last Monday; Una (the unenrolled
 patient) has no portal account, no contact details and no appointments.
 """
@@ -76,7 +76,7 @@ def test_the_page_shows_pats_details_and_appointments(cast: Cast) -> None:
         "Phone 555-0100 "
         "Address 1 Elm Street Springfield, IL 62701 Preferred language English Portal account "
         "Enrolled Upcoming appointments Upcoming appointments, soonest first When Visit With "
-        "Where Status March 5, 2026, 10 a.m. Check-up Sam Okafor, MD <place> "
+        "Where Status March 5, 2026, 10:00 a.m. Check-up Sam Okafor, MD <place> "
         "Booked Recent appointments Recent appointments, latest first When Visit With Where "
         "Status March 2, 2026, 2:30 p.m. Check-up Sam Okafor, MD <place> Booked "
         "Times are in the clinic's time zone (America/New_York)."

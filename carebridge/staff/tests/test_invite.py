@@ -82,7 +82,7 @@ def test_invite_post_by_persona_and_denials_change_nothing(cast, persona):
 def test_get_shows_the_patient_and_explains_the_code(cast):
     body = _client(cast, "front_desk").get(_invite_url(cast.unenrolled_patient.pk)).content.decode()
     assert "<dd>Una Unenrolled</dd>" in body
-    assert "<dd>Jan. 31, 1990</dd>" in body
+    assert "<dd>January 31, 1990</dd>" in body
     assert "<dd>RFC-1003</dd>" in body
     assert '<button type="submit">Issue a new activation code</button>' in body
     assert (

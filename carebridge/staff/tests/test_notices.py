@@ -81,7 +81,7 @@ def test_the_admin_sees_counts_the_oldest_and_the_failed_masked(cast, notices):
     assert "<caption>1 failed e-mail, most recent first</caption>" in html
     assert (
         "j***@example.org Appointment reminder SMTPRecipientsRefused 550 1 "
-        "March 7, 2026, 10 a.m. Retry" in text
+        "March 7, 2026, 10:00 a.m. Retry" in text
     )
     assert '<button type="submit" aria-label="Retry the e-mail to j***@example.org">' in html
     assert '<th scope="row">j***@example.org</th>' in html

@@ -82,7 +82,7 @@ def test_choosing_a_patient_offers_every_kind_of_visit_and_its_free_times(setup:
     )
     text = page_text(times.content.decode())
     assert "Free times for Minor surgery (60 minutes)" in text
-    assert "Monday 9 March 2026 9:00 AM, with Sam Okafor, MD at" in text
+    assert "Monday, March 9, 2026 9:00 a.m., with Sam Okafor, MD at" in text
     assert f'value="{time_value(setup, local(2026, 3, 9, 9))}"' in times.content.decode()
 
 
@@ -130,7 +130,7 @@ def test_a_time_just_taken_shows_why_and_the_next_times(setup: Desk) -> None:
     assert response.status_code == 200
     text = page_text(response.content.decode())
     assert "That time was just taken. Here are the next times available." in text
-    assert "Next free times Monday 9 March, 9:30 AM, with Sam Okafor, MD" in text
+    assert "Next free times Monday, March 9, 9:30 a.m., with Sam Okafor, MD" in text
     assert Appointment.objects.count() == 1
 
 
@@ -329,7 +329,8 @@ def test_staff_block_a_clinicians_time_in_clinic_time(setup: Desk) -> None:
     )
     listing = page_text(client_for(setup.cast.nurse).get(BLOCK).content.decode())
     assert (
-        "Sam Okafor, MD: Mon 9 Mar 2026, 12:00 PM to Mon 9 Mar 2026, 1:30 PM. Training" in listing
+        "Sam Okafor, MD: Monday, March 9, 2026, 12:00 p.m. to Monday, March 9, 2026, "
+        "1:30 p.m. — Training" in listing
     )
 
 
@@ -346,7 +347,7 @@ def test_blocking_time_over_appointments_lists_them(setup: Desk) -> None:
     html = response.content.decode()
     text = page_text(html)
     assert "Appointments are booked in this time. Move or cancel these first." in text
-    assert "Mon 9 Mar, 12:30 PM: Pat Patient, with Sam Okafor, MD" in text
+    assert "Monday, March 9, 12:30 p.m.: Pat Patient, with Sam Okafor, MD" in text
     assert reverse("staff:schedule-appointment", args=[visit.pk]) in html
     assert TimeOff.objects.count() == 0
 

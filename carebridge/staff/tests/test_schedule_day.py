@@ -68,15 +68,18 @@ def test_the_day_shows_each_clinicians_appointments_in_clinic_time(setup: Desk) 
     response = client_for(cast.front_desk).get(DAY)
     assert response.status_code == 200
     text = page_text(response.content.decode())
-    assert "Schedule: Wednesday 4 March 2026" in text
+    assert "Schedule: Wednesday, March 4, 2026" in text
     assert "Sam Okafor, MD" in text
     rows = re.findall(r"<tr>(.*?)</tr>", response.content.decode(), re.S)
     assert [page_text(row) for row in rows[1:]] == [
-        "9:30 AM Pat Patient Check-up (In person), "
+        "9:30 a.m. Pat Patient Check-up (In person), "
         f"{setup.schedule.location.name} Booked Checked in online",
-        f"2:00 PM Sam Second Check-up (In person), {setup.schedule.location.name} Checked in",
+        f"2:00 p.m. Sam Second Check-up (In person), {setup.schedule.location.name} Checked in",
     ]
-    assert "Blocked time: Wed 4 Mar, 12:00 PM to Wed 4 Mar, 1:00 PM. Team meeting" in text
+    assert (
+        "Blocked time: Wednesday, March 4, 2026, 12:00 p.m. to Wednesday, March 4, 2026, "
+        "1:00 p.m. — Team meeting"
+    ) in text
     assert f'href="{appointment_url(pats)}"' in response.content.decode()
 
 
@@ -87,9 +90,11 @@ def test_a_9_am_appointment_on_the_day_the_clocks_go_forward_shows_as_9_am(
     assert visit.starts_at.hour == 13
     response = client_for(setup.cast.nurse).get(DAY, {"date": "2026-03-08"})
     text = page_text(response.content.decode())
-    assert "Schedule: Sunday 8 March 2026" in text
-    assert "9:00 AM Pat Patient" in text
-    assert '<time datetime="2026-03-08T09:00:00-04:00">9:00 AM</time>' in response.content.decode()
+    assert "Schedule: Sunday, March 8, 2026" in text
+    assert "9:00 a.m. Pat Patient" in text
+    assert (
+        '<time datetime="2026-03-08T09:00:00-04:00">9:00 a.m.</time>' in response.content.decode()
+    )
 
 
 def test_the_day_can_be_filtered_by_clinician_and_place(setup: Desk) -> None:
@@ -173,19 +178,19 @@ def test_the_week_starts_on_monday_and_lists_each_days_appointments(setup: Desk)
     setup.book(cast.second_patient, local(2026, 3, 16, 9))
     response = client_for(cast.front_desk).get(WEEK, {"date": "2026-03-11"})
     text = page_text(response.content.decode())
-    assert "Week of Monday 9 March to Sunday 15 March 2026" in text
+    assert "Week of Monday, March 9 to Sunday, March 15, 2026" in text
     days = re.findall(r'<h2 id="day-[^>]*>(.*?)</h2>', response.content.decode(), re.S)
     assert [page_text(day) for day in days] == [
-        "Monday 9 March",
-        "Tuesday 10 March",
-        "Wednesday 11 March",
-        "Thursday 12 March",
-        "Friday 13 March",
-        "Saturday 14 March",
-        "Sunday 15 March",
+        "Monday, March 9",
+        "Tuesday, March 10",
+        "Wednesday, March 11",
+        "Thursday, March 12",
+        "Friday, March 13",
+        "Saturday, March 14",
+        "Sunday, March 15",
     ]
-    assert "Monday 9 March 9:30 AM: Pat Patient, with Sam Okafor, MD. Booked" in text
-    assert "Thursday 12 March 4:00 PM: Sam Second, with Sam Okafor, MD. Booked" in text
+    assert "Monday, March 9 9:30 a.m.: Pat Patient, with Sam Okafor, MD. Booked" in text
+    assert "Thursday, March 12 4:00 p.m.: Sam Second, with Sam Okafor, MD. Booked" in text
     assert not mentions(text, "16")
 
 
@@ -204,7 +209,7 @@ def test_the_appointment_page_shows_the_patient_the_visit_and_the_online_check_i
         "Patient Pat Patient",
         "Date of birth March 14, 1956",
         "Medical record number RFC-1001",
-        "When Wednesday 4 March 2026, 10:30 AM to 11:00 AM",
+        "When Wednesday, March 4, 2026, 10:30 a.m. to 11:00 a.m.",
         "Visit Check-up (In person)",
         "With Sam Okafor, MD",
         "Reason Sore knee",
@@ -296,7 +301,7 @@ def test_staff_cancel_with_a_reason_and_the_patient_is_told(
     assert [(m.subject, m.body) for m in mail.outbox] == [
         (
             "[Carebridge] An appointment was cancelled",
-            "Your appointment on Wednesday 4 March 2026 at 10:30 AM EST has been cancelled.\n\n"
+            "Your appointment on Wednesday, March 4, 2026 at 10:30 a.m. EST has been cancelled.\n\n"
             f"Sign in to see the details:\n\n{settings.CAREBRIDGE_BASE_URL}/account/login/\n",
         )
     ]

@@ -190,7 +190,7 @@ def test_approving_books_the_visit_as_staff_and_answers_the_request(
     assert [(m.subject, m.body, m.to) for m in mail.outbox] == [
         (
             "[Carebridge] You have a new appointment",
-            "You have a new appointment on Monday 9 March 2026 at 9:00 AM EDT.\n\n"
+            "You have a new appointment on Monday, March 9, 2026 at 9:00 a.m. EDT.\n\n"
             f"Sign in to see the details:\n\n{SIGN_IN}\n",
             ["pat@example.org"],
         ),
