@@ -46,6 +46,15 @@ def _named(counter: Counter[str]) -> set[str]:
     return {name for name in counter if name.startswith("%(")}
 
 
+def same_placeholders(source: str, text: str) -> bool:
+    """Every named placeholder kept (Spanish may name someone once where English repeats the
+    name), and the unnamed ones exactly, in order (they are filled by position)."""
+    mine, theirs = placeholders(source), placeholders(text)
+    return _named(mine) == _named(theirs) and {
+        key: count for key, count in mine.items() if key.startswith("#")
+    } == {key: count for key, count in theirs.items() if key.startswith("#")}
+
+
 def _format_problems(entry: Entry) -> list[str]:
     problems = []
     is_python_format = "python-format" in entry.flags
@@ -58,11 +67,11 @@ def _format_problems(entry: Entry) -> list[str]:
             if is_python_format and extra:
                 problems.append(f"msgstr[{index}] has placeholders the English lacks: {extra}")
         last = entry.plurals.get(max(entry.plurals, default=0), "")
-        if is_python_format and placeholders(last) != placeholders(entry.msgid_plural):
+        if is_python_format and not same_placeholders(entry.msgid_plural, last):
             problems.append("the last plural form does not keep the English placeholders")
         sources, translations = [entry.msgid_plural], [last]
     else:
-        if is_python_format and placeholders(entry.msgstr) != placeholders(entry.msgid):
+        if is_python_format and not same_placeholders(entry.msgid, entry.msgstr):
             problems.append("the placeholders differ from the English")
         sources, translations = [entry.msgid], [entry.msgstr]
     for source, text in zip(sources, translations, strict=True):

@@ -6,7 +6,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from carebridge.lib.catalogue.checks import catalogue_problems, placeholders, tags
+from carebridge.lib.catalogue.checks import (
+    catalogue_problems,
+    placeholders,
+    same_placeholders,
+    tags,
+)
 from carebridge.lib.catalogue.extract import extract_from_code, extract_messages
 from carebridge.lib.catalogue.pofile import compiled_messages, parse_po
 
@@ -174,3 +179,10 @@ def test_templates_are_extracted_through_djangos_templatize(tmp_path: Path) -> N
         ("", "Hello %(name)s, welcome.", ""),
         ("month", "May", ""),
     }
+
+
+def test_a_named_placeholder_may_appear_fewer_times_than_in_the_english() -> None:
+    english = "Some parts of %(name)s's record are private to %(name)s, as %(name)s is %(age)s."
+    assert same_placeholders(english, "Partes del historial de %(name)s, que tiene %(age)s años.")
+    assert not same_placeholders(english, "Partes del historial, que tiene %(age)s años.")
+    assert not same_placeholders("%s and %s", "%s")
