@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from carebridge.clinic.models import Location
-from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind
+from carebridge.messaging.models import CareRequest, RequestKind
 from carebridge.records.models import ClinicalResource
 from carebridge.scheduling.ics import address_words
 from carebridge.scheduling.models import ClinicCheckIn
 from carebridge.scheduling.selectors import (
+    OPEN_REQUEST_STATUSES,
     UPCOMING_STATUSES,
     AppointmentRow,
     appointment_rows,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 # A calendar file needs an end; an EHR appointment without one is given this length.
 DEFAULT_MINUTES = 30
-OPEN_REQUEST_STATUSES = (CareRequestStatus.SUBMITTED, CareRequestStatus.IN_REVIEW)
 
 
 @dataclass(frozen=True)
