@@ -163,10 +163,18 @@ def check_may_check_in(appointment: Appointment | CheckInTarget, now: datetime.d
     """ValidationError, saying why in plain words, unless check-in is open now."""
     target = target_of(appointment)
     state = check_in_state(target, now)
-    if state is CheckInState.NOT_YET and target.starts_at is None:
+    if state is not CheckInState.CANCELLED and target.starts_at is None:
         raise ValidationError(
             _("The clinic has not set a time for this appointment yet, so check-in is not open."),
             code="no_time",
+        )
+    if state is CheckInState.CLOSED and target.starts_at is not None and now < target.starts_at:
+        raise ValidationError(
+            _(
+                "Online check-in is not open for this appointment. "
+                "Please check in at the front desk."
+            ),
+            code="not_bookable",
         )
     if state is CheckInState.NOT_YET:
         message = _("Online check-in opens on %(date)s.") % {"date": opens_on_words(target)}
