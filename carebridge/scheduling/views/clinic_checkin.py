@@ -26,7 +26,7 @@ from carebridge.patients.models import Patient
 from carebridge.records.models import ClinicalResource
 from carebridge.scheduling.access import access_clinic_appointment
 from carebridge.scheduling.checkin_forms import REVIEWED_PARTS, CheckInForm
-from carebridge.scheduling.ehr_selectors import ClinicAppointment, get_clinic_appointment
+from carebridge.scheduling.ehr_selectors import get_clinic_appointment
 from carebridge.scheduling.models import CheckIn, CheckInAnswers, ClinicCheckIn
 from carebridge.scheduling.services.checkin import check_may_check_in, expected_copay_words
 from carebridge.scheduling.services.clinic_checkin import (
@@ -58,7 +58,7 @@ def clinic_appointment_check_in(request: AuthenticatedRequest, api_id: uuid.UUID
     if form.is_valid() and save(request, patient, resource, form):
         messages.success(request, _("You are checked in. Thank you."))
         return redirect(PAGE, shown.api_id)
-    context = page_context(patient, shown) | form_context(request, patient, shown, form, parts)
+    context = page_context(patient, shown) | form_context(request, patient, form, parts)
     return render_in_zone(request, patient, "scheduling/clinic_checkin.html", context)
 
 
@@ -85,7 +85,6 @@ def save(
 def form_context(
     request: AuthenticatedRequest,
     patient: Patient,
-    shown: ClinicAppointment,
     form: CheckInForm,
     parts: tuple[str, ...],
 ) -> dict[str, Any]:
