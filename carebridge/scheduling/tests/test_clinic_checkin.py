@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
-from carebridge.billing.models import CoverageSource, CoverageStatus, InsuranceCoverage
 from carebridge.proxies.models import ProxyScope
 from carebridge.records.models import ClinicalResource
 from carebridge.scheduling.models import CheckIn, ClinicCheckIn
@@ -29,24 +28,11 @@ from carebridge.scheduling.tests.pages import SENSITIVE, utc, words
 from carebridge.testing import factories
 from carebridge.testing.clients import client_for, flashed
 from carebridge.testing.proxy_personas import make_grant
-from carebridge.testing.records import SNOMED, appointment, coded, next_id, store, subject
+from carebridge.testing.records import appointment, store
 
 pytestmark = pytest.mark.django_db
 
 NOTHING_TO_PAY = "Nothing to pay at the visit is expected."
-# The check-in page (35 queries today): the session and acting context, the shared parts, the
-# resource, its place, request and check-in, the form's first values, the record lists, the audit.
-PAGE_BUDGET = 36
-
-
-def allergy(patient: Any, name: str) -> dict[str, Any]:
-    return {
-        "resourceType": "AllergyIntolerance",
-        "id": next_id("allergy"),
-        "code": coded(SNOMED, "7", name),
-        "patient": subject(patient),
-        "recordedDate": "2020-05-06",
-    }
 
 
 @pytest.fixture
@@ -363,76 +349,3 @@ def test_the_front_desk_sees_it_on_the_day_with_the_answers(cast, patient_client
 def test_the_front_desk_day_without_clinic_check_ins_has_no_such_section(cast, tomorrow):
     html = client_for(cast.front_desk, None).get(reverse("staff:schedule-day")).content.decode()
     assert 'id="clinic-check-ins-heading"' not in html
-
-
-# What the form starts with, and its cost.
-
-
-def test_the_form_starts_with_the_insurance_of_pats_latest_check_in(cast, patient_client, visits):
-    patient_client.post(page(visits[0]), valid(insurance_payer="Beta Care"))
-    html = patient_client.get(page(visits[2])).content.decode()
-    assert 'name="insurance_payer" value="Beta Care"' in html
-    assert 'name="insurance_member_id" value="M-123"' in html
-
-
-def queries(client: Any, url: str, assert_max_num_queries: Any) -> int:
-    with assert_max_num_queries(PAGE_BUDGET) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
-def test_the_page_costs_the_same_for_one_allergy_as_for_ten(
-    cast, pat, patient_client, tomorrow, django_assert_max_num_queries
-):
-    store(pat, allergy(pat, "Penicillin"))
-    patient_client.get(page(tomorrow))
-    one = queries(patient_client, page(tomorrow), django_assert_max_num_queries)
-    store(pat, *[allergy(pat, f"Allergen {n}") for n in range(9)])
-    ten = queries(patient_client, page(tomorrow), django_assert_max_num_queries)
-    assert ten == one
-
-
-# Insurance and the copay: the coverage's only.
-
-
-def on_file(cast: Any, **fields: Any) -> InsuranceCoverage:
-    values = {"payer_name": "Aetna", "member_id": "A-1", "group_number": "G-9"} | fields
-    return InsuranceCoverage.objects.create(
-        clinic=cast.clinic,
-        patient=cast.patient,
-        source=CoverageSource.IMPORTED,
-        status=CoverageStatus.CURRENT,
-        **values,
-    )
-
-
-def test_the_form_starts_from_the_coverage_and_shows_its_copay(cast, patient_client, tomorrow):
-    on_file(cast, copay_cents=1500)
-    html = patient_client.get(page(tomorrow)).content.decode()
-    assert 'name="insurance_payer" value="Aetna"' in html
-    copay = words(html.split('class="checkin-copay">', 1)[1].split("</p>", 1)[0])
-    assert copay == (
-        "You may be asked to pay $15.00 at your visit. "
-        "The final amount can change after your insurance is billed."
-    )
-    changes = valid(insurance_payer="Aetna", insurance_member_id="A-1", insurance_group="G-9")
-    patient_client.post(page(tomorrow), changes)
-    assert ClinicCheckIn.objects.get().copay_cents == 1500
-    assert InsuranceCoverage.objects.count() == 1
-
-
-def test_a_different_insurance_goes_to_the_front_desk_once(cast, patient_client, tomorrow):
-    on_file(cast)
-    changed = valid(insurance_payer="Blue Shield", insurance_member_id="XJ-1")
-    assert patient_client.post(page(tomorrow), changed).status_code == 302
-    assert patient_client.post(page(tomorrow), changed).status_code == 302
-    sent = InsuranceCoverage.objects.get(status=CoverageStatus.PENDING)
-    assert (sent.payer_name, sent.member_id, sent.source) == (
-        "Blue Shield",
-        "XJ-1",
-        CoverageSource.PATIENT,
-    )
-    event = AuditEvent.objects.get(object_type="insurance", action="create")
-    assert (event.patient_id, event.object_id) == (cast.patient.pk, str(sent.pk))
-    # No visit type: until the front desk accepts it, no copay is expected.
-    assert ClinicCheckIn.objects.get().copay_cents is None
