@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from carebridge.clinic.models import Location
-from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind
+from carebridge.messaging.models import CareRequest, RequestKind
 from carebridge.records.models import ClinicalResource
 from carebridge.scheduling.ics import address_words
+from carebridge.scheduling.models import ClinicCheckIn
 from carebridge.scheduling.selectors import (
+    OPEN_REQUEST_STATUSES,
     UPCOMING_STATUSES,
     AppointmentRow,
     appointment_rows,
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
 
 # A calendar file needs an end; an EHR appointment without one is given this length.
 DEFAULT_MINUTES = 30
-OPEN_REQUEST_STATUSES = (CareRequestStatus.SUBMITTED, CareRequestStatus.IN_REVIEW)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class ClinicAppointment:
     row: AppointmentRow
     address: str
     change_request: CareRequest | None
+    # When the patient (or someone for them) checked in online for it; None: not yet.
+    checked_in_at: datetime.datetime | None = None
 
     @property
     def api_id(self) -> uuid.UUID:
@@ -80,13 +83,20 @@ def get_clinic_resource(
 def get_clinic_appointment(patient: Patient, resource: ClinicalResource) -> ClinicAppointment:
     """The page's facts of one EHR appointment: the place's address (when the clinic lists a
     place of that name, else the clinic's postal address) and the latest request to change
-    it (two queries)."""
+    it, and when it was checked in online (three queries)."""
     return ClinicAppointment(
         resource=resource,
         row=to_row(resource),
         address=place_address(patient, resource.detail),
         change_request=latest_change_request(patient, resource.api_id),
+        checked_in_at=get_clinic_check_in_time(resource),
     )
+
+
+def get_clinic_check_in_time(resource: ClinicalResource) -> datetime.datetime | None:
+    """When this EHR appointment was checked in online, or None (one query)."""
+    done = ClinicCheckIn.objects.filter(resource=resource).values_list("completed_at", flat=True)
+    return done.first()
 
 
 def place_address(patient: Patient, place_name: str) -> str:

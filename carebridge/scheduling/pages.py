@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from carebridge.scheduling.services import (
     check_may_cancel,
     opens_on_words,
 )
+from carebridge.scheduling.services.checkin import CheckInTarget
 
 DIRECTIONS_URL = "https://www.openstreetmap.org/search?"
 
@@ -150,6 +152,8 @@ class CheckInStatus:
     state: CheckInState
     opens_on: str
     completed_at: datetime.datetime | None
+    # The check-in page of this appointment (booked here, or by the clinic in its system).
+    url: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -167,4 +171,17 @@ def check_in_status(appointment: Appointment, now: datetime.datetime) -> CheckIn
         state=check_in_state(appointment, now),
         opens_on=opens_on_words(appointment),
         completed_at=done.first(),
+        url=reverse("scheduling:appointment-check-in", args=[appointment.pk]),
+    )
+
+
+def clinic_check_in_status(
+    target: CheckInTarget, completed_at: datetime.datetime | None, url: str, now: datetime.datetime
+) -> CheckInStatus:
+    """Where an appointment the clinic booked in its own system stands for online check-in."""
+    return CheckInStatus(
+        state=check_in_state(target, now),
+        opens_on=opens_on_words(target),
+        completed_at=completed_at,
+        url=url,
     )

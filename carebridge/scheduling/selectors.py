@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind
 from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet
 from carebridge.records.scope import RecordScope
 from carebridge.records.selectors.sections import RowPage, page_of
@@ -34,6 +35,7 @@ from carebridge.scheduling.models import (
     AppointmentQuerySet,
     AppointmentRequest,
     AppointmentStatus,
+    ClinicCheckIn,
     OfferStatus,
     OnlineBooking,
     VisitType,
@@ -51,6 +53,8 @@ if TYPE_CHECKING:
 APPOINTMENT = "Appointment"
 # Statuses of an appointment that is still to come, once its time is not past.
 UPCOMING_STATUSES = ("booked", "pending", "arrived")
+# A request to cancel or move an EHR appointment is open until the clinic has answered it.
+OPEN_REQUEST_STATUSES = (CareRequestStatus.SUBMITTED, CareRequestStatus.IN_REVIEW)
 # Statuses of an appointment booked here that is still to come, once its time is not past.
 BOOKED_UPCOMING_STATUSES = (
     AppointmentStatus.REQUESTED,
@@ -99,6 +103,8 @@ class AppointmentRow:
     detail_url: str = ""
     # Whether the patient (or someone for them) has checked in online for it.
     is_checked_in_online: bool = False
+    # Whether a request to the clinic to cancel or move it is open (the clinic's own only).
+    has_open_request: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,13 +143,14 @@ def list_appointments(
     a page of all the others (past, cancelled, not yet given a time), latest first.
 
     Those booked in Carebridge join the upcoming ones in time order; the latest of their
-    others are listed apart. Seven queries, whatever the number of appointments: the EHR's
-    upcoming ones, their others' count and page, the two lists of those booked here, the
-    requests, and the waiting list's entries and open offers.
+    others are listed apart. Nine queries, whatever the number of appointments: the EHR's
+    upcoming ones with their open requests and online check-ins, their others' count and
+    page, the two lists of those booked here, the requests, and the waiting list's entries
+    and open offers.
     """
     rows = appointment_rows(patient, hides_sensitive=hides_sensitive)
     soonest = rows.filter(upcoming_filter(now)).order_by("effective_at", "pk")
-    upcoming = [clinic_row(row) for row in soonest[: UPCOMING_LIMIT + 1]]
+    upcoming = marked_clinic_rows(patient, list(soonest[: UPCOMING_LIMIT + 1]))
     booked = booked_rows(patient)
     booked_soonest = booked.filter(booked_upcoming_filter(now)).order_by("starts_at")
     upcoming += [booked_to_row(row) for row in booked_soonest[: UPCOMING_LIMIT + 1]]
@@ -234,6 +241,31 @@ def clinic_row(row: ClinicalResource) -> AppointmentRow:
     """An EHR appointment as the patient's pages show it, linked to its page."""
     url = reverse("scheduling:clinic-appointment", args=[row.api_id])
     return dataclasses.replace(to_row(row), detail_url=url)
+
+
+def marked_clinic_rows(patient: Patient, resources: list[ClinicalResource]) -> list[AppointmentRow]:
+    """EHR appointments as cards, each saying whether a request to cancel or move it is open
+    and whether it was checked in online (two queries, whatever their number; none for none)."""
+    if not resources:
+        return []
+    api_ids = [str(row.api_id) for row in resources]
+    requests = CareRequest.objects.filter(
+        patient=patient,
+        kind=RequestKind.VISIT,
+        status__in=OPEN_REQUEST_STATUSES,
+        details__appointment__in=api_ids,
+    )
+    requested = set(requests.values_list("details__appointment", flat=True))
+    checked_in = ClinicCheckIn.objects.filter(resource__in=[row.pk for row in resources])
+    done = set(checked_in.values_list("resource_id", flat=True))
+    return [
+        dataclasses.replace(
+            clinic_row(row),
+            has_open_request=str(row.api_id) in requested,
+            is_checked_in_online=row.pk in done,
+        )
+        for row in resources
+    ]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from carebridge.scheduling.views import (
     booking,
     checkin,
     clinic_booked,
+    clinic_checkin,
     requesting,
     rescheduling,
 )
@@ -49,6 +50,11 @@ urlpatterns = [
         "clinic/<uuid:api_id>/change/",
         clinic_booked.clinic_appointment_change,
         name="clinic-appointment-change",
+    ),
+    path(
+        "clinic/<uuid:api_id>/check-in/",
+        clinic_checkin.clinic_appointment_check_in,
+        name="clinic-appointment-check-in",
     ),
     # The waiting list (issue 5).
     path("waitlist/join/", waitlist_views.waitlist_join, name="waitlist-join"),

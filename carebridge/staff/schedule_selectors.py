@@ -21,6 +21,7 @@ from carebridge.scheduling.models import (
     Appointment,
     AppointmentRequest,
     AppointmentStatus,
+    ClinicCheckIn,
     RequestStatus,
     TimeOff,
     VisitType,
@@ -146,6 +147,20 @@ def list_day(chosen: ScheduleFilter) -> tuple[list[TimeOff], list[PractitionerDa
         return (person.family_name, person.given_name, person.pk)
 
     return clinic_wide, sorted(groups.values(), key=order)
+
+
+def list_clinic_check_ins(chosen: ScheduleFilter) -> list[ClinicCheckIn]:
+    """The online check-ins of the period's appointments the clinic booked in its own system
+    (the EHR's), soonest first, with the patient and who checked in (one query). Only the
+    clinic narrows them: the EHR names its clinician and place in words, not as the console's
+    practitioners and places. The appointment's FHIR JSON is never loaded."""
+    rows = ClinicCheckIn.objects.filter(
+        resource__clinic=chosen.clinic,
+        resource__effective_at__gte=chosen.starts_at,
+        resource__effective_at__lt=chosen.ends_at,
+    ).exclude(resource__status="cancelled")
+    related = rows.select_related("resource__patient", "completed_by").defer("resource__resource")
+    return list(related.order_by("resource__effective_at", "pk"))
 
 
 def list_week(chosen: ScheduleFilter) -> list[ScheduleDay]:

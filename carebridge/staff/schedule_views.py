@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event, record_list_view
 from carebridge.clinic.models import Clinic
 from carebridge.core.http import AuthenticatedRequest
+from carebridge.patients.models import Patient
 from carebridge.scheduling.models import Appointment, BookedAs, TimeOffKind
 from carebridge.scheduling.services import desk
 from carebridge.scheduling.services import time_off as time_off_rules
@@ -94,11 +96,16 @@ def render_in_clinic_time(
         return render(request, template, context)
 
 
-def _audit_schedule(request: AuthenticatedRequest, appointments: list[Appointment]) -> None:
-    """Audit rule: a schedule page is one view of "schedule" for each patient it lists."""
+def _audit_schedule(
+    request: AuthenticatedRequest,
+    appointments: list[Appointment],
+    others: Sequence[Patient | None] = (),
+) -> None:
+    """Audit rule: a schedule page is one view of "schedule" for each patient it lists (those
+    of `others` too: the patients of the EHR appointments checked in online)."""
     record_list_view(
         actor=request.user,
-        patients=[row.patient for row in appointments],
+        patients=[row.patient for row in appointments] + [p for p in others if p is not None],
         object_type="schedule",
         request=request,
     )
@@ -111,15 +118,18 @@ def schedule_day(request: AuthenticatedRequest) -> HttpResponse:
     clinic = staff_clinic(request)
     form = read_filters(request, clinic)
     day = form.cleaned_data.get("date") or clinic_today(clinic)
-    clinic_wide, groups = selectors.list_day(chosen_filter(form, clinic, day, 1))
+    chosen = chosen_filter(form, clinic, day, 1)
+    clinic_wide, groups = selectors.list_day(chosen)
     shown = [row for group in groups for row in group.appointments]
-    _audit_schedule(request, shown)
+    clinic_check_ins = selectors.list_clinic_check_ins(chosen)
+    _audit_schedule(request, shown, [row.resource.patient for row in clinic_check_ins])
     one_day = datetime.timedelta(days=1)
     context = {
         "filters": form,
         "day": day,
         "clinic_wide": clinic_wide,
         "groups": groups,
+        "clinic_check_ins": [(row, dollars(row.copay_cents)) for row in clinic_check_ins],
         "previous_url": filter_link("staff:schedule-day", form, day - one_day),
         "next_url": filter_link("staff:schedule-day", form, day + one_day),
         "week_url": filter_link("staff:schedule-week", form, day),

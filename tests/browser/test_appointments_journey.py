@@ -177,6 +177,16 @@ def _allergy(patient: Patient, name: str) -> dict[str, Any]:
 # What the pages and e-mails should say.
 
 
+def _at_on(moment: datetime.datetime) -> str:
+    """A time as a sentence says it: "9 a.m. on Thursday, March 12, 2026"."""
+    local = moment.astimezone(NEW_YORK)
+    with translation.override("en"):
+        day = formats.date_format(local, "l")
+        date = formats.date_format(local, "DATE_FORMAT")
+        time = formats.time_format(local, "TIME_FORMAT")
+    return f"{time} on {day}, {date}"
+
+
 def _when(moment: datetime.datetime) -> str:
     """A time as the pages show it: the clinic's clock, Django's English formats."""
     local = moment.astimezone(NEW_YORK)
@@ -336,7 +346,7 @@ def _move(page: Page, old: datetime.datetime) -> datetime.datetime:
     expect(page.get_by_role("heading", level=1)).to_have_text("Move the appointment to this time?")
     expect(_fact(page, "When")).to_have_text(_when(new))
     expect(
-        page.get_by_text(f"Your appointment now booked for {_when(old)} will be")
+        page.get_by_text(f"Your appointment is now booked for {_at_on(old)}. It will be")
     ).to_be_visible()
     assert_no_axe_violations(page)
 

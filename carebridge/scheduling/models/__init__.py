@@ -28,7 +28,12 @@ from carebridge.scheduling.models.setup import (
     WeeklyHours,
     WeeklyHoursQuerySet,
 )
-from carebridge.scheduling.models.visits import AppointmentReminder, CheckIn
+from carebridge.scheduling.models.visits import (
+    AppointmentReminder,
+    CheckIn,
+    CheckInAnswers,
+    ClinicCheckIn,
+)
 from carebridge.scheduling.models.waitlist import (
     OfferStatus,
     WaitlistEntry,
@@ -46,6 +51,8 @@ __all__ = [
     "AppointmentStatus",
     "BookedAs",
     "CheckIn",
+    "CheckInAnswers",
+    "ClinicCheckIn",
     "OfferStatus",
     "OnlineBooking",
     "RequestStatus",

@@ -9,16 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from carebridge.scheduling.models.appointments import Appointment, BookedAs
 
 
-class CheckIn(models.Model):
-    """What the patient confirmed and answered when checking in online before a visit.
+class CheckInAnswers(models.Model):
+    """What the patient confirmed and answered when checking in online before a visit, for
+    whatever the visit is: an appointment booked here (`CheckIn`) or one the clinic booked in
+    its own system (`ClinicCheckIn`).
 
     Everything here except the timestamps is health or personal information, shown to the
     patient, those acting for them and the clinic's staff only; never e-mailed or logged.
     """
 
-    appointment = models.OneToOneField(
-        Appointment, on_delete=models.CASCADE, primary_key=True, related_name="check_in"
-    )
     completed_at = models.DateTimeField(_("checked in at"))
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -38,11 +37,39 @@ class CheckIn(models.Model):
     copay_cents = models.PositiveIntegerField(_("expected copay (cents)"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("online check-in")
-        verbose_name_plural = _("online check-ins")
+        abstract = True
 
     def __str__(self) -> str:
         return f"Check-in {self.completed_at:%Y-%m-%d %H:%M} UTC"
+
+
+class CheckIn(CheckInAnswers):
+    """The online check-in of an appointment booked in Carebridge."""
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, primary_key=True, related_name="check_in"
+    )
+
+    class Meta:
+        verbose_name = _("online check-in")
+        verbose_name_plural = _("online check-ins")
+
+
+class ClinicCheckIn(CheckInAnswers):
+    """The online check-in of an appointment the clinic booked in its own system (an EHR FHIR
+    Appointment kept as a `records.ClinicalResource`). Such a visit has no visit type, so
+    `answers` stays empty and the copay is the coverage's only."""
+
+    resource = models.OneToOneField(
+        "records.ClinicalResource",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="clinic_check_in",
+    )
+
+    class Meta:
+        verbose_name = _("online check-in of a clinic-booked appointment")
+        verbose_name_plural = _("online check-ins of clinic-booked appointments")
 
 
 class AppointmentReminder(models.Model):

@@ -91,40 +91,93 @@ class CheckInData:
     answers: list[dict[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CheckInTarget:
+    """What is being checked in for, as the window needs it: an appointment booked here or
+    one the clinic booked in its own system. `is_bookable` is whether its status still takes a
+    check-in (booked, or waiting to be confirmed); `starts_at` None means no time is set yet."""
+
+    starts_at: datetime.datetime | None
+    zone: zoneinfo.ZoneInfo
+    is_cancelled: bool
+    is_bookable: bool
+
+
+def target_of(appointment: Appointment | CheckInTarget) -> CheckInTarget:
+    """An appointment booked here as a check-in target (a target is returned as it is)."""
+    if isinstance(appointment, CheckInTarget):
+        return appointment
+    return CheckInTarget(
+        starts_at=appointment.starts_at,
+        zone=appointment_zone(appointment),
+        is_cancelled=appointment.status == AppointmentStatus.CANCELLED,
+        is_bookable=appointment.status == AppointmentStatus.BOOKED,
+    )
+
+
 def appointment_zone(appointment: Appointment) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(appointment.visit_type.clinic.time_zone)
 
 
-def check_in_opens_at(appointment: Appointment) -> datetime.datetime:
+def check_in_opens_at(appointment: Appointment | CheckInTarget) -> datetime.datetime:
     """Local midnight, in the clinic's time zone, of the start date less the setting's days."""
-    zone = appointment_zone(appointment)
-    start_day = appointment.starts_at.astimezone(zone).date()
+    target = target_of(appointment)
+    if target.starts_at is None:
+        raise ValueError("An appointment without a time has no check-in window.")
+    start_day = target.starts_at.astimezone(target.zone).date()
     day = start_day - datetime.timedelta(days=settings.CAREBRIDGE_CHECKIN_DAYS)
-    return datetime.datetime.combine(day, datetime.time(0), tzinfo=zone).astimezone(datetime.UTC)
+    opens = datetime.datetime.combine(day, datetime.time(0), tzinfo=target.zone)
+    return opens.astimezone(datetime.UTC)
 
 
-def check_in_state(appointment: Appointment, now: datetime.datetime) -> CheckInState:
-    """Open from `check_in_opens_at` until (not at) the start, while the appointment is booked."""
-    if appointment.status == AppointmentStatus.CANCELLED:
+def check_in_state(
+    appointment: Appointment | CheckInTarget, now: datetime.datetime
+) -> CheckInState:
+    """Open from `check_in_opens_at` until (not at) the start, while the appointment is booked;
+    not yet open for one the clinic has not given a time."""
+    target = target_of(appointment)
+    if target.is_cancelled:
         return CheckInState.CANCELLED
-    if appointment.status != AppointmentStatus.BOOKED or now >= appointment.starts_at:
+    if not target.is_bookable:
         return CheckInState.CLOSED
-    if now < check_in_opens_at(appointment):
+    if target.starts_at is None:
+        return CheckInState.NOT_YET
+    if now >= target.starts_at:
+        return CheckInState.CLOSED
+    if now < check_in_opens_at(target):
         return CheckInState.NOT_YET
     return CheckInState.OPEN
 
 
-def opens_on_words(appointment: Appointment) -> str:
-    """The clinic's date check-in opens, as words ("Friday 6 March 2026")."""
-    local = check_in_opens_at(appointment).astimezone(appointment_zone(appointment))
+def opens_on_words(appointment: Appointment | CheckInTarget) -> str:
+    """The clinic's date check-in opens, as words ("Friday 6 March 2026"); empty for an
+    appointment without a time."""
+    target = target_of(appointment)
+    if target.starts_at is None:
+        return ""
+    local = check_in_opens_at(target).astimezone(target.zone)
     return formats.date_format(local, "WEEKDAY_DATE_FORMAT")
 
 
-def check_may_check_in(appointment: Appointment, now: datetime.datetime) -> None:
+def check_may_check_in(appointment: Appointment | CheckInTarget, now: datetime.datetime) -> None:
     """ValidationError, saying why in plain words, unless check-in is open now."""
-    state = check_in_state(appointment, now)
+    target = target_of(appointment)
+    state = check_in_state(target, now)
+    if state is not CheckInState.CANCELLED and target.starts_at is None:
+        raise ValidationError(
+            _("The clinic has not set a time for this appointment yet, so check-in is not open."),
+            code="no_time",
+        )
+    if state is CheckInState.CLOSED and target.starts_at is not None and now < target.starts_at:
+        raise ValidationError(
+            _(
+                "Online check-in is not open for this appointment. "
+                "Please check in at the front desk."
+            ),
+            code="not_bookable",
+        )
     if state is CheckInState.NOT_YET:
-        message = _("Online check-in opens on %(date)s.") % {"date": opens_on_words(appointment)}
+        message = _("Online check-in opens on %(date)s.") % {"date": opens_on_words(target)}
         raise ValidationError(message, code="too_early")
     if state is CheckInState.CANCELLED:
         raise ValidationError(

@@ -25,7 +25,8 @@ from carebridge.testing.records import appointment, encounter, store
 pytestmark = pytest.mark.django_db
 
 CHEN, OFFICE = "Maya Chen, MD", "Main Street Office"
-BUDGET = 24
+# The page, plus two for the EHR appointments' open requests and online check-ins.
+BUDGET = 26
 
 
 def test_pat_sees_what_is_coming_soonest_first_in_the_clinics_time(cast, patient_client, settings):

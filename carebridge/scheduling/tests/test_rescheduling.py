@@ -181,7 +181,7 @@ def time_of(schedule, starts_at) -> str:
 def test_the_page_shows_the_times_of_the_same_kind_of_visit(patient_client, visit, schedule):
     html = patient_client.get(page(visit)).content.decode()
     assert "<h1>Choose a new time</h1>" in html
-    assert "Check-up (30 minutes), now booked for Thursday, March 12, 2026, 9:00 a.m." in words(
+    assert "Check-up (30 minutes), now booked for 9:00 a.m. on Thursday, March 12, 2026." in words(
         html
     )
     form = html.split(f'action="{page(visit)}"', 1)[1].split("</form>", 1)[0]

@@ -9,6 +9,7 @@ travels only in the POST body.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,12 +24,13 @@ from django.views.decorators.http import require_http_methods
 from carebridge.billing.models import InsuranceCoverage
 from carebridge.billing.services.insurance import current_coverage
 from carebridge.core.http import AuthenticatedRequest
+from carebridge.patients.models import Patient
 from carebridge.proxies.models import ProxyScope
 from carebridge.records.access import access_record
 from carebridge.records.selectors.sections import list_allergies, list_medications
 from carebridge.scheduling.access import access_appointment
 from carebridge.scheduling.checkin_forms import CHANGED, REVIEWED_PARTS, RIGHT, CheckInForm
-from carebridge.scheduling.models import Appointment, CheckIn
+from carebridge.scheduling.models import Appointment, CheckIn, CheckInAnswers
 from carebridge.scheduling.pages import detail_context
 from carebridge.scheduling.services import check_in, check_may_check_in
 from carebridge.scheduling.services.checkin import CONTACT_FIELDS, expected_copay_words
@@ -118,22 +120,33 @@ def initial_values(appointment: Appointment) -> dict[str, Any]:
     """The patient's contact details, and what this appointment's check-in said (when updating
     it), or else the insurance on file, or else that of the patient's latest check-in (at most
     three queries)."""
-    patient = appointment.patient
+    saved = CheckIn.objects.filter(appointment=appointment).first()
+
+    def earlier() -> CheckInAnswers | None:
+        rows = CheckIn.objects.filter(appointment__patient=appointment.patient)
+        return rows.exclude(appointment=appointment).order_by("-completed_at").first()
+
+    return form_initial(appointment.patient, saved, appointment.visit_type.questions, earlier)
+
+
+def form_initial(
+    patient: Patient,
+    saved: CheckInAnswers | None,
+    questions: list[str],
+    earlier: Callable[[], CheckInAnswers | None],
+) -> dict[str, Any]:
+    """The form's first values for whatever is being checked in for: the patient's contact
+    details with what `saved` said, or else the insurance on file, or else that of the
+    patient's latest earlier check-in (`earlier`, called only then)."""
     initial: dict[str, Any] = {name: getattr(patient, name) for name in CONTACT_FIELDS}
-    checked_in = CheckIn.objects.filter(appointment=appointment).first()
-    if checked_in is not None:
-        return initial | answered(checked_in, appointment.visit_type.questions)
+    if saved is not None:
+        return initial | answered(saved, questions)
     coverage = current_coverage(patient)
     if coverage is not None:
         return initial | coverage_values(coverage)
-    earlier = (
-        CheckIn.objects.filter(appointment__patient=patient)
-        .exclude(appointment=appointment)
-        .order_by("-completed_at")
-        .first()
-    )
-    if earlier is not None:
-        initial |= {name: getattr(earlier, name) for name in INSURANCE_FIELDS}
+    latest = earlier()
+    if latest is not None:
+        initial |= {name: getattr(latest, name) for name in INSURANCE_FIELDS}
     return initial
 
 
@@ -149,7 +162,7 @@ def coverage_values(coverage: InsuranceCoverage) -> dict[str, Any]:
     }
 
 
-def answered(checked_in: CheckIn, questions: list[str]) -> dict[str, Any]:
+def answered(checked_in: CheckInAnswers, questions: list[str]) -> dict[str, Any]:
     """The form's values as this check-in saved them, for updating it."""
     values: dict[str, Any] = {name: getattr(checked_in, name) for name in INSURANCE_FIELDS}
     values["contact_confirmed"] = checked_in.contact_confirmed

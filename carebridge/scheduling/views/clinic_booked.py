@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -27,15 +28,19 @@ from carebridge.scheduling import ics
 from carebridge.scheduling.access import access_clinic_appointment
 from carebridge.scheduling.ehr_selectors import ClinicAppointment, get_clinic_appointment
 from carebridge.scheduling.forms import ChangeRequestForm
-from carebridge.scheduling.pages import directions_url
+from carebridge.scheduling.pages import clinic_check_in_status, directions_url
 from carebridge.scheduling.services.change_requests import request_appointment_change
+from carebridge.scheduling.services.clinic_checkin import clinic_target
 
 PAGE = "scheduling:clinic-appointment"
 
 
 def page_context(patient: Patient, shown: ClinicAppointment) -> dict[str, Any]:
     now = timezone.now()
+    url = reverse("scheduling:clinic-appointment-check-in", args=[shown.api_id])
+    target = clinic_target(patient, shown.resource)
     return {
+        "check_in": clinic_check_in_status(target, shown.checked_in_at, url, now),
         "shown": shown,
         "row": shown.row,
         "clinic": patient.clinic,
