@@ -215,9 +215,7 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "proxy_grant"): gettext_lazy("Changed what a caregiver or parent may see and do"),
     ("revoke", "proxy_grant"): gettext_lazy("Ended access for a caregiver or parent"),
     ("view", "proxy_switch"): gettext_lazy("Opened the account to help"),
-    ("update", "proxy_sharing"): gettext_lazy(
-        "Changed what is shared with a parent or guardian"
-    ),
+    ("update", "proxy_sharing"): gettext_lazy("Changed what is shared with a parent or guardian"),
     ("view", "proxy_sharing"): gettext_lazy("Viewed what is shared with a parent or guardian"),
     ("view", "proxy_grants"): gettext_lazy("Viewed who can help with the account"),
     ("create", "appointment"): gettext_lazy("Booked an appointment"),
