@@ -139,10 +139,11 @@ OBJECT_TYPES: dict[str, Promise] = {
     "details_review_list": gettext_lazy("Address changes to check (front desk)"),
 }
 
-# What happened, told to the patient whose record it is.
+# What happened, in words that read right to the patient and to a caregiver or parent who
+# reads the same activity page: never "you" or "your" (tested).
 PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("create", "app_connection"): gettext_lazy("Connected an app to the health record"),
-    ("view", "api_read"): gettext_lazy("Read by an app you connected"),
+    ("view", "api_read"): gettext_lazy("Read by a connected app"),
     ("view", "account_activity"): gettext_lazy("Viewed the account activity"),
     ("update", "account_language"): gettext_lazy("Changed the language of the pages and e-mails"),
     ("view", "connected_apps"): gettext_lazy("Viewed the apps connected to the record"),
@@ -173,11 +174,11 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("view", "billing"): gettext_lazy("Viewed the bills"),
     ("view", "billing_statement"): gettext_lazy("Viewed a statement"),
     ("view", "billing_payment"): gettext_lazy("Viewed a payment receipt"),
-    ("create", "billing_statement"): gettext_lazy("Sent you a statement"),
+    ("create", "billing_statement"): gettext_lazy("Sent a statement"),
     ("create", "billing_checkout"): gettext_lazy("Started a card payment"),
     ("create", "billing_payment"): gettext_lazy("Recorded a payment"),
     ("create", "billing_refund"): gettext_lazy("Gave money back on a payment"),
-    ("create", "billing_adjustment"): gettext_lazy("Changed the amount you owe"),
+    ("create", "billing_adjustment"): gettext_lazy("Changed the amount owed"),
     ("create", "billing_charge"): gettext_lazy("Added a charge"),
     ("import", "billing_charges"): gettext_lazy("Added charges from the clinic's billing system"),
     ("view", "audit_report"): gettext_lazy("Viewed the audit report about the record"),
@@ -188,14 +189,14 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("sign_out", "session"): gettext_lazy("Signed out"),
     ("sign_out", "session_timeout"): gettext_lazy("Signed out after a period of inactivity"),
     ("import", "record"): gettext_lazy("Added records from the clinic's health record system"),
-    ("release", "result"): gettext_lazy("Released a test result to you"),
+    ("release", "result"): gettext_lazy("Released a test result"),
     ("export", "record_download"): gettext_lazy("Downloaded the health record"),
     ("share", "record_share"): gettext_lazy("Sent the health summary to someone else"),
-    ("view", "record_share"): gettext_lazy("Opened the health summary you sent"),
-    ("export", "record_share"): gettext_lazy("Downloaded the health summary you sent"),
-    ("update", "record_share"): gettext_lazy("Cancelled a health summary you sent"),
+    ("view", "record_share"): gettext_lazy("Opened the health summary sent to them"),
+    ("export", "record_share"): gettext_lazy("Downloaded the health summary sent to them"),
+    ("update", "record_share"): gettext_lazy("Cancelled a health summary that was sent"),
     ("view", "record_download"): gettext_lazy("Opened the page to download the health record"),
-    ("grant", "proxy_invitation"): gettext_lazy("Invited someone to help you as a caregiver"),
+    ("grant", "proxy_invitation"): gettext_lazy("Invited someone to help as a caregiver"),
     ("revoke", "proxy_invitation"): gettext_lazy("Cancelled an invitation for a caregiver"),
     ("grant", "guardian_invitation"): gettext_lazy(
         "Invited a parent or guardian to help with the patient's care"
@@ -230,12 +231,12 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "waitlist_entry"): gettext_lazy(
         "Left the waiting list, or got an earlier time from it"
     ),
-    ("create", "waitlist_offer"): gettext_lazy("Offered you an earlier appointment time"),
+    ("create", "waitlist_offer"): gettext_lazy("Offered an earlier appointment time"),
     ("update", "waitlist_offer"): gettext_lazy("Answered an offer of an earlier time"),
     ("create", "message_thread"): gettext_lazy("Wrote to the care team"),
     ("update", "message_thread"): gettext_lazy("Added a message to a conversation"),
-    ("create", "message_from_clinic"): gettext_lazy("Started a conversation with you"),
-    ("create", "result_comment"): gettext_lazy("Added a comment for you on a test result"),
+    ("create", "message_from_clinic"): gettext_lazy("Started a conversation"),
+    ("create", "result_comment"): gettext_lazy("Added a comment on a test result"),
     ("create", "message_draft"): gettext_lazy("Saved a draft message"),
     ("update", "message_draft"): gettext_lazy("Changed a draft message"),
     ("delete", "message_draft"): gettext_lazy("Deleted a draft message"),
@@ -312,7 +313,7 @@ def actor_words(event: AuditEvent) -> str:
         if event.acting_as == "system":
             return _("Carebridge, automatically")
         if event.acting_as == "recipient":
-            return _("The person you sent your summary to")
+            return _("The person the summary was sent to")
         return _("Unknown")
     if event.acting_as == "staff":
         return _("%(name)s (clinic staff)") % {"name": event.actor_label}
@@ -322,8 +323,9 @@ def actor_words(event: AuditEvent) -> str:
 
 
 def patient_sentence(event: AuditEvent, names: Mapping[tuple[str, str], str] | None = None) -> str:
-    """What happened, addressed to the patient ("Viewed your account activity"), with the
-    object's name where `names` (from `naming.object_names`) has it ("Read by Health Diary")."""
+    """What happened, in words that read right to the patient and to a caregiver ("Viewed the
+    account activity"), with the object's name where `names` (from `naming.object_names`) has
+    it ("Read by Health Diary")."""
     named = NAMED_SENTENCES.get((event.action, event.object_type))
     name = (names or {}).get((event.object_type, event.object_id))
     if named is not None and name is not None:
