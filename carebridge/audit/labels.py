@@ -139,66 +139,67 @@ OBJECT_TYPES: dict[str, Promise] = {
     "details_review_list": gettext_lazy("Address changes to check (front desk)"),
 }
 
-# What happened, told to the patient whose record it is.
+# What happened, in words that read right to the patient and to a caregiver or parent who
+# reads the same activity page: never "you" or "your" (tested).
 PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
-    ("create", "app_connection"): gettext_lazy("Connected an app to your health record"),
-    ("view", "api_read"): gettext_lazy("Read by an app you connected"),
-    ("view", "account_activity"): gettext_lazy("Viewed your account activity"),
-    ("update", "account_language"): gettext_lazy("Changed the language of your pages and e-mails"),
-    ("view", "connected_apps"): gettext_lazy("Viewed the apps connected to your record"),
+    ("create", "app_connection"): gettext_lazy("Connected an app to the health record"),
+    ("view", "api_read"): gettext_lazy("Read by a connected app"),
+    ("view", "account_activity"): gettext_lazy("Viewed the account activity"),
+    ("update", "account_language"): gettext_lazy("Changed the language of the pages and e-mails"),
+    ("view", "connected_apps"): gettext_lazy("Viewed the apps connected to the record"),
     ("view", "app_connection"): gettext_lazy("Opened the page to disconnect an app"),
-    ("delete", "app_connection"): gettext_lazy("Disconnected an app from your record"),
+    ("delete", "app_connection"): gettext_lazy("Disconnected an app from the record"),
     # The record's pages, opened by the patient, a caregiver or the clinic's staff (the chart).
-    ("view", "record_summary"): gettext_lazy("Viewed your health summary"),
-    ("view", "results"): gettext_lazy("Viewed your test results"),
-    ("view", "result"): gettext_lazy("Viewed one of your test results"),
-    ("view", "vitals"): gettext_lazy("Viewed your vital signs"),
-    ("view", "medications"): gettext_lazy("Viewed your medicines"),
-    ("view", "allergies"): gettext_lazy("Viewed your allergies"),
-    ("view", "immunizations"): gettext_lazy("Viewed your immunizations"),
-    ("view", "problems"): gettext_lazy("Viewed your health problems"),
-    ("view", "procedures"): gettext_lazy("Viewed your procedures"),
-    ("view", "visits"): gettext_lazy("Viewed your visits"),
-    ("view", "visit"): gettext_lazy("Viewed the summary of one of your visits"),
-    ("view", "documents"): gettext_lazy("Viewed your documents and notes"),
-    ("view", "document"): gettext_lazy("Viewed one of your documents"),
-    ("view", "care_team"): gettext_lazy("Viewed your care team"),
-    ("view", "care_plans"): gettext_lazy("Viewed your goals and care plans"),
+    ("view", "record_summary"): gettext_lazy("Viewed the health summary"),
+    ("view", "results"): gettext_lazy("Viewed the test results"),
+    ("view", "result"): gettext_lazy("Viewed a test result"),
+    ("view", "vitals"): gettext_lazy("Viewed the vital signs"),
+    ("view", "medications"): gettext_lazy("Viewed the medicines"),
+    ("view", "allergies"): gettext_lazy("Viewed the allergies"),
+    ("view", "immunizations"): gettext_lazy("Viewed the immunizations"),
+    ("view", "problems"): gettext_lazy("Viewed the health problems"),
+    ("view", "procedures"): gettext_lazy("Viewed the procedures"),
+    ("view", "visits"): gettext_lazy("Viewed the visits"),
+    ("view", "visit"): gettext_lazy("Viewed the summary of a visit"),
+    ("view", "documents"): gettext_lazy("Viewed the documents and notes"),
+    ("view", "document"): gettext_lazy("Viewed a document"),
+    ("view", "care_team"): gettext_lazy("Viewed the care team"),
+    ("view", "care_plans"): gettext_lazy("Viewed the goals and care plans"),
     ("view", "patient_overview"): gettext_lazy(
-        "Viewed your details and appointments in the clinic console"
+        "Viewed the patient's details and appointments in the clinic console"
     ),
     ("view", "patient_chart"): gettext_lazy(
-        "Tried to open your health record in the clinic console"
+        "Tried to open the health record in the clinic console"
     ),
-    ("view", "billing"): gettext_lazy("Viewed your bills"),
+    ("view", "billing"): gettext_lazy("Viewed the bills"),
     ("view", "billing_statement"): gettext_lazy("Viewed a statement"),
     ("view", "billing_payment"): gettext_lazy("Viewed a payment receipt"),
-    ("create", "billing_statement"): gettext_lazy("Sent you a statement"),
+    ("create", "billing_statement"): gettext_lazy("Sent a statement"),
     ("create", "billing_checkout"): gettext_lazy("Started a card payment"),
     ("create", "billing_payment"): gettext_lazy("Recorded a payment"),
     ("create", "billing_refund"): gettext_lazy("Gave money back on a payment"),
-    ("create", "billing_adjustment"): gettext_lazy("Changed the amount you owe"),
+    ("create", "billing_adjustment"): gettext_lazy("Changed the amount owed"),
     ("create", "billing_charge"): gettext_lazy("Added a charge"),
-    ("import", "billing_charges"): gettext_lazy("Added charges from your clinic's billing system"),
-    ("view", "audit_report"): gettext_lazy("Viewed the audit report about your record"),
-    ("export", "audit_report"): gettext_lazy("Downloaded the audit report about your record"),
-    ("enrol", "account"): gettext_lazy("Created your portal account"),
-    ("invite", "activation_code"): gettext_lazy("Issued an activation code for your account"),
+    ("import", "billing_charges"): gettext_lazy("Added charges from the clinic's billing system"),
+    ("view", "audit_report"): gettext_lazy("Viewed the audit report about the record"),
+    ("export", "audit_report"): gettext_lazy("Downloaded the audit report about the record"),
+    ("enrol", "account"): gettext_lazy("Created the portal account"),
+    ("invite", "activation_code"): gettext_lazy("Issued an activation code for the account"),
     ("sign_in", "session"): gettext_lazy("Signed in"),
     ("sign_out", "session"): gettext_lazy("Signed out"),
     ("sign_out", "session_timeout"): gettext_lazy("Signed out after a period of inactivity"),
-    ("import", "record"): gettext_lazy("Added records from your clinic's health record system"),
-    ("release", "result"): gettext_lazy("Released a test result to you"),
-    ("export", "record_download"): gettext_lazy("Downloaded your health record"),
-    ("share", "record_share"): gettext_lazy("Sent your health summary to someone else"),
-    ("view", "record_share"): gettext_lazy("Opened the health summary you sent"),
-    ("export", "record_share"): gettext_lazy("Downloaded the health summary you sent"),
-    ("update", "record_share"): gettext_lazy("Cancelled a health summary you sent"),
-    ("view", "record_download"): gettext_lazy("Opened the page to download your health record"),
-    ("grant", "proxy_invitation"): gettext_lazy("Invited someone to help you as a caregiver"),
+    ("import", "record"): gettext_lazy("Added records from the clinic's health record system"),
+    ("release", "result"): gettext_lazy("Released a test result"),
+    ("export", "record_download"): gettext_lazy("Downloaded the health record"),
+    ("share", "record_share"): gettext_lazy("Sent the health summary to someone else"),
+    ("view", "record_share"): gettext_lazy("Opened the health summary sent to them"),
+    ("export", "record_share"): gettext_lazy("Downloaded the health summary sent to them"),
+    ("update", "record_share"): gettext_lazy("Cancelled a health summary that was sent"),
+    ("view", "record_download"): gettext_lazy("Opened the page to download the health record"),
+    ("grant", "proxy_invitation"): gettext_lazy("Invited someone to help as a caregiver"),
     ("revoke", "proxy_invitation"): gettext_lazy("Cancelled an invitation for a caregiver"),
     ("grant", "guardian_invitation"): gettext_lazy(
-        "Invited a parent or guardian to help with your care"
+        "Invited a parent or guardian to help with the patient's care"
     ),
     ("revoke", "guardian_invitation"): gettext_lazy(
         "Cancelled an invitation for a parent or guardian"
@@ -210,21 +211,19 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("create", "guardian_invitation"): gettext_lazy(
         "Tried to use an invitation that was sent to someone else"
     ),
-    ("create", "proxy_grant"): gettext_lazy("Accepted your invitation to help you as a caregiver"),
-    ("grant", "proxy_grant"): gettext_lazy("Gave a parent or guardian access to your account"),
+    ("create", "proxy_grant"): gettext_lazy("Accepted an invitation to help as a caregiver"),
+    ("grant", "proxy_grant"): gettext_lazy("Gave a parent or guardian access to the account"),
     ("update", "proxy_grant"): gettext_lazy("Changed what a caregiver or parent may see and do"),
     ("revoke", "proxy_grant"): gettext_lazy("Ended access for a caregiver or parent"),
-    ("view", "proxy_switch"): gettext_lazy("Opened your account to help you"),
-    ("update", "proxy_sharing"): gettext_lazy(
-        "Changed what you share with your parent or guardian"
-    ),
-    ("view", "proxy_sharing"): gettext_lazy("Viewed what you share with your parent or guardian"),
-    ("view", "proxy_grants"): gettext_lazy("Viewed who can help you with your account"),
+    ("view", "proxy_switch"): gettext_lazy("Opened the account to help"),
+    ("update", "proxy_sharing"): gettext_lazy("Changed what is shared with a parent or guardian"),
+    ("view", "proxy_sharing"): gettext_lazy("Viewed what is shared with a parent or guardian"),
+    ("view", "proxy_grants"): gettext_lazy("Viewed who can help with the account"),
     ("create", "appointment"): gettext_lazy("Booked an appointment"),
     ("update", "appointment"): gettext_lazy("Changed or cancelled an appointment"),
     ("create", "appointment_request"): gettext_lazy("Asked the clinic for an appointment"),
-    ("update", "appointment_request"): gettext_lazy("Answered your appointment request"),
-    ("view", "appointment_request"): gettext_lazy("Viewed your appointment request"),
+    ("update", "appointment_request"): gettext_lazy("Answered an appointment request"),
+    ("view", "appointment_request"): gettext_lazy("Viewed an appointment request"),
     ("create", "check_in"): gettext_lazy("Checked in online for an appointment"),
     ("update", "check_in"): gettext_lazy("Changed an online check-in"),
     ("view", "video_visit"): gettext_lazy("Joined a video visit"),
@@ -232,12 +231,12 @@ PATIENT_SENTENCES: dict[tuple[str, str], Promise] = {
     ("update", "waitlist_entry"): gettext_lazy(
         "Left the waiting list, or got an earlier time from it"
     ),
-    ("create", "waitlist_offer"): gettext_lazy("Offered you an earlier appointment time"),
+    ("create", "waitlist_offer"): gettext_lazy("Offered an earlier appointment time"),
     ("update", "waitlist_offer"): gettext_lazy("Answered an offer of an earlier time"),
-    ("create", "message_thread"): gettext_lazy("Wrote to your care team"),
+    ("create", "message_thread"): gettext_lazy("Wrote to the care team"),
     ("update", "message_thread"): gettext_lazy("Added a message to a conversation"),
-    ("create", "message_from_clinic"): gettext_lazy("Started a conversation with you"),
-    ("create", "result_comment"): gettext_lazy("Added a comment for you on a test result"),
+    ("create", "message_from_clinic"): gettext_lazy("Started a conversation"),
+    ("create", "result_comment"): gettext_lazy("Added a comment on a test result"),
     ("create", "message_draft"): gettext_lazy("Saved a draft message"),
     ("update", "message_draft"): gettext_lazy("Changed a draft message"),
     ("delete", "message_draft"): gettext_lazy("Deleted a draft message"),
@@ -314,7 +313,7 @@ def actor_words(event: AuditEvent) -> str:
         if event.acting_as == "system":
             return _("Carebridge, automatically")
         if event.acting_as == "recipient":
-            return _("The person you sent your summary to")
+            return _("The person the summary was sent to")
         return _("Unknown")
     if event.acting_as == "staff":
         return _("%(name)s (clinic staff)") % {"name": event.actor_label}
@@ -324,8 +323,9 @@ def actor_words(event: AuditEvent) -> str:
 
 
 def patient_sentence(event: AuditEvent, names: Mapping[tuple[str, str], str] | None = None) -> str:
-    """What happened, addressed to the patient ("Viewed your account activity"), with the
-    object's name where `names` (from `naming.object_names`) has it ("Read by Health Diary")."""
+    """What happened, in words that read right to the patient and to a caregiver ("Viewed the
+    account activity"), with the object's name where `names` (from `naming.object_names`) has
+    it ("Read by Health Diary")."""
     named = NAMED_SENTENCES.get((event.action, event.object_type))
     name = (names or {}).get((event.object_type, event.object_id))
     if named is not None and name is not None:

@@ -28,7 +28,7 @@ class Clinic(models.Model):
     # The postal address as it is written on an envelope, one line per line.
     address = models.TextField(_("postal address"), max_length=500, blank=True)
     opening_hours = models.TextField(_("opening hours"), max_length=1000, blank=True)
-    # Shown on the help page under "Contact your clinic".
+    # Shown on the help page under "Contact the clinic".
     help_for_patients = models.TextField(_("help for patients"), max_length=2000, blank=True)
     # Shown in the emergency band on every page; empty means the portal's standard wording,
     # in the reader's language.

@@ -21,7 +21,7 @@ LOINC_OID = "2.16.840.1.113883.6.1"
 MEDLINEPLUS_CONNECT = "https://connect.medlineplus.gov/application"
 
 _A1C = _(
-    "Shows your average blood sugar over the last two to three months. It is used to find "
+    "Shows the average blood sugar over the last two to three months. It is used to find "
     "and follow diabetes."
 )
 _GLUCOSE = _(

@@ -62,7 +62,7 @@ def results_panel(request: HttpRequest) -> HomePanel | None:
         empty_text=_("You have no new test results."),
         items=items,
         link_url=reverse("records:results"),
-        link_text=_("See all your test results"),
+        link_text=_("See all test results"),
     )
 
 
@@ -88,5 +88,5 @@ def comments_panel(request: HttpRequest) -> HomePanel | None:
         empty_text="",
         items=comments,
         link_url=reverse("records:results"),
-        link_text=_("See all your test results"),
+        link_text=_("See all test results"),
     )

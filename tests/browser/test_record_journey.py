@@ -189,7 +189,7 @@ def download_the_ccd(page: Page, patient: Patient) -> None:
     assert 'code="2345-7"' in document
     assert patient.family_name in document
     page.goto("/account/activity/")
-    expect(page.locator("main")).to_contain_text("Downloaded your health record")
+    expect(page.locator("main")).to_contain_text("Downloaded the health record")
     assert_no_axe_violations(page)
 
 

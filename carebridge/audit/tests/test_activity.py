@@ -42,7 +42,7 @@ def _rows(response, key="looked_rows"):
     return [(row.who, row.acting_as, row.what, row.outcome) for row in response.context[key]]
 
 
-OWN_VISIT = ("You", "The patient", "Viewed your account activity", "Allowed")
+OWN_VISIT = ("You", "The patient", "Viewed the account activity", "Allowed")
 
 
 def test_patient_sees_events_about_her_record_only(cast, patient_client):

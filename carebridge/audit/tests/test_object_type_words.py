@@ -30,5 +30,15 @@ def test_the_scheduling_events_read_as_sentences_to_the_patient():
     assert str(PATIENT_SENTENCES[("create", "check_in")]) == "Checked in online for an appointment"
     assert str(PATIENT_SENTENCES[("view", "video_visit")]) == "Joined a video visit"
     assert str(PATIENT_SENTENCES[("create", "waitlist_offer")]) == (
-        "Offered you an earlier appointment time"
+        "Offered an earlier appointment time"
     )
+
+
+def test_activity_sentences_read_right_to_the_patient_and_to_a_caregiver() -> None:
+    """A caregiver reads the same sentences on the patient's activity page (issue 18 §4)."""
+    addressed = [
+        str(sentence)
+        for sentence in PATIENT_SENTENCES.values()
+        if re.search(r"\byou(r)?\b", str(sentence), re.I)
+    ]
+    assert addressed == []

@@ -57,14 +57,14 @@ def test_others_views_are_apart_from_the_patients_own(cast, patient_client):
     assert _rows(response, "looked_rows") == [
         (
             "Fran Frontdesk (front desk)",
-            "Viewed your details and appointments in the clinic console",
+            "Viewed the patient's details and appointments in the clinic console",
         ),
-        ("Cora Caregiver (caregiver or parent)", "Viewed your medicines"),
-        ("Casey Clinician (clinician)", "Viewed your test results"),
+        ("Cora Caregiver (caregiver or parent)", "Viewed the medicines"),
+        ("Casey Clinician (clinician)", "Viewed the test results"),
     ]
     assert _rows(response, "own_rows") == [
-        ("You", "Viewed your account activity"),
-        ("You", "Viewed your allergies"),
+        ("You", "Viewed the account activity"),
+        ("You", "Viewed the allergies"),
     ]
     html = " ".join(response.content.decode().split())
     assert '<h2 id="looked-heading">Who has looked at your record</h2>' in html
@@ -85,7 +85,7 @@ def test_the_person_filter_offers_the_people_who_appear_and_keeps_one(cast, pati
     ]
     response = patient_client.get(URL, {"person": f"person-{cast.clinician.pk}"})
     assert _rows(response, "looked_rows") == [
-        ("Casey Clinician (clinician)", "Viewed your test results")
+        ("Casey Clinician (clinician)", "Viewed the test results")
     ]
     # The patient's own activity is not filtered by who looked.
     assert len(response.context["own_rows"]) == 3
@@ -105,7 +105,7 @@ def test_a_caregiver_with_the_account_scope_sees_the_patients_activity_by_name(c
     response = cora.get(URL)
     assert response.status_code == 200
     looked = _rows(response, "looked_rows")
-    assert looked[0] == ("You", "Viewed your account activity")
+    assert looked[0] == ("You", "Viewed the account activity")
     assert [who for who, _what in _rows(response, "own_rows")] == ["Pat Patient"]
     html = " ".join(response.content.decode().split())
     assert "Who has looked at Pat's record" in html

@@ -142,7 +142,7 @@ def test_the_patient_sees_what_her_caregiver_did(cast):
     client.get("/record/results/")
     html = signed_in(cast.patient_user).get("/account/activity/").content.decode()
     assert html.count("Cora Caregiver (caregiver or parent)") == 2
-    assert "Opened your account to help you" in html
+    assert "Opened the account to help" in html
     event = AuditEvent.objects.filter(object_type="results").get()
     assert (event.actor, event.patient, event.acting_as) == (
         cast.proxies.full_caregiver,

@@ -56,7 +56,7 @@ def test_the_result_page_shows_exact_values_in_words(cast_with_records, patient_
     record = cast_with_records.record
     text = page_text(patient_client.get(detail_url(record.hba1c)))
     assert text.startswith(
-        "All test results Hemoglobin A1c Shows your average blood sugar over the last two to "
+        "All test results Hemoglobin A1c Shows the average blood sugar over the last two to "
         "three months. It is used to find and follow diabetes. Your result 7.2 % Normal range "
         f"4 to 5.6 % Flag ▲ High Sample taken {day(YESTERDAY)} at {clock(YESTERDAY, 9)} Result "
         f"ready {day(YESTERDAY)} at {clock(YESTERDAY, 15)} Done or reported by Maya Chen, MD "
@@ -119,7 +119,7 @@ def test_the_same_readings_are_in_a_table_beneath(cast_with_records, patient_cli
 def test_a_first_result_has_no_chart_and_says_why(cast_with_records, patient_client):
     response = patient_client.get(detail_url(cast_with_records.record.hemoglobin))
     assert "<svg" not in response.content.decode().split('class="record-content"')[1]
-    assert "This is the only result for this test in your record so far." in page_text(response)
+    assert "This is the only result for this test in the record so far." in page_text(response)
 
 
 def test_an_unknown_loinc_code_links_to_medlineplus(cast, patient_client):
@@ -145,7 +145,7 @@ def test_the_notes_cover_the_common_tests_in_a_sentence_or_two():
     for code in ("4548-4", "2345-7", "718-7", "2093-3", "3016-3", "1989-3", "2857-1", "6301-6"):
         note = str(NOTES[code])
         assert 20 < len(note) < 220 and note.count(".") <= 3, code
-    assert note_for(LOINC, "4548-4").text.startswith("Shows your average blood sugar")
+    assert note_for(LOINC, "4548-4").text.startswith("Shows the average blood sugar")
     assert note_for(LOINC, "9999-9").link == medlineplus_link("9999-9")
     assert note_for(SNOMED, "4548-4").text == note_for(SNOMED, "4548-4").link == ""
 

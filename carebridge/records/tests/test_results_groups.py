@@ -216,9 +216,7 @@ def home_results(client: Any) -> str:
 def test_the_home_page_counts_new_reports_not_their_parts(cast: Cast, patient_client):
     store(cast.patient, *blood_count(cast.patient, YESTERDAY))
     store(cast.patient, glucose(cast.patient, YESTERDAY, 90))
-    assert home_results(patient_client) == (
-        "You have 2 new test results. See all your test results"
-    )
+    assert home_results(patient_client) == ("You have 2 new test results. See all test results")
 
 
 @pytest.mark.parametrize(

@@ -118,12 +118,12 @@ def test_no_notice_without_held_results(cast_with_records, patient_client):
 def test_entered_in_error_results_are_not_listed(cast, patient_client):
     store(cast.patient, glucose(cast.patient, YESTERDAY, status="entered-in-error"))
     text = page_text(patient_client.get(reverse("records:results")))
-    assert "There are no test results in your record yet." in text
+    assert "There are no test results in the record yet." in text
 
 
 def test_empty_record_says_so(cast, patient_client):
     response = patient_client.get(reverse("records:results"))
-    assert "There are no test results in your record yet. When your clinic adds them, they " in (
+    assert "There are no test results in the record yet. When the clinic adds them, they " in (
         page_text(response)
     )
     assert "<table" not in response.content.decode().split('<div class="record-content">')[1]
@@ -163,7 +163,7 @@ def test_an_impossible_date_range_is_explained(cast_with_records, patient_client
     )
     text = page_text(response)
     assert "To: The end date must be on or after the start date." in text
-    assert "Correct the filters above to see your results." in text
+    assert "Correct the filters above to see the results." in text
 
 
 def test_results_are_paged_25_at_a_time(cast, patient_client):

@@ -99,7 +99,7 @@ def test_pat_herself_sees_her_sensitive_items_and_counts(sensitive, patient_clie
     assert panel_text(html_of(patient_client, reverse("home:home"))) == (
         # The report's two new results count once, the labelled result once.
         "You have 2 new test results. 1 result is waiting for your clinician's review. "
-        "See all your test results"
+        "See all test results"
     )
 
 
@@ -115,7 +115,7 @@ def test_lists_leave_sensitive_items_out(sensitive, patient_client, hidden):
 def test_counts_leave_sensitive_results_out(sensitive, patient_client, hidden):
     # The report's two new results count once; the labelled result not at all.
     assert panel_text(html_of(patient_client, reverse("home:home"))) == (
-        "You have 1 new test result. See all your test results"
+        "You have 1 new test result. See all test results"
     )
     assert 'class="notice"' not in html_of(patient_client, reverse("records:summary"))
     context = patient_client.get(reverse("records:results")).context

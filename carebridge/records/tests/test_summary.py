@@ -161,19 +161,19 @@ def panel_text(response: Any) -> str:
 def test_the_home_panel_counts_new_results(cast_with_records, patient_client):
     response = patient_client.get(reverse("home:home"))
     # Pat's two new results are one report: it counts once.
-    assert panel_text(response) == "You have 1 new test result. See all your test results"
-    assert '<a href="/record/results/">See all your test results</a>' in response.content.decode()
+    assert panel_text(response) == "You have 1 new test result. See all test results"
+    assert '<a href="/record/results/">See all test results</a>' in response.content.decode()
 
 
 def test_the_home_panel_counts_held_results_and_says_when_nothing_is_new(cast, patient_client):
     assert panel_text(patient_client.get(reverse("home:home"))) == (
-        "You have no new test results. See all your test results"
+        "You have no new test results. See all test results"
     )
     cast.clinic.held_result_categories = ["laboratory"]
     cast.clinic.save()
     store(cast.patient, glucose(cast.patient, YESTERDAY))
     assert panel_text(patient_client.get(reverse("home:home"))) == (
-        "1 result is waiting for your clinician's review. See all your test results"
+        "1 result is waiting for your clinician's review. See all test results"
     )
 
 

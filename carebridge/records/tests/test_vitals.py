@@ -4,6 +4,7 @@ query budget that holds for twenty years of readings."""
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from carebridge.audit.models import AuditEvent
 from carebridge.records.tests.test_results_list import TODAY, day, page_text, query_count
+from carebridge.testing.clients import client_for
 from carebridge.testing.records import blood_pressure, coded, store, vital
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +60,22 @@ def test_the_latest_readings_are_told_in_words(cast_with_records, patient_client
     assert section_text(response, "bmi") == (
         "Body mass index (BMI) There are no readings of this in the period you chose. Choose "
         "“All readings” above to look further back."
+    )
+
+
+def test_a_caregiver_reads_the_latest_readings_by_the_patients_name(cast_with_records):
+    cast = cast_with_records
+    response = client_for(cast.proxies.full_caregiver, cast.patient).get(VITALS)
+    assert page_text(response).startswith(
+        "Vital signs Blood pressure, weight, body mass index and heart rate, as measured at "
+        "clinic visits."
+    )
+    # The page escapes the apostrophe (Pat&#x27;s); a reader hears "Pat's".
+    assert html.unescape(section_text(response, "blood-pressure")).startswith(
+        f"Blood pressure Pat's last blood pressure was 128/82 on {day(A_MONTH_AGO)}."
+    )
+    assert html.unescape(section_text(response, "weight")).startswith(
+        f"Weight Pat's last weight was 159.8 lb (72.5 kg) on {day(A_MONTH_AGO)}."
     )
 
 
@@ -126,9 +144,7 @@ def test_periods_choose_how_far_back(cast, patient_client):
 
 def test_an_empty_record_says_there_are_no_readings(cast, patient_client):
     response = patient_client.get(VITALS, {"period": "all"})
-    assert (
-        section_text(response, "weight") == "Weight There are no readings of this in your record."
-    )
+    assert section_text(response, "weight") == "Weight There are no readings of this in the record."
 
 
 def test_twenty_years_of_readings_stay_readable(cast, patient_client):
@@ -193,7 +209,7 @@ def test_vitals_cost_the_same_queries_for_one_or_2400_readings(cast_with_records
 
 def test_page_text_helper_sees_the_page_heading(cast_with_records, patient_client):
     assert page_text(patient_client.get(VITALS)).startswith(
-        "Vital signs Your blood pressure, weight, body mass index and heart rate"
+        "Vital signs Blood pressure, weight, body mass index and heart rate"
     )
 
 

@@ -280,7 +280,8 @@ def _blood_pressure_section(
     latest = ""
     if readings:
         last = readings[-1]
-        latest = str(_latest_words()["blood-pressure"]) % {
+        latest = str(_latest_words(request)["blood-pressure"]) % {
+            "name": _helped_name(request),
             "value": last.value,
             "day": charts.day_words(last.day),
         }
@@ -301,6 +302,15 @@ LATEST_WORDS = {
     "bmi": gettext_lazy("Your last body mass index (BMI) was %(value)s on %(day)s."),
     "heart-rate": gettext_lazy("Your last heart rate was %(value)s beats a minute on %(day)s."),
 }
+# The same, for a caregiver or parent: the person they help, by first name.
+PROXY_LATEST_WORDS = {
+    "blood-pressure": gettext_lazy("%(name)s's last blood pressure was %(value)s on %(day)s."),
+    "weight": gettext_lazy("%(name)s's last weight was %(value)s %(unit)s on %(day)s."),
+    "bmi": gettext_lazy("%(name)s's last body mass index (BMI) was %(value)s on %(day)s."),
+    "heart-rate": gettext_lazy(
+        "%(name)s's last heart rate was %(value)s beats a minute on %(day)s."
+    ),
+}
 # The same, for staff reading the patient's chart in the console ("Your" would be them).
 CHART_LATEST_WORDS = {
     "blood-pressure": gettext_lazy("Last blood pressure: %(value)s on %(day)s."),
@@ -310,8 +320,18 @@ CHART_LATEST_WORDS = {
 }
 
 
-def _latest_words() -> dict[str, Any]:
-    return CHART_LATEST_WORDS if current_links().owner is not None else LATEST_WORDS
+def _latest_words(request: AuthenticatedRequest) -> dict[str, Any]:
+    if current_links().owner is not None:
+        return CHART_LATEST_WORDS
+    return PROXY_LATEST_WORDS if _helped_name(request) else LATEST_WORDS
+
+
+def _helped_name(request: AuthenticatedRequest) -> str:
+    """The first name of the person a caregiver or parent helps; "" on the patient's own page."""
+    acting = request.acting
+    if acting.is_proxy and acting.patient is not None:
+        return str(acting.patient.first_name)
+    return ""
 
 
 def _reading_section(
@@ -326,7 +346,8 @@ def _reading_section(
     latest = ""
     if readings:
         last = readings[-1]
-        latest = str(_latest_words()[key]) % {
+        latest = str(_latest_words(request)[key]) % {
+            "name": _helped_name(request),
             "value": last.value,
             "unit": last.unit_shown,
             "day": charts.day_words(last.day),

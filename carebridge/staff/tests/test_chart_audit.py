@@ -112,16 +112,16 @@ def test_the_patient_sees_the_staff_views_in_account_activity(
     nurse.get(urls["document-detail"])
     staff = "Clinic staff"
     assert _activity_rows(patient_client)[:4] == [
-        ("Nora Nurse (nurse)", staff, "Viewed one of your documents", "Allowed"),
-        ("Nora Nurse (nurse)", staff, "Viewed one of your test results", "Allowed"),
-        ("Nora Nurse (nurse)", staff, "Viewed your test results", "Allowed"),
+        ("Nora Nurse (nurse)", staff, "Viewed a document", "Allowed"),
+        ("Nora Nurse (nurse)", staff, "Viewed a test result", "Allowed"),
+        ("Nora Nurse (nurse)", staff, "Viewed the test results", "Allowed"),
         (
             "Fran Frontdesk (front desk)",
             staff,
-            "Viewed your details and appointments in the clinic console",
+            "Viewed the patient's details and appointments in the clinic console",
             "Allowed",
         ),
     ]
     html = patient_client.get(reverse("audit:activity")).content.decode()
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    assert "Nora Nurse (nurse) Viewed your test results" in text
+    assert "Nora Nurse (nurse) Viewed the test results" in text

@@ -300,7 +300,7 @@ def test_the_home_page_lists_new_comments_with_links(cast, held):
     assert f'href="{result_url(held)}"' in html
     assert home_panel(client_for(cast.patient_user)) == (
         f"Glucose : Casey Clinician's comment ({date_format(TODAY, 'DATE_FORMAT')}): {NORMAL} "
-        "See all your test results"
+        "See all test results"
     )
 
 
@@ -322,7 +322,7 @@ def test_a_caregiver_sees_the_panel_about_the_patients_results(cast, held):
     assert "New comments on your results" not in html
     assert text_of(html, ">New comments on test results</h2>", "</section>") == (
         f"Glucose : Casey Clinician's comment ({date_format(TODAY, 'DATE_FORMAT')}): {NORMAL} "
-        "See all your test results"
+        "See all test results"
     )
 
 
