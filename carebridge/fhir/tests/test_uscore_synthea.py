@@ -7,6 +7,7 @@ its profile must support, and misses no required element beyond what the source 
 from __future__ import annotations
 
 import json
+import pickle
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -58,7 +59,7 @@ def brain(_module_cast: Any, django_db_blocker: Any) -> Patient:
     """Brain Erdman, imported into the module's cast clinic once."""
     folder = synthea_or_skip()
     assert _module_cast is not None, "every test here must use the shared cast"
-    cast: Cast = _module_cast[1]
+    cast: Cast = pickle.loads(_module_cast[1])  # noqa: S301 (the plugin's own bytes)
     with django_db_blocker.unblock():
         files = find_files([folder / name for name in (*SHARED, BRAIN)])
         import_files(clinic=cast.clinic, files=files)

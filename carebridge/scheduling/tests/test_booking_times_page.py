@@ -62,11 +62,11 @@ def test_a_heading_per_day_and_the_first_six_times_of_each(patient_client, sched
         "Tuesday, March 10, 2026",
     ]
     assert times_of(html, "2026-03-05") == [
-        "9 a.m.",
+        "9:00 a.m.",
         "9:30 a.m.",
-        "10 a.m.",
+        "10:00 a.m.",
         "10:30 a.m.",
-        "11 a.m.",
+        "11:00 a.m.",
         "11:30 a.m.",
     ]
     more = day_section(html, "2026-03-05").split('<p class="more-times">', 1)[1]
@@ -80,7 +80,7 @@ def test_more_times_is_a_link_that_opens_the_whole_day(patient_client, schedule)
     href = link.group(1).replace("&amp;", "&")
     assert href == f"?type={schedule.visit_type.pk}&more=2026-03-05#day-2026-03-05"
     opened = patient_client.get(TIMES + href.split("#")[0]).content.decode()
-    assert times_of(opened, "2026-03-05")[-2:] == ["noon", "12:30 p.m."]
+    assert times_of(opened, "2026-03-05")[-2:] == ["12:00 p.m.", "12:30 p.m."]
     assert len(times_of(opened, "2026-03-05")) == 8
     assert len(times_of(opened, "2026-03-06")) == 6
 

@@ -82,7 +82,7 @@ def test_pat_sees_when_with_whom_where_and_the_way_there(patient_client, visits)
     assert response.status_code == 200
     assert "<h1>Your appointment</h1>" in html
     assert facts(html) == (
-        "When Thursday, March 5, 2026, 9 a.m. Visit Follow-up visit With Maya Chen, MD "
+        "When Thursday, March 5, 2026, 9:00 a.m. Visit Follow-up visit With Maya Chen, MD "
         "Where Main Street Office 12 Main Street, Springfield, MA 01101 "
         "Directions (opens a map) Status Booked Booked Booked by the clinic"
     )
@@ -151,7 +151,7 @@ def test_the_page_then_says_requested_and_offers_no_second_request(patient_clien
     section = words(html.split('id="change-heading"', 1)[1].split("</section>", 1)[0])
     assert section == (
         "> Requested A request to cancel this appointment was sent to the clinic "
-        "Sent March 4, 2026, 10 a.m. Status Sent to the clinic The clinic will contact you. "
+        "Sent March 4, 2026, 10:00 a.m. Status Sent to the clinic The clinic will contact you. "
         "Until then, the appointment stands as it is."
     )
     assert "Ask the clinic to cancel or move it" not in html
@@ -240,13 +240,13 @@ def test_the_front_desk_reads_what_was_asked_and_pat_follows_it(cast, patient_cl
     assert staff_page.status_code == 200
     assert "Kind of request Change to an appointment" in words(staff_html)
     assert facts(staff_html).split(" Asked for ", 1)[1] == (
-        "Move it to another time Appointment booked by the clinic March 5, 2026, 9 a.m. "
+        "Move it to another time Appointment booked by the clinic March 5, 2026, 9:00 a.m. "
         "Note Mornings Status Sent to the clinic"
     )
     mine = patient_client.get(reverse("messaging:request", args=[asked.pk]))
     assert mine.status_code == 200
     assert facts(mine.content.decode()).split(" Asked for ", 1)[1] == (
-        "Move it to another time Appointment booked by the clinic March 5, 2026, 9 a.m. "
+        "Move it to another time Appointment booked by the clinic March 5, 2026, 9:00 a.m. "
         "Note Mornings"
     )
 

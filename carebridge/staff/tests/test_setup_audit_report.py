@@ -27,6 +27,7 @@ def _change_profile(cast: Cast) -> None:
         "emergency_wording": "",
         "time_zone": "America/New_York",
         "brand_colour": "#0b5394",
+        "vital_units": "us",
     }
     assert client_for(cast.clinic_admin).post("/staff/setup/clinic/", data).status_code == 302
 
