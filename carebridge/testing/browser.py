@@ -179,17 +179,27 @@ def sign_in_patient(page: Page, email: str, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {name}")
 
 
-def skip_the_set_up_checklist(page: Page) -> None:
+def skip_the_set_up_checklist(page: Page, language: str = "en") -> None:
     """A patient's first sign-in leads to the set-up checklist: choose "Skip for now", as a
-    patient in a hurry would, to reach the home page. Any other sign-in lands there directly."""
+    patient in a hurry would, to reach the home page. Any other sign-in lands there directly.
+    `language` is the one the pages are in (the words are read from its catalogue)."""
     import re
 
+    from django.utils import translation
     from playwright.sync_api import expect
 
+    with translation.override(language):
+        set_up = translation.gettext("Set up your account")
+        skip = translation.gettext("Skip for now")
+        landed = [set_up, *(translation.gettext(w).split("%")[0] for w in WELCOME_WORDS)]
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text(re.compile(r"^(Set up your account|Welcome, |Helping )"))
-    if heading.inner_text() == "Set up your account":
-        page.get_by_role("button", name="Skip for now").click()
+    expect(heading).to_have_text(re.compile("^(" + "|".join(map(re.escape, landed)) + ")"))
+    if heading.inner_text() == set_up:
+        page.get_by_role("button", name=skip).click()
+
+
+# The home page's heading for a patient, and for a caregiver acting for someone.
+WELCOME_WORDS = ("Welcome, %(name)s", "Helping %(name)s")
 
 
 def totp_code(secret: str, *, min_seconds_left: float = 3.0) -> str:

@@ -16,7 +16,11 @@ from carebridge.clinic.models import StaffRole
 from carebridge.clinic.role_groups import sync_role_groups
 from carebridge.records.models import ClinicalResource
 from carebridge.testing import factories
-from carebridge.testing.browser import assert_no_axe_violations, assert_no_horizontal_scroll
+from carebridge.testing.browser import (
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    skip_the_set_up_checklist,
+)
 from carebridge.testing.records import appointment, store
 from tests.browser.test_staff_schedule import sign_in_staff
 
@@ -61,6 +65,7 @@ def test_clinic_booked_check_in_pages_pass_axe_and_reflow(page: Page) -> None:
     password = page.get_by_label("Password")
     password.fill(factories.TEST_PASSWORD)
     password.press("Enter")
+    skip_the_set_up_checklist(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Rosa Lind")
 
     page.goto(f"/appointments/clinic/{resource.api_id}/")
@@ -92,6 +97,6 @@ def test_clinic_booked_check_in_pages_pass_axe_and_reflow(page: Page) -> None:
             "heading", name="Checked in online for appointments booked in the clinic's own system"
         )
     ).to_be_visible()
-    expect(page.locator(".clinic-check-ins h3")).to_have_text("3 p.m.: Rosa Lind")
+    expect(page.locator(".clinic-check-ins h3")).to_have_text("3:00 p.m.: Rosa Lind")
     page.get_by_text("The check-in answers").click()
     _check(page)

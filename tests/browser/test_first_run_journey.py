@@ -263,7 +263,9 @@ def _add_weekly_hours(page: Page) -> None:
         page.get_by_label("Starts at").fill("00:00")
         page.get_by_label("Ends at").fill("23:59")
         page.get_by_role("button", name="Add these hours").click()
-        expect(page.get_by_role("main")).to_contain_text(f"{day}: 00:00 to 23:59, Main office")
+        expect(page.get_by_role("main")).to_contain_text(
+            f"{day}: 12:00 a.m. to 11:59 p.m., Main office"
+        )
     assert_accessible_on_desktop_and_phone(page)
     practitioner = Practitioner.objects.get()
     assert practitioner.weekly_hours.count() == 7

@@ -12,7 +12,7 @@ def test_our_note_on_a1c_is_in_spanish_for_a_spanish_reader() -> None:
     with translation.override("es"):
         note = note_for(LOINC, "4548-4")
     assert note == LabNote(
-        text="Muestra su nivel promedio de azúcar en la sangre durante los últimos dos o tres "
+        text="Muestra el nivel promedio de azúcar en la sangre durante los últimos dos o tres "
         "meses. Se usa para detectar la diabetes y darle seguimiento."
     )
 

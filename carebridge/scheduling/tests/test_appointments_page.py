@@ -113,7 +113,7 @@ def test_an_honest_empty_state(cast, patient_client):
     page = patient_client.get(PAGE).content.decode()
     assert '<p class="empty-state">There are no upcoming appointments.</p>' in page
     assert (
-        '<p class="empty-state">No past appointments are recorded here. Your clinic may hold '
+        '<p class="empty-state">No past appointments are recorded here. The clinic may hold '
         "records from before it used this portal.</p>"
     ) in page
     assert '<li class="appointment">' not in page

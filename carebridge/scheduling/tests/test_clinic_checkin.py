@@ -111,7 +111,7 @@ def test_the_window_is_the_same_as_for_appointments_booked_here(pat, visits):
     tomorrow, next_week, _, no_time = visits
     assert check_in_state(clinic_target(pat, tomorrow), NOW) == CheckInState.OPEN
     assert check_in_state(clinic_target(pat, next_week), NOW) == CheckInState.NOT_YET
-    assert opens_on_words(clinic_target(pat, next_week)) == "Monday 9 March 2026"
+    assert opens_on_words(clinic_target(pat, next_week)) == "Monday, March 9, 2026"
     assert check_in_state(clinic_target(pat, tomorrow), utc(3, 5, 14)) == CheckInState.CLOSED
     assert check_in_state(clinic_target(pat, no_time), NOW) == CheckInState.CLOSED
 
@@ -142,7 +142,7 @@ def test_the_page_offers_check_in_while_it_is_open(patient_client, tomorrow):
 
 def test_before_the_window_the_page_says_when_it_opens(patient_client, visits):
     html = patient_client.get(detail(visits[1])).content.decode()
-    assert status_section(html) == "Online check-in Online check-in opens on Monday 9 March 2026."
+    assert status_section(html) == "Online check-in Online check-in opens on Monday, March 9, 2026."
 
 
 def test_the_check_in_page_refuses_before_the_window_and_saves_nothing(patient_client, visits):
@@ -150,7 +150,7 @@ def test_the_check_in_page_refuses_before_the_window_and_saves_nothing(patient_c
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Online check-in is not open</h1>" in html
-    assert '<p class="checkin-refusal">Online check-in opens on Monday 9 March 2026.</p>' in html
+    assert '<p class="checkin-refusal">Online check-in opens on Monday, March 9, 2026.</p>' in html
     assert patient_client.post(page(visits[1]), valid()).status_code == 200
     assert ClinicCheckIn.objects.count() == 0
 
@@ -217,7 +217,7 @@ def test_the_page_then_says_checked_in_and_a_second_time_updates(patient_client,
     patient_client.post(page(tomorrow), valid())
     html = patient_client.get(detail(tomorrow)).content.decode()
     assert status_section(html) == (
-        "Online check-in Checked in online on Wednesday, March 4, 2026, 10 a.m. "
+        "Online check-in Checked in online on Wednesday, March 4, 2026, 10:00 a.m. "
         "Change the check-in answers"
     )
     again = patient_client.get(page(tomorrow)).content.decode()
@@ -337,7 +337,7 @@ def test_the_front_desk_sees_it_on_the_day_with_the_answers(cast, patient_client
     assert response.status_code == 200
     section = html.split('id="clinic-check-ins-heading">', 1)[1].split("</section>", 1)[0]
     items = re.findall(r"<h3>(.*?)</h3>", section, re.S)
-    assert [words(item) for item in items] == ["9 a.m. : Pat Patient"]
+    assert [words(item) for item in items] == ["9:00 a.m. : Pat Patient"]
     text = words(section)
     assert "Checked in online by Pat Patient (The patient)" in text
     assert "Insurance company Acme Health Member ID M-123" in text

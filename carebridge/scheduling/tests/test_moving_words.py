@@ -17,7 +17,7 @@ from carebridge.scheduling.tests.pages import words
 pytestmark = pytest.mark.django_db
 
 THURSDAY = 3
-BOOKED_FOR = "9 a.m. on Thursday, March 12, 2026"
+BOOKED_FOR = "9:00 a.m. on Thursday, March 12, 2026"
 WAITING = (
     "If an earlier time opens, we will send an e-mail. "
     "Your appointment stays booked until you accept a new time."
