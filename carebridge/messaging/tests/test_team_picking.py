@@ -5,6 +5,7 @@ picks among equals. Also the "Answered" status a conversation shows to the patie
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -106,17 +107,34 @@ def test_answered_once_the_clinic_replies_until_the_patient_writes_again(cast, t
         now=NOW,
     )
     assert _status_words(cast, thread) == (False, False)
-    services.reply(actor=cast.nurse, acting_as="staff", thread=thread, body="Use cream.", now=NOW)
+    # Each message a minute after the one before: the order is what this test is about.
+    services.reply(
+        actor=cast.nurse,
+        acting_as="staff",
+        thread=thread,
+        body="Use cream.",
+        now=NOW + datetime.timedelta(minutes=1),
+    )
     assert _status_words(cast, thread) == (True, True)
     html = client_for(cast.patient_user).get("/messages/").content.decode()
     assert "<dd>Answered</dd>" in html
     page = client_for(cast.patient_user).get(f"/messages/{thread.pk}/").content.decode()
     assert "<dt>Status</dt><dd>Answered</dd>" in page
     services.reply(
-        actor=cast.patient_user, acting_as="self", thread=thread, body="Thanks!", now=NOW
+        actor=cast.patient_user,
+        acting_as="self",
+        thread=thread,
+        body="Thanks!",
+        now=NOW + datetime.timedelta(minutes=2),
     )
     assert _status_words(cast, thread) == (False, False)
-    services.reply(actor=cast.nurse, acting_as="staff", thread=thread, body="Welcome.", now=NOW)
+    services.reply(
+        actor=cast.nurse,
+        acting_as="staff",
+        thread=thread,
+        body="Welcome.",
+        now=NOW + datetime.timedelta(minutes=3),
+    )
     assert _status_words(cast, thread) == (True, True)
     Thread.objects.filter(pk=thread.pk).update(status=ThreadStatus.CLOSED)
     assert _status_words(cast, thread) == (False, False)
