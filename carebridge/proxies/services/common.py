@@ -13,8 +13,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from carebridge.accounts.languages import in_language_of_address
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
 from carebridge.clinic.models import Clinic, StaffMember
@@ -81,20 +84,23 @@ def may_manage_proxy_access(actor: User, patient: Patient) -> bool:
 
 
 def send_after_commit(
-    subject: str,
+    subject: str | Promise,
     template: str,
     recipients: Iterable[str],
     context: Mapping[str, object],
     *,
     clinic: Clinic,
 ) -> None:
-    """Write one notice per address to the outbox (no address, no notice)."""
-    message = render_to_string(f"proxies/email/{template}.txt", dict(context))
+    """Write one notice per address to the outbox (no address, no notice), each in the
+    language of whoever reads mail there: a lazy subject, and the body rendered in it."""
     for address in sorted({email for email in recipients if email}):
+        with in_language_of_address(address):
+            message = render_to_string(f"proxies/email/{template}.txt", dict(context))
+            words = str(subject)
         queue_notice(
             kind=NoticeKind.INVITATION,
             address=address,
-            subject=subject,
+            subject=words,
             body=message,
             clinic=clinic,
         )
@@ -162,14 +168,14 @@ def tell_both_access_ended(grant: ProxyGrant) -> None:
     context = {"link": sign_in_link(), "reason": EndReason(grant.end_reason).label}
     proxy_email = grant.proxy.email if grant.proxy is not None else ""
     send_after_commit(
-        _("[Carebridge] Your access to help someone has ended"),
+        gettext_lazy("[Carebridge] Your access to help someone has ended"),
         "access_ended_proxy",
         [proxy_email],
         context,
         clinic=grant.patient.clinic,
     )
     send_after_commit(
-        _("[Carebridge] Someone's access to help you has ended"),
+        gettext_lazy("[Carebridge] Someone's access to help you has ended"),
         "access_ended_patient",
         [grant.patient.notice_address],
         context,
@@ -189,7 +195,7 @@ def tell_both_access_given(grant: ProxyGrant) -> None:
     proxy_email = grant.proxy.email if grant.proxy is not None else ""
     if grant.is_parental:
         send_after_commit(
-            _("[Carebridge] You can now help with a family member's care"),
+            gettext_lazy("[Carebridge] You can now help with a family member's care"),
             "access_given",
             [proxy_email],
             context,
@@ -197,7 +203,7 @@ def tell_both_access_given(grant: ProxyGrant) -> None:
         )
         own_account = grant.patient.user
         send_after_commit(
-            _("[Carebridge] Your parent or guardian now has access to your account"),
+            gettext_lazy("[Carebridge] Your parent or guardian now has access to your account"),
             "parent_access_given_patient",
             [own_account.email if own_account is not None else ""],
             {**context, "teen_from": clinic.proxy_full_access_under_age},
@@ -205,14 +211,14 @@ def tell_both_access_given(grant: ProxyGrant) -> None:
         )
         return
     send_after_commit(
-        _("[Carebridge] You can now help someone with their care"),
+        gettext_lazy("[Carebridge] You can now help someone with their care"),
         "invitation_accepted_proxy",
         [proxy_email],
         context,
         clinic=clinic,
     )
     send_after_commit(
-        _("[Carebridge] Someone you invited can now help you"),
+        gettext_lazy("[Carebridge] Someone you invited can now help you"),
         "invitation_accepted",
         [grant.patient.notice_address],
         context,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carebridge.accounts.models import User
 from carebridge.patients.models import Patient
@@ -132,7 +133,7 @@ def invite_guardian(
             request=request,
         )
         send_after_commit(
-            _("[Carebridge] You are invited to help with a family member's care"),
+            gettext_lazy("[Carebridge] You are invited to help with a family member's care"),
             "guardian_invitation",
             [email],
             {"link": invitation_link(token), "days": settings.CAREBRIDGE_PROXY_INVITE_DAYS},
