@@ -13,14 +13,12 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from carebridge.audit.services import record_list_view, record_view
-from carebridge.clinic.models import Clinic
+from carebridge.audit.services import record_view
 from carebridge.core.actor import Actor
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.patients.models import DetailsChange, DetailsChangeStatus
@@ -32,38 +30,26 @@ from carebridge.patients.services.desk import (
 )
 from carebridge.staff.access import staff_required
 from carebridge.staff.insurance.forms import ACCEPT, DECLINE, DeclineForm
-
-PER_PAGE = 50
-
-
-def _clinic(request: AuthenticatedRequest) -> Clinic:
-    # `staff_required` has already checked that the viewer is active staff.
-    staff = request.acting.staff
-    assert staff is not None
-    return staff.clinic
+from carebridge.staff.review_queue import render_review_list, reviewer_clinic
 
 
 @staff_required(REVIEW_PERMISSION)
 @require_safe
 def review_list(request: AuthenticatedRequest) -> HttpResponse:
     """The clinic's address changes waiting for the front desk, oldest first."""
-    page = Paginator(list_waiting_changes(_clinic(request)), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    record_list_view(
-        actor=request.user,
-        patients=[row.patient for row in page.object_list],
+    return render_review_list(
+        request,
+        list_waiting_changes(reviewer_clinic(request)),
         object_type="details_review_list",
-        request=request,
+        template="staff/details/review_list.html",
     )
-    return render(request, "staff/details/review_list.html", {"page": page})
 
 
 @staff_required(REVIEW_PERMISSION)
 @require_http_methods(["GET", "HEAD", "POST"])
 def review(request: AuthenticatedRequest, change_id: uuid.UUID) -> HttpResponse:
     """One change beside the address on file; accept it or decline it with a note."""
-    change = get_clinic_change(_clinic(request), change_id)
+    change = get_clinic_change(reviewer_clinic(request), change_id)
     action = request.POST.get("action") if request.method == "POST" else None
     decline_form = DeclineForm(request.POST if action == DECLINE else None)
     if action in (ACCEPT, DECLINE) and _answer(request, change, action, decline_form):

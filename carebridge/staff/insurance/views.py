@@ -12,13 +12,12 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from carebridge.audit.services import record_list_view, record_view
+from carebridge.audit.services import record_view
 from carebridge.billing.models import CoverageStatus, InsuranceCoverage
 from carebridge.billing.services.insurance import (
     accept_coverage,
@@ -26,22 +25,14 @@ from carebridge.billing.services.insurance import (
     decline_coverage,
 )
 from carebridge.billing.views.insurance import card_response
-from carebridge.clinic.models import Clinic
 from carebridge.core.actor import Actor
 from carebridge.core.http import AuthenticatedRequest
 from carebridge.staff.access import staff_required
 from carebridge.staff.insurance.forms import ACCEPT, DECLINE, AcceptForm, DeclineForm
 from carebridge.staff.insurance.selectors import get_clinic_coverage, list_waiting_changes
+from carebridge.staff.review_queue import render_review_list, reviewer_clinic
 
 PERMISSION = "billing.review_insurance"
-PER_PAGE = 50
-
-
-def _clinic(request: AuthenticatedRequest) -> Clinic:
-    # `staff_required` has already checked that the viewer is active staff.
-    staff = request.acting.staff
-    assert staff is not None
-    return staff.clinic
 
 
 def _audit_view(
@@ -54,23 +45,19 @@ def _audit_view(
 @require_safe
 def review_list(request: AuthenticatedRequest) -> HttpResponse:
     """The clinic's insurance changes waiting for review, oldest first."""
-    page = Paginator(list_waiting_changes(_clinic(request)), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    record_list_view(
-        actor=request.user,
-        patients=[row.patient for row in page.object_list],
+    return render_review_list(
+        request,
+        list_waiting_changes(reviewer_clinic(request)),
         object_type="insurance_review_list",
-        request=request,
+        template="staff/insurance/review_list.html",
     )
-    return render(request, "staff/insurance/review_list.html", {"page": page})
 
 
 @staff_required(PERMISSION)
 @require_http_methods(["GET", "HEAD", "POST"])
 def review(request: AuthenticatedRequest, coverage_id: uuid.UUID) -> HttpResponse:
     """One change, its photos and the coverage in use; accept or decline it."""
-    coverage = get_clinic_coverage(_clinic(request), coverage_id)
+    coverage = get_clinic_coverage(reviewer_clinic(request), coverage_id)
     action = request.POST.get("action") if request.method == "POST" else None
     accept_form = AcceptForm(request.POST if action == ACCEPT else None)
     decline_form = DeclineForm(request.POST if action == DECLINE else None)
@@ -114,7 +101,7 @@ def _answer(
 @require_safe
 def card(request: AuthenticatedRequest, coverage_id: uuid.UUID, side: str) -> HttpResponseBase:
     """One side of a change's card photo, never cached; audited for its patient."""
-    coverage = get_clinic_coverage(_clinic(request), coverage_id)
+    coverage = get_clinic_coverage(reviewer_clinic(request), coverage_id)
     response = card_response(coverage, side)
     _audit_view(request, "insurance_card", coverage)
     return response
