@@ -216,3 +216,12 @@ def totp_code(secret: str, *, min_seconds_left: float = 3.0) -> str:
     if left < min_seconds_left:
         time.sleep(left + 0.05)
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def choose_a_time_past_the_soonest(page: Page) -> None:
+    """On the "Choose a time" page, choose the second time offered: the soonest one sits just
+    past the visit's lead time, and the seconds a test spends checking the page can carry the
+    clock past a slot boundary, after which the portal rightly refuses it as too soon."""
+    times = page.locator('input[type="radio"][name="time"]')
+    assert times.count() >= 2, "the page offers fewer than two times"
+    times.nth(1).check()

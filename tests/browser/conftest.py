@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Generator, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from carebridge.testing import browser as browser_helpers
@@ -81,14 +83,53 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def one_request_at_a_time(live_server: LiveServer) -> threading.Lock:
+    """The live server's requests, one at a time; hold the lock to wait for the one in hand.
+
+    With SQLite in memory the server's threads share the test's database connection. Chromium
+    opens several connections (and may fetch a link it expects to be followed), so two requests
+    could use that one connection at once, or a request could still be reading a table when the
+    test ends and its tables are emptied ("database table is locked", and every later test on
+    that worker fails). Each request for a page runs whole, its response read, under this lock."""
+    lock = threading.Lock()
+    server = live_server.thread.httpd
+    application = server.get_app()
+    assert application is not None, "the live server has no application yet"
+
+    static = settings.STATIC_URL or "/static/"
+
+    def serialised(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(static):
+            # Static files are read from disk, never from the database.
+            return application(environ, start_response)
+        with lock:
+            response = application(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+    server.set_app(serialised)
+    return lock
+
+
 @pytest.fixture
-def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
+def context(
+    browser: Browser, live_server: LiveServer, one_request_at_a_time: threading.Lock
+) -> Iterator[BrowserContext]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     # A missing element fails in seconds rather than Playwright's default 30, with room left
     # for a machine that is busy running the rest of the suite.
     context.set_default_timeout(TIMEOUT_MS)
     yield context
     context.close()
+    # A request the browser started (and gave up) may still be running: let it finish before
+    # the test's tables are emptied.
+    with one_request_at_a_time:
+        pass
 
 
 @pytest.fixture

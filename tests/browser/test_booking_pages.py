@@ -17,6 +17,7 @@ from carebridge.testing import factories
 from carebridge.testing.browser import (
     assert_no_axe_violations,
     assert_no_horizontal_scroll,
+    choose_a_time_past_the_soonest,
     skip_the_set_up_checklist,
 )
 from carebridge.testing.records import appointment, store
@@ -80,7 +81,7 @@ def test_booking_pages_pass_axe_and_reflow(page: Page) -> None:
     page.get_by_role("button", name="Next: choose a time").click()
     expect(page.get_by_role("heading", name="Choose a time")).to_be_visible()
     _check(page)
-    page.get_by_role("radio").first.check()
+    choose_a_time_past_the_soonest(page)
     page.get_by_role("button", name="Next: check and confirm").click()
     expect(page.get_by_role("heading", name="Check and confirm")).to_be_visible()
     _check(page)

@@ -30,6 +30,7 @@ from carebridge.scheduling.models import Appointment
 from carebridge.testing.browser import (
     assert_accessible_on_desktop_and_phone,
     assert_no_axe_violations,
+    choose_a_time_past_the_soonest,
     totp_code,
 )
 
@@ -338,7 +339,7 @@ def _book(page: Page) -> None:
     page.get_by_role("button", name="Next: choose a time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose a time")
     assert_accessible_on_desktop_and_phone(page)
-    page.get_by_role("radio").first.check()
+    choose_a_time_past_the_soonest(page)
     page.get_by_role("button", name="Next: check and confirm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check and confirm")
     assert_no_axe_violations(page)

@@ -23,6 +23,7 @@ from carebridge.testing import factories
 from carebridge.testing.browser import (
     assert_no_axe_violations,
     assert_no_horizontal_scroll,
+    choose_a_time_past_the_soonest,
     skip_the_set_up_checklist,
 )
 from carebridge.testing.records import hba1c, store
@@ -112,7 +113,7 @@ def test_a_spanish_speaker_signs_in_reads_a_result_books_and_writes_a_message(
     page.get_by_role("button", name=spanish("Next: choose a time")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(spanish("Choose a time"))
     _check(page)
-    page.get_by_role("radio").first.check()
+    choose_a_time_past_the_soonest(page)
     page.get_by_role("button", name=spanish("Next: check and confirm")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(spanish("Check and confirm"))
     _check(page)
