@@ -15,13 +15,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.activity import is_due
 from carebridge.accounts.languages import saved_language, set_language_cookie
 from carebridge.accounts.services import LAST_SEEN_AT, SIGNED_IN_AT, record_sign_out
 
 Handler = Callable[[HttpRequest], HttpResponse]
-
-# How stale "last seen" may get before a request writes it again (saves a write per request).
-_TOUCH_EVERY_SECONDS = 15
 
 
 def _is_passive(request: HttpRequest) -> bool:
@@ -58,8 +56,8 @@ class SessionLimitsMiddleware:
             if _is_passive(request) or request.headers.get("HX-Request"):
                 return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
             return redirect(f"{reverse('account_login')}?timeout=1")
-        last_seen = float(request.session.get(LAST_SEEN_AT, now))
-        if not _is_passive(request) and now - last_seen >= _TOUCH_EVERY_SECONDS:
+        # "Last seen" is written at most once a minute (a session save each time).
+        if not _is_passive(request) and is_due(request.session.get(LAST_SEEN_AT), now):
             request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ProxiesConfig(AppConfig):
     name = "carebridge.proxies"
     label = "proxies"
+
+    def ready(self) -> None:
+        from carebridge.proxies import kept
+
+        kept.connect()

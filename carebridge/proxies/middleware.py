@@ -1,6 +1,7 @@
 """Attach the acting context to every request.
 
-It is resolved lazily on first use, except when the user has chosen to act for someone else:
+It is resolved lazily on first use (and kept between requests while current: see
+carebridge/proxies/kept.py), except when the user has chosen to act for someone else:
 then it is resolved at once, so that when that access has ended (revoked, past its end date,
 the child grown up) the choice is forgotten and the user told, before any page is built.
 """
@@ -14,7 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY, resolve_acting_context
+from carebridge.proxies.kept import acting_context
+from carebridge.proxies.resolution import ACTING_FOR_SESSION_KEY
 
 
 class ActingForMiddleware:
@@ -26,10 +28,10 @@ class ActingForMiddleware:
         acting_for = str(request.session.get(ACTING_FOR_SESSION_KEY, "")) if user else ""
         if not acting_for:
             request.acting = SimpleLazyObject(  # type: ignore[attr-defined]
-                lambda: resolve_acting_context(user)
+                lambda: acting_context(user)
             )
             return self.get_response(request)
-        acting = resolve_acting_context(user, acting_for)
+        acting = acting_context(user, acting_for)
         if not acting.is_proxy:
             del request.session[ACTING_FOR_SESSION_KEY]
             # Says nothing of whose account it was: the page may be seen by someone else.

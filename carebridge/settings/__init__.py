@@ -6,6 +6,8 @@ Django and library settings are here; the portal's own feature settings are in `
 the environment helpers in `env`.
 """
 
+from typing import Any
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +85,8 @@ MIDDLEWARE = [
     # Before Carebridge's middleware, which may add a message (RequireMFAMiddleware does).
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's session tracking (the account's sessions page), written at most once a minute.
+    "carebridge.accounts.activity.SessionActivityMiddleware",
     # After authentication: a signed-in person's saved language wins over the browser's.
     "carebridge.accounts.middleware.UserLanguageMiddleware",
     "carebridge.accounts.middleware.SessionLimitsMiddleware",
@@ -141,6 +144,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = ENV.get("REDIS_URL", "")
 # The database cache's table (created by core's migration 0001).
 DATABASE_CACHE_TABLE = "carebridge_cache"
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -152,6 +156,14 @@ else:
             "LOCATION": DATABASE_CACHE_TABLE,
         }
     }
+# Each process keeps the acting decisions it made (carebridge/proxies/kept.py) in its own memory:
+# each is keyed by the user's access key, read from the database on every request, so a change
+# made through any process is seen by every other on its next request.
+CACHES["acting"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "carebridge-acting",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {

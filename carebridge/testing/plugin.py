@@ -8,6 +8,7 @@ from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 if TYPE_CHECKING:
@@ -30,7 +31,10 @@ def _test_settings(storages: dict[str, Any]) -> dict[str, Any]:
         # Each test starts with an empty cache of its own. The deployment's database cache would
         # keep allauth's rate-limit entries across tests that commit (the browser journeys);
         # the attempt counters are rows in the test database whatever the cache.
-        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        "CACHES": {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "acting": django_settings.CACHES["acting"],
+        },
         # Every test client loads the middleware again; WhiteNoise would list every static
         # file each time. Looking files up when asked serves the same files.
         "WHITENOISE_AUTOREFRESH": True,
@@ -55,11 +59,15 @@ def _fast_and_isolated(settings, _audit_checkpoint_dir):
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
-    cache.clear()
+    # The acting decisions a process keeps are keyed by user and access key: a test's rolled
+    # back changes (or another test's users, with the same ids) must not meet them.
+    for kept in (cache, caches["acting"]):
+        kept.clear()
     yield
-    cache.clear()
+    for kept in (cache, caches["acting"]):
+        kept.clear()
 
 
 # --- The cast, built once per test module where that is safe ---------------------------------
