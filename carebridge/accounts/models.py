@@ -27,8 +27,8 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-def new_access_key() -> str:
-    """A fresh random key: see `User.access_key`."""
+def new_kept_key() -> str:
+    """A fresh random key: see `User.kept_key`."""
     return secrets.token_hex(8)
 
 
@@ -43,12 +43,12 @@ class User(AbstractUser):
     # The language the person chose for pages and e-mails ("en", "es"); blank until they
     # choose, when the browser's language (or the language cookie) decides.
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
-    # Changes (to a new random value) whenever anything that decides whom this person may act
-    # for changes: their grants, staff memberships, own record, those patients or their clinics.
-    # Each request reads it with the user, so a kept decision (carebridge/proxies/kept.py) is
-    # used only while it is current. Random, not a counter: a user id used again never meets
-    # an older user's kept decision.
-    access_key = models.CharField(max_length=16, default=new_access_key, editable=False)
+    # Changes (to a new random value) whenever anything a process keeps for this person changes:
+    # whom they may act for (their grants, staff memberships, own record, those patients or
+    # their clinics) and their unread messages. Each request reads it with the user, so what is
+    # kept (carebridge/proxies/kept.py) is used only while current. Random, not a counter: a
+    # user id used again never meets an older user's kept values.
+    kept_key = models.CharField(max_length=16, default=new_kept_key, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from carebridge.accounts.models import User
 from carebridge.core.http import PortalRequest
 from carebridge.home.panels import HomePanel
-from carebridge.messaging.selectors import count_unread
+from carebridge.messaging.kept_counts import kept_unread_count
 from carebridge.messaging.services import MESSAGING_SCOPE
 from carebridge.patients.models import Patient
 
@@ -49,7 +49,8 @@ def messages_panel(request: HttpRequest) -> HomePanel | None:
 
 def unread_count(request: HttpRequest) -> int:
     """The navigation's count beside "Messages": unread conversations of the patient the viewer
-    acts for (the entry is shown only to those who may use their messages). One query; nothing
+    acts for (the entry is shown only to those who may use their messages). Kept between
+    requests (messaging/kept_counts.py), else one query; nothing
     is audited, as for the home panel."""
     portal = cast(PortalRequest, request)
     patient = portal.acting.patient
@@ -64,6 +65,6 @@ def unread_once(portal: PortalRequest, patient: Patient, viewer: User) -> int:
     counted: int | None = getattr(portal, UNREAD_ATTRIBUTE, None)
     if counted is None:
         hidden = portal.acting.hides_patients_own_messages
-        counted = count_unread(patient, viewer, hides_patients_own=hidden)
+        counted = kept_unread_count(patient, viewer, hides_patients_own=hidden)
         setattr(portal, UNREAD_ATTRIBUTE, counted)
     return counted

@@ -1,11 +1,14 @@
-"""The acting context, kept between a person's requests while nothing it depends on changes.
+"""What a process works out for a person, kept between their requests while it is current.
+
+The acting context is kept here; the messages' unread count is kept the same way
+(carebridge/messaging/kept_counts.py), with `kept_value` and `forget_for_patients`.
 
 Deciding whom a signed-in person acts for costs three queries (staff membership, own record,
 grants in force: `resolution.resolve_acting_context`). Each process keeps the decision in its
-memory under the person's `User.access_key`, which the request reads with the user anyway, and
+memory under the person's `User.kept_key`, which the request reads with the user anyway, and
 uses it again only while that key is unchanged and until the next quarter hour.
 
-- Every change that could alter the decision gives the people it concerns a new access key, in
+- Every change that could alter the decision gives the people it concerns a new kept key, in
   the same transaction as the change (`forget_for`, called by the receivers below): a grant given,
   changed, revoked or deleted; a staff membership; a patient record (its link to an account, its
   name and birth date, which the age rules read); a clinic (its age rules, settings and time
@@ -28,7 +31,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone, translation
 
-from carebridge.accounts.models import User, new_access_key
+from carebridge.accounts.models import User, new_kept_key
 from carebridge.clinic.models import Clinic, StaffMember
 from carebridge.patients.models import Patient
 from carebridge.proxies.acting import ANONYMOUS, ActingContext
@@ -39,12 +42,16 @@ QUARTER_HOUR = 15 * 60
 
 
 def _kept() -> Any:
-    return caches["acting"]
+    return caches["kept"]
+
+
+def kept_key(user: User, *parts: object) -> str:
+    """The cache key of a value kept for `user`: it changes with the user's kept key."""
+    return ":".join(str(part) for part in (user.pk, user.kept_key, *parts))
 
 
 def _key(user: User, acting_for: str) -> str:
-    language = translation.get_language() or ""
-    return f"acting:{user.pk}:{user.access_key}:{acting_for}:{language}"
+    return kept_key(user, "acting", acting_for, translation.get_language() or "")
 
 
 def _end_of_quarter_hour(now: datetime.datetime) -> datetime.datetime:
@@ -70,14 +77,23 @@ def acting_context(user: User | None, acting_for: str = "") -> ActingContext:
 
 
 def forget_for(user_ids: Iterable[int | None]) -> None:
-    """Give these users a new access key: their kept decisions are no longer used."""
+    """Give these users a new kept key: their kept decisions are no longer used."""
     ids = sorted({pk for pk in user_ids if pk is not None})
     if ids:
-        User.objects.filter(pk__in=ids).update(access_key=new_access_key())
+        User.objects.filter(pk__in=ids).update(kept_key=new_kept_key())
 
 
 def _proxies_of(patient_ids: Any) -> Any:
     return ProxyGrant.objects.filter(patient__in=patient_ids).values("proxy_id")
+
+
+def forget_for_patients(patient_ids: Iterable[Any]) -> None:
+    """Renew the kept keys of the patients' own accounts and of everyone with a grant to them
+    (in force or not: a superset is cheap and never wrong)."""
+    ids = list(patient_ids)
+    User.objects.filter(
+        Q(pk__in=Patient.objects.filter(pk__in=ids).values("user_id")) | Q(pk__in=_proxies_of(ids))
+    ).update(kept_key=new_kept_key())
 
 
 def _grant_changed(instance: ProxyGrant, **kwargs: Any) -> None:
@@ -98,7 +114,7 @@ def _patient_changed(instance: Patient, **kwargs: Any) -> None:
     User.objects.filter(
         Q(pk__in=[pk for pk in (before, instance.user_id) if pk is not None])
         | Q(pk__in=_proxies_of([instance.pk]))
-    ).update(access_key=new_access_key())
+    ).update(kept_key=new_kept_key())
     instance._kept_user_id = instance.user_id  # type: ignore[attr-defined]
 
 
@@ -108,7 +124,7 @@ def _clinic_changed(instance: Clinic, **kwargs: Any) -> None:
         Q(pk__in=StaffMember.objects.filter(clinic=instance).values("user_id"))
         | Q(pk__in=patients.values("user_id"))
         | Q(pk__in=_proxies_of(patients.values("pk")))
-    ).update(access_key=new_access_key())
+    ).update(kept_key=new_kept_key())
 
 
 def connect() -> None:

@@ -156,12 +156,13 @@ else:
             "LOCATION": DATABASE_CACHE_TABLE,
         }
     }
-# Each process keeps the acting decisions it made (carebridge/proxies/kept.py) in its own memory:
-# each is keyed by the user's access key, read from the database on every request, so a change
+# Each process keeps what it worked out for a person (whom they act for, their unread count:
+# carebridge/proxies/kept.py) in its own memory, keyed by the user's `kept_key`, which is read
+# from the database on every request and renewed by every change to what was kept, so a change
 # made through any process is seen by every other on its next request.
-CACHES["acting"] = {
+CACHES["kept"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "carebridge-acting",
+    "LOCATION": "carebridge-kept",
     "OPTIONS": {"MAX_ENTRIES": 20_000},
 }
 

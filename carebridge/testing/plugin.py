@@ -33,7 +33,7 @@ def _test_settings(storages: dict[str, Any]) -> dict[str, Any]:
         # the attempt counters are rows in the test database whatever the cache.
         "CACHES": {
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-            "acting": django_settings.CACHES["acting"],
+            "kept": django_settings.CACHES["kept"],
         },
         # Every test client loads the middleware again; WhiteNoise would list every static
         # file each time. Looking files up when asked serves the same files.
@@ -61,12 +61,12 @@ def _fast_and_isolated(settings, _audit_checkpoint_dir):
     translation.activate(settings.LANGUAGE_CODE)
     from django.core.cache import cache, caches
 
-    # The acting decisions a process keeps are keyed by user and access key: a test's rolled
+    # What a process keeps for a person is keyed by user and kept key: a test's rolled
     # back changes (or another test's users, with the same ids) must not meet them.
-    for kept in (cache, caches["acting"]):
+    for kept in (cache, caches["kept"]):
         kept.clear()
     yield
-    for kept in (cache, caches["acting"]):
+    for kept in (cache, caches["kept"]):
         kept.clear()
 
 

@@ -108,7 +108,7 @@ def test_the_page_costs_the_same_for_few_and_many_people(cast, django_assert_max
     for n in range(20):
         helped = factories.make_patient(cast.clinic, birth_date=datetime.date(1950, 1, n + 1))
         make_grant(helped, cora, granted_by=cast.front_desk, scopes=["billing"])
-    # The new grants renewed Cora's access key: the first request decides again (3 queries),
+    # The new grants renewed Cora's kept key: the first request decides again (3 queries),
     # the next uses that decision, as the first measurement did.
     client.get(HELPING_URL)
     with django_assert_max_num_queries(QUERY_BUDGET) as many:

@@ -29,7 +29,7 @@ RESULTS = "/record/results/"
 
 
 def _fresh(user: User) -> User:
-    """The user as the next request reads it (with its access key)."""
+    """The user as the next request reads it (with its kept key)."""
     return User.objects.get(pk=user.pk)
 
 
@@ -132,6 +132,6 @@ def test_the_words_are_kept_per_language(cast):
 
 
 def test_every_account_starts_with_its_own_key(cast):
-    keys = {_fresh(user).access_key for user in User.objects.all()}
+    keys = {_fresh(user).kept_key for user in User.objects.all()}
     assert len(keys) == User.objects.count()
     assert all(len(key) == 16 for key in keys)

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='user',
-            name='access_key',
-            field=models.CharField(default=carebridge.accounts.models.new_access_key, editable=False, max_length=16),
+            name='kept_key',
+            field=models.CharField(default=carebridge.accounts.models.new_kept_key, editable=False, max_length=16),
         ),
     ]
