@@ -8,14 +8,22 @@ download or share can forget to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.cache import caches
 
 from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet
 
 if TYPE_CHECKING:
+    from carebridge.accounts.models import User
     from carebridge.patients.models import Patient
     from carebridge.proxies.acting import ActingContext
+
+T = TypeVar("T")
+# How long a kept count may be used at most (it is renewed by every change long before).
+KEPT_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,10 @@ class RecordScope:
     patient: Patient
     hides_sensitive: bool = False
     parts: frozenset[str] | None = None
+    # The patient, or someone acting for them, whose kept key every change to this patient's
+    # record renews (`records.services` call `proxies.kept.forget_for_patients`): the record's
+    # counts may be kept under it between requests (`kept`). None for staff: counted each time.
+    viewer: User | None = field(default=None, compare=False)
 
     @classmethod
     def whole(cls, patient: Patient) -> RecordScope:
@@ -40,11 +52,30 @@ class RecordScope:
         """The record the acting context acts on, as it lets the viewer see it (None if none)."""
         if acting.patient is None:
             return None
+        from carebridge.proxies.acting import Relationship
+
+        on_the_patients_side = acting.relationship in (Relationship.SELF, Relationship.PROXY)
         return cls(
             patient=acting.patient,
             hides_sensitive=acting.hides_sensitive,
             parts=acting.record_parts,
+            viewer=acting.user if on_the_patients_side else None,
         )
+
+    def kept(self, name: str, count: Callable[[], T]) -> T:
+        """`count()`, kept between the viewer's requests under their kept key while nothing in
+        the record changes (counted each time for a scope without a viewer)."""
+        if self.viewer is None:
+            return count()
+        from carebridge.proxies.kept import kept_key
+
+        parts = ",".join(sorted(self.parts)) if self.parts is not None else "*"
+        key = kept_key(self.viewer, "record", name, self.patient.pk, self.hides_sensitive, parts)
+        found = caches["kept"].get(key)
+        if found is None:
+            found = count()
+            caches["kept"].set(key, found, KEPT_SECONDS)
+        return found
 
     def may_see(self, part: str) -> bool:
         return self.parts is None or part in self.parts

@@ -231,5 +231,6 @@ def result_groups(scope: RecordScope, keys: list[GroupKey], zone: ZoneInfo) -> l
 
 
 def count_new_groups(scope: RecordScope) -> int:
-    """How many reports, panels and lone results hold a result the patient has not opened."""
-    return sum(1 for key in list_group_keys(scope) if key.is_new)
+    """How many reports, panels and lone results hold a result the patient has not opened
+    (kept between the viewer's requests while the record is unchanged)."""
+    return scope.kept("new-groups", lambda: sum(1 for key in list_group_keys(scope) if key.is_new))

@@ -262,6 +262,12 @@ def result_counts(scope: RecordScope, *, listed: Q | None = None) -> ResultCount
     results that match it. Held results are counted, never listed: the patient learns only
     that they exist.
     """
+    if listed is None:
+        return scope.kept("result-counts", lambda: _count_results(scope, None))
+    return _count_results(scope, listed)
+
+
+def _count_results(scope: RecordScope, listed: Q | None) -> ResultCounts:
     counts = {
         "new": Count("pk", filter=Q(release=Release.RELEASED, seen_at__isnull=True)),
         "held": Count("pk", filter=Q(release=Release.HELD)),

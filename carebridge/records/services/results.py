@@ -21,6 +21,7 @@ from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_change, record_event
 from carebridge.notifications.models import NoticeKind
 from carebridge.notifications.services.outbox import queue_notice
+from carebridge.proxies.kept import forget_for_patients
 from carebridge.records.models import RESULT_CATEGORIES, ClinicalResource, Release
 
 if TYPE_CHECKING:
@@ -91,7 +92,10 @@ def release_results(
         ClinicalResource.objects.bulk_update(
             rows, ["release", "released_at", "released_by", "seen_at"]
         )
-        for patient in {row.patient for row in rows if row.patient is not None}:
+        patients = {row.patient for row in rows if row.patient is not None}
+        # The record's counts kept for these patients and their helpers are counted again.
+        forget_for_patients([patient.pk for patient in patients])
+        for patient in patients:
             notify_new_results(patient)
     return rows
 
@@ -101,11 +105,16 @@ def mark_seen(*, patient: Patient, resource_ids: Sequence[int]) -> int:
 
     Only the patient themself marks results seen: staff and proxies reading them do not.
     """
-    return (
-        ClinicalResource.objects.for_patient(patient.pk)
-        .filter(pk__in=resource_ids, seen_at__isnull=True)
-        .update(seen_at=timezone.now())
-    )
+    with transaction.atomic():
+        changed = (
+            ClinicalResource.objects.for_patient(patient.pk)
+            .filter(pk__in=resource_ids, seen_at__isnull=True)
+            .update(seen_at=timezone.now())
+        )
+        if changed:
+            # The "new" counts kept for the patient and their helpers are counted again.
+            forget_for_patients([patient.pk])
+    return changed
 
 
 def set_held_result_categories(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from carebridge.audit.models import AuditAction
 from carebridge.audit.services import record_event
+from carebridge.proxies.kept import forget_for_patients
 from carebridge.records.bulk import insert_rows
 from carebridge.records.exports.bundle_links import entry_uuid
 from carebridge.records.indexing import DisplayFor, MedicationFor, index_columns
@@ -152,6 +153,8 @@ def store_resources(
                 acting_as="staff" if actor else "system",
             )
             counts.not_billed = _bill([*new_rows, *changed_rows], patient, actor, now)
+            # The record's counts kept for the patient and their helpers are counted again.
+            forget_for_patients([patient.pk])
         if notify and patient is not None and counts.new_results:
             notify_new_results(patient)
     return counts
