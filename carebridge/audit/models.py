@@ -142,9 +142,9 @@ class AuditSeal(AppendOnlyModel):
 class AuditPendingEvent(models.Model):
     """The sealer's queue: an event recorded but not sealed yet (Trillian's "unsequenced" table).
 
-    `record_event` inserts a row with its event; the sealer deletes it with the event's seal, in
-    one transaction. It keeps the sealer's query small however long the trail grows;
-    `verify-audit` does not trust it and finds unsealed events from the seals themselves.
+    The database inserts a row with each event (a trigger: migration 0008); the sealer deletes
+    it with the event's seal, in one transaction. It keeps the sealer's query small however long
+    the trail grows; `verify-audit` does not trust it and finds unsealed events from the seals themselves.
     """
 
     event = models.OneToOneField(
