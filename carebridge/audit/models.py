@@ -144,7 +144,8 @@ class AuditPendingEvent(models.Model):
 
     The database inserts a row with each event (a trigger: migration 0008); the sealer deletes
     it with the event's seal, in one transaction. It keeps the sealer's query small however long
-    the trail grows; `verify-audit` does not trust it and finds unsealed events from the seals themselves.
+    the trail grows; `verify-audit` does not trust it and finds unsealed events from the seals
+    themselves.
     """
 
     event = models.OneToOneField(
