@@ -28,7 +28,12 @@ from carebridge.messaging.services import reply, start_thread
 from carebridge.scheduling.tests.factories import local, make_appointment, make_hours, make_schedule
 from carebridge.testing.clients import client_for
 from carebridge.testing.personas import Cast
-from carebridge.testing.query_plans import SeqScan, sequential_scans
+from carebridge.testing.query_plans import (
+    SeqScan,
+    index_lookups,
+    planned_without_sequential_scans,
+    sequential_scans,
+)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -171,3 +176,25 @@ def test_no_daily_page_reads_a_growing_table_from_end_to_end(cast_with_records: 
 def test_every_table_allowed_to_be_read_whole_exists() -> None:
     # A renamed table would otherwise leave its name here, allowing nothing and hiding nothing.
     assert sorted(set(SMALL_TABLES) - set(connection.introspection.table_names())) == []
+
+
+def test_the_schedule_day_reads_the_days_ehr_appointments_by_clinic_type_and_time(
+    cast: Cast,
+) -> None:
+    # The day's check-ins of appointments booked in the EHR: read from `resource_clinic_day`
+    # with all three columns, not from every resource the clinic holds.
+    client = client_for(cast.front_desk)
+    queries = page_queries(client, reverse("staff:schedule-day"))
+    (check_ins,) = [sql for sql in queries if 'FROM "scheduling_cliniccheckin"' in sql]
+    lookups = dict(index_lookups(planned_without_sequential_scans(check_ins)))
+    assert sorted(lookups) == [
+        "accounts_user_pkey",
+        "patients_patient_pkey",
+        "resource_clinic_day",
+        "scheduling_cliniccheckin_pkey",
+    ]
+    assert lookups["resource_clinic_day"] == (
+        f"((clinic_id = {cast.clinic.pk}) AND ((resource_type)::text = 'Appointment'::text)"
+        " AND (effective_at >= '2026-03-04 05:00:00+00'::timestamp with time zone)"
+        " AND (effective_at < '2026-03-05 05:00:00+00'::timestamp with time zone))"
+    )

@@ -44,6 +44,14 @@ def scanned_tables(plan: dict[str, Any]) -> Iterator[str]:
         yield from scanned_tables(child)
 
 
+def index_lookups(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each index a plan reads, at any depth, with its condition ("" for none)."""
+    if "Index Name" in plan:
+        yield plan["Index Name"], plan.get("Index Cond", "")
+    for child in plan.get("Plans", ()):
+        yield from index_lookups(child)
+
+
 def explain(sql: str) -> dict[str, Any]:
     """The top node of PostgreSQL's plan for `sql` (a statement with its values bound)."""
     with connection.cursor() as cursor:
@@ -52,6 +60,16 @@ def explain(sql: str) -> dict[str, Any]:
     plans = json.loads(document) if isinstance(document, str) else document
     top: dict[str, Any] = plans[0]["Plan"]
     return top
+
+
+def planned_without_sequential_scans(sql: str) -> dict[str, Any]:
+    """The plan of `sql` with sequential scans off (in a savepoint rolled back afterwards)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = explain(sql)
+        transaction.set_rollback(True)
+    return plan
 
 
 def sequential_scans(statements: Iterable[str]) -> list[SeqScan]:

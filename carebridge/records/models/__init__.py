@@ -194,6 +194,11 @@ class ClinicalResource(models.Model):
             ),
             models.Index(fields=["patient", "resource_type", "seen_at"], name="resource_unseen"),
             models.Index(fields=["clinic", "release"], name="resource_release"),
+            # The clinic's appointments of a day, for the console's schedule (its check-ins of
+            # appointments booked in the EHR): without it, every resource of the clinic.
+            models.Index(
+                fields=["clinic", "resource_type", "effective_at"], name="resource_clinic_day"
+            ),
             models.Index(fields=["patient", "encounter_id"], name="resource_encounter"),
         ]
 
