@@ -269,7 +269,7 @@ def print_sizes(patients: int) -> None:
     heap = one("SELECT pg_table_size('records_clinicalresource')")
     # The observations' share of the table's bytes, from their rows' stored sizes.
     heap_share = one(
-        "SELECT sum(pg_column_size(r.*)) FILTER (WHERE resource_type = 'Observation')"
+        "SELECT sum(pg_column_size(r.*)) FILTER (WHERE resource_type = 'Observation')::float"
         " / sum(pg_column_size(r.*)) FROM records_clinicalresource r"
     )
     indexes = one("SELECT pg_indexes_size('records_clinicalresource')")

@@ -198,3 +198,18 @@ def test_the_schedule_day_reads_the_days_ehr_appointments_by_clinic_type_and_tim
         " AND (effective_at >= '2026-03-04 05:00:00+00'::timestamp with time zone)"
         " AND (effective_at < '2026-03-05 05:00:00+00'::timestamp with time zone))"
     )
+
+
+def test_the_staff_inbox_reads_the_teams_open_threads_newest_first_from_one_index(
+    cast: Cast,
+) -> None:
+    # The inbox's first page walks `thread_team_open` in its order and stops after a page,
+    # where the index by status left every open thread to read and sort (and, at 20,000
+    # patients, every patient and user to hash-join: 28 ms, the slowest query of any page).
+    make_day(cast)
+    queries = page_queries(client_for(cast.nurse), reverse("staff:inbox"))
+    newest_first = 'ORDER BY "messaging_thread"."last_message_at" DESC'
+    (listing,) = [sql for sql in queries if newest_first in sql]
+    lookups = dict(index_lookups(planned_without_sequential_scans(listing)))
+    team = CareTeam.objects.get(clinic=cast.clinic)
+    assert lookups["thread_team_open"] == f"(team_id = {team.pk})"
