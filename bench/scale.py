@@ -7,12 +7,15 @@ Drops and creates the database (its name must start `carebridge_bench`), migrate
 one patient's generated 10,000-observation record through the real importer and copies it, in
 part, to `--patients` generated patients (`bench/scale_data.py`: most with 20 to 200
 observations, 3 in 100 with 500 to 2,000, two more with 10,000), with their users,
-appointments, conversations and audit events; then ANALYZE. For a typical patient (the median
-number of observations) and for the biggest (the imported 10,000), it opens the daily pages in
-the Django test client, `--requests` times each after one warm-up, and prints CPU ms (this
-process: Django's work, not the database's) and wall ms per request, with the number of
-queries. Then the EXPLAIN ANALYZE of the slowest queries, and the size of the record: bytes
-per resource row with its indexes and its stored versions, scaled to 50 million observations.
+appointments, conversations and audit events; then VACUUM ANALYZE. For a typical patient (the
+median number of observations) and for the biggest (the imported 10,000), it opens the daily
+pages in the Django test client, `--requests` times each after one warm-up, and prints per request
+(medians) CPU ms (this process: Django's work, not the database's), DB ms (the queries' times
+as Django saw them: PostgreSQL's work, the round trips and any wait for a busy core), PG ms
+(PostgreSQL's own execution time of the page's SELECTs, from EXPLAIN ANALYZE) and wall ms,
+with the number of queries (`--measure-only` measures a database an earlier run made). Then
+the EXPLAIN ANALYZE of the slowest queries, and the size of the record: bytes per resource row
+with its indexes and its stored versions, scaled to 50 million observations.
 """
 
 from __future__ import annotations
@@ -97,9 +100,11 @@ def generate(patients: int, seed: int) -> dict[str, Any]:
     started = timed(f"{threads:,} conversations, {messages:,} messages", started)
     events = scale_data.make_audit_trail(people, rng)
     started = timed(f"{events:,} audit events", started)
+    # VACUUM too, as autovacuum would have by the time anyone reads a record: it marks the
+    # pages all-visible, without which PostgreSQL never answers from an index alone.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    timed("ANALYZE", started)
+        cursor.execute("VACUUM ANALYZE")
+    timed("VACUUM ANALYZE", started)
     median = sorted(range(patients), key=lambda n: counts[n])[patients // 2]
     return {
         "staffing": staffing,
@@ -193,30 +198,40 @@ def measure_page(user: Any, address: str, requests: int) -> dict[str, Any]:
             cpu.append((time.process_time() - cpu_start) * 1000)
             wall.append((time.perf_counter() - wall_start) * 1000)
         database.append(sum(float(q["time"]) for q in timed_queries.captured_queries) * 1000)
+    sql = [query["sql"] for query in captured.captured_queries]
     return {
         "cpu_ms": statistics.median(cpu),
         "wall_ms": statistics.median(wall),
         "db_ms": statistics.median(database),
+        "server_ms": sum(ms for ms, _ in _executed(sql)),
         "wall_max_ms": max(wall),
         "queries": len(captured.captured_queries),
         "sql": [query["sql"] for query in captured.captured_queries],
     }
 
 
-def slowest_queries(sql: list[str], keep: int) -> list[tuple[float, str, str]]:
-    """The `keep` slowest SELECTs by their EXPLAIN ANALYZE execution time, with the plan text."""
+def _executed(sql: list[str]) -> list[tuple[float, str]]:
+    """Each SELECT's execution time in PostgreSQL itself (EXPLAIN ANALYZE: no round trip, no
+    wait for this machine's busy cores), in ms."""
     from django.db import connection
 
     timed_plans = []
     with connection.cursor() as cursor:
-        for statement in dict.fromkeys(sql):
+        for statement in sql:
             if not statement.lstrip().upper().startswith("SELECT"):
                 continue
             cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}")
             (document,) = cursor.fetchone()
             plan = json.loads(document) if isinstance(document, str) else document
             timed_plans.append((plan[0]["Execution Time"], statement))
-    timed_plans.sort(reverse=True)
+    return timed_plans
+
+
+def slowest_queries(sql: list[str], keep: int) -> list[tuple[float, str, str]]:
+    """The `keep` slowest SELECTs by their EXPLAIN ANALYZE execution time, with the plan text."""
+    from django.db import connection
+
+    timed_plans = sorted(_executed(list(dict.fromkeys(sql))), reverse=True)
     found = []
     with connection.cursor() as cursor:
         for ms, statement in timed_plans[:keep]:
@@ -227,29 +242,34 @@ def slowest_queries(sql: list[str], keep: int) -> list[tuple[float, str, str]]:
 
 def _columns(page: dict[str, Any]) -> str:
     return (
-        f"{page['cpu_ms']:>15.1f}{page['db_ms']:>7.1f}{page['wall_ms']:>9.1f}{page['queries']:>8}"
+        f"{page['cpu_ms']:>15.1f}{page['db_ms']:>7.1f}{page['server_ms']:>7.1f}"
+        f"{page['wall_ms']:>9.1f}{page['queries']:>8}"
     )
 
 
 def print_pages(figures: dict[str, dict[str, dict[str, Any]]]) -> None:
     typical, biggest = figures["typical"], figures["biggest"]
     print(
-        f"\n{'page':<22}{'typical CPU ms':>15}{'DB ms':>7}{'wall ms':>9}{'queries':>8}"
-        f"{'biggest CPU ms':>16}{'DB ms':>7}{'wall ms':>9}{'queries':>8}{'CPU x':>7}"
+        f"\n{'page':<22}{'typical CPU ms':>15}{'DB ms':>7}{'PG ms':>7}{'wall ms':>9}{'queries':>8}"
+        f"{'biggest CPU ms':>16}{'DB ms':>7}{'PG ms':>7}{'wall ms':>9}{'queries':>8}{'CPU x':>7}"
     )
-    for page in biggest:
-        t, b = typical.get(page), biggest[page]
-        left = _columns(t) if t else " " * 39
-        ratio = f"{b['cpu_ms'] / t['cpu_ms']:>7.2f}" if t else ""
-        print(f"{page:<22}{left} {_columns(b)}{ratio}")
+    # The biggest patient (the imported template) has no conversation: "one conversation" is
+    # the typical patient's only.
+    for page in typical | biggest:
+        t, b = typical.get(page), biggest.get(page)
+        left = _columns(t) if t else " " * 53
+        right = _columns(b) if b else ""
+        ratio = f"{b['cpu_ms'] / t['cpu_ms']:>7.2f}" if t and b else ""
+        print(f"{page:<22}{left} {right}{ratio}")
     for name, pages in figures.items():
         cpu, db, wall = (
             sum(page[key] for page in pages.values()) / len(pages)
             for key in ("cpu_ms", "db_ms", "wall_ms")
         )
+        server = sum(page["server_ms"] for page in pages.values()) / len(pages)
         print(
-            f"mean over the {name} patient's {len(pages)} pages: "
-            f"CPU {cpu:.1f} ms, DB {db:.1f} ms, wall {wall:.1f} ms"
+            f"mean over the {name} patient's {len(pages)} pages: CPU {cpu:.1f} ms, "
+            f"DB {db:.1f} ms (PostgreSQL's own {server:.1f} ms), wall {wall:.1f} ms"
         )
 
 
