@@ -181,7 +181,7 @@ def test_every_table_allowed_to_be_read_whole_exists() -> None:
 def test_the_schedule_day_reads_the_days_ehr_appointments_by_clinic_type_and_time(
     cast: Cast,
 ) -> None:
-    # The day's check-ins of appointments booked in the EHR: read from `resource_clinic_day`
+    # The day's check-ins of appointments booked in the EHR: read from `resource_day`
     # with all three columns, not from every resource the clinic holds.
     client = client_for(cast.front_desk)
     queries = page_queries(client, reverse("staff:schedule-day"))
@@ -190,10 +190,10 @@ def test_the_schedule_day_reads_the_days_ehr_appointments_by_clinic_type_and_tim
     assert sorted(lookups) == [
         "accounts_user_pkey",
         "patients_patient_pkey",
-        "resource_clinic_day",
+        "resource_day",
         "scheduling_cliniccheckin_pkey",
     ]
-    assert lookups["resource_clinic_day"] == (
+    assert lookups["resource_day"] == (
         f"((clinic_id = {cast.clinic.pk}) AND ((resource_type)::text = 'Appointment'::text)"
         " AND (effective_at >= '2026-03-04 05:00:00+00'::timestamp with time zone)"
         " AND (effective_at < '2026-03-05 05:00:00+00'::timestamp with time zone))"

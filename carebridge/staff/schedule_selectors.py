@@ -157,7 +157,7 @@ def list_clinic_check_ins(chosen: ScheduleFilter) -> list[ClinicCheckIn]:
     practitioners and places. The appointment's FHIR JSON is never loaded.
 
     Only Appointment resources have check-ins; saying so lets PostgreSQL read the period's
-    appointments from the `resource_clinic_day` index, where the clinic alone would leave it
+    appointments from the `resource_day` index, where the clinic alone would leave it
     every resource the clinic holds (or every check-in ever) to read."""
     rows = ClinicCheckIn.objects.filter(
         resource__clinic=chosen.clinic,

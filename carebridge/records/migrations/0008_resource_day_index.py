@@ -1,4 +1,4 @@
-"""The clinic's resources of one type by date (`resource_clinic_day`): the console's schedule
+"""The clinic's resources of one type by date (`resource_day`): the console's schedule
 reads a day's check-ins of EHR appointments through it (`staff.schedule_selectors`).
 
 On PostgreSQL the index is built CONCURRENTLY, so that imports and pages keep writing to a
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         AddIndexConcurrentlyOnPostgreSQL(
             model_name="clinicalresource",
             index=models.Index(
-                fields=["clinic", "resource_type", "effective_at"], name="resource_clinic_day"
+                fields=["clinic", "resource_type", "effective_at"], name="resource_day"
             ),
         ),
     ]
