@@ -184,6 +184,16 @@ class Thread(models.Model):
         ordering = ["-last_message_at"]
         indexes = [
             models.Index(fields=["team", "status", "last_message_at"], name="thread_team_inbox"),
+            # A team's open conversations, newest first, as the inbox lists them by default:
+            # read in order and stopped at the page's end, where the index above (by status)
+            # leaves every open thread to read and sort, and every patient and user to join.
+            models.Index(
+                models.F("team"),
+                models.F("last_message_at").desc(),
+                models.F("id"),
+                condition=models.Q(last_message_at__isnull=False) & ~models.Q(status="closed"),
+                name="thread_team_open",
+            ),
             models.Index(fields=["patient", "last_message_at"], name="thread_patient_recent"),
         ]
 

@@ -26,6 +26,7 @@ from carebridge.scheduling.models import (
     TimeOff,
     VisitType,
 )
+from carebridge.scheduling.selectors import APPOINTMENT as EHR_APPOINTMENT
 
 # Cancelled and declined appointments hold no time, so the day and week leave them out.
 HIDDEN_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.DECLINED)
@@ -153,9 +154,14 @@ def list_clinic_check_ins(chosen: ScheduleFilter) -> list[ClinicCheckIn]:
     """The online check-ins of the period's appointments the clinic booked in its own system
     (the EHR's), soonest first, with the patient and who checked in (one query). Only the
     clinic narrows them: the EHR names its clinician and place in words, not as the console's
-    practitioners and places. The appointment's FHIR JSON is never loaded."""
+    practitioners and places. The appointment's FHIR JSON is never loaded.
+
+    Only Appointment resources have check-ins; saying so lets PostgreSQL read the period's
+    appointments from the `resource_day` index, where the clinic alone would leave it
+    every resource the clinic holds (or every check-in ever) to read."""
     rows = ClinicCheckIn.objects.filter(
         resource__clinic=chosen.clinic,
+        resource__resource_type=EHR_APPOINTMENT,
         resource__effective_at__gte=chosen.starts_at,
         resource__effective_at__lt=chosen.ends_at,
     ).exclude(resource__status="cancelled")

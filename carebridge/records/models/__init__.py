@@ -194,6 +194,8 @@ class ClinicalResource(models.Model):
             ),
             models.Index(fields=["patient", "resource_type", "seen_at"], name="resource_unseen"),
             models.Index(fields=["clinic", "release"], name="resource_release"),
+            # A clinic's day of one type: the console's schedule's check-ins of EHR appointments.
+            models.Index(fields=["clinic", "resource_type", "effective_at"], name="resource_day"),
             models.Index(fields=["patient", "encounter_id"], name="resource_encounter"),
         ]
 
