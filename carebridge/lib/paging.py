@@ -56,3 +56,13 @@ def slice_page(
     start = (number - 1) * per_page
     found = list(rows[start : start + per_page + 1])
     return found[:per_page], len(found) > per_page
+
+
+def newest_page(rows: QuerySet[Any, T], number: int, per_page: int) -> EarlierPage[T]:
+    """Page `number` of `rows` (newest first), its rows turned to oldest first, as a
+    conversation reads (one query); a page past the end is page 1 (a second query)."""
+    found, has_earlier = slice_page(rows, number, per_page)
+    if not found and number > 1:
+        return newest_page(rows, 1, per_page)
+    found.reverse()
+    return EarlierPage(rows=found, number=number, has_earlier=has_earlier)
