@@ -348,12 +348,12 @@ def mark_shown_read(
     if is_newest_page or newest_shown is None:
         mark_read(user=user, thread=thread, now=now)
         return
-    with transaction.atomic():
-        older = ThreadRead.objects.filter(thread=thread, user=user, read_at__lt=newest_shown)
-        if not older.update(read_at=newest_shown):
-            ThreadRead.objects.get_or_create(
-                thread=thread, user=user, defaults={"read_at": newest_shown}
-            )
+    # Two statements whatever was read before: a reading made if there was none, and moved
+    # forward if it was earlier (never back), each safe against a request at the same time.
+    reading = ThreadRead(thread=thread, user=user, read_at=newest_shown)
+    ThreadRead.objects.bulk_create([reading], ignore_conflicts=True)
+    older = ThreadRead.objects.filter(thread=thread, user=user, read_at__lt=newest_shown)
+    older.update(read_at=newest_shown)
 
 
 def tell_patient(patient: Patient, now: datetime.datetime) -> None:
