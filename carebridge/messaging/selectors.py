@@ -136,8 +136,8 @@ def is_answered(thread: Thread) -> bool:
     """The clinic has replied and the patient's side has not written since, over the whole
     conversation, not only the page shown (one query, as the list's `with_answered`); a closed
     conversation is not "Answered"."""
-    found = Thread.objects.filter(pk=thread.pk).with_answered()
-    return bool(found.values_list("is_answered", flat=True).first())
+    found = Thread.objects.filter(pk=thread.pk).only("status").with_answered().first()
+    return bool(getattr(found, "is_answered", False))
 
 
 def list_thread_messages(thread: Thread, page: str | None) -> EarlierPage[ShownMessage]:
