@@ -12,12 +12,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from carebridge.clinic.models import Practitioner
+from carebridge.lib.paging import EarlierPage, newest_page, page_number
 from carebridge.messaging.models import (
     CareTeam,
     Message,
     Thread,
     ThreadQuerySet,
-    ThreadStatus,
     Topic,
     WrittenAs,
 )
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from carebridge.patients.models import Patient
 
 THREADS_PER_PAGE = 20
+# A conversation shows its newest messages; earlier ones are a page back each.
+MESSAGES_PER_PAGE = 20
 SEARCH_WORDS_MOST = 10
 
 
@@ -130,25 +132,37 @@ class ShownMessage:
     author: str
 
 
-def is_answered(thread: Thread, shown: list[ShownMessage]) -> bool:
-    """The clinic has replied and the patient's side has not written since (from the messages
-    already read for the page, no query); a closed conversation is not "Answered"."""
-    if thread.status == ThreadStatus.CLOSED or not shown:
-        return False
-    sides = [item.message.author_as == WrittenAs.STAFF for item in shown]
-    return sides[-1] and not all(sides)
+def is_answered(thread: Thread) -> bool:
+    """The clinic has replied and the patient's side has not written since, over the whole
+    conversation, not only the page shown (one query, as the list's `with_answered`); a closed
+    conversation is not "Answered"."""
+    found = Thread.objects.filter(pk=thread.pk).only("status").with_answered().first()
+    return bool(getattr(found, "is_answered", False))
 
 
-def thread_messages(thread: Thread) -> list[ShownMessage]:
-    """The thread's messages the patient's side may read, oldest first, with their files."""
+def list_thread_messages(thread: Thread, page: str | None) -> EarlierPage[ShownMessage]:
+    """One page of the messages the patient's side may read, with their files (two queries):
+    the newest `MESSAGES_PER_PAGE` (page 1), or as many before those for each page further
+    back, shown oldest first. A bad page number, or one past the first message, is page 1.
+    Who wrote each is put in words once per writer, not once a message."""
     messages = (
         Message.objects.for_patient_side()
         .filter(thread=thread)
         .select_related("author")
         .prefetch_related("attachments")
-        .order_by("sent_at", "created_at")
+        .order_by("-sent_at", "-created_at", "-pk")
     )
-    return [ShownMessage(message=m, author=author_words(m, thread)) for m in messages]
+    found = newest_page(messages, page_number(page), MESSAGES_PER_PAGE)
+    names: dict[tuple[str, int], str] = {}
+
+    def author(message: Message) -> str:
+        key = (message.author_as, message.author_id)
+        if key not in names:
+            names[key] = author_words(message, thread)
+        return names[key]
+
+    rows = [ShownMessage(message=m, author=author(m)) for m in found.rows]
+    return EarlierPage(rows=rows, number=found.number, has_earlier=found.has_earlier)
 
 
 def author_words(message: Message, thread: Thread) -> str:

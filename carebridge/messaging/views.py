@@ -1,5 +1,5 @@
-"""The patient's side of secure messages: the list, writing to a care team, one conversation
-with its reply form, and the attached files.
+"""The patient's side of secure messages: the list, the search, writing to a care team, and
+drafts (one conversation's pages and files are in `thread_views`).
 
 Views are thin: `messaging.access` finds what the viewer may see (or 404s) and audits the view;
 selectors read; services write, check who and what, and audit. Times are in the clinic's zone.
@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,26 +22,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from carebridge.core.http import AuthenticatedRequest
-from carebridge.messaging import drafts, services, storage
+from carebridge.messaging import drafts, services
 from carebridge.messaging.access import (
-    access_attachment,
     access_own_message,
-    access_thread,
     access_threads,
     messaging_patient,
 )
-from carebridge.messaging.forms import ComposeForm, DraftMixin, ReplyForm, SearchForm
-from carebridge.messaging.kept_files import keep_files, keep_files_new
-from carebridge.messaging.models import Message, Thread
+from carebridge.messaging.forms import ComposeForm, DraftMixin, SearchForm
+from carebridge.messaging.kept_files import keep_files_new
+from carebridge.messaging.models import Message
 from carebridge.messaging.selectors import (
     get_team_for_message,
-    is_answered,
     list_drafts,
     list_threads,
     practitioners_for,
     search_threads,
     teams_for,
-    thread_messages,
 )
 from carebridge.patients.models import Patient
 from carebridge.records.selectors.wording import clinic_zone
@@ -244,106 +240,6 @@ def after_saving(
     return redirect("messaging:thread", thread.pk)
 
 
-def thread_page(
-    request: AuthenticatedRequest,
-    thread: Thread,
-    form: ReplyForm | None = None,
-    draft: Message | None = None,
-    files_kept: bool = False,
-) -> HttpResponse:
-    shown = thread_messages(thread)
-    services.mark_read(user=request.user, thread=thread, now=timezone.now())
-    if form is None:
-        kept = list(draft.attachments.all()) if draft else []
-        form = ReplyForm(initial={"body": draft.body if draft else ""}, kept=kept)
-    context = {
-        "thread": thread,
-        "shown": shown,
-        "answered": is_answered(thread, shown),
-        "form": form,
-        "draft": draft,
-        "files_kept": files_kept,
-    }
-    return render_in_zone(request, "messaging/thread.html", context)
-
-
-@login_required
-@require_safe
-def thread_detail(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpResponse:
-    thread = access_thread(request, thread_id)
-    return thread_page(request, thread, draft=drafts.find_reply_draft(thread, request.user))
-
-
-@login_required
-@require_POST
-def thread_reply(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpResponse:
-    thread = access_thread(request, thread_id)
-    draft = drafts.find_reply_draft(thread, request.user)
-    kept = list(draft.attachments.all()) if draft else []
-    action = request.POST.get("action", SEND)
-    form = ReplyForm(request.POST, request.FILES, kept=kept, for_draft=action == DRAFT)
-    if form.is_valid():
-        try:
-            return write_reply(request, thread, form, draft, action)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            add_refusal(form, error)
-    elif saved := keep_files(request, thread.patient, form, draft=draft, thread=thread):
-        form = ReplyForm(request.POST, kept=list(saved.attachments.all()), for_draft=False)
-        form.is_valid()
-        return thread_page(request, thread, form, saved, files_kept=True)
-    return thread_page(request, thread, form, draft)
-
-
-def write_reply(
-    request: AuthenticatedRequest,
-    thread: Thread,
-    form: ReplyForm,
-    draft: Message | None,
-    action: str,
-) -> HttpResponse:
-    if action == DRAFT or draft is not None:
-        saved = save_from_form(request, thread.patient, form, draft=draft, thread=thread)
-        return after_saving(request, saved, action, form.cleaned_data["submission"])
-    services.reply(
-        actor=request.user,
-        acting_as=request.acting.relationship.value,
-        thread=thread,
-        body=form.cleaned_data["body"],
-        files=form.file_bytes(),
-        now=timezone.now(),
-        submission=form.cleaned_data["submission"],
-        request=request,
-    )
-    messages.success(request, _("Your message is sent."))
-    return redirect("messaging:thread", thread.pk)
-
-
-@login_required
-@require_POST
-def thread_archive(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpResponse:
-    """Move the conversation to the archive, or back ("restore")."""
-    thread = access_thread(request, thread_id)
-    archived = request.POST.get("action") != "restore"
-    try:
-        services.archive_thread(
-            actor=request.user,
-            acting_as=request.acting.relationship.value,
-            thread=thread,
-            archived=archived,
-            now=timezone.now(),
-            request=request,
-        )
-    except PermissionDenied:
-        raise Http404 from None
-    if archived:
-        messages.success(request, _("The conversation is in your archive."))
-        return redirect("messaging:threads")
-    messages.success(request, _("The conversation is back in your messages."))
-    return redirect("messaging:thread", thread.pk)
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def draft_edit(request: AuthenticatedRequest, message_id: uuid.UUID) -> HttpResponse:
@@ -376,24 +272,3 @@ def draft_delete(request: AuthenticatedRequest, message_id: uuid.UUID) -> HttpRe
         raise Http404 from None
     messages.success(request, _("Your draft is deleted."))
     return redirect("messaging:thread", thread_id) if is_reply else redirect("messaging:threads")
-
-
-@login_required
-@require_safe
-def attachment_download(
-    request: AuthenticatedRequest, thread_id: uuid.UUID, attachment_id: uuid.UUID
-) -> FileResponse:
-    attachment = access_attachment(request, thread_id, attachment_id)
-    path = storage.attachment_dir() / attachment.stored_name
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

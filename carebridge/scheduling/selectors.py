@@ -15,28 +15,26 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carebridge.messaging.models import CareRequest, CareRequestStatus, RequestKind
+from carebridge.lib.links import id_url
+from carebridge.messaging.models import CareRequestStatus
 from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet
 from carebridge.records.scope import RecordScope
-from carebridge.records.selectors.sections import RowPage, page_of
 from carebridge.records.selectors.wording import words_for
 from carebridge.scheduling.availability import Slot
 from carebridge.scheduling.models import (
     Appointment,
     AppointmentQuerySet,
-    AppointmentRequest,
     AppointmentStatus,
-    ClinicCheckIn,
-    OfferStatus,
     OnlineBooking,
     VisitType,
     VisitTypeQuerySet,
@@ -61,9 +59,6 @@ BOOKED_UPCOMING_STATUSES = (
     AppointmentStatus.BOOKED,
     AppointmentStatus.ARRIVED,
 )
-# The upcoming list is short in practice; past the limit the page says there are more.
-UPCOMING_LIMIT = 50
-PAST_PER_PAGE = 20
 COLUMNS = (
     "pk",
     "api_id",
@@ -107,19 +102,38 @@ class AppointmentRow:
     has_open_request: bool = False
 
 
-@dataclass(frozen=True)
-class AppointmentListing:
-    """The appointments page: those to come, soonest first (the EHR's and those booked here,
-    together), one page of the EHR's others, and the latest of those booked here."""
+class RowWords:
+    """What the rows of one page share, worked out once for the page rather than once a row:
+    each status in words (translated once per status met) and the address pattern of each
+    kind of appointment page (one `reverse` each). Made per request, in its language."""
 
-    upcoming: list[AppointmentRow]
-    has_more_upcoming: bool
-    past: RowPage[AppointmentRow]
-    booked_past: list[AppointmentRow] = field(default_factory=list)
-    requests: list[AppointmentRequest] = field(default_factory=list)
-    # The waiting list: entries still waiting, and the open offers of earlier times.
-    waiting: list[WaitlistEntry] = field(default_factory=list)
-    offers: list[WaitlistOffer] = field(default_factory=list)
+    def __init__(self) -> None:
+        self._ehr: dict[str, str] = {}
+        self._booked: dict[str, str] = {}
+
+    @cached_property
+    def unnamed_kind(self) -> str:
+        return _("Appointment")
+
+    @cached_property
+    def clinic_url(self) -> Callable[[object], str]:
+        return id_url("scheduling:clinic-appointment")
+
+    @cached_property
+    def booked_url(self) -> Callable[[object], str]:
+        return id_url("scheduling:appointment-detail")
+
+    def ehr_status(self, code: str) -> str:
+        """An EHR appointment's status in words (`APPOINTMENT_STATUS`)."""
+        if code not in self._ehr:
+            self._ehr[code] = words_for(APPOINTMENT_STATUS, code)
+        return self._ehr[code]
+
+    def booked_status(self, code: str) -> str:
+        """The status of an appointment booked here, in words (its choice's label)."""
+        if code not in self._booked:
+            self._booked[code] = str(AppointmentStatus(code).label)
+        return self._booked[code]
 
 
 def appointment_rows(patient: Patient, *, hides_sensitive: bool) -> ClinicalResourceQuerySet:
@@ -132,48 +146,6 @@ def upcoming_filter(now: datetime.datetime) -> Q:
     return Q(status__in=UPCOMING_STATUSES, effective_at__gte=now)
 
 
-def list_appointments(
-    patient: Patient,
-    *,
-    hides_sensitive: bool,
-    page_number: str | None,
-    now: datetime.datetime,
-) -> AppointmentListing:
-    """Upcoming appointments (booked, pending or checked in, not yet begun), soonest first, and
-    a page of all the others (past, cancelled, not yet given a time), latest first.
-
-    Those booked in Carebridge join the upcoming ones in time order; the latest of their
-    others are listed apart. Nine queries, whatever the number of appointments: the EHR's
-    upcoming ones with their open requests and online check-ins, their others' count and
-    page, the two lists of those booked here, the requests, and the waiting list's entries
-    and open offers.
-    """
-    rows = appointment_rows(patient, hides_sensitive=hides_sensitive)
-    soonest = rows.filter(upcoming_filter(now)).order_by("effective_at", "pk")
-    upcoming = marked_clinic_rows(patient, list(soonest[: UPCOMING_LIMIT + 1]))
-    booked = booked_rows(patient)
-    booked_soonest = booked.filter(booked_upcoming_filter(now)).order_by("starts_at")
-    upcoming += [booked_to_row(row) for row in booked_soonest[: UPCOMING_LIMIT + 1]]
-    upcoming.sort(key=lambda row: row.starts_at or now)
-    others = rows.exclude(upcoming_filter(now)).newest_first()
-    booked_others = booked.exclude(booked_upcoming_filter(now)).order_by("-starts_at")
-    return AppointmentListing(
-        upcoming=upcoming[:UPCOMING_LIMIT],
-        has_more_upcoming=len(upcoming) > UPCOMING_LIMIT,
-        past=page_of(others, page_number, PAST_PER_PAGE, clinic_row),
-        booked_past=[booked_to_row(row) for row in booked_others[:PAST_PER_PAGE]],
-        requests=list_requests(patient),
-        waiting=list_waiting(patient),
-        offers=list_open_offers(patient, now),
-    )
-
-
-def list_requests(patient: Patient) -> list[AppointmentRequest]:
-    """The patient's latest requests for visits the clinic arranges, newest first (one query)."""
-    rows = AppointmentRequest.objects.filter(patient=patient).select_related("visit_type")
-    return list(rows.order_by("-created_at", "pk")[:PAST_PER_PAGE])
-
-
 def booked_rows(patient: Patient) -> AppointmentQuerySet:
     """The patient's appointments booked in Carebridge, with what a row shows."""
     related = ("practitioner", "location", "visit_type", "check_in")
@@ -184,7 +156,8 @@ def booked_upcoming_filter(now: datetime.datetime) -> Q:
     return Q(status__in=BOOKED_UPCOMING_STATUSES, starts_at__gte=now)
 
 
-def booked_to_row(row: Appointment) -> AppointmentRow:
+def booked_to_row(row: Appointment, words: RowWords | None = None) -> AppointmentRow:
+    words = words or RowWords()
     return AppointmentRow(
         pk=row.pk,
         starts_at=row.starts_at,
@@ -192,9 +165,9 @@ def booked_to_row(row: Appointment) -> AppointmentRow:
         kind=row.visit_type.name,
         clinician=row.practitioner.display_name,
         place=row.location.name,
-        status=str(row.get_status_display()),
+        status=words.booked_status(row.status),
         is_cancelled=row.status == AppointmentStatus.CANCELLED,
-        detail_url=reverse("scheduling:appointment-detail", args=[row.pk]),
+        detail_url=words.booked_url(row.pk),
         is_checked_in_online=hasattr(row, "check_in"),
     )
 
@@ -224,48 +197,24 @@ def get_next_appointment(
     return min(candidates, key=lambda row: row.starts_at or now)
 
 
-def to_row(row: ClinicalResource) -> AppointmentRow:
+def to_row(row: ClinicalResource, words: RowWords | None = None) -> AppointmentRow:
+    words = words or RowWords()
     return AppointmentRow(
         pk=row.pk,
         starts_at=row.effective_at,
         ends_at=row.effective_end,
-        kind=row.code_display or _("Appointment"),
+        kind=row.code_display or words.unnamed_kind,
         clinician=row.performer,
         place=row.detail,
-        status=words_for(APPOINTMENT_STATUS, row.status),
+        status=words.ehr_status(row.status),
         is_cancelled=row.status == "cancelled",
     )
 
 
-def clinic_row(row: ClinicalResource) -> AppointmentRow:
+def clinic_row(row: ClinicalResource, words: RowWords | None = None) -> AppointmentRow:
     """An EHR appointment as the patient's pages show it, linked to its page."""
-    url = reverse("scheduling:clinic-appointment", args=[row.api_id])
-    return dataclasses.replace(to_row(row), detail_url=url)
-
-
-def marked_clinic_rows(patient: Patient, resources: list[ClinicalResource]) -> list[AppointmentRow]:
-    """EHR appointments as cards, each saying whether a request to cancel or move it is open
-    and whether it was checked in online (two queries, whatever their number; none for none)."""
-    if not resources:
-        return []
-    api_ids = [str(row.api_id) for row in resources]
-    requests = CareRequest.objects.filter(
-        patient=patient,
-        kind=RequestKind.VISIT,
-        status__in=OPEN_REQUEST_STATUSES,
-        details__appointment__in=api_ids,
-    )
-    requested = set(requests.values_list("details__appointment", flat=True))
-    checked_in = ClinicCheckIn.objects.filter(resource__in=[row.pk for row in resources])
-    done = set(checked_in.values_list("resource_id", flat=True))
-    return [
-        dataclasses.replace(
-            clinic_row(row),
-            has_open_request=str(row.api_id) in requested,
-            is_checked_in_online=row.pk in done,
-        )
-        for row in resources
-    ]
+    words = words or RowWords()
+    return dataclasses.replace(to_row(row, words), detail_url=words.clinic_url(row.api_id))
 
 
 @dataclass(frozen=True)
@@ -340,27 +289,6 @@ def group_by_day(slots: list[Slot], zone: ZoneInfo) -> list[DayOfTimes]:
             days.append(DayOfTimes(day, []))
         days[-1].slots.append(slot)
     return days
-
-
-# The waiting list shows at most this many entries; patients rarely have more than one or two.
-WAITLIST_LIMIT = 20
-
-
-def list_waiting(patient: Patient) -> list[WaitlistEntry]:
-    """The patient's waitlist entries still waiting, in the order they joined (one query)."""
-    related = ("visit_type", "practitioner", "location", "appointment")
-    rows = WaitlistEntry.objects.waiting().for_patient(patient).select_related(*related)
-    return list(rows.order_by("created_at", "pk")[:WAITLIST_LIMIT])
-
-
-def list_open_offers(patient: Patient, now: datetime.datetime) -> list[WaitlistOffer]:
-    """The patient's offers of earlier times still open to answer, soonest time first (one
-    query)."""
-    rows = WaitlistOffer.objects.filter(
-        entry__patient=patient, status=OfferStatus.OPEN, expires_at__gt=now
-    )
-    rows = rows.select_related("entry__visit_type", "practitioner", "location")
-    return list(rows.order_by("starts_at", "pk")[:WAITLIST_LIMIT])
 
 
 def get_waitlist_entry(patient: Patient, entry_id: uuid.UUID) -> WaitlistEntry | None:

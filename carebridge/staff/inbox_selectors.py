@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.timesince import timesince
 
 from carebridge.clinic.models import StaffMember
+from carebridge.lib.paging import EarlierPage, newest_page, page_number
 from carebridge.messaging.care_requests import ANSWERED_BY, OPEN_STATUSES
 from carebridge.messaging.models import (
     Attachment,
@@ -27,7 +28,7 @@ from carebridge.messaging.models import (
     ThreadStatus,
     WrittenAs,
 )
-from carebridge.messaging.selectors import is_unread, writer_words
+from carebridge.messaging.selectors import MESSAGES_PER_PAGE, is_unread, writer_words
 
 ALL_OPEN = "open"
 
@@ -111,8 +112,11 @@ def author_words(message: Message, thread: Thread) -> str:
     return writer_words(message.author_as, message.author, thread.patient)
 
 
-def thread_messages(thread: Thread) -> list[MessageView]:
-    """Every sent message, internal notes included, oldest first (two queries)."""
+def list_thread_entries(thread: Thread, page: str | None) -> EarlierPage[MessageView]:
+    """One page of the sent messages, internal notes included (two queries): the newest
+    `MESSAGES_PER_PAGE` (page 1), or as many before those for each page further back, shown
+    oldest first. A bad page number, or one past the first message, is page 1. Who wrote
+    each is put in words once per writer, not once a message."""
     rows = (
         Message.objects.sent()
         .filter(thread=thread)
@@ -120,14 +124,22 @@ def thread_messages(thread: Thread) -> list[MessageView]:
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("created_at"))
         )
-        .order_by("sent_at", "created_at")
+        .order_by("-sent_at", "-created_at", "-pk")
     )
-    return [
-        MessageView(
-            message=row, author=author_words(row, thread), attachments=list(row.attachments.all())
-        )
-        for row in rows
+    found = newest_page(rows, page_number(page), MESSAGES_PER_PAGE)
+    names: dict[tuple[str, int], str] = {}
+
+    def author(message: Message) -> str:
+        key = (message.author_as, message.author_id)
+        if key not in names:
+            names[key] = author_words(message, thread)
+        return names[key]
+
+    entries = [
+        MessageView(message=row, author=author(row), attachments=list(row.attachments.all()))
+        for row in found.rows
     ]
+    return EarlierPage(rows=entries, number=found.number, has_earlier=found.has_earlier)
 
 
 def get_thread_attachment(thread: Thread, attachment_id: uuid.UUID) -> Attachment:

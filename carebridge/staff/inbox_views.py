@@ -216,8 +216,8 @@ FORM_OF = {
 @staff_required(PERMISSION)
 @require_http_methods(["GET", "HEAD", "POST"])
 def inbox_thread(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpResponse:
-    """The whole thread, internal notes included, with the forms to answer and triage it.
-    Viewing marks it read and is audited."""
+    """The thread's newest messages, internal notes included (`?page=` for earlier ones), with
+    the forms to answer and triage it. Viewing marks what is shown read and is audited."""
     staff = _staff(request)
     thread = selectors.get_member_thread(staff, thread_id)
     problem = ""
@@ -243,11 +243,20 @@ def inbox_thread(request: AuthenticatedRequest, thread_id: uuid.UUID) -> HttpRes
         template = TemplateChoiceForm(request.GET)
         key = template.cleaned_data["template"] if template.is_valid() else ""
         forms = _thread_forms(thread, initial_body=template_text(key))
-    services.mark_read(user=request.user, thread=thread, now=timezone.now())
+    # The page asked for (the newest after a post) is what is read, and audited.
+    entries = selectors.list_thread_entries(thread, request.GET.get("page"))
+    newest = entries.rows[-1].message.sent_at if entries.rows else None
+    services.mark_shown_read(
+        user=request.user,
+        thread=thread,
+        is_newest_page=entries.is_first,
+        newest_shown=newest,
+        now=timezone.now(),
+    )
     _audit_view(request, services.OBJECT_TYPE, thread.pk, thread.patient)
     context = {
         "thread": thread,
-        "entries": selectors.thread_messages(thread),
+        "entries": entries,
         "problem": problem,
         "template_form": TemplateChoiceForm(request.GET or None),
         **forms,

@@ -333,6 +333,29 @@ def mark_read(*, user: User, thread: Thread, now: datetime.datetime) -> None:
     ThreadRead.objects.update_or_create(thread=thread, user=user, defaults={"read_at": now})
 
 
+def mark_shown_read(
+    *,
+    user: User,
+    thread: Thread,
+    is_newest_page: bool,
+    newest_shown: datetime.datetime | None,
+    now: datetime.datetime,
+) -> None:
+    """What the user was shown of the thread is read. The newest page: everything up to
+    `now`, as `mark_read`. An earlier page: only up to its newest message (`newest_shown`), and
+    a later reading is kept, so looking back never makes newer messages unread again nor
+    marks read the newer ones the user has not seen."""
+    if is_newest_page or newest_shown is None:
+        mark_read(user=user, thread=thread, now=now)
+        return
+    # Two statements whatever was read before: a reading made if there was none, and moved
+    # forward if it was earlier (never back), each safe against a request at the same time.
+    reading = ThreadRead(thread=thread, user=user, read_at=newest_shown)
+    ThreadRead.objects.bulk_create([reading], ignore_conflicts=True)
+    older = ThreadRead.objects.filter(thread=thread, user=user, read_at__lt=newest_shown)
+    older.update(read_at=newest_shown)
+
+
 def tell_patient(patient: Patient, now: datetime.datetime) -> None:
     """The patient hears that there is a new message, as they chose (by address if they have
     no account)."""

@@ -12,7 +12,7 @@ import pytest
 
 from carebridge.messaging import services
 from carebridge.messaging.models import CareTeam, Thread, ThreadStatus, Topic
-from carebridge.messaging.selectors import is_answered, pick_team, thread_messages
+from carebridge.messaging.selectors import is_answered, pick_team
 from carebridge.messaging.services.clinic_threads import start_staff_thread
 from carebridge.messaging.tests.conftest import NOW
 from carebridge.testing import factories
@@ -92,7 +92,7 @@ def test_a_chosen_clinician_picks_among_the_teams_of_the_topic(cast):
 def _status_words(cast: Any, thread: Thread) -> tuple[bool, bool]:
     listed = Thread.objects.with_answered().get(pk=thread.pk)
     fresh = Thread.objects.get(pk=thread.pk)
-    return listed.is_answered, is_answered(fresh, thread_messages(fresh))
+    return listed.is_answered, is_answered(fresh)
 
 
 def test_answered_once_the_clinic_replies_until_the_patient_writes_again(cast, team):

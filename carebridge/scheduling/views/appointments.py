@@ -25,6 +25,7 @@ from carebridge.records.selectors.wording import clinic_zone
 from carebridge.scheduling import ics
 from carebridge.scheduling.access import access_appointment, access_appointments
 from carebridge.scheduling.forms import CancelForm
+from carebridge.scheduling.list_selectors import list_appointments
 from carebridge.scheduling.models import Appointment
 from carebridge.scheduling.pages import (
     change_refusal,
@@ -32,18 +33,19 @@ from carebridge.scheduling.pages import (
     video_join_url,
     video_visit,
 )
-from carebridge.scheduling.selectors import list_appointments
 from carebridge.scheduling.services import cancel_appointment, check_may_cancel
 
 
 @login_required
 @require_safe
 def appointments(request: AuthenticatedRequest) -> HttpResponse:
+    """What is to come and the latest others; `?page=2` and on (the "Earlier appointments"
+    link) shows older others only. A bad page number shows the first page."""
     patient = access_appointments(request)
     listing = list_appointments(
         patient,
         hides_sensitive=request.acting.hides_sensitive,
-        page_number=request.GET.get("page"),
+        page=request.GET.get("page"),
         now=timezone.now(),
     )
     zone = clinic_zone(patient)
