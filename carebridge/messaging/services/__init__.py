@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from carebridge.accounts.models import User
     from carebridge.billing.models import Statement
     from carebridge.patients.models import Patient
+from carebridge.proxies.kept import forget_for
 
 # The proxy scope that lets a caregiver or parent write for the patient (see `proxies.models`).
 MESSAGING_SCOPE = "messaging"
@@ -354,6 +355,8 @@ def mark_shown_read(
     ThreadRead.objects.bulk_create([reading], ignore_conflicts=True)
     older = ThreadRead.objects.filter(thread=thread, user=user, read_at__lt=newest_shown)
     older.update(read_at=newest_shown)
+    # Written past the model's signals: the unread count kept for the reader is counted again.
+    forget_for([user.pk])
 
 
 def tell_patient(patient: Patient, now: datetime.datetime) -> None:
