@@ -196,6 +196,8 @@ def test_list_queries_do_not_grow_with_threads(cast, team):
     for number in range(15):
         thread = write(cast, team, subject=f"Q{number}")
         staff_reply(cast, thread, "Answer")
+    # The new messages renewed the count kept for Pat: it is counted once, then kept again.
+    list_queries(client)
     assert list_queries(client) == few
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -251,9 +252,12 @@ def test_result_templates_use_classes_not_style_attributes(path):
     assert re.search(r"\sstyle\s*=", path.read_text()) is None
 
 
-def record_queries(client: Any, url: str) -> list[str]:
-    """The SQL of the queries a page sends to the clinical record."""
+def record_queries(client: Any, url: str, *, kept: bool = True) -> list[str]:
+    """The SQL of the queries a page sends to the clinical record (`kept=False`: without the
+    counts kept since the first request, as after a change to the record)."""
     client.get(url)
+    if not kept:
+        caches["kept"].clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return [query["sql"] for query in queries if "records_clinicalresource" in query["sql"]]
@@ -269,15 +273,18 @@ def test_the_list_reads_the_record_in_five_queries(cast_with_records, patient_cl
     # The counts (new and held) in one; the results' index columns, the reports' result lists
     # and the panels' part lists to group them; and the page's rows. (And one more, of the
     # comments, not of the record.)
-    queries = record_queries(patient_client, f"{reverse('records:results')}?kind=laboratory")
+    url = f"{reverse('records:results')}?kind=laboratory"
+    queries = record_queries(patient_client, url, kept=False)
     assert len(queries) == 5
     assert [sql.count("COUNT(") for sql in queries] == [0, 0, 0, 2, 0]
+    # The next request uses the counts kept for Pat: the record is read in four.
+    assert [sql.count("COUNT(") for sql in record_queries(patient_client, url)] == [0, 0, 0, 0]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
 def test_the_lists_queries_use_their_indexes(cast_with_records, patient_client):
     results, panels, reports, counts, rows = record_queries(
-        patient_client, f"{reverse('records:results')}?date_from=2020-01-01"
+        patient_client, f"{reverse('records:results')}?date_from=2020-01-01", kept=False
     )
     # The counts never touch a row, so never its JSON.
     assert "USING COVERING INDEX resource_category_cover" in query_plan(counts)

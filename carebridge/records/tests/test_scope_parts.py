@@ -28,7 +28,7 @@ def limit_pat(monkeypatch, cast) -> Limit:
     """Narrow what Pat's own sign-in may see of her record, as a proxy's context would."""
 
     def limit(*, parts: frozenset[str] | None = None, hides_sensitive: bool = False) -> None:
-        real = middleware.resolve_acting_context
+        real = middleware.acting_context
 
         def resolve(user: Any) -> ActingContext:
             context = real(user)
@@ -36,7 +36,7 @@ def limit_pat(monkeypatch, cast) -> Limit:
                 return context
             return dataclasses.replace(context, record_parts=parts, hides_sensitive=hides_sensitive)
 
-        monkeypatch.setattr(middleware, "resolve_acting_context", resolve)
+        monkeypatch.setattr(middleware, "acting_context", resolve)
 
     return limit
 

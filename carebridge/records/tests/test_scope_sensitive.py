@@ -197,10 +197,10 @@ def test_a_share_sent_for_pat_leaves_sensitive_items_out(
         relationship=Relationship.NONE,
         hides_sensitive=True,
     )
-    real = middleware.resolve_acting_context
+    real = middleware.acting_context
     monkeypatch.setattr(
         middleware,
-        "resolve_acting_context",
+        "acting_context",
         lambda user: acting if user == cast.visitor else real(user),
     )
     for user in (cast.visitor, cast.patient_user):

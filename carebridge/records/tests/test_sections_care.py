@@ -222,6 +222,8 @@ def test_care_team_query_count_does_not_grow_with_teams(
     with django_assert_max_num_queries(BUDGET) as small:
         get(patient_client, "care-team")
     store(cast.patient, *(care_team(cast.patient, member) for _n in range(300)))
+    # The change renewed what is kept for Pat: measure the request after the first, as before.
+    get(patient_client, "care-team")
     with django_assert_max_num_queries(BUDGET) as large:
         text = page_text(get(patient_client, "care-team"))
     assert len(small) == len(large)

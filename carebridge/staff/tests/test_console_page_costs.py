@@ -29,14 +29,14 @@ pytestmark = pytest.mark.django_db
 INBOX = reverse("staff:inbox")
 DAY = reverse("staff:schedule-day")
 WEEK = reverse("staff:schedule-week")
-# The inbox: the session, the viewer, the session's activity and the staff membership, the
+# The inbox: the session and the viewer (the staff membership is kept between requests), the
 # member's teams, the page's count and threads, the audit of the patients listed, and the
 # console's counts.
-INBOX_QUERIES = 20
+INBOX_QUERIES = 9
 # The day and the week: the same sign-in work, the filters' clinicians and places, the
 # appointments and time off, and the audit; the day also reads the EHR's online check-ins.
-DAY_QUERIES = 22
-WEEK_QUERIES = 21
+DAY_QUERIES = 11
+WEEK_QUERIES = 10
 
 
 def _threads(inbox: Inbox, patients: list[Patient], first: int, count: int) -> None:

@@ -238,10 +238,10 @@ def _add_grants(cast, count):
         )
 
 
-# Steady state, after the first request has registered the browser session: session, user and
-# browser-session bookkeeping (7), acting context (3), MFA check, permissions (2), the patient
-# and their grants (2, whatever the number of grants), and the audit write in its savepoint (4).
-QUERY_BUDGET = 19
+# Steady state, after the first request: session and user (2; the acting context is kept and
+# the session's activity written once a minute), MFA check, permissions (2), the patient and
+# their grants (2, whatever the number of grants), and the audit's one INSERT.
+QUERY_BUDGET = 8
 
 
 def _measure(client, url, django_assert_max_num_queries):

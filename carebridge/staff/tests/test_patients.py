@@ -209,10 +209,10 @@ def test_search_is_kept_when_paging(cast):
     assert {name.split(",")[1].strip() for name, _mrn, _account in _rows(second)} == {"Bulk"}
 
 
-# Steady state, after the first request has registered the browser session: session, user and
-# browser-session bookkeeping (7), acting context (3), MFA check, permissions (2), the page count
-# and rows (2), and the audit write in its savepoint (4).
-QUERY_BUDGET = 19
+# Steady state, after the first request: session and user (2; the acting context is kept and
+# the session's activity written once a minute), MFA check, permissions (2), the page count and
+# rows (2), and the audit's one INSERT.
+QUERY_BUDGET = 8
 
 
 def _measure(client, django_assert_max_num_queries):
