@@ -1,4 +1,4 @@
-"""A throw-away Carebridge installation for one benchmark run: its own SQLite file, settings."""
+"""A throw-away Carebridge installation for one benchmark run: its own database, settings."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,3 +43,24 @@ def manage(env: dict[str, str], *args: str) -> str:
         text=True,
     )
     return result.stdout
+
+
+def fresh_database(url: str) -> None:
+    """Drop and create the benchmark's PostgreSQL database (never anything but the one named,
+    and only a name that starts carebridge_bench)."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("carebridge_bench"):
+        raise SystemExit("Refusing to drop a database whose name does not start carebridge_bench.")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def bench_overrides(env: dict[str, str]) -> dict[str, str]:
+    """The variables `env` sets or changes beyond this process's own: what another process
+    needs to reach the same installation."""
+    return {name: value for name, value in env.items() if os.environ.get(name) != value}

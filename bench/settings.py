@@ -1,7 +1,9 @@
-"""Settings for benchmark runs: Carebridge's own, plus the baseline page's URL and template."""
+"""Settings for benchmark runs: Carebridge's own, plus the bare page's URL and template."""
 
 from carebridge.settings import *  # noqa: F403
 from carebridge.settings import BASE_DIR, TEMPLATES
 
 ROOT_URLCONF = "bench.urls"
-TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
+_DIRS = TEMPLATES[0]["DIRS"]
+assert isinstance(_DIRS, list)
+TEMPLATES[0]["DIRS"] = [*_DIRS, BASE_DIR / "bench" / "templates"]
