@@ -33,13 +33,16 @@ bundle = generate_large_record(
 with open(PATH, "w") as out:
     json.dump(bundle, out)
 """
-# The patient's sign-in (and, with CAREGIVER_EMAIL, a caregiver's with every scope); prints
-# the newest result of the test with the most results (a laboratory test; for a record without
-# laboratory results, any observation), its code and count, the record's size and the patient.
+# The patient's sign-in, past her first visit (the welcome checklist dismissed: sign-in lands on
+# the home page, which no longer offers it), and, with CAREGIVER_EMAIL, a caregiver's with every
+# scope. Prints the newest result of the test with the most results (a laboratory test; for a
+# record without laboratory results, any observation), its code and count, the record's size
+# and the patient.
 ATTACH_USER = """
 import datetime
 from allauth.account.models import EmailAddress
 from django.db.models import Count
+from carebridge.accounts.checklist_services import dismiss_checklist
 from carebridge.accounts.models import User
 from carebridge.patients.models import Patient
 from carebridge.proxies.models import ProxyGrant, ProxyScope
@@ -49,6 +52,7 @@ user = User.objects.create_user(email=EMAIL, password=PASSWORD, first_name="Benc
 EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
 patient.user = user
 patient.save()
+dismiss_checklist(user=user)
 if CAREGIVER_EMAIL:
     carer = User.objects.create_user(email=CAREGIVER_EMAIL, password=PASSWORD, first_name="Carer")
     EmailAddress.objects.create(user=carer, email=CAREGIVER_EMAIL, verified=True, primary=True)
