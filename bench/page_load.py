@@ -2,7 +2,8 @@
 and p50/p99 latency under load, for a patient with 10,000 observations and one with 10.
 
     .venv/bin/python bench/page_load.py [--duration 10] [--concurrency 16] [--workers 2]
-        [--callgrind N [--warmup W]] [--database-url postgres://…/carebridge_bench_pages]
+        [--callgrind N [--warmup W] [--callgrind-only "results (big)" …]]
+        [--database-url postgres://…/carebridge_bench_pages]
 
 Builds a fresh database (SQLite in a temporary directory, or the PostgreSQL database named,
 dropped and created) holding two clinics alike in all but the size of their patient's record
@@ -172,7 +173,11 @@ def extra_passes(config: dict, workdir: Path, env: dict[str, str], ids: Prepared
 def count_instructions(pages_file: Path, args: argparse.Namespace) -> dict[str, float]:
     """Median instructions per request by load name (bearer-token pages are not counted)."""
     options = SimpleNamespace(
-        warmup=args.warmup, requests=args.callgrind, repeat=1, jobs=args.callgrind_jobs, only=[]
+        warmup=args.warmup,
+        requests=args.callgrind,
+        repeat=1,
+        jobs=args.callgrind_jobs,
+        only=[report.BARE, *args.callgrind_only] if args.callgrind_only else [],
     )
     runs = measure_instructions(pages_file, options)  # type: ignore[arg-type]
     print_instructions(runs)
@@ -188,6 +193,13 @@ def main() -> None:
     parser.add_argument("--callgrind", type=int, default=0, metavar="N")
     parser.add_argument("--warmup", type=int, default=3, metavar="W")
     parser.add_argument("--callgrind-jobs", type=int, default=2)
+    parser.add_argument(
+        "--callgrind-only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help='count only these pages (and the bare page), e.g. "results (big)"; repeatable',
+    )
     args = parser.parse_args()
     workdir = new_workdir()
     env = bench_environment(workdir)
