@@ -24,9 +24,9 @@ ROW = re.compile(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>")
 
 @pytest.fixture
 def bench_templates(settings: Any) -> None:
-    from bench.settings import TEMPLATES
+    from bench.settings import with_bench_templates
 
-    settings.TEMPLATES = TEMPLATES
+    settings.TEMPLATES = with_bench_templates(settings.TEMPLATES)
 
 
 @pytest.fixture
