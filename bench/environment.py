@@ -25,6 +25,10 @@ def bench_environment(workdir: Path) -> dict[str, str]:
         "CAREBRIDGE_AUDIT_CHECKPOINT_FILE": str(workdir / "audit-checkpoints.jsonl"),
         # The bench's one token makes thousands of API requests a minute.
         "CAREBRIDGE_FHIR_REQUESTS_PER_MINUTE": "100000000",
+        # Counting instructions under callgrind (bench/instructions.py) takes longer than a
+        # session's 15 idle minutes: keep the sessions signed in until the absolute limit
+        # (12 hours). Each request checks the idle time all the same.
+        "CAREBRIDGE_SESSION_IDLE_SECONDS": str(12 * 3600),
     }
 
 
