@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -113,8 +114,13 @@ def measure_page(
     runs = []
     for _ in range(options.repeat):
         warm = options.warmup
-        both = count_instructions(config, name, warm + options.requests, toggle, workdir)
-        warm_only = count_instructions(config, name, warm, toggle, workdir)
+        try:
+            both = count_instructions(config, name, warm + options.requests, toggle, workdir)
+            warm_only = count_instructions(config, name, warm, toggle, workdir)
+        except subprocess.CalledProcessError:
+            # The page did not answer 200 (its process said why): leave it out, count the rest.
+            print(f"{name}: not counted", file=sys.stderr)
+            return [math.nan]
         runs.append(per_request(both, warm_only, options.requests))
     return runs
 

@@ -54,13 +54,18 @@ def rows_from(loads: dict[str, dict], instructions: dict[str, float]) -> dict[st
     return {
         name: Row(
             cpu_ms=load["cpu_ms"],
-            minstr=instructions[name] / 1e6 if name in instructions else None,
+            minstr=_millions(instructions.get(name, math.nan)),
             throughput=load["throughput"],
             p50_ms=load["p50_ms"],
             p99_ms=load["p99_ms"],
         )
         for name, load in loads.items()
     }
+
+
+def _millions(count: float) -> float | None:
+    """Millions of instructions, or None for a page not counted (absent or failed: NaN)."""
+    return None if math.isnan(count) else count / 1e6
 
 
 def flat_ratio(big: Row, small: Row) -> tuple[float, str]:

@@ -97,3 +97,13 @@ def test_table_gives_ratios_to_the_bare_page() -> None:
         *("home", "10.00", "2.50", "60.0", "3.00", "1.20i", "100.0", "20.0", "120.0"),
         *("cpu", "met,", "flat", "met,", "p99", "NOT"),
     ]
+
+
+def test_rows_leave_out_pages_callgrind_did_not_count() -> None:
+    load = {"cpu_ms": 8.0, "throughput": 90.0, "p50_ms": 30.0, "p99_ms": 70.0}
+    loads = {report.BARE: load, "home (big)": load, "home (small)": load}
+
+    rows = report.rows_from(loads, {report.BARE: 15_000_000.0, "home (big)": math.nan})
+
+    assert [rows[name].minstr for name in loads] == [15.0, None, None]
+    assert rows["home (small)"] == report.Row(8.0, None, 90.0, 30.0, 70.0)
