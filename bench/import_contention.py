@@ -22,13 +22,15 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.environment import PYTHON, REPO, bench_environment, manage, new_workdir
-from bench.page_load import EMAIL, PASSWORD, free_port, sign_in, start_server
+from bench.environment import PYTHON, REPO, bench_environment, fresh_database, manage, new_workdir
+from bench.page_load import free_port, start_server
+from bench.signin import PASSWORD, sign_in
+
+EMAIL = "bench.patient@example.test"
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/carebridge_bench_contention"
 WRITE_RECORD = """
@@ -63,20 +65,6 @@ patient.save()
 """
 COUNT_PATIENTS = "from carebridge.patients.models import Patient; print(Patient.objects.count())"
 PAGES = {"home": "/", "results": "/record/results/", "activity": "/account/activity/"}
-
-
-def fresh_database(url: str) -> None:
-    """Drop and create the benchmark's database (never anything but the one named)."""
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("carebridge_bench"):
-        raise SystemExit("Refusing to drop a database whose name does not start carebridge_bench.")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def write_record(env: dict[str, str], path: Path, count: int, seed: int) -> None:
@@ -179,7 +167,7 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{port}"
         config = {
             "base_url": base_url,
-            "cookie": sign_in(base_url),
+            "cookie": sign_in(base_url, EMAIL),
             "concurrency": args.concurrency,
             "duration": args.duration,
         }

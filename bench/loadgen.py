@@ -6,7 +6,9 @@ CONFIG holds the base URL, the cookie header to send (and, in `cookies`, another
 URLs by name: a second person's session), the concurrency, the duration per URL and the URLs by
 name. For each URL in turn, `concurrency` threads request it back to back for
 `duration` seconds; it prints JSON with, per name, requests, errors, throughput (requests/s)
-and the 50th and 99th percentile and the longest latency in milliseconds.
+and the 50th and 99th percentile and the longest latency in milliseconds. With `master_pid`
+(the gunicorn master's), also `cpu_ms`: the workers' CPU time (user + system, from /proc)
+used in that URL's window divided by the requests it served (see `bench/cpu.py`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ import json
 import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.cpu import cpu_ms_per_request, cpu_ticks, worker_pids
 
 
 def one_request(host: str, port: int, path: str, cookie: str) -> tuple[float, int]:
@@ -47,6 +54,9 @@ def hammer(config: dict, path: str, cookie: str) -> dict:
                 if status != 200:
                     errors[0] += 1
 
+    master = config.get("master_pid")
+    workers = worker_pids(master) if master else []
+    ticks = cpu_ticks(workers)
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(config["concurrency"])]
     for thread in threads:
@@ -54,6 +64,9 @@ def hammer(config: dict, path: str, cookie: str) -> dict:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    ticks = cpu_ticks(workers) - ticks
+    # A worker restarted in the window would take its CPU time with it: measure again then.
+    assert not master or worker_pids(master) == workers, "a gunicorn worker restarted"
     latencies.sort()
     count = len(latencies)
     return {
@@ -63,6 +76,7 @@ def hammer(config: dict, path: str, cookie: str) -> dict:
         "p50_ms": 1000 * latencies[count // 2],
         "p99_ms": 1000 * latencies[min(count - 1, int(count * 0.99))],
         "max_ms": 1000 * latencies[-1],
+        "cpu_ms": cpu_ms_per_request(ticks, count) if master else None,
     }
 
 
