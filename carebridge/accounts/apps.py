@@ -15,9 +15,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # allauth reports a wrong two-step code only through this signal (its adapter has no
-        # hook for it), so this is the one place the accounts app listens to a signal.
+        # hook for it).
         from allauth.mfa.signals import authentication_failed
+
+        from carebridge.accounts import kept
 
         authentication_failed.connect(
             _on_mfa_authentication_failed, dispatch_uid="carebridge.accounts.mfa_failed"
         )
+        # Whether someone has two-step verification is kept between requests (ADR 0014).
+        kept.connect()

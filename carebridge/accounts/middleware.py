@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from carebridge.accounts.activity import is_due
+from carebridge.accounts.kept import has_two_step
 from carebridge.accounts.languages import saved_language, set_language_cookie
 from carebridge.accounts.services import LAST_SEEN_AT, SIGNED_IN_AT, record_sign_out
 
@@ -107,7 +107,7 @@ class RequireMFAMiddleware:
             request.user.is_authenticated
             and not _is_exempt(request.path)
             and must_use_mfa(request)
-            and not is_mfa_enabled(request.user)
+            and not has_two_step(request.user)
         ):
             messages.warning(
                 request,

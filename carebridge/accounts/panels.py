@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from carebridge.accounts.kept import has_two_step
 from carebridge.home.panels import HomePanel
 
 
@@ -21,7 +21,7 @@ class ToDo:
 
 def todo_panel(request: HttpRequest) -> HomePanel:
     items = []
-    if not is_mfa_enabled(request.user):
+    if not has_two_step(request.user):
         items.append(
             ToDo(
                 text=_("Protect your account with two-step verification."),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from carebridge.accounts import services
 from carebridge.accounts.eligibility import is_old_enough_for_own_account, too_young_words
 from carebridge.accounts.forms import ActivationForm, EnrolEmailForm, EnrolPasswordForm
+from carebridge.accounts.kept import has_two_step
 from carebridge.accounts.models import ActivationCode, User
 from carebridge.core.http import AuthenticatedRequest, client_ip
 from carebridge.lib import ratelimit
@@ -124,7 +124,7 @@ def enrol_done(request: HttpRequest) -> HttpResponse:
 def overview(request: AuthenticatedRequest) -> HttpResponse:
     acting = request.acting
     context = {
-        "has_mfa": is_mfa_enabled(request.user),
+        "has_mfa": has_two_step(request.user),
         "proxy_links": proxy_selectors.account_links(request.user, acting.own_patient),
     }
     return render(request, "accounts/overview.html", context)

@@ -13,24 +13,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 
+from carebridge.accounts.kept import forget_for, kept
 from carebridge.accounts.models import User
 from carebridge.messaging.models import Thread, ThreadRead
 from carebridge.messaging.selectors import count_unread
 from carebridge.patients.models import Patient
-from carebridge.proxies.kept import QUARTER_HOUR, forget_for, forget_for_patients, kept_key
+from carebridge.proxies.kept import forget_for_patients
 
 
 def kept_unread_count(patient: Patient, viewer: User, *, hides_patients_own: bool) -> int:
     """`count_unread(...)`, kept while the viewer's kept key is unchanged."""
-    key = kept_key(viewer, "unread", patient.pk, hides_patients_own)
-    kept = caches["kept"].get(key)
-    if kept is None:
-        kept = count_unread(patient, viewer, hides_patients_own=hides_patients_own)
-        caches["kept"].set(key, kept, QUARTER_HOUR)
-    return int(kept)
+    hidden = hides_patients_own
+    name = f"unread:{patient.pk}:{hides_patients_own}"
+    return kept(viewer, name, lambda: count_unread(patient, viewer, hides_patients_own=hidden))
 
 
 def _conversation_changed(instance: Thread, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@ messages (never staff notes) with who wrote them in words, and the care teams to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -153,16 +154,26 @@ def list_thread_messages(thread: Thread, page: str | None) -> EarlierPage[ShownM
         .order_by("-sent_at", "-created_at", "-pk")
     )
     found = newest_page(messages, page_number(page), MESSAGES_PER_PAGE)
+    author = once_per_writer(author_words, thread)
+
+    rows = [ShownMessage(message=m, author=author(m)) for m in found.rows]
+    return EarlierPage(rows=rows, number=found.number, has_earlier=found.has_earlier)
+
+
+def once_per_writer(
+    words: Callable[[Message, Thread], str], thread: Thread
+) -> Callable[[Message], str]:
+    """`words(message, thread)` for each message, worked out once per writer (who wrote, and
+    as what), not once a message."""
     names: dict[tuple[str, int], str] = {}
 
     def author(message: Message) -> str:
         key = (message.author_as, message.author_id)
         if key not in names:
-            names[key] = author_words(message, thread)
+            names[key] = words(message, thread)
         return names[key]
 
-    rows = [ShownMessage(message=m, author=author(m)) for m in found.rows]
-    return EarlierPage(rows=rows, number=found.number, has_earlier=found.has_earlier)
+    return author
 
 
 def author_words(message: Message, thread: Thread) -> str:

@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone, translation
 
+from carebridge.accounts.kept import QUARTER_HOUR, forget_for, kept_key
 from carebridge.accounts.models import User, new_kept_key
 from carebridge.clinic.models import Clinic, StaffMember
 from carebridge.patients.models import Patient
@@ -38,16 +39,9 @@ from carebridge.proxies.acting import ANONYMOUS, ActingContext
 from carebridge.proxies.models import ProxyGrant
 from carebridge.proxies.resolution import resolve_acting_context
 
-QUARTER_HOUR = 15 * 60
-
 
 def _kept() -> Any:
     return caches["kept"]
-
-
-def kept_key(user: User, *parts: object) -> str:
-    """The cache key of a value kept for `user`: it changes with the user's kept key."""
-    return ":".join(str(part) for part in (user.pk, user.kept_key, *parts))
 
 
 def _key(user: User, acting_for: str) -> str:
@@ -74,13 +68,6 @@ def acting_context(user: User | None, acting_for: str = "") -> ActingContext:
     until = _end_of_quarter_hour(now)
     _kept().set(key, (dataclasses.replace(context, user=None), until), QUARTER_HOUR)
     return context
-
-
-def forget_for(user_ids: Iterable[int | None]) -> None:
-    """Give these users a new kept key: their kept decisions are no longer used."""
-    ids = sorted({pk for pk in user_ids if pk is not None})
-    if ids:
-        User.objects.filter(pk__in=ids).update(kept_key=new_kept_key())
 
 
 def _proxies_of(patient_ids: Any) -> Any:

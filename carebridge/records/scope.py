@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from django.core.cache import caches
-
 from carebridge.records.models import ClinicalResource, ClinicalResourceQuerySet
 
 if TYPE_CHECKING:
@@ -22,8 +20,6 @@ if TYPE_CHECKING:
     from carebridge.proxies.acting import ActingContext
 
 T = TypeVar("T")
-# How long a kept count may be used at most (it is renewed by every change long before).
-KEPT_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -67,15 +63,11 @@ class RecordScope:
         the record changes (counted each time for a scope without a viewer)."""
         if self.viewer is None:
             return count()
-        from carebridge.proxies.kept import kept_key
+        from carebridge.accounts.kept import kept
 
         parts = ",".join(sorted(self.parts)) if self.parts is not None else "*"
-        key = kept_key(self.viewer, "record", name, self.patient.pk, self.hides_sensitive, parts)
-        found = caches["kept"].get(key)
-        if found is None:
-            found = count()
-            caches["kept"].set(key, found, KEPT_SECONDS)
-        return found
+        name = f"record:{name}:{self.patient.pk}:{self.hides_sensitive}:{parts}"
+        return kept(self.viewer, name, count)
 
     def may_see(self, part: str) -> bool:
         return self.parts is None or part in self.parts

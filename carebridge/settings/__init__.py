@@ -156,8 +156,8 @@ else:
             "LOCATION": DATABASE_CACHE_TABLE,
         }
     }
-# Each process keeps what it worked out for a person (whom they act for, their unread count:
-# carebridge/proxies/kept.py) in its own memory, keyed by the user's `kept_key`, which is read
+# Each process keeps what it worked out for a person (whom they act for, their counts: ADR 0014,
+# carebridge/accounts/kept.py) in its own memory, keyed by the user's `kept_key`, which is read
 # from the database on every request and renewed by every change to what was kept, so a change
 # made through any process is seen by every other on its next request.
 CACHES["kept"] = {

@@ -28,7 +28,12 @@ from carebridge.messaging.models import (
     ThreadStatus,
     WrittenAs,
 )
-from carebridge.messaging.selectors import MESSAGES_PER_PAGE, is_unread, writer_words
+from carebridge.messaging.selectors import (
+    MESSAGES_PER_PAGE,
+    is_unread,
+    once_per_writer,
+    writer_words,
+)
 
 ALL_OPEN = "open"
 
@@ -127,13 +132,7 @@ def list_thread_entries(thread: Thread, page: str | None) -> EarlierPage[Message
         .order_by("-sent_at", "-created_at", "-pk")
     )
     found = newest_page(rows, page_number(page), MESSAGES_PER_PAGE)
-    names: dict[tuple[str, int], str] = {}
-
-    def author(message: Message) -> str:
-        key = (message.author_as, message.author_id)
-        if key not in names:
-            names[key] = author_words(message, thread)
-        return names[key]
+    author = once_per_writer(author_words, thread)
 
     entries = [
         MessageView(message=row, author=author(row), attachments=list(row.attachments.all()))

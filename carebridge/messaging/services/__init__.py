@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from carebridge.accounts.models import User
     from carebridge.billing.models import Statement
     from carebridge.patients.models import Patient
-from carebridge.proxies.kept import forget_for
+from carebridge.accounts.kept import forget_for
 
 # The proxy scope that lets a caregiver or parent write for the patient (see `proxies.models`).
 MESSAGING_SCOPE = "messaging"

@@ -1,0 +1,65 @@
+"""Values a process works out for a person and keeps between their requests (ADR 0014).
+
+Each is kept in the process's memory (the `kept` cache) under a key that holds the user's
+`kept_key`, read with the user on every request; whatever changes a kept value renews the key of
+every user it concerns (`forget_for`), in the same transaction as the change. The acting context
+and the record's and messages' counts are kept this way (carebridge/proxies/kept.py), and here
+whether someone has set up two-step verification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.db.models.signals import post_delete, post_save
+
+from carebridge.accounts.models import User, new_kept_key
+
+T = TypeVar("T")
+# The longest a kept value is used, whatever happens (each is renewed long before).
+QUARTER_HOUR = 15 * 60
+
+
+def kept_key(user: User, *parts: object) -> str:
+    """The cache key of a value kept for `user`: it changes with the user's kept key."""
+    return ":".join(str(part) for part in (user.pk, user.kept_key, *parts))
+
+
+def kept(user: User, name: str, work_out: Callable[[], T]) -> T:
+    """`work_out()`, kept for `user` while their kept key is unchanged."""
+    key = kept_key(user, name)
+    found = caches["kept"].get(key)
+    if found is None:
+        found = work_out()
+        caches["kept"].set(key, found, QUARTER_HOUR)
+    return found
+
+
+def forget_for(user_ids: Iterable[int | None]) -> None:
+    """Give these users a new kept key: what was kept for them is no longer used."""
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if ids:
+        User.objects.filter(pk__in=ids).update(kept_key=new_kept_key())
+
+
+def has_two_step(user: User | AnonymousUser) -> bool:
+    """allauth's `is_mfa_enabled(user)`, kept: any authenticator added or removed renews it."""
+    if not isinstance(user, User):
+        return bool(is_mfa_enabled(user))
+    return kept(user, "two-step", lambda: bool(is_mfa_enabled(user)))
+
+
+def _authenticator_changed(instance: Authenticator, **kwargs: Any) -> None:
+    forget_for([instance.user_id])
+
+
+def connect() -> None:
+    """Called once, when the app is ready."""
+    uid = "kept-two-step"
+    post_save.connect(_authenticator_changed, sender=Authenticator, dispatch_uid=uid)
+    post_delete.connect(_authenticator_changed, sender=Authenticator, dispatch_uid=f"{uid}-gone")
