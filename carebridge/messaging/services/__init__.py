@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -330,8 +331,20 @@ def archive_thread(
 
 
 def mark_read(*, user: User, thread: Thread, now: datetime.datetime) -> None:
-    """Everything in the thread up to `now` is read by this user (one row per user)."""
-    ThreadRead.objects.update_or_create(thread=thread, user=user, defaults={"read_at": now})
+    """Everything in the thread up to `now` is read by this user (one row per user). What is
+    kept for the reader (their unread count) is renewed only when the thread had something
+    they had not read: opening a read conversation again keeps it."""
+    reading, created = ThreadRead.objects.get_or_create(
+        thread=thread, user=user, defaults={"read_at": now}
+    )
+    if created:
+        return  # The new reading's signal renewed what is kept for the reader.
+    # Compared in the database with the thread as it is now (the caller's copy may be older).
+    this = ThreadRead.objects.filter(pk=reading.pk)
+    if this.filter(read_at__lt=F("thread__last_message_at")).update(read_at=now):
+        forget_for([user.pk])
+    else:
+        this.update(read_at=now)
 
 
 def mark_shown_read(

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from carebridge.accounts.models import User
 from carebridge.messaging import services
 from carebridge.messaging.models import CareTeam, Thread, ThreadRead, Topic
 from carebridge.messaging.tests.conftest import NOW
@@ -98,4 +99,18 @@ def test_a_caregivers_count_follows_the_patients_conversations(cast, team):
     grant = cast.proxies.grants["full_caregiver"]
     revoke_grant(actor=cast.patient_user, grant=grant, reason=EndReason.REVOKED_BY_PATIENT)
     # Back in her own account, with no messages of her own: no count.
+    assert _count(client) == 0
+
+
+def test_opening_a_read_conversation_again_keeps_what_is_kept(cast, team):
+    thread = _start(cast, team, "First")
+    _answer(cast, thread, 5)
+    client = client_for(cast.patient_user)
+    key = User.objects.get(pk=cast.patient_user.pk).kept_key
+    assert client.get(f"/messages/{thread.pk}/").status_code == 200
+    # It held an answer not yet read: what is kept for Pat is worked out again.
+    renewed = User.objects.get(pk=cast.patient_user.pk).kept_key
+    assert renewed != key
+    assert client.get(f"/messages/{thread.pk}/").status_code == 200
+    assert User.objects.get(pk=cast.patient_user.pk).kept_key == renewed
     assert _count(client) == 0
