@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from carebridge.accounts.kept import has_two_step
+from allauth.mfa.utils import is_mfa_enabled
+
 from carebridge.accounts.models import SetupChecklist
 from carebridge.proxies.models import ProxyGrant
 
@@ -66,7 +67,7 @@ def get_checklist_state(user: User, patient: Patient) -> ChecklistState:
     row = get_checklist(user) or SetupChecklist(user=user)
     invited = ProxyGrant.objects.filter(patient=patient, granted_by=user).exists()
     done = {
-        MFA: has_two_step(user),
+        MFA: is_mfa_enabled(user),
         DETAILS: row.details_confirmed_at is not None,
         RESULTS: row.result_help_read_at is not None,
         CAREGIVER: invited or row.caregiver_declined_at is not None,

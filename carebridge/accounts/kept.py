@@ -31,7 +31,9 @@ def kept_key(user: User, *parts: object) -> str:
 
 
 def kept(user: User, name: str, work_out: Callable[[], T]) -> T:
-    """`work_out()`, kept for `user` while their kept key is unchanged."""
+    """`work_out()`, kept for `user` while their kept key is unchanged. `user` must be as this
+    request read it (`request.user`): an older copy holds an older key, and would be answered
+    from what was kept before the change that renewed it."""
     key = kept_key(user, name)
     found = caches["kept"].get(key)
     if found is None:
@@ -48,7 +50,8 @@ def forget_for(user_ids: Iterable[int | None]) -> None:
 
 
 def has_two_step(user: User | AnonymousUser) -> bool:
-    """allauth's `is_mfa_enabled(user)`, kept: any authenticator added or removed renews it."""
+    """allauth's `is_mfa_enabled(user)`, kept: any authenticator added or removed renews it.
+    For the request's own user only (see `kept`)."""
     if not isinstance(user, User):
         return bool(is_mfa_enabled(user))
     return kept(user, "two-step", lambda: bool(is_mfa_enabled(user)))

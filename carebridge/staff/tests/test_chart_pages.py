@@ -235,10 +235,9 @@ def test_results_and_vitals_cost_the_same_however_large_the_record(
     add_many_results(cast_with_records.patient, 60)
     assert _queries(client, url, budget, django_assert_max_num_queries) == small
     # The chart costs what the patient's own page costs, and more: the patient named in the
-    # address, the staff member's permissions (their own and their role's) and their two-step
-    # verification (staff must use it); the results' counts too, which are kept between
-    # requests only for the patient's side (issue 19). The patient's unread count is kept.
-    assert small == patients + {"results": 5, "vitals": 4}[name]
+    # address and the staff member's permissions (their own and their role's); the results'
+    # counts too, which are kept between requests only for the patient's side (issue 19).
+    assert small == patients + {"results": 4, "vitals": 3}[name]
 
 
 def test_a_clinician_who_is_a_patient_too_keeps_her_own_record_in_the_navigation(

@@ -32,11 +32,11 @@ WEEK = reverse("staff:schedule-week")
 # The inbox: the session and the viewer (the staff membership is kept between requests), the
 # member's teams, the page's count and threads, the audit of the patients listed, and the
 # console's counts.
-INBOX_QUERIES = 9
+INBOX_QUERIES = 8
 # The day and the week: the same sign-in work, the filters' clinicians and places, the
 # appointments and time off, and the audit; the day also reads the EHR's online check-ins.
-DAY_QUERIES = 11
-WEEK_QUERIES = 10
+DAY_QUERIES = 10
+WEEK_QUERIES = 9
 
 
 def _threads(inbox: Inbox, patients: list[Patient], first: int, count: int) -> None:

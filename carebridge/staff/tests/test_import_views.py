@@ -154,7 +154,7 @@ def test_recent_jobs_are_listed_for_the_clinic_only(
             )
         # The same whatever the number of jobs: the signed-in request's own (the session, the
         # user, MFA and roles; the acting context is kept between requests) and the jobs.
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = admin_client_mfa.get(url)
         assert [job.source for job in response.context["jobs"]] == ["a.json"] * min(count, 10)
 
@@ -189,7 +189,7 @@ def test_the_job_page_points_to_its_reviews_and_the_list_shows_them(
     review = held_review(cast, admin_client_mfa, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     # The signed-in request's own, 1 for the job, 1 for its reviews.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         detail = admin_client_mfa.get(
             reverse("staff:import-detail", args=[job.pk])
         ).content.decode()
@@ -202,7 +202,7 @@ def test_the_job_page_points_to_its_reviews_and_the_list_shows_them(
     admin_client_mfa.get(url)  # The first request after signing in sets up the session.
     # The signed-in request's own, 1 for the reviews, 1 to audit the view (the event; the
     # database's trigger puts it in the sealer's queue).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         listing = admin_client_mfa.get(url)
     assert list(listing.context["reviews"]) == [review]
     html = listing.content.decode()
@@ -218,7 +218,7 @@ def test_deciding_same_person_imports_into_the_candidate(
     url = reverse("staff:match-review", args=[review.pk])
     # The signed-in request's own, 2 for the review and its candidate's identifiers, 1 to
     # audit the view.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = admin_client_mfa.get(url)
     assert page.status_code == 200
     assert page.context["held_types"] == [("Observation", 1), ("Patient", 1)]

@@ -238,10 +238,10 @@ def _add_grants(cast, count):
         )
 
 
-# Steady state, after the first request: session and user (2; the acting context is kept and
-# the session's activity written once a minute), MFA check, permissions (2), the patient and
-# their grants (2, whatever the number of grants), and the audit's one INSERT.
-QUERY_BUDGET = 8
+# Steady state, after the first request: session and user (2; the acting context and the
+# two-step check are kept, the session's activity written once a minute), permissions (2),
+# the patient and their grants (2, whatever the number of grants), and the audit's one INSERT.
+QUERY_BUDGET = 7
 
 
 def _measure(client, url, django_assert_max_num_queries):

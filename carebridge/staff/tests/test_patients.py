@@ -209,10 +209,10 @@ def test_search_is_kept_when_paging(cast):
     assert {name.split(",")[1].strip() for name, _mrn, _account in _rows(second)} == {"Bulk"}
 
 
-# Steady state, after the first request: session and user (2; the acting context is kept and
-# the session's activity written once a minute), MFA check, permissions (2), the page count and
-# rows (2), and the audit's one INSERT.
-QUERY_BUDGET = 8
+# Steady state, after the first request: session and user (2; the acting context and the
+# two-step check are kept, the session's activity written once a minute), permissions (2),
+# the page count and rows (2), and the audit's one INSERT.
+QUERY_BUDGET = 7
 
 
 def _measure(client, django_assert_max_num_queries):
