@@ -368,8 +368,9 @@ def mark_shown_read(
     ThreadRead.objects.bulk_create([reading], ignore_conflicts=True)
     older = ThreadRead.objects.filter(thread=thread, user=user, read_at__lt=newest_shown)
     older.update(read_at=newest_shown)
-    # Written past the model's signals: the unread count kept for the reader is counted again.
-    forget_for([user.pk])
+    # Nothing kept for the reader changes (these writes pass the model's signals by): a reading
+    # up to an earlier page's newest message leaves the thread unread, as it was, since the
+    # thread's last message is newer still.
 
 
 def tell_patient(patient: Patient, now: datetime.datetime) -> None:
