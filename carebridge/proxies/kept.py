@@ -31,8 +31,8 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone, translation
 
-from carebridge.accounts.kept import QUARTER_HOUR, forget_for, kept_key
-from carebridge.accounts.models import User, new_kept_key
+from carebridge.accounts.kept import QUARTER_HOUR, forget_for, forget_for_users, kept_key
+from carebridge.accounts.models import User
 from carebridge.clinic.models import Clinic, StaffMember
 from carebridge.patients.models import Patient
 from carebridge.proxies.acting import ANONYMOUS, ActingContext
@@ -78,9 +78,12 @@ def forget_for_patients(patient_ids: Iterable[Any]) -> None:
     """Renew the kept keys of the patients' own accounts and of everyone with a grant to them
     (in force or not: a superset is cheap and never wrong)."""
     ids = list(patient_ids)
-    User.objects.filter(
-        Q(pk__in=Patient.objects.filter(pk__in=ids).values("user_id")) | Q(pk__in=_proxies_of(ids))
-    ).update(kept_key=new_kept_key())
+    forget_for_users(
+        User.objects.filter(
+            Q(pk__in=Patient.objects.filter(pk__in=ids).values("user_id"))
+            | Q(pk__in=_proxies_of(ids))
+        )
+    )
 
 
 def _grant_changed(instance: ProxyGrant, **kwargs: Any) -> None:
@@ -98,20 +101,24 @@ def _patient_loaded(instance: Patient, **kwargs: Any) -> None:
 
 def _patient_changed(instance: Patient, **kwargs: Any) -> None:
     before = getattr(instance, "_kept_user_id", None)
-    User.objects.filter(
-        Q(pk__in=[pk for pk in (before, instance.user_id) if pk is not None])
-        | Q(pk__in=_proxies_of([instance.pk]))
-    ).update(kept_key=new_kept_key())
+    forget_for_users(
+        User.objects.filter(
+            Q(pk__in=[pk for pk in (before, instance.user_id) if pk is not None])
+            | Q(pk__in=_proxies_of([instance.pk]))
+        )
+    )
     instance._kept_user_id = instance.user_id  # type: ignore[attr-defined]
 
 
 def _clinic_changed(instance: Clinic, **kwargs: Any) -> None:
     patients = Patient.objects.filter(clinic=instance)
-    User.objects.filter(
-        Q(pk__in=StaffMember.objects.filter(clinic=instance).values("user_id"))
-        | Q(pk__in=patients.values("user_id"))
-        | Q(pk__in=_proxies_of(patients.values("pk")))
-    ).update(kept_key=new_kept_key())
+    forget_for_users(
+        User.objects.filter(
+            Q(pk__in=StaffMember.objects.filter(clinic=instance).values("user_id"))
+            | Q(pk__in=patients.values("user_id"))
+            | Q(pk__in=_proxies_of(patients.values("pk")))
+        )
+    )
 
 
 def connect() -> None:

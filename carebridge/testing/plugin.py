@@ -63,6 +63,9 @@ def _fast_and_isolated(settings, _audit_checkpoint_dir):
 
     # What a process keeps for a person is keyed by user and kept key: a test's rolled
     # back changes (or another test's users, with the same ids) must not meet them.
+    from carebridge.accounts.kept import start_request
+
+    start_request()
     for kept in (cache, caches["kept"]):
         kept.clear()
     yield

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from carebridge.accounts.kept import RENEW_BATCH, forget_for
 from carebridge.accounts.models import User
 from carebridge.messaging import services
 from carebridge.messaging.models import CareTeam, Thread, ThreadRead, Topic
@@ -114,3 +115,23 @@ def test_opening_a_read_conversation_again_keeps_what_is_kept(cast, team):
     assert client.get(f"/messages/{thread.pk}/").status_code == 200
     assert User.objects.get(pk=cast.patient_user.pk).kept_key == renewed
     assert _count(client) == 0
+
+
+def test_the_page_that_reads_a_conversation_counts_it_read(cast, team):
+    thread = _start(cast, team, "First")
+    _answer(cast, thread, 5)
+    client = client_for(cast.patient_user)
+    assert _count(client) == 1
+    html = client.get(f"/messages/{thread.pk}/").content.decode()
+    # The navigation on that very page already counts it read (the request's own renewal).
+    nav = html.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert re.search(r">Messages</a>", nav) is not None
+    assert "nav-count" not in nav
+
+
+def test_many_accounts_are_renewed_in_batches(cast):
+    users = [cast.patient_user.pk, cast.nurse.pk]
+    before = dict(User.objects.filter(pk__in=users).values_list("pk", "kept_key"))
+    forget_for([*users, *range(10_000_000, 10_000_000 + 2 * RENEW_BATCH)])
+    after = dict(User.objects.filter(pk__in=users).values_list("pk", "kept_key"))
+    assert after[users[0]] == after[users[1]] != before[users[0]]
