@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from carebridge.lib.files import make_folder, remove_all, write_all
@@ -63,3 +64,19 @@ def attach_files(message: Message, checked: list[CheckedFile], paths: list[Path]
         )
         for item, path in zip(checked, paths, strict=True)
     )
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The stored file as a download the browser does not sniff (404 if it is gone)."""
+    try:
+        handle = (attachment_dir() / attachment.stored_name).open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

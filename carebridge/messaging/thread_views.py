@@ -152,16 +152,4 @@ def attachment_download(
     request: AuthenticatedRequest, thread_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> FileResponse:
     attachment = access_attachment(request, thread_id, attachment_id)
-    path = storage.attachment_dir() / attachment.stored_name
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.attachment_response(attachment)

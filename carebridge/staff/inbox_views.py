@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -274,18 +274,8 @@ def inbox_attachment(
     """A file of the thread, as a download the browser does not sniff; audited."""
     thread = selectors.get_member_thread(_staff(request), thread_id)
     attachment = selectors.get_thread_attachment(thread, attachment_id)
-    try:
-        handle = (storage.attachment_dir() / attachment.stored_name).open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    response = storage.attachment_response(attachment)  # 404 (not audited) if it is gone
     _audit_view(request, "message_attachment", attachment.pk, thread.patient)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
